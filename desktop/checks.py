@@ -1,0 +1,453 @@
+"""Completeness and format checks: a pure function of (draft, template, today).
+
+Each rule has a stable id, a severity, the path of the field it concerns, a
+message a clerk understands and, where the correction is certain, ``fix``: the
+corrected value for that path. No I/O and no Qt here, so the window can run
+the checks on every keystroke and the command line can print them.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from desktop import official
+from desktop.model import DONE, NOT_APPLICABLE, STATUSES, Draft, Task, get_path, set_path
+from desktop.templates import Template
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    rule: str
+    severity: str
+    path: str
+    message: str
+    fix: Any = None
+    upstream_task: int | None = None
+    upstream_activity: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out = {k: v for k, v in asdict(self).items() if v is not None}
+        return out
+
+
+# Rule ids, with what they mean; the UI and the docs list them from here.
+RULES = {
+    "required": "必填项未填写",
+    "doc-number-format": "发文字号格式不规范",
+    "date-invalid": "日期不存在或格式不对",
+    "print-date-order": "印发日期早于成文日期",
+    "deadline-range": "完成时限早于成文日期或不在方案年度内",
+    "title-mismatch": "通知标题与方案标题不一致",
+    "title-punctuation": "标题末尾有标点",
+    "task-coverage": "省级重点任务没有对应的本地任务",
+    "duplicate-id": "任务或活动编号重复",
+    "upstream-unknown": "对应的省级任务或活动编号不存在",
+    "progress-percent": "完成率不在 0–100 之间",
+    "progress-done-percent": "已完成但完成率不足 100%",
+    "progress-status": "进度状态无效",
+    "literacy-missing": "五个基本素养未全部提及",
+    "punctuation-halfwidth": "中文中使用了半角标点",
+    "measures-short": "具体措施过于简略",
+    "phone-invalid": "附注中的电话号码无效",
+    "activity-coverage": "省级重点活动没有对应的本地活动",
+    "overdue": "已超过完成时限但未完成",
+    "recipients-colon": "主送机关末尾的标点",
+    "progress-unknown": "进度记录对应的任务或活动不存在",
+}
+
+_FIELD_LABELS = {
+    "issuers": "发文机关", "doc_number": "发文字号", "recipients": "主送机关", "body": "通知正文",
+    "date": "成文日期", "signatures": "发文机关署名", "printer": "印发机关", "print_date": "印发日期",
+    "title": "标题", "goals": "工作目标", "lead": "牵头单位", "deadline": "完成时限",
+    "name": "活动名称", "time": "活动时间", "text": "具体措施", "note": "附注", "preamble": "开头段",
+}
+
+
+def _blank(value: Any) -> bool:
+    if isinstance(value, list):
+        return not any(isinstance(v, str) and v.strip() for v in value)
+    return not (isinstance(value, str) and value.strip())
+
+
+class _Run:
+    def __init__(self, draft: Draft, template: Template, today: _dt.date) -> None:
+        self.d = draft
+        self.t = template
+        self.today = today
+        self.out: list[Problem] = []
+
+    def add(self, rule: str, severity: str, path: str, message: str, **kw: Any) -> None:
+        self.out.append(Problem(rule, severity, path, message, **kw))
+
+    # --- required fields ---------------------------------------------------
+    def required(self) -> None:
+        req = self.t.checks.required
+        n = self.d.notice
+        for key in req.get("notice", ()):
+            if _blank(getattr(n, key, "")):
+                self.add("required", ERROR, f"notice.{key}", f"请填写{_FIELD_LABELS.get(key, key)}。")
+        for key in req.get("plan", ()):
+            if _blank(getattr(self.d.plan, key, "")):
+                label = "方案标题" if key == "title" else _FIELD_LABELS.get(key, key)
+                self.add("required", ERROR, f"plan.{key}", f"请填写{label}。")
+        tasks = self.d.plan.tasks()
+        if self.t.checks.require_task and not tasks:
+            self.add("required", ERROR, "plan.task_groups", "方案中还没有任何重点任务，请至少添加一项。")
+        if self.t.checks.require_requirement and not self.d.plan.requirements:
+            self.add("required", ERROR, "plan.requirements", "方案中还没有工作要求，请至少添加一项。")
+        for path, task in tasks:
+            name = f"任务“{task.title.strip()[:20]}”" if task.title.strip() else "该任务"
+            for key in req.get("task", ()):
+                if _blank(getattr(task, key, "")):
+                    self.add("required", ERROR, f"{path}.{key}", f"请填写{name}的{_FIELD_LABELS.get(key, key)}。")
+        for i, act in enumerate(self.d.activities):
+            name = f"活动“{act.name.strip()[:20]}”" if act.name.strip() else f"第 {i + 1} 项活动"
+            for key in req.get("activity", ()):
+                if _blank(getattr(act, key, "")):
+                    self.add("required", ERROR, f"activities[{i}].{key}", f"请填写{name}的{_FIELD_LABELS.get(key, key)}。")
+
+    # --- 发文字号 ----------------------------------------------------------------
+    def doc_number(self) -> None:
+        text = self.d.notice.doc_number.strip()
+        if not text:
+            return
+        path = "notice.doc_number"
+        fixed = _fix_doc_number(text)
+        m = official.DOC_NUMBER_RE.match(text)
+        if not m:
+            if re.search(r"第\s*\d+\s*号", text):
+                why = "序号前不加“第”字"
+            elif re.search(r"[\[\]【】（）()［］{}<>〈〉]", text) or "〔" not in text:
+                why = "年份应使用六角括号〔〕，如“佛委网办〔2020〕9号”"
+            elif re.search(r"〔\d{2}〕", text) or re.search(r"〔\d{1,3}〕", text):
+                why = "年份应写全四位数字，如〔2020〕"
+            elif re.search(r"〕0\d*号", text):
+                why = "序号不编虚位，不要在前面加 0（如“9号”，不写“09号”）"
+            elif not text.endswith("号"):
+                why = "应以“号”结尾，如“佛委网办〔2020〕9号”"
+            else:
+                why = "应为“机关代字〔年份〕序号号”的形式，如“佛委网办〔2020〕9号”"
+            kw = {"fix": fixed} if fixed and fixed != text and official.DOC_NUMBER_RE.match(fixed) else {}
+            self.add("doc-number-format", ERROR, path, f"发文字号“{text}”不规范：{why}。", **kw)
+            return
+        date = official.parse_iso_date(self.d.notice.date)
+        if date and int(m.group(1)) != date.year:
+            self.add("doc-number-format", ERROR, path,
+                     f"发文字号的年份（{m.group(1)}）与成文日期的年份（{date.year}）不一致。",
+                     fix=text.replace(f"〔{m.group(1)}〕", f"〔{date.year}〕"))
+
+    # --- dates --------------------------------------------------------------
+    def _date(self, path: str, value: str, label: str) -> _dt.date | None:
+        value = value.strip()
+        if not value:
+            return None
+        d = official.parse_iso_date(value)
+        if d is None:
+            fix = _iso_from_text(value)
+            kw = {"fix": fix} if fix else {}
+            self.add("date-invalid", ERROR, path, f"{label}“{value}”不是有效的日期，请用日期选择或按“2020-05-12”的格式填写。", **kw)
+        return d
+
+    def dates(self) -> None:
+        n = self.d.notice
+        date = self._date("notice.date", n.date, "成文日期")
+        printed = self._date("notice.print_date", n.print_date, "印发日期")
+        if date and printed and printed < date:
+            self.add("print-date-order", ERROR, "notice.print_date",
+                     f"印发日期（{official.official_date(printed)}）早于成文日期（{official.official_date(date)}），请核对。")
+        year = self.t.checks.deadline_year
+        for path, task in self.d.plan.tasks():
+            dl = self._date(f"{path}.deadline", task.deadline, "完成时限")
+            if dl is None:
+                continue
+            if date and dl < date:
+                self.add("deadline-range", ERROR, f"{path}.deadline",
+                         f"完成时限（{official.official_date(dl)}）早于成文日期（{official.official_date(date)}），请核对。")
+            elif dl.year != year:
+                self.add("deadline-range", ERROR, f"{path}.deadline",
+                         f"完成时限（{official.official_date(dl)}）不在方案年度（{year}年）内。")
+        for key, entry in self.d.progress.items():
+            self._date(f"progress.{key}", entry.updated, "更新日期")
+
+    # --- titles ---------------------------------------------------------------
+    def titles(self) -> None:
+        n, plan = self.d.notice, self.d.plan
+        if n.title.strip() and plan.title.strip():
+            names = re.findall(r"《([^》]*)》", n.title)
+            if not names or names[0].strip() != plan.title.strip():
+                cited = f"《{names[0]}》" if names else "没有用书名号引用方案标题"
+                self.add("title-mismatch", ERROR, "notice.title",
+                         f"通知标题中{cited}与方案标题《{plan.title.strip()}》不一致。",
+                         fix=official.notice_title(plan.title.strip()))
+        for path, value, label in (("notice.title", n.title, "通知标题"), ("plan.title", plan.title, "方案标题")):
+            text = value.strip()
+            if text and text[-1] in "。，、；：？！,.;:?!":
+                self.add("title-punctuation", ERROR, path, f"{label}末尾不应有标点“{text[-1]}”。",
+                         fix=text.rstrip("。，、；：？！,.;:?! "))
+
+    # --- coverage and ids ------------------------------------------------------
+    def ids_and_upstream(self) -> None:
+        seen: Counter[str] = Counter()
+        max_task = max((t.number for t in self.t.key_tasks), default=0)
+        numbers_task = {t.number for t in self.t.key_tasks}
+        numbers_act = {a.number for a in self.t.key_activities}
+        for kind, path, item in self.d.items():
+            ident = item.id.strip()
+            if ident:
+                seen[ident] += 1
+                if seen[ident] == 2 or seen[ident] > 2:
+                    self.add("duplicate-id", ERROR, f"{path}.id", f"编号“{ident}”与前面的任务或活动重复，进度台账将无法区分它们。")
+            valid = numbers_task if kind == "task" else numbers_act
+            bad = [u for u in item.upstream if u not in valid]
+            if bad:
+                what = "省级重点任务只有 1–%d 项" % max_task if kind == "task" else "省级重点活动只有 1–%d 项" % max(numbers_act, default=0)
+                self.add("upstream-unknown", ERROR, f"{path}.upstream",
+                         f"对应编号 {'、'.join(map(str, bad))} 不存在（{what}）。",
+                         fix=[u for u in item.upstream if u in valid])
+        for key in self.d.plan.upstream_exemptions:
+            if not (key.isdigit() and int(key) in numbers_task):
+                self.add("upstream-unknown", ERROR, "plan.upstream_exemptions",
+                         f"不适用说明中的省级任务编号“{key}”不存在。")
+
+    def coverage(self) -> None:
+        sev = self.t.checks.task_coverage
+        if sev != "off":
+            answered = {u for _, t in self.d.plan.tasks() for u in t.upstream}
+            exempt = {k for k, v in self.d.plan.upstream_exemptions.items() if v.strip()}
+            for kt in self.t.key_tasks:
+                if kt.number not in answered and str(kt.number) not in exempt:
+                    self.add("task-coverage", sev, "plan.task_groups",
+                             f"省级第 {kt.number} 项重点任务（{kt.label}）还没有对应的本地任务；"
+                             "请在任务中勾选对应关系，或填写不适用的理由。",
+                             upstream_task=kt.number)
+        sev = self.t.checks.activity_coverage
+        if sev != "off":
+            answered = {u for a in self.d.activities for u in a.upstream}
+            for ka in self.t.key_activities:
+                if ka.number not in answered:
+                    self.add("activity-coverage", sev, "activities",
+                             f"省级第 {ka.number} 项重点活动（{ka.name}）没有对应的本地活动，请确认是否需要安排。",
+                             upstream_activity=ka.number)
+
+    def literacies(self) -> None:
+        sev = self.t.checks.literacies
+        if sev == "off":
+            return
+        corpus = self.d.plan.goals + "".join(t.title + t.text for _, t in self.d.plan.tasks())
+        for lit in self.t.literacies:
+            if lit not in corpus:
+                self.add("literacy-missing", sev, "plan.goals",
+                         f"工作目标和各项任务都没有提到“{lit}”，五个基本素养应全部体现。")
+
+    # --- progress ---------------------------------------------------------------
+    def progress(self) -> None:
+        ids = {item.id for _, _, item in self.d.items()}
+        for key, entry in self.d.progress.items():
+            path = f"progress.{key}"
+            if entry.status and entry.status not in STATUSES:
+                self.add("progress-status", ERROR, path,
+                         f"进度状态“{entry.status}”无效，应为{'、'.join(STATUSES)}之一。")
+            if entry.percent is not None and not 0 <= entry.percent <= 100:
+                self.add("progress-percent", ERROR, path, f"完成率 {entry.percent:g} 不在 0–100 之间。",
+                         fix=max(0, min(100, entry.percent)))
+            if entry.status == DONE and (entry.percent is None or entry.percent < 100):
+                shown = "未填写" if entry.percent is None else f"为 {entry.percent:g}%"
+                self.add("progress-done-percent", ERROR, path, f"状态为“已完成”，但完成率{shown}，应为 100%。",
+                         fix=100)
+            if key not in ids:
+                self.add("progress-unknown", WARNING, path, f"进度记录“{key}”找不到对应的任务或活动（可能已被删除）。")
+
+    def overdue(self) -> None:
+        for path, task in self.d.plan.tasks():
+            dl = official.parse_iso_date(task.deadline)
+            if dl is None or dl >= self.today or not task.id:
+                continue
+            entry = self.d.progress.get(task.id)
+            status = entry.status if entry else ""
+            if status in (DONE, NOT_APPLICABLE):
+                continue
+            self.add("overdue", WARNING, f"progress.{task.id}",
+                     f"任务“{task.title.strip()[:24]}”已超过完成时限（{official.official_date(dl)}），尚未完成。")
+
+    # --- wording -------------------------------------------------------------------
+    def wording(self) -> None:
+        n = self.d.notice
+        rec = n.recipients.strip()
+        if rec and rec[-1] in "：:，,。.；;、":
+            self.add("recipients-colon", WARNING, "notice.recipients",
+                     "主送机关末尾不用填写标点，导出时会自动加上全角冒号“：”。",
+                     fix=rec.rstrip("：:，,。.；;、 "))
+        for path, value in self._texts():
+            fixed = fix_halfwidth(value)
+            if fixed != value:
+                self.add("punctuation-halfwidth", WARNING, path,
+                         "中文中使用了半角标点（, ; : ( )），应改为全角（，；：（））。", fix=fixed)
+        minimum = self.t.checks.measures_min_chars
+        for path, task in self.d.plan.tasks():
+            length = len(re.sub(r"\s", "", task.text))
+            if minimum and length < minimum:
+                self.add("measures-short", WARNING, f"{path}.text",
+                         f"任务“{task.title.strip()[:20]}”的具体措施只有 {length} 个字，建议写明做什么、怎么做（至少 {minimum} 字）。")
+        if n.note.strip():
+            for number in _bad_phones(n.note):
+                self.add("phone-invalid", WARNING, "notice.note",
+                         f"附注中的电话号码“{number}”不是有效的固定电话（区号-号码）或手机号码。")
+
+    def _texts(self) -> list[tuple[str, str]]:
+        n, plan = self.d.notice, self.d.plan
+        out = [("notice.title", n.title), ("notice.recipients", n.recipients), ("notice.body", n.body),
+               ("notice.note", n.note), ("plan.title", plan.title), ("plan.preamble", plan.preamble),
+               ("plan.goals", plan.goals)]
+        for g, group in enumerate(plan.task_groups):
+            out.append((f"plan.task_groups[{g}].title", group.title))
+        for path, task in plan.tasks():
+            out += [(f"{path}.title", task.title), (f"{path}.text", task.text)]
+        for i, req in enumerate(plan.requirements):
+            out += [(f"plan.requirements[{i}].title", req.title), (f"plan.requirements[{i}].text", req.text)]
+        for i, act in enumerate(self.d.activities):
+            out.append((f"activities[{i}].name", act.name))
+        return [(p, v) for p, v in out if v]
+
+
+def run_checks(draft: Draft, template: Template, today: _dt.date | None = None) -> list[Problem]:
+    """Every problem of ``draft`` under ``template``, errors and warnings."""
+    run = _Run(draft, template, today or _dt.date.today())
+    run.required()
+    run.doc_number()
+    run.dates()
+    run.titles()
+    run.ids_and_upstream()
+    run.coverage()
+    run.progress()
+    run.literacies()
+    run.wording()
+    run.overdue()
+    return run.out
+
+
+def has_errors(problems: list[Problem]) -> bool:
+    return any(p.severity == ERROR for p in problems)
+
+
+def apply_fix(draft: Draft, problem: Problem) -> bool:
+    """Apply a problem's automatic fix to the draft; False when it has none."""
+    if problem.fix is None:
+        return False
+    if problem.path.startswith("progress."):
+        entry = draft.progress.get(problem.path[len("progress."):])
+        if entry is None:
+            return False
+        entry.percent = problem.fix
+        return True
+    current = get_path(draft, problem.path)
+    if isinstance(current, str) and not isinstance(problem.fix, str):
+        return False
+    set_path(draft, problem.path, problem.fix)
+    return True
+
+
+# --- helpers used by the rules ------------------------------------------------------
+
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef\u2e80-\u2fdf\U00020000-\U0003134f“”‘’—…]")
+_HALF = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）"}
+
+
+def fix_halfwidth(text: str) -> str:
+    """Replace , ; : ( ) by full-width forms where they sit in Chinese text.
+
+    Left alone: digits on both sides (10:30, 1,000), URLs (http://), and
+    parentheses around text without any Chinese (e.g. (AR)).
+    """
+    if not _CJK.search(text):
+        return text
+    chars = list(text)
+    for i, ch in enumerate(chars):
+        if ch not in _HALF:
+            continue
+        before = text[i - 1] if i > 0 else ""
+        after = text[i + 1] if i + 1 < len(text) else ""
+        if ch in ",:;":
+            if before.isdigit() and after.isdigit():
+                continue
+            if ch == ":" and text[i + 1 : i + 3] == "//":
+                continue
+            if _CJK.match(before) or _CJK.match(after) or (before and not after):
+                chars[i] = _HALF[ch]
+        else:
+            span = _paren_span(text, i)
+            if span is not None and _CJK.search(text[span[0] : span[1] + 1]) or _CJK.match(before or " ") \
+                    or _CJK.match(after or " "):
+                chars[i] = _HALF[ch]
+    return "".join(chars)
+
+
+def _paren_span(text: str, i: int) -> tuple[int, int] | None:
+    if text[i] == "(":
+        j = text.find(")", i)
+        return (i, j) if j > 0 else None
+    j = text.rfind("(", 0, i)
+    return (j, i) if j >= 0 else None
+
+
+_PHONE_CANDIDATE = re.compile(r"(?<![\d])(?:\+?86[\s-]?)?\d[\d\s\-－—]{4,}\d(?![\d])")
+
+
+def valid_phone(number: str) -> bool:
+    digits = re.sub(r"[\s\-－—]", "", number)
+    digits = re.sub(r"^\+?86", "", digits) if len(digits) > 11 else digits
+    if re.fullmatch(r"1[3-9]\d{9}", digits):
+        return True
+    parts = re.split(r"[\s\-－—]+", number.strip())
+    parts = [p for p in parts if p and p not in ("+86", "86")]
+    if len(parts) == 2:
+        area, local = parts
+        return bool(re.fullmatch(r"0[1-9]\d{1,2}", area) and re.fullmatch(r"[2-9]\d{6,7}", local)
+                    and len(area) + len(local) in (10, 11, 12))
+    if len(parts) == 1:
+        # Area code written without a hyphen: 01012345678, 075783031234.
+        return bool(re.fullmatch(r"0(?:10|2\d)[2-9]\d{7}", digits) or re.fullmatch(r"0[3-9]\d{2}[2-9]\d{6,7}", digits))
+    return False
+
+
+def _bad_phones(note: str) -> list[str]:
+    out = []
+    for m in _PHONE_CANDIDATE.finditer(note):
+        number = m.group(0).strip()
+        if sum(c.isdigit() for c in number) < 7:
+            continue
+        if re.fullmatch(r"\d{4}\s*-\s*\d{1,2}\s*-\s*\d{1,2}", number):
+            continue  # a date
+        if not valid_phone(number):
+            out.append(number)
+    return out
+
+
+def _fix_doc_number(text: str) -> str:
+    """The certain corrections: brackets, 第, leading zeros, a two-digit year."""
+    s = re.sub(r"\s+", "", text)
+    s = re.sub(r"[\[【［(（〈<{]\s*(\d{2,4})\s*[\]】］)）〉>}]", r"〔\1〕", s)
+    s = re.sub(r"〔(\d{2})〕", lambda m: f"〔20{m.group(1)}〕", s)
+    s = re.sub(r"〕第(\d+)号", r"〕\1号", s)
+    s = re.sub(r"〕0+([1-9]\d*)号", r"〕\1号", s)
+    return s
+
+
+def _iso_from_text(value: str) -> str | None:
+    m = re.fullmatch(r"\s*(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*日?\s*", value)
+    if not m:
+        return None
+    try:
+        return _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+    except ValueError:
+        return None
+
+
+def task_label(task: Task) -> str:
+    return task.title.strip() or task.id

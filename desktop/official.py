@@ -1,0 +1,445 @@
+"""GB/T 9704-2012 as code: the one place that states its numbers and forms.
+
+Every exporter (docx, pdf, preview) and every check reads the standard from
+here; nothing else hard-codes a margin, a font size or a date form.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# --- units -------------------------------------------------------------------
+PT_PER_MM = 72 / 25.4
+TWIPS_PER_PT = 20
+EMU_PER_MM = 36000
+
+
+def mm_to_pt(mm: float) -> float:
+    return mm * PT_PER_MM
+
+
+def mm_to_twips(mm: float) -> int:
+    return round(mm * PT_PER_MM * TWIPS_PER_PT)
+
+
+# --- page and type area (clauses 5.1, 5.2) ------------------------------------
+PAGE_W_MM = 210.0
+PAGE_H_MM = 297.0
+MARGIN_TOP_MM = 37.0  # 天头
+MARGIN_LEFT_MM = 28.0  # 订口
+TYPE_W_MM = 156.0
+TYPE_H_MM = 225.0
+MARGIN_RIGHT_MM = PAGE_W_MM - MARGIN_LEFT_MM - TYPE_W_MM  # 26
+MARGIN_BOTTOM_MM = PAGE_H_MM - MARGIN_TOP_MM - TYPE_H_MM  # 35
+LINES_PER_PAGE = 22
+CHARS_PER_LINE = 28
+
+# Word stores the 22-line grid as 579 twips (580 would give 21 lines).
+LINE_PITCH_TWIPS = 579
+LINE_PITCH_PT = LINE_PITCH_TWIPS / TWIPS_PER_PT  # 28.95
+TYPE_W_PT = mm_to_pt(TYPE_W_MM)
+CHAR_PITCH_PT = TYPE_W_PT / CHARS_PER_LINE  # 15.79
+
+# --- font sizes (字号 -> pt) ---------------------------------------------------
+SIZE_2 = 22.0  # 二号: titles
+SIZE_3 = 16.0  # 三号: default for every element
+SIZE_4 = 14.0  # 四号: 版记 and page numbers
+BODY_SIZE = SIZE_3
+TITLE_SIZE = SIZE_2
+COLOPHON_SIZE = SIZE_4
+PAGE_NUMBER_SIZE = SIZE_4
+ORGAN_MARK_SIZE = 36.0  # the standard leaves it to the organ; 小初 is customary
+ORGAN_MARK_MIN_SIZE = 22.0
+TABLE_SIZE = SIZE_4
+
+# --- vertical positions (7.2, 7.4, 7.5) ---------------------------------------
+ORGAN_MARK_TOP_MM = 35.0  # mark's top edge below the type area's top
+DOC_NUMBER_GAP_LINES = 2  # blank lines between mark and 发文字号
+RED_LINE_GAP_MM = 4.0  # red separator below the 发文字号
+RED_LINE_WIDTH_MM = 0.5
+TITLE_GAP_LINES = 2  # blank lines between red line and title
+PAGE_NUMBER_GAP_MM = 7.0  # the dash below the type area
+COLOPHON_THICK_MM = 0.35
+COLOPHON_THIN_MM = 0.25
+
+# --- colours ------------------------------------------------------------------
+RED_RGB = (0xFF, 0x00, 0x00)
+RED_HEX = "FF0000"
+
+# --- font roles and presets ---------------------------------------------------
+FANGSONG = "fangsong"
+HEITI = "heiti"
+KAITI = "kaiti"
+XIAOBIAOSONG = "xiaobiaosong"
+SONGTI = "songti"
+ROLES = (FANGSONG, HEITI, KAITI, XIAOBIAOSONG, SONGTI)
+ROLE_NAMES = {
+    FANGSONG: "仿宋",
+    HEITI: "黑体",
+    KAITI: "楷体",
+    XIAOBIAOSONG: "小标宋",
+    SONGTI: "宋体",
+}
+
+
+@dataclass(frozen=True)
+class FontPreset:
+    """Font names written into Word documents, by role, with fallbacks."""
+
+    id: str
+    label: str
+    names: dict[str, str]
+    fallbacks: dict[str, str]
+
+
+FONT_PRESETS: dict[str, FontPreset] = {
+    "windows": FontPreset(
+        id="windows",
+        label="Windows 自带字体（仿宋、楷体、黑体、宋体）",
+        names={
+            FANGSONG: "仿宋",
+            HEITI: "黑体",
+            KAITI: "楷体",
+            XIAOBIAOSONG: "方正小标宋简体",
+            SONGTI: "宋体",
+        },
+        fallbacks={XIAOBIAOSONG: "宋体"},
+    ),
+    "gb2312": FontPreset(
+        id="gb2312",
+        label="GB2312 字体（仿宋_GB2312、楷体_GB2312、方正小标宋简体）",
+        names={
+            FANGSONG: "仿宋_GB2312",
+            HEITI: "黑体",
+            KAITI: "楷体_GB2312",
+            XIAOBIAOSONG: "方正小标宋简体",
+            SONGTI: "宋体",
+        },
+        fallbacks={FANGSONG: "仿宋", KAITI: "楷体", XIAOBIAOSONG: "宋体"},
+    ),
+}
+DEFAULT_FONT_PRESET = "windows"
+
+# Heading levels (7.3.3): level -> font role.
+HEADING_ROLES = {1: HEITI, 2: KAITI, 3: FANGSONG, 4: FANGSONG}
+
+# --- numbers, dates, numbering -------------------------------------------------
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_number(n: int) -> str:
+    """1 -> 一, 10 -> 十, 21 -> 二十一, 105 -> 一百零五 (for heading numbers)."""
+    if n <= 0:
+        raise ValueError(n)
+    if n < 10:
+        return _CN_DIGITS[n]
+    if n < 20:
+        return "十" + (_CN_DIGITS[n - 10] if n > 10 else "")
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return _CN_DIGITS[tens] + "十" + (_CN_DIGITS[ones] if ones else "")
+    if n < 1000:
+        hundreds, rest = divmod(n, 100)
+        if rest == 0:
+            tail = ""
+        elif rest < 10:
+            tail = "零" + _CN_DIGITS[rest]
+        elif rest < 20:
+            tail = "一" + chinese_number(rest)
+        else:
+            tail = chinese_number(rest)
+        return _CN_DIGITS[hundreds] + "百" + tail
+    return str(n)
+
+
+def heading_label(level: int, n: int) -> str:
+    """The number of a heading: 一、 / （一） / 1. / （1）."""
+    if level == 1:
+        return f"{chinese_number(n)}、"
+    if level == 2:
+        return f"（{chinese_number(n)}）"
+    if level == 3:
+        return f"{n}."
+    return f"（{n}）"
+
+
+def parse_iso_date(value: str) -> _dt.date | None:
+    """The date of an ISO ``YYYY-MM-DD`` string, or None when it is not one."""
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return None
+    try:
+        return _dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def official_date(value: str | _dt.date) -> str:
+    """2020-05-08 -> 2020年5月8日 (Arabic numerals, full year, no leading zero).
+
+    Text that is not an ISO date is returned unchanged so that exports never
+    fail on a half-filled draft; the checks report it.
+    """
+    d = value if isinstance(value, _dt.date) else parse_iso_date(value)
+    if d is None:
+        return str(value)
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def print_date_line(value: str) -> str:
+    return f"{official_date(value)}印发" if value else ""
+
+
+def join_cc(organs: list[str]) -> str:
+    """抄送 line: organs separated by "，", ending with "。" (7.4.2)."""
+    names = [o.strip().rstrip("，,、。.；;") for o in organs if o and o.strip()]
+    if not names:
+        return ""
+    return "抄送：" + "，".join(names) + "。"
+
+
+def recipients_line(recipients: str) -> str:
+    """主送机关 with exactly one full-width colon at the end (7.3.2)."""
+    text = recipients.strip().rstrip("：:，,。.；;、")
+    return text + "：" if text else ""
+
+
+def note_line(note: str) -> str:
+    """附注 in full-width round brackets (7.3.6), without doubling them."""
+    text = note.strip()
+    if not text:
+        return ""
+    if text.startswith(("（", "(")) and text.endswith(("）", ")")):
+        text = text[1:-1]
+    return f"（{text}）"
+
+
+def units_line(lead: str, partners: list[str], deadline: str) -> str:
+    """（牵头单位：…；配合单位：…；完成时限：…前） after a task."""
+    parts = []
+    if lead.strip():
+        parts.append(f"牵头单位：{lead.strip()}")
+    names = [p.strip() for p in partners if p and p.strip()]
+    if names:
+        parts.append("配合单位：" + "、".join(names))
+    if deadline.strip():
+        d = parse_iso_date(deadline)
+        parts.append(f"完成时限：{official_date(d)}前" if d else f"完成时限：{deadline.strip()}")
+    return "（" + "；".join(parts) + "）" if parts else ""
+
+
+def notice_title(plan_title: str) -> str:
+    return f"关于印发《{plan_title}》的通知" if plan_title else ""
+
+
+# --- character widths and the title's balanced line breaks --------------------
+
+
+def char_units(ch: str) -> float:
+    """Width of a character in full-width cells: CJK and full-width 1, else 0.5."""
+    if unicodedata.east_asian_width(ch) in ("W", "F"):
+        return 1.0
+    if ch in "“”‘’—…·":  # Chinese punctuation that East Asian fonts draw full-width
+        return 1.0
+    if unicodedata.combining(ch):
+        return 0.0
+    return 0.5
+
+
+def text_units(text: str) -> float:
+    return sum(char_units(c) for c in text)
+
+
+# Points where a title may be broken, best first: after a closing book-title
+# mark or punctuation, before an opening mark, around 的/和/与/关于/印发.
+_GOOD_AFTER = "》，、；：）」』"
+_GOOD_BEFORE = "《（「『"
+_WORD_AFTER = ("的", "和", "与", "及", "于", "发")
+_NO_SPLIT = re.compile(r"[0-9A-Za-z]")
+# Phrases of this domain that a title break should not cut.
+_KEEP_WHOLE = (
+    "中国好网民", "好网民", "实施方案", "工作方案", "网络安全", "信息化",
+    "委员会", "办公室", "教育局", "妇女联合会", "总工会", "共青团",
+)
+
+
+def _break_cost(text: str, i: int) -> float:
+    """Cost of breaking ``text`` before index ``i`` (lower is better)."""
+    a, b = text[i - 1], text[i]
+    if _NO_SPLIT.match(a) and _NO_SPLIT.match(b):
+        return 1000.0  # never split 2020 or H5
+    if b in "，。、；：？！）》」』”’…—":
+        return 1000.0  # no line may start with a closing mark
+    if a in "（《「『“‘":
+        return 1000.0
+    if a in _GOOD_AFTER or b in _GOOD_BEFORE:
+        return 0.0
+    if text[i - 2 : i] == "关于" or text[i : i + 2] == "关于":
+        return 0.5
+    if a in _WORD_AFTER:
+        return 1.0
+    for word in _KEEP_WHOLE:
+        start = text.find(word, max(0, i - len(word) + 1))
+        if 0 <= start < i < start + len(word):
+            return 8.0
+    if text[i : i + 2] in ("实施", "工作", "工程", "方案", "通知"):
+        return 1.5
+    if text[i - 2 : i] in ("实施", "工作", "工程", "方案", "中国", "网民", "年度") or a == "年":
+        return 1.5
+    return 4.0  # inside what may be a word
+
+
+def break_title(text: str, max_units: float) -> list[str]:
+    """Break a title into balanced lines no wider than ``max_units`` cells.
+
+    Lines keep words whole where the text offers a better point, and form a
+    trapezoid (each line no longer than the one above) or, failing that, a
+    diamond; the cost trades imbalance against the quality of break points.
+    """
+    text = text.strip()
+    total = text_units(text)
+    if total <= max_units or len(text) < 2:
+        return [text] if text else []
+    best: tuple[float, list[str]] | None = None
+    min_lines = int(-(-total // max_units))
+    for k in range(min_lines, min_lines + 2):
+        target = total / k
+        result = _best_split(text, k, max_units, target)
+        if result is not None and k > min_lines:
+            result = (result[0] + 15.0 * (k - min_lines), result[1])  # fewer lines read better
+        if result is not None and (best is None or result[0] < best[0]):
+            best = result
+    if best is None:  # unbreakable (e.g. one long run of Latin letters): hard cut
+        lines, line = [], ""
+        for ch in text:
+            if line and text_units(line + ch) > max_units:
+                lines.append(line)
+                line = ""
+            line += ch
+        return lines + [line]
+    return best[1]
+
+
+def _best_split(text: str, k: int, max_units: float, target: float) -> tuple[float, list[str]] | None:
+    n = len(text)
+    prefix = [0.0]
+    for ch in text:
+        prefix.append(prefix[-1] + char_units(ch))
+    # dp[j][i]: best cost for text[:i] in j lines, with the last line's width
+    inf = float("inf")
+    dp: list[dict[int, tuple[float, int, float]]] = [dict() for _ in range(k + 1)]
+    dp[0][0] = (0.0, -1, inf)
+    for j in range(1, k + 1):
+        for start, (cost, _, prev_w) in dp[j - 1].items():
+            ends = [n] if j == k else range(start + 1, n)
+            for end in ends:
+                w = prefix[end] - prefix[start]
+                if w > max_units + 1e-9:
+                    break
+                if end < n:
+                    bc = _break_cost(text, end)
+                    if bc >= 1000:
+                        continue
+                else:
+                    bc = 0.0
+                c = cost + bc * 2 + (w - target) ** 2 * 0.25
+                if prev_w != inf and w > prev_w + 1e-9:
+                    c += 6.0 if j == k else 2.0  # prefer a trapezoid
+                if end not in dp[j] or c < dp[j][end][0]:
+                    dp[j][end] = (c, start, w)
+    if n not in dp[k]:
+        return None
+    lines, end = [], n
+    for j in range(k, 0, -1):
+        _, start, _ = dp[j][end]
+        lines.append(text[start:end])
+        end = start
+    lines.reverse()
+    return dp[k][n][0], lines
+
+
+TITLE_MAX_UNITS = int(TYPE_W_PT // TITLE_SIZE)  # 20 cells of 二号 per line
+
+
+def title_lines(text: str) -> list[str]:
+    """The document title as the exporters print it (one rule for all)."""
+    return break_title(text, TITLE_MAX_UNITS)
+
+
+# --- 发文字号 (7.2.5) ------------------------------------------------------------
+DOC_NUMBER_RE = re.compile(r"^[^〔〕\[\]【】（）()［］]+〔(\d{4})〕([1-9]\d*)号$")
+
+
+# --- signature block (7.3.5) ------------------------------------------------------
+SEAL_ROOM_LINES = 2  # blank lines above the first 署名 row, where the seal presses
+DATE_RIGHT_GAP_SEAL = 4  # 右空四字
+SIG_RIGHT_GAP_NO_SEAL = 2  # 右空二字
+DATE_OFFSET_NO_SEAL = 2  # the date starts two characters right of the 署名
+
+
+@dataclass(frozen=True)
+class SigLine:
+    """One line of the signature block: (x in character cells from the type
+    area's left edge, text) pairs; an empty ``items`` is a blank line."""
+
+    items: tuple[tuple[float, str], ...] = ()
+    kind: str = "blank"  # "blank" | "name" | "date"
+
+
+def signature_lines(names: list[str], date_text: str, seal: bool,
+                    width: float = CHARS_PER_LINE) -> list[SigLine]:
+    """Place 署名 and 成文日期 on the grid, as both exporters print them."""
+    names = [n.strip() for n in names if n and n.strip()]
+    dw = text_units(date_text)
+    out: list[SigLine] = []
+    if seal:
+        date_x = max(0.0, width - DATE_RIGHT_GAP_SEAL - dw)
+        centre = date_x + dw / 2
+
+        def centred(name: str, c: float) -> float:
+            w = text_units(name)
+            return max(0.0, min(width - w, c - w / 2))
+
+        out += [SigLine()] * SEAL_ROOM_LINES
+        rows: list[list[str]] = []
+        pending = list(names)
+        # Joint issue: two organs a row when both fit beside each other, last row over the date.
+        while pending:
+            if len(pending) >= 2 and all(text_units(n) <= width / 2 - 1 for n in pending[:2]) \
+                    and (len(pending) - 2) % 2 == 0:
+                rows.append(pending[:2])
+                pending = pending[2:]
+            else:
+                rows.append(pending[:1])
+                pending = pending[1:]
+        for r, row in enumerate(rows):
+            if r:
+                out += [SigLine()] * SEAL_ROOM_LINES
+            if len(row) == 2:
+                left_c = max(text_units(row[0]) / 2, centre - width / 2)
+                out.append(SigLine(((centred(row[0], left_c), row[0]), (centred(row[1], centre), row[1])), "name"))
+            else:
+                out.append(SigLine(((centred(row[0], centre), row[0]),), "name"))
+        if date_text:
+            out.append(SigLine(((date_x, date_text),), "date"))
+        return out
+    out.append(SigLine())
+    widest = max((text_units(n) for n in names), default=0.0)
+    name_x = width - SIG_RIGHT_GAP_NO_SEAL - widest
+    date_x = name_x + DATE_OFFSET_NO_SEAL
+    if date_x + dw > width - SIG_RIGHT_GAP_NO_SEAL:
+        date_x = width - SIG_RIGHT_GAP_NO_SEAL - dw
+        name_x = max(0.0, date_x - DATE_OFFSET_NO_SEAL)
+    name_x = max(0.0, name_x)
+    for n in names:
+        out.append(SigLine(((name_x, n),), "name"))
+    if date_text:
+        out.append(SigLine(((max(0.0, date_x), date_text),), "date"))
+    return out
+
+
+# --- annex table -----------------------------------------------------------------
+# (title, share of the type area's width)
+ANNEX_COLUMNS = (("序号", 0.08), ("活动名称", 0.36), ("时间", 0.18), ("牵头单位", 0.18), ("配合单位", 0.20))

@@ -1,0 +1,234 @@
+"""Reading and writing files without ever damaging what is on disk.
+
+Every write goes to a temporary file in the target folder, is flushed and
+fsynced, and then replaces the target in one step, so a crash or a full disk
+leaves either the old file or the new one, never half of either.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from desktop import __version__
+from desktop.errors import DesktopError, DraftError
+from desktop.model import FORMAT, FORMAT_VERSION, Draft, SchemaError
+
+MAX_DRAFT_BYTES = 16 * 1024 * 1024
+BACKUP_SUFFIX = ".bak"
+
+
+def _size_text(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
+
+
+def os_error_message(err: OSError, path: Path, action: str) -> str:
+    """A plain Chinese sentence for an OS error while ``action`` on ``path``."""
+    name = f"“{path}”"
+    code = err.errno
+    if code == errno.ENOSPC or code == getattr(errno, "EDQUOT", -1):
+        return f"{action}{name}失败：磁盘空间不足。请清理磁盘或换一个文件夹后重试，原文件未受影响。"
+    if code == errno.EROFS:
+        return f"{action}{name}失败：该位置是只读的（如光盘或写保护的U盘）。请另选文件夹，原文件未受影响。"
+    if isinstance(err, PermissionError) or code in (errno.EACCES, errno.EPERM):
+        if sys.platform == "win32":
+            return (f"{action}{name}失败：文件被其他程序占用或没有写入权限。"
+                    "请先关闭已在 Word、WPS 或 Excel 中打开的文件，再重试，原文件未受影响。")
+        return f"{action}{name}失败：没有写入权限（文件夹只读或文件被锁定）。请另选文件夹，原文件未受影响。"
+    if isinstance(err, FileNotFoundError):
+        return f"{action}{name}失败：文件夹不存在。"
+    if isinstance(err, IsADirectoryError):
+        return f"{action}{name}失败：这是一个文件夹，不是文件。"
+    reason = err.strerror or str(err)
+    return f"{action}{name}失败：{reason}。原文件未受影响。"
+
+
+@contextlib.contextmanager
+def atomic_target(path: Path, *, error_cls: type[DesktopError] = DesktopError,
+                  action: str = "保存", backup: bool = False) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; on success it replaces ``path``.
+
+    The writer writes the whole file to the yielded path. If it raises, the
+    temporary file is removed and ``path`` is untouched. With ``backup`` the
+    previous version is kept as ``path + .bak`` (itself replaced atomically).
+    """
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as err:
+        raise error_cls(os_error_message(err, path, action)) from err
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        _fsync_file(tmp)
+        _set_normal_mode(tmp)
+        if backup and path.exists():
+            _write_backup(path)
+        os.replace(tmp, path)
+        _fsync_dir(folder)
+    except OSError as err:
+        _remove_quietly(tmp)
+        raise error_cls(os_error_message(err, path, action)) from err
+    except BaseException:
+        _remove_quietly(tmp)
+        raise
+
+
+def atomic_write_bytes(path: Path, data: bytes, **kwargs) -> None:
+    with atomic_target(path, **kwargs) as tmp:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+
+
+def write_with(path: Path, writer: Callable[[Path], None], **kwargs) -> None:
+    """Run ``writer(tmp_path)`` and give the result its final name atomically."""
+    with atomic_target(path, **kwargs) as tmp:
+        writer(tmp)
+
+
+def _fsync_file(path: Path) -> None:
+    with open(path, "rb+") as fh:
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _set_normal_mode(path: Path) -> None:
+    # mkstemp creates 0600 files; a saved document should be readable like any other.
+    if os.name == "posix":
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(path, 0o666 & ~umask)
+
+
+def _write_backup(path: Path) -> None:
+    backup = path.with_name(path.name + BACKUP_SUFFIX)
+    data = path.read_bytes()
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{backup.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        _set_normal_mode(Path(tmp_name))
+        os.replace(tmp_name, backup)
+    except BaseException:
+        _remove_quietly(Path(tmp_name))
+        raise
+
+
+def _remove_quietly(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink()
+
+
+# --- drafts ----------------------------------------------------------------------
+
+
+def _reject_constant(name: str) -> None:
+    raise ValueError(name)
+
+
+def parse_draft_bytes(data: bytes, source: str) -> Draft:
+    """Parse the bytes of a draft file; ``source`` names it in messages."""
+    where = f"草稿文件“{source}”"
+    if not data.strip():
+        raise DraftError(f"{where}是空的，没有任何内容。它可能在保存时中断，请改用同目录下的备份文件（.bak）。")
+    if data.startswith(b"\x89PNG") or data.startswith(b"PK\x03\x04") or data.startswith(b"%PDF") \
+            or b"\x00" in data[:4096]:
+        raise DraftError(f"{where}不是草稿文件：它是二进制文件（例如图片、压缩包或 Word 文档），请选择扩展名为 .plan.json 的草稿。")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise DraftError(f"{where}不是 UTF-8 编码的文本（第 {err.start + 1} 个字节无法识别），无法作为草稿打开。") from err
+    try:
+        raw = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as err:
+        raise DraftError(
+            f"{where}内容已损坏，无法读取（第 {err.lineno} 行第 {err.colno} 列附近格式错误）。"
+            "文件可能没有保存完整；如有同名 .bak 备份文件，可改用备份。") from err
+    except ValueError as err:
+        raise DraftError(f"{where}包含无效的数值（{err}），无法读取。") from err
+    except RecursionError as err:
+        raise DraftError(f"{where}的层级嵌套过深，不是有效的草稿。") from err
+    return draft_from_json(raw, source)
+
+
+def draft_from_json(raw: object, source: str) -> Draft:
+    where = f"草稿文件“{source}”"
+    if not isinstance(raw, dict):
+        kind = "列表" if isinstance(raw, list) else "单个值"
+        raise DraftError(f"{where}不是草稿：文件内容应为一个对象（{{…}}），实际是{kind}。")
+    fmt = raw.get("format")
+    if fmt != FORMAT:
+        raise DraftError(f"{where}不是本软件的草稿（缺少 \"format\": \"{FORMAT}\" 标记，实际为 {json.dumps(fmt, ensure_ascii=False)[:40]}）。")
+    version = raw.get("version", FORMAT_VERSION)
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise DraftError(f"{where}的版本号“version”无效（应为正整数），无法读取。")
+    if version > FORMAT_VERSION:
+        writer = raw.get("generator")
+        by = f"（由 {writer} 保存）" if isinstance(writer, str) and writer else ""
+        raise DraftError(
+            f"{where}是较新版本的草稿格式（第 {version} 版）{by}，本软件只能读取第 {FORMAT_VERSION} 版。"
+            "请将本软件升级到最新版本后再打开；文件未作任何改动。")
+    try:
+        draft = Draft.from_dict(raw)
+    except SchemaError as err:
+        raise DraftError(f"{where}中的“{err.path}”应为{err.expected}，实际是{err.got}，无法作为草稿读取。文件未作任何改动。") from err
+    except RecursionError as err:
+        raise DraftError(f"{where}的层级嵌套过深，不是有效的草稿。") from err
+    draft.version = FORMAT_VERSION
+    return draft
+
+
+def load_draft(path: str | os.PathLike[str]) -> Draft:
+    """Read a draft; raise DraftError with a Chinese message on any problem."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if path.is_dir():
+            raise DraftError(f"“{path}”是一个文件夹，不是草稿文件。")
+        if size > MAX_DRAFT_BYTES:
+            raise DraftError(
+                f"草稿文件“{path}”过大（{_size_text(size)}），超过 {_size_text(MAX_DRAFT_BYTES)} 的上限，"
+                "不像是本软件保存的草稿，未打开。")
+        data = path.read_bytes()
+    except FileNotFoundError as err:
+        raise DraftError(f"找不到草稿文件“{path}”。请检查文件名和所在文件夹。") from err
+    except PermissionError as err:
+        raise DraftError(f"无法读取草稿文件“{path}”：没有读取权限或文件被其他程序锁定。") from err
+    except OSError as err:
+        raise DraftError(f"无法读取草稿文件“{path}”：{err.strerror or err}。") from err
+    return parse_draft_bytes(data, str(path))
+
+
+def draft_to_bytes(draft: Draft) -> bytes:
+    data = draft.to_dict()
+    data["format"] = FORMAT
+    data["version"] = FORMAT_VERSION
+    data["generator"] = f"plan-drafter {__version__}"
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def save_draft(draft: Draft, path: str | os.PathLike[str], *, backup: bool = True) -> None:
+    """Save atomically, keeping the previous version as ``<name>.bak``."""
+    atomic_write_bytes(Path(path), draft_to_bytes(draft), error_cls=DraftError,
+                       action="保存草稿", backup=backup)

@@ -1,0 +1,52 @@
+"""Shared fixtures. Qt runs offscreen; the app's per-user folder is a temp dir."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("PLAN_DRAFTER_HOME", tempfile.mkdtemp(prefix="plan-drafter-home-"))
+
+import pytest  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_EXAMPLES = ROOT.parent / "shared" / "examples"
+BUNDLED_EXAMPLE = ROOT / "resources" / "examples" / "foshan-2020.plan.json"
+
+
+def example_paths() -> list[Path]:
+    """Every example draft: the shared ones (read-only) and the bundled one."""
+    paths = sorted(SHARED_EXAMPLES.glob("*.plan.json")) if SHARED_EXAMPLES.is_dir() else []
+    return paths or [BUNDLED_EXAMPLE]
+
+
+@pytest.fixture
+def example_path() -> Path:
+    return example_paths()[0]
+
+
+@pytest.fixture
+def example_raw(example_path: Path) -> dict:
+    return json.loads(example_path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def example_draft(example_path: Path):
+    from desktop.storage import load_draft
+
+    return load_draft(example_path)
+
+
+@pytest.fixture
+def template():
+    from desktop.templates import load_template
+
+    return load_template("gd-2020-haowangmin")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PLAN_DRAFTER_HOME", str(tmp_path_factory.mktemp("home")))

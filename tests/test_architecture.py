@@ -1,0 +1,40 @@
+"""Boundaries the design depends on."""
+
+import ast
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_core_imports_without_qt():
+    code = ("import sys, desktop.model, desktop.checks, desktop.storage, desktop.templates, desktop.document, "
+            "desktop.official, desktop.cli, desktop.export, desktop.layout, desktop.ledger; "
+            "import pkgutil, importlib\n"
+            "for pkg in ('desktop.export', 'desktop.layout', 'desktop.ledger'):\n"
+            "    m = importlib.import_module(pkg)\n"
+            "    for info in pkgutil.iter_modules(m.__path__): importlib.import_module(pkg + '.' + info.name)\n"
+            "assert not [m for m in sys.modules if m.startswith('PySide6')], 'Qt imported'")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_no_pyside_outside_ui():
+    offenders = []
+    for path in (ROOT / "desktop").rglob("*.py"):
+        if "ui" in path.relative_to(ROOT / "desktop").parts[:1]:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            if any(n.startswith("PySide6") for n in names):
+                offenders.append(str(path))
+    assert offenders == []
+
+
+def test_every_package_is_listed_in_pyproject():
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "desktop").rglob("__init__.py")}
+    assert found <= listed

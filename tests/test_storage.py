@@ -1,0 +1,117 @@
+"""Loading and saving drafts: hostile files give a Chinese message and stay untouched."""
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from desktop.errors import DraftError
+from desktop.storage import BACKUP_SUFFIX, load_draft, save_draft
+
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+
+
+def _hostile_files(example_raw):
+    text = json.dumps(example_raw, ensure_ascii=False)
+    newer = dict(example_raw, version=7, generator="plan-drafter 9.0")
+    wrong_type = json.loads(text)
+    wrong_type["notice"]["cc"] = "省委网信办"
+    return {
+        "truncated": (text[: len(text) // 2].encode(), "损坏"),
+        "png": (PNG, "二进制"),
+        "list": (b"[1, 2, 3]", "列表"),
+        "string-for-list": (json.dumps(wrong_type, ensure_ascii=False).encode(), "notice.cc"),
+        "newer": (json.dumps(newer).encode(), "第 7 版"),
+        "empty": (b"", "空的"),
+        "whitespace": (b"  \n ", "空的"),
+        "not-utf8": ('{"format": "plan-draft", "plan": {"title": "方案"}}'.encode("gbk"), "UTF-8"),
+        "other-json": (b'{"name": "something else"}', "不是本软件的草稿"),
+        "nan": (b'{"format": "plan-draft", "progress": {"t1": {"percent": NaN}}}', "无效的数值"),
+        "deep": (b'{"format": "plan-draft", "x": ' + b"[" * 100000 + b"]" * 100000 + b"}", "嵌套过深"),
+        "bad-version": (b'{"format": "plan-draft", "version": "1"}', "版本号"),
+    }
+
+
+@pytest.mark.parametrize("kind", ["truncated", "png", "list", "string-for-list", "newer", "empty", "whitespace",
+                                  "not-utf8", "other-json", "nan", "deep", "bad-version"])
+def test_hostile_draft_gives_message_and_stays_untouched(tmp_path, example_raw, kind):
+    data, expected = _hostile_files(example_raw)[kind]
+    path = tmp_path / f"{kind}.plan.json"
+    path.write_bytes(data)
+    before = hashlib.sha256(data).hexdigest()
+    with pytest.raises(DraftError) as info:
+        load_draft(path)
+    message = str(info.value)
+    assert expected in message
+    assert str(path) in message
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
+
+
+def test_huge_file_refused_without_reading(tmp_path):
+    path = tmp_path / "huge.plan.json"
+    with open(path, "wb") as fh:
+        fh.truncate(50 * 1024 * 1024)
+    with pytest.raises(DraftError, match="过大"):
+        load_draft(path)
+
+
+def test_missing_file_and_directory(tmp_path):
+    with pytest.raises(DraftError, match="找不到"):
+        load_draft(tmp_path / "nope.plan.json")
+    with pytest.raises(DraftError, match="文件夹"):
+        load_draft(tmp_path)
+
+
+def test_save_is_atomic_and_keeps_backup(tmp_path, example_draft):
+    path = tmp_path / "方案 草稿.plan.json"
+    save_draft(example_draft, path)
+    first = path.read_bytes()
+    example_draft.plan.title = "改过的标题"
+    save_draft(example_draft, path)
+    assert load_draft(path).plan.title == "改过的标题"
+    assert (tmp_path / (path.name + BACKUP_SUFFIX)).read_bytes() == first
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([path.name, path.name + BACKUP_SUFFIX])
+    if os.name == "posix":
+        assert oct(path.stat().st_mode & 0o777) != oct(0o600)
+
+
+def test_failed_save_leaves_previous_file(tmp_path, example_draft, monkeypatch):
+    path = tmp_path / "a.plan.json"
+    save_draft(example_draft, path)
+    before = path.read_bytes()
+
+    def boom(*_a, **_k):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", boom)
+    with pytest.raises(DraftError, match="磁盘空间不足"):
+        save_draft(example_draft, path)
+    monkeypatch.undo()
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root ignores folder permissions")
+def test_read_only_folder(tmp_path, example_draft):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        with pytest.raises(DraftError, match="权限"):
+            save_draft(example_draft, folder / "x.plan.json")
+    finally:
+        folder.chmod(0o755)
+
+
+def test_cli_exit_status_2_without_traceback(tmp_path):
+    path = tmp_path / "bad.plan.json"
+    path.write_bytes(PNG)
+    proc = subprocess.run([sys.executable, "-m", "desktop", "check", str(path)], capture_output=True, text=True,
+                          encoding="utf-8")
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr and "二进制" in proc.stderr
+    assert proc.stderr.strip().count("\n") == 0  # one paragraph
