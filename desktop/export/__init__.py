@@ -1,0 +1,105 @@
+"""Exporters: one draft -> .docx, .pdf, ledger .xlsx.
+
+Each format lives in its own module exposing
+``write(draft, template, dest: Path, options: ExportOptions) -> list[str]``
+which writes the whole file to ``dest`` and returns plain-Chinese notes (font
+substitutions, characters no font could draw…). This facade gives every
+output its final name atomically, so a failed or killed export never leaves a
+half-written file under the final name, and turns OS errors into messages.
+"""
+
+from __future__ import annotations
+
+import errno
+import importlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from desktop.errors import ExportError
+from desktop.model import Draft
+from desktop.official import DEFAULT_FONT_PRESET
+from desktop.storage import atomic_target, os_error_message
+from desktop.templates import Template
+
+FORMATS = ("docx", "pdf", "xlsx")
+FORMAT_LABELS = {"docx": "Word 公文（.docx）", "pdf": "PDF 公文（.pdf）", "xlsx": "进度台账（.xlsx）"}
+_MODULES = {"docx": "desktop.export.docx", "pdf": "desktop.export.pdf", "xlsx": "desktop.ledger.export"}
+_APPS = {"docx": "Word 或 WPS", "pdf": "PDF 阅读器", "xlsx": "Excel 或 WPS"}
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """Choices of the office that shape every output."""
+
+    font_preset: str = DEFAULT_FONT_PRESET  # which font names the .docx carries
+    font_dirs: tuple[Path, ...] = ()  # the office's own font folders, searched first
+    today: object = None  # datetime.date for overdue marks in the ledger; None = today
+
+
+@dataclass
+class ExportResult:
+    fmt: str
+    path: Path
+    notes: list[str] = field(default_factory=list)
+
+
+def base_name(draft_path: Path | str) -> str:
+    """佛山方案.plan.json -> 佛山方案"""
+    name = Path(draft_path).name
+    for suffix in (".plan.json", ".json"):
+        if name.lower().endswith(suffix):
+            return name[: -len(suffix)] or "方案"
+    return Path(name).stem or "方案"
+
+
+def output_path(out_dir: Path, base: str, fmt: str) -> Path:
+    if fmt == "xlsx":
+        return Path(out_dir) / f"{base}-台账.xlsx"
+    return Path(out_dir) / f"{base}.{fmt}"
+
+
+def writer(fmt: str) -> Callable[[Draft, Template, Path, ExportOptions], list[str]]:
+    if fmt not in _MODULES:
+        raise ExportError(f"不支持的导出格式“{fmt}”。")
+    return importlib.import_module(_MODULES[fmt]).write
+
+
+def export_one(draft: Draft, template: Template, fmt: str, dest: Path,
+               options: ExportOptions | None = None) -> ExportResult:
+    """Write one format to ``dest`` atomically; raise ExportError on failure."""
+    options = options or ExportOptions()
+    write = writer(fmt)
+    dest = Path(dest)
+    if not dest.parent.is_dir():
+        raise ExportError(f"导出失败：文件夹“{dest.parent}”不存在。")
+    notes: list[str] = []
+    try:
+        with atomic_target(dest, error_cls=ExportError, action="导出") as tmp:
+            notes = write(draft, template, tmp, options) or []
+    except ExportError as err:
+        cause = err.__cause__
+        if isinstance(cause, PermissionError) or (isinstance(cause, OSError) and cause.errno in (errno.EACCES, errno.EPERM)):
+            if dest.exists():
+                raise ExportError(
+                    f"无法写入“{dest}”：文件正在被其他程序使用或没有写入权限。"
+                    f"请先关闭已在 {_APPS[fmt]} 中打开的文件，再重新导出；原文件未受影响。") from cause
+        raise
+    except OSError as err:  # raised by a writer before the final replace
+        raise ExportError(os_error_message(err, dest, "导出")) from err
+    return ExportResult(fmt, dest, list(notes))
+
+
+def export_all(draft: Draft, template: Template, out_dir: Path, base: str,
+               formats: Iterable[str] = FORMATS, options: ExportOptions | None = None,
+               progress: Callable[[str, int, int], None] | None = None) -> list[ExportResult]:
+    """Every requested format into ``out_dir``; stops at the first failure."""
+    formats = list(formats)
+    results = []
+    for i, fmt in enumerate(formats):
+        if progress:
+            progress(fmt, i, len(formats))
+        results.append(export_one(draft, template, fmt, output_path(out_dir, base, fmt), options))
+    if progress:
+        progress("", len(formats), len(formats))
+    return results

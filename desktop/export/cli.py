@@ -1,0 +1,44 @@
+"""``python -m desktop export FILE [--docx] [--pdf] [--xlsx] --out DIR``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from desktop.errors import DesktopError
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from desktop.export import FORMAT_LABELS, FORMATS, ExportOptions, base_name, export_all
+    from desktop.official import FONT_PRESETS
+    from desktop.storage import load_draft
+    from desktop.templates import load_template
+
+    formats = [f for f in FORMATS if getattr(args, f)] or list(FORMATS)
+    out_dir = Path(args.out) if args.out else Path(args.file).resolve().parent
+    if not out_dir.is_dir():
+        raise DesktopError(f"导出文件夹“{out_dir}”不存在，请先创建它。")
+    if args.font_preset not in FONT_PRESETS:
+        raise DesktopError(f"字体方案“{args.font_preset}”无效，可选：{'、'.join(FONT_PRESETS)}。")
+    draft = load_draft(args.file)
+    template = load_template(draft.template)
+    options = ExportOptions(font_preset=args.font_preset,
+                            font_dirs=tuple(Path(d) for d in (args.font_dir or [])))
+    results = export_all(draft, template, out_dir, base_name(args.file), formats, options)
+    for r in results:
+        print(f"已导出{FORMAT_LABELS[r.fmt]}：{r.path}")
+        for note in r.notes:
+            print(f"  提示：{note}")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("export", help="导出 Word、PDF 公文和进度台账")
+    p.add_argument("file", help="草稿文件（*.plan.json）")
+    p.add_argument("--docx", action="store_true", help="导出 Word 公文")
+    p.add_argument("--pdf", action="store_true", help="导出 PDF 公文")
+    p.add_argument("--xlsx", action="store_true", help="导出进度台账")
+    p.add_argument("--out", help="导出到的文件夹（默认为草稿所在文件夹）")
+    p.add_argument("--font-preset", default="windows", help="Word 中写入的字体名称方案：windows 或 gb2312")
+    p.add_argument("--font-dir", action="append", help="本单位字体文件夹（可多次指定）")
+    p.set_defaults(func=cmd_export)
