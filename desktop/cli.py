@@ -66,6 +66,7 @@ def _load(path: str):
 
 def cmd_check(args: argparse.Namespace) -> int:
     from desktop.checks import ERROR, has_errors, run_checks
+    from desktop.locations import describe_path
 
     today = _today(args.today)
     draft, template = _load(args.file)
@@ -81,7 +82,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         warnings = len(problems) - errors
         for p in problems:
             label = "错误" if p.severity == ERROR else "提醒"
-            print(f"[{label}] {p.path}：{p.message}")
+            print(f"[{label}] {describe_path(draft, p.path)}（{p.path}）：{p.message}")
             if p.fix is not None:
                 shown = p.fix if isinstance(p.fix, str) else json.dumps(p.fix, ensure_ascii=False)
                 print(f"        可自动修正为：{shown}")

@@ -292,3 +292,18 @@ def test_json_output_and_exit_statuses(tmp_path, example_path):
     assert code == 2 and "找不到" in err
     code, _, err = run(example_path, "--today", "2020-13-45")
     assert code == 2 and "--today" in err
+
+
+def test_every_problem_location_reads_as_chinese(example_draft, template):
+    from desktop.locations import describe_path
+
+    example_draft.plan.task_groups[0].tasks[1].lead = ""
+    example_draft.activities[2].name = ""
+    example_draft.plan.requirements[0].text = "短,文本"
+    found = run_checks(example_draft, template, dt.date(2020, 11, 1))
+    assert found
+    for p in found:
+        where = describe_path(example_draft, p.path)
+        assert where != p.path and not any(c in where for c in "[]."), (p.path, where)
+    assert describe_path(example_draft, "plan.task_groups[0].tasks[1].lead") == \
+        "重点任务（一）第 2 项“提升教师信息技术应用能力” · 牵头单位"
