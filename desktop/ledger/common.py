@@ -1,0 +1,258 @@
+"""Pieces shared by the ledger's export, import and merge.
+
+The ledger workbook is a contract with people, not only with code: clerks
+reorder rows, retype percentages and dates in their own way, and rename or
+forward files. Everything that reads a ledger back therefore finds columns by
+their titles (not positions), rows by the hidden key column, and parses values
+the way people type them.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from desktop import official
+from desktop.model import DONE, NOT_APPLICABLE
+from desktop.textclean import clean_text
+
+MARK = "plan-drafter-ledger"  # document keywords + lists sheet: "this is our ledger"
+LISTS_SHEET = "选项"  # hidden: status list for the drop-down, issuing office
+SUMMARY_SHEET = "汇总"
+KEY_TITLE = "编号（请勿修改）"
+OFFICE_PREFIX = "填报单位："
+OFFICE_LABEL = "填报单位"  # label cell on the lists sheet, value beside it
+UNIT_TITLE = "单位"  # first column of a merged ledger
+SOURCE_TITLE = "来源文件"
+MAX_CELL_CHARS = 32767  # Excel's limit for one cell
+DATE_FORMAT = 'yyyy"年"m"月"d"日"'
+HEADER_SCAN_ROWS = 12
+MAX_COLUMNS = 40
+
+_QUOTE_START = ("=", "+", "-", "@", "#")
+_NUMBER_LIKE = re.compile(r"^\s*[-+]?(\d[\d,]*\.?\d*|\.\d+)([eE][-+]?\d+)?\s*%?\s*$")
+_DATE_LIKE = re.compile(r"^\s*\d{1,4}[-/.年]\d{1,2}([-/.月]\d{1,2}日?)?\s*$")
+
+
+def safe_text(value: Any) -> tuple[str, bool]:
+    """Text an .xlsx cell can hold; True when it had to be shortened."""
+    text, _ = clean_text("" if value is None else str(value))
+    if len(text) > MAX_CELL_CHARS:
+        return text[: MAX_CELL_CHARS - 1] + "…", True
+    return text, False
+
+
+def set_text(cell: Any, value: Any) -> Any:
+    """Store ``value`` as plain text, never as a formula, error or number.
+
+    openpyxl turns "=…" into a formula and "#N/A" into an error value; forcing
+    the type keeps what the clerk wrote. ``quotePrefix`` makes Excel keep it as
+    text when someone edits the cell later.
+    """
+    text, _ = safe_text(value)
+    cell.value = text
+    cell.data_type = "s"
+    if text.startswith(_QUOTE_START) or _NUMBER_LIKE.match(text) or _DATE_LIKE.match(text):
+        cell.quotePrefix = True
+    return cell
+
+
+def norm_title(value: Any) -> str:
+    """Header title as compared: width-folded, no spaces, no (%)."""
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFKC", str(value))
+    text = re.sub(r"\s+", "", text)
+    return text.replace("(%)", "").replace("%", "")
+
+
+def norm_name(value: Any) -> str:
+    if value is None:
+        return ""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value)))
+
+
+def plan_ledger_title(plan_title: str) -> str:
+    """佛山市2020年争做中国好网民工程实施方案 -> 佛山市2020年争做中国好网民工程进度台账"""
+    base = plan_title.strip()
+    if base.endswith("实施方案"):
+        base = base[: -len("实施方案")]
+    elif base.endswith("方案"):
+        base = base[: -len("方案")]
+    return f"{base}进度台账" if base else "进度台账"
+
+
+def effective_percent(status: str, percent: float | int | None) -> float:
+    """A row's completion for averages: blank counts 0, or 100 when done."""
+    if percent is None:
+        return 100.0 if status == DONE else 0.0
+    return float(percent)
+
+
+def counts_in_average(status: str) -> bool:
+    return status != NOT_APPLICABLE
+
+
+def is_overdue(deadline: _dt.date | None, status: str, today: _dt.date) -> bool:
+    """Deadline passed and not finished (the rule the checks use too)."""
+    return deadline is not None and deadline < today and status not in (DONE, NOT_APPLICABLE)
+
+
+# --- parsing what people type ----------------------------------------------------
+
+class ValueProblem(ValueError):
+    """A cell value that cannot be accepted; the message is Chinese."""
+
+
+_DATE_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+_DATE_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_EXCEL_EPOCH = _dt.date(1899, 12, 30)
+
+
+def parse_date(value: Any, label: str) -> _dt.date | None:
+    """A date cell, an Excel serial number or text such as 2020年7月1日."""
+    if value is None:
+        return None
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    if isinstance(value, bool):
+        raise ValueProblem(f"{label}“{value}”不是日期")
+    if isinstance(value, (int, float)):
+        # A date typed into a cell formatted as a number arrives as a serial.
+        if 36526 <= value <= 73050 and float(value).is_integer():
+            return _EXCEL_EPOCH + _dt.timedelta(days=int(value))
+        raise ValueProblem(f"{label}“{value:g}”不是日期，应写成 2020-07-01 或 2020年7月1日")
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    if not text:
+        return None
+    m = _DATE_TEXT.fullmatch(text) or _DATE_COMPACT.fullmatch(text)
+    if not m:
+        raise ValueProblem(f"{label}“{_short(value)}”不是日期，应写成 2020-07-01 或 2020年7月1日")
+    try:
+        return _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        raise ValueProblem(f"{label}“{_short(value)}”不是真实存在的日期") from None
+
+
+def parse_percent(value: Any, number_format: str = "") -> float | int | None:
+    """40, "40%", 0.4, 40.0, "４０％" -> 40; blank -> None; range-checked."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueProblem(f"完成率“{value}”不是数字")
+    if isinstance(value, (int, float)):
+        number = float(value)
+        if "%" in (number_format or ""):
+            number *= 100  # Excel stored 80% as 0.8
+        elif 0 < number < 1:
+            number *= 100  # 0.4 means 40 %
+        shown = f"{value:g}" if isinstance(value, float) else str(value)
+    else:
+        text = unicodedata.normalize("NFKC", str(value)).strip().replace(" ", "")
+        if not text:
+            return None
+        shown = _short(value)
+        had_percent = text.endswith("%")
+        body = text.rstrip("%")
+        try:
+            number = float(body)
+        except ValueError:
+            raise ValueProblem(f"完成率“{shown}”不是数字，应填写 0–100 之间的数，例如 80 或 80%") from None
+        if number != number or number in (float("inf"), float("-inf")):
+            raise ValueProblem(f"完成率“{shown}”不是数字")
+        if not had_percent and 0 < number < 1:
+            number *= 100
+    if not 0 <= number <= 100:
+        raise ValueProblem(f"完成率“{shown}”超出 0–100 的范围")
+    number = round(number, 1)
+    return int(number) if number.is_integer() else number
+
+
+def cell_text(value: Any) -> str:
+    """A cell read back as text (numbers without .0, dates as ISO)."""
+    if value is None:
+        return ""
+    if isinstance(value, _dt.datetime):
+        if value.time() == _dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text, _ = clean_text(str(value))
+    return text.strip()
+
+
+def _short(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 20 else text[:20] + "…"
+
+
+# --- finding the ledger's columns ---------------------------------------------------
+
+@dataclass
+class Columns:
+    """Column index (0-based) of each ledger key found in the header row."""
+
+    header_row: int  # 1-based row number of the header
+    index: dict[str, int]
+
+    def get(self, row: tuple, key: str) -> Any:
+        i = self.index.get(key)
+        if i is None or i >= len(row):
+            return None
+        cell = row[i]
+        return getattr(cell, "value", cell)
+
+    def cell(self, row: tuple, key: str) -> Any:
+        i = self.index.get(key)
+        if i is None or i >= len(row):
+            return None
+        return row[i]
+
+
+def title_map(columns: Any) -> dict[str, str]:
+    """Normalised title -> column key, for the template's columns and ours."""
+    out = {norm_title(c.title): c.key for c in columns}
+    out.setdefault(norm_title("完成率"), "percent")
+    out[norm_title(KEY_TITLE)] = "key"
+    out[norm_title("编号")] = "key"
+    out[norm_title(UNIT_TITLE)] = "unit"
+    out[norm_title(SOURCE_TITLE)] = "source"
+    return out
+
+
+def match_header(values: tuple, titles: dict[str, str]) -> dict[str, int] | None:
+    """Column keys of a header row, or None when it is not our header."""
+    index: dict[str, int] = {}
+    for i, value in enumerate(values):
+        key = titles.get(norm_title(value))
+        if key and key not in index:
+            index[key] = i
+    if "name" in index and ("status" in index or "percent" in index):
+        return index
+    return None
+
+
+def deadline_of(value: Any) -> _dt.date | None:
+    """A deadline cell as a date when it is one (activities hold free text)."""
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return parse_date(value, "完成时限")
+        except ValueProblem:
+            return None
+    return None
+
+
+def official_day(day: _dt.date) -> str:
+    return official.official_date(day)
