@@ -1,48 +1,153 @@
-"""GUI entry point ``plan-drafter``: opens a draft and shows its check results."""
+"""GUI entry point ``plan-drafter`` (also ``python -m desktop.ui [FILE]``).
+
+Start-up is kept light: editors other than the first, the preview (QtPdf),
+the exporters and the dialogs are imported when first used.
+"""
 
 from __future__ import annotations
 
+import datetime as _dt
+import logging
 import sys
+import traceback
 
-from PySide6.QtWidgets import QApplication, QListWidget, QListWidgetItem, QMainWindow, QMessageBox
+from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTimer, QTranslator
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
 
-from desktop import APP_NAME
+from desktop import APP_ID, APP_NAME
 from desktop.errors import DesktopError
+from desktop.paths import log_dir
+
+from . import messages
+
+log = logging.getLogger("plan_drafter.ui")
+_translators: list[QTranslator] = []
+_in_crash_handler = False
 
 
-class MainWindow(QMainWindow):
-    def __init__(self) -> None:
-        super().__init__()
-        self.setWindowTitle(APP_NAME)
-        self.problems = QListWidget()
-        self.setCentralWidget(self.problems)
-        self.resize(900, 600)
+def install_translations(app: QApplication) -> bool:
+    """Qt's own dialogs and buttons in Chinese; dates and numbers in the Chinese locale."""
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    ok = False
+    for name in ("qtbase_zh_CN", "qt_zh_CN"):
+        translator = QTranslator(app)
+        if translator.load(name, folder):
+            app.installTranslator(translator)
+            _translators.append(translator)
+            ok = True
+            break
+    return ok
 
-    def open_draft(self, path: str) -> None:
-        from desktop.checks import ERROR, run_checks
-        from desktop.storage import load_draft
-        from desktop.templates import load_template
 
-        draft = load_draft(path)
-        template = load_template(draft.template)
-        self.setWindowTitle(f"{path} - {APP_NAME}")
-        self.problems.clear()
-        for p in run_checks(draft, template):
-            label = "错误" if p.severity == ERROR else "提醒"
-            QListWidgetItem(f"[{label}] {p.path}：{p.message}", self.problems)
+def setup_logging() -> None:
+    root = logging.getLogger("plan_drafter")
+    if root.handlers:
+        return
+    try:
+        log_dir().mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.FileHandler(log_dir() / "plan-drafter.log", encoding="utf-8", delay=True)
+    except OSError:
+        handler = logging.NullHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
+def handle_exception(exc_type, exc, tb) -> None:
+    """sys.excepthook: save every open draft to its recovery file, then tell the clerk."""
+    global _in_crash_handler
+    if issubclass(exc_type, KeyboardInterrupt):
+        sys.__excepthook__(exc_type, exc, tb)
+        return
+    detail = "".join(traceback.format_exception(exc_type, exc, tb))
+    log.error("unexpected error:\n%s", detail)
+    if _in_crash_handler:  # an error while reporting an error: do not loop
+        sys.__excepthook__(exc_type, exc, tb)
+        return
+    _in_crash_handler = True
+    try:
+        from .mainwindow import windows
+
+        saved = 0
+        for window in list(windows):
+            try:
+                window.emergency_save()
+                saved += 1
+            except Exception:  # noqa: BLE001 - saving the others matters more
+                log.exception("emergency save failed")
+        crash_file = _write_crash_log(detail)
+        if isinstance(exc, DesktopError):
+            messages.error(None, str(exc), detail)
+            return
+        kept = "您正在编辑的方案已保存到恢复文件，下次启动时会提示恢复。\n" if saved else ""
+        messages.error(None, f"程序遇到了意外错误。{kept}建议先保存方案，然后重新启动程序。\n"
+                             f"详细信息已记入：{crash_file}", detail)
+    finally:
+        _in_crash_handler = False
+
+
+def _write_crash_log(detail: str) -> str:
+    try:
+        log_dir().mkdir(parents=True, exist_ok=True)
+        path = log_dir() / f"crash-{_dt.datetime.now():%Y%m%d-%H%M%S}.txt"
+        path.write_text(detail, encoding="utf-8")
+        return str(path)
+    except OSError:
+        return "（日志无法写入）"
+
+
+def create_app(argv: list[str]) -> QApplication:
+    existing = QApplication.instance()
+    if existing is not None:
+        return existing  # type: ignore[return-value]
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    app = QApplication(argv)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setOrganizationName(APP_ID)
+    app.setDesktopFileName(APP_ID)
+    _set_icon(app)
+    install_translations(app)
+    return app
+
+
+def _set_icon(app: QApplication) -> None:
+    try:
+        from importlib import resources
+
+        from PySide6.QtGui import QIcon, QPixmap
+
+        data = resources.files("desktop_resources").joinpath("icon.png").read_bytes()
+        pixmap = QPixmap()
+        if pixmap.loadFromData(data):
+            app.setWindowIcon(QIcon(pixmap))
+    except (ImportError, OSError, FileNotFoundError, ModuleNotFoundError):
+        pass
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv if argv is None else argv)
-    app = QApplication.instance() or QApplication(argv)
+    args = argv[1:]
+    app = create_app(argv)
+    setup_logging()
+    if "--no-err-windows" in args:
+        messages.set_noninteractive(True)
+    from .mainwindow import MainWindow
+
     window = MainWindow()
+    sys.excepthook = handle_exception
+    paths = [a for a in args if not a.startswith("--")]
+    if not (paths and window.open_path(paths[0], ask_save=False)):
+        window.new_document()
     window.show()
-    if len(argv) > 1:
-        try:
-            window.open_draft(argv[1])
-        except DesktopError as err:
-            QMessageBox.warning(window, APP_NAME, str(err))
-    return app.exec()
+    if "--quit-after-show" in args:  # start-up benchmark and smoke test
+        QTimer.singleShot(0, app.quit)
+    else:
+        QTimer.singleShot(0, window.offer_recovery)
+    code = app.exec()
+    return code
 
 
 if __name__ == "__main__":

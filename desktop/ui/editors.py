@@ -1,0 +1,1039 @@
+"""The editors of the draft's parts, one per navigator entry.
+
+Each editor has ``set_document(doc)``, ``refresh()`` (after structural
+changes) and ``focus_path(path)`` (select the item and focus the field of a
+problem path; returns False when the path is not its own).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QListWidget,
+    QListWidgetItem, QMenu, QPushButton, QScrollArea, QSplitter, QStackedWidget, QStyledItemDelegate,
+    QTableWidget, QTableWidgetItem, QToolButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+)
+
+from desktop import official
+from desktop.model import STATUSES, Activity, Requirement, Task, TaskGroup, new_id
+
+from . import messages
+from .document import DraftDocument, progress_address
+from .fields import Binder, ChoiceField, DateField, Field, LineField, ListField, NumberPicker, TextField
+
+_TASK_PATH = re.compile(r"^plan\.task_groups\[(\d+)\](?:\.tasks\[(\d+)\])?(?:\.(\w+))?")
+_INDEX_PATH = re.compile(r"^(?:plan\.requirements|activities)\[(\d+)\](?:\.(\w+))?")
+
+
+def _hint(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #5f6368;")
+    return label
+
+
+def _form() -> QFormLayout:
+    form = QFormLayout()
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+    form.setVerticalSpacing(8)
+    return form
+
+
+def _button(text: str, tip: str, slot: Callable[[], None]) -> QPushButton:
+    button = QPushButton(text)
+    button.setToolTip(tip)
+    button.clicked.connect(slot)
+    return button
+
+
+class Editor(QWidget):
+    """Base of the part editors."""
+
+    title = ""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.binder = Binder(self)
+        self.doc: DraftDocument | None = None
+
+    def set_document(self, doc: DraftDocument) -> None:
+        if self.doc is not None:
+            self.doc.structure_changed.disconnect(self.refresh)
+            self.doc.value_changed.disconnect(self._on_doc_value_changed)
+        self.doc = doc
+        self.binder.set_document(doc)
+        doc.structure_changed.connect(self.refresh)
+        doc.value_changed.connect(self._on_doc_value_changed)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.binder.load_all()
+
+    def _on_doc_value_changed(self, path: str) -> None:
+        pass
+
+    def focus_path(self, path: str, **_kw) -> bool:
+        field = self.binder.find(path)
+        if field is None:
+            return False
+        self._reveal(field)
+        field.focus_field()
+        return True
+
+    def _reveal(self, widget: QWidget) -> None:
+        parent = widget.parentWidget()
+        while parent is not None:
+            if isinstance(parent, QScrollArea):
+                parent.ensureWidgetVisible(widget, 20, 40)
+                break
+            parent = parent.parentWidget()
+
+    def _field(self, field: Field, path: str | None) -> Field:
+        self.binder.add(field)
+        field.bind(path)
+        return field
+
+
+def _scroll(content: QWidget) -> QScrollArea:
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setWidget(content)
+    return area
+
+
+# --- 通知要素 ----------------------------------------------------------------------
+
+
+class NoticeEditor(Editor):
+    title = "通知要素"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        content = QWidget()
+        outer = QVBoxLayout(content)
+        outer.setContentsMargins(16, 12, 16, 16)
+        f = self._field
+
+        head = QGroupBox("版头")
+        form = _form()
+        form.addRow("发文机关", f(ListField("发文机关", "联合发文时按顺序排列，第一个为主办机关；双击修改"),
+                                  "notice.issuers"))
+        form.addRow("版头后缀", f(LineField("版头后缀", "通常为“文件”，不需要时留空"), "notice.header_suffix"))
+        form.addRow("发文字号", f(LineField("发文字号", "如 佛委网办〔2020〕9号"), "notice.doc_number"))
+        row = QHBoxLayout()
+        row.addWidget(QLabel("份号"))
+        row.addWidget(f(LineField("份号", "可不填"), "notice.copy_no"))
+        row.addWidget(QLabel("密级"))
+        row.addWidget(f(LineField("密级和保密期限", "可不填"), "notice.secrecy"))
+        row.addWidget(QLabel("紧急程度"))
+        row.addWidget(f(ChoiceField("紧急程度", [("", "（无）"), ("加急", "加急"), ("特急", "特急")]), "notice.urgency"))
+        form.addRow("", row)
+        form.addRow("签发人", f(LineField("签发人", "仅上行文需要"), "notice.signer"))
+        head.setLayout(form)
+        outer.addWidget(head)
+
+        main = QGroupBox("主体")
+        form = _form()
+        form.addRow("标题", f(LineField("通知标题", "留空则为：关于印发《方案标题》的通知"), "notice.title"))
+        form.addRow("主送机关", f(LineField("主送机关", "如 各区党委网信办，市直有关单位（末尾不加冒号）"),
+                                  "notice.recipients"))
+        form.addRow("正文", f(TextField("通知正文", "每段一行", lines=5), "notice.body"))
+        form.addRow("落款方式", f(ChoiceField("落款方式", [("", "加盖印章"), ("no_seal", "不加盖印章")]),
+                                  "notice.signature_layout"))
+        form.addRow("发文机关署名", f(ListField("发文机关署名", "留空则与发文机关相同"), "notice.signatures"))
+        form.addRow("成文日期", f(DateField("成文日期"), "notice.date"))
+        form.addRow("附注", f(LineField("附注", "如 联系人：张敏，电话：0757-83031234"), "notice.note"))
+        main.setLayout(form)
+        outer.addWidget(main)
+
+        tail = QGroupBox("版记")
+        form = _form()
+        form.addRow("抄送机关", f(ListField("抄送机关", "导出时用逗号连接，末尾加句号"), "notice.cc"))
+        form.addRow("印发机关", f(LineField("印发机关"), "notice.printer"))
+        form.addRow("印发日期", f(DateField("印发日期"), "notice.print_date"))
+        tail.setLayout(form)
+        outer.addWidget(tail)
+        outer.addStretch(1)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(_scroll(content))
+
+
+# --- 工作目标 ---------------------------------------------------------------------
+
+
+class GoalsEditor(Editor):
+    title = "工作目标"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        content = QWidget()
+        outer = QVBoxLayout(content)
+        outer.setContentsMargins(16, 12, 16, 16)
+        form = _form()
+        f = self._field
+        form.addRow("方案标题", f(LineField("方案标题", "如 佛山市2020年争做中国好网民工程实施方案"), "plan.title"))
+        form.addRow("开头段", f(TextField("开头段", lines=4), "plan.preamble"))
+        form.addRow("工作目标", f(TextField("工作目标", lines=9), "plan.goals"))
+        form.addRow("附件标题", f(LineField("附件标题", "留空则按模板生成：××市2020年争做中国好网民工程重点活动安排表"),
+                                  "plan.annex_title"))
+        outer.addLayout(form)
+        self.literacies = QLabel()
+        self.literacies.setWordWrap(True)
+        self.literacies.setTextFormat(Qt.TextFormat.RichText)
+        outer.addWidget(self.literacies)
+        outer.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(_scroll(content))
+
+    def refresh(self) -> None:
+        super().refresh()
+        self._update_literacies()
+
+    def _on_doc_value_changed(self, path: str) -> None:
+        if path == "plan.goals" or path.endswith((".title", ".text")):
+            self._update_literacies()
+
+    def _update_literacies(self) -> None:
+        if self.doc is None:
+            return
+        plan = self.doc.draft.plan
+        corpus = plan.goals + "".join(t.title + t.text for _, t in plan.tasks())
+        parts = []
+        for lit in self.doc.template.literacies:
+            if lit in corpus:
+                parts.append(f"<span style='color:#1e7d32'>✓ {lit}</span>")
+            else:
+                parts.append(f"<span style='color:#b3261e'>✗ {lit}</span>")
+        self.literacies.setText("五个基本素养（工作目标或任务中应全部提到）：&nbsp;" + "&nbsp;&nbsp;".join(parts))
+
+
+# --- 重点任务 ---------------------------------------------------------------------
+
+
+class _TaskTree(QTreeWidget):
+    """Tree of groups and tasks; a drop is turned into one move command."""
+
+    def __init__(self, editor: TasksEditor) -> None:
+        super().__init__()
+        self.editor = editor
+        self.setHeaderHidden(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setUniformRowHeights(True)
+
+    def dropEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        source = self.currentItem()
+        target = self.itemAt(event.position().toPoint())
+        position = self.dropIndicatorPosition()
+        event.setDropAction(Qt.DropAction.IgnoreAction)
+        event.accept()
+        if source is None:
+            return
+        src = source.data(0, Qt.ItemDataRole.UserRole)
+        dst = target.data(0, Qt.ItemDataRole.UserRole) if target is not None else None
+        QTimer.singleShot(0, lambda: self.editor.drop(src, dst, position))
+
+
+class TasksEditor(Editor):
+    title = "重点任务"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._current: tuple[int, int] | None = None  # (group, task or -1)
+        self.tree = _TaskTree(self)
+        self.tree.currentItemChanged.connect(self._on_tree_current_item_changed)
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(8, 8, 0, 8)
+        lv.addWidget(self.tree, 1)
+        row1 = QHBoxLayout()
+        row1.addWidget(_button("添加分组", "在末尾添加一个任务分组（（一）（二）…）", self.add_group))
+        row1.addWidget(_button("添加任务", "在选中的分组中添加一项任务", self.add_task))
+        row1.addWidget(_button("删除", "删除选中的任务或分组（可撤销）", self.delete_current))
+        lv.addLayout(row1)
+        row2 = QHBoxLayout()
+        row2.addWidget(_button("上移", "选中项上移", lambda: self.move_current(-1)))
+        row2.addWidget(_button("下移", "选中项下移", lambda: self.move_current(1)))
+        row2.addWidget(_button("省级任务对应情况", "查看 16 项省级重点任务的对应情况，填写不适用理由",
+                               self.show_coverage))
+        lv.addLayout(row2)
+
+        self.stack = QStackedWidget()
+        self.stack.addWidget(_hint("在左侧选择一个分组或任务进行编辑，或点“添加任务”。"))
+        # group form
+        group_page = QWidget()
+        gf = _form()
+        self.group_title = self._field(LineField("分组标题", "如 强化网络素养教育，夯实好网民培育基础"), None)
+        gf.addRow("分组标题", self.group_title)
+        gv = QVBoxLayout(group_page)
+        gv.setContentsMargins(16, 12, 16, 12)
+        gv.addLayout(gf)
+        gv.addWidget(_hint("分组在方案中显示为（一）（二）…，其下的任务编为 1. 2. …"))
+        gv.addStretch(1)
+        self.stack.addWidget(group_page)
+        # task form
+        task_content = QWidget()
+        tf = _form()
+        f = self._field
+        self.task_fields: dict[str, Field] = {}
+        entries = [(kt.number, kt.label) for kt in self._template_tasks()]
+        for key, label, field in (
+            ("title", "任务标题", LineField("任务标题", "如 开展青少年网络素养教育“双进”活动")),
+            ("text", "具体措施", TextField("具体措施", "写明做什么、怎么做、达到什么目标", lines=8)),
+            ("lead", "牵头单位", LineField("牵头单位", "如 市教育局")),
+            ("partners", "配合单位", ListField("配合单位", "双击修改；可拖动调整顺序", rows=3)),
+            ("deadline", "完成时限", DateField("完成时限")),
+            ("upstream", "对应省级任务", NumberPicker("对应省级任务", entries)),
+            ("id", "编号", LineField("编号", "台账用的唯一编号，如 t1")),
+        ):
+            self.task_fields[key] = f(field, None)
+            tf.addRow(label, field)
+        self.task_fields["upstream"].setMinimumHeight(180)
+        self.units_preview = _hint("")
+        tf.addRow("", self.units_preview)
+        tv = QVBoxLayout(task_content)
+        tv.setContentsMargins(16, 12, 16, 12)
+        tv.addLayout(tf)
+        self.stack.addWidget(_scroll(task_content))
+        # coverage / exemptions page
+        cov = QWidget()
+        cv = QVBoxLayout(cov)
+        cv.setContentsMargins(16, 12, 16, 12)
+        cv.addWidget(_hint("每项省级重点任务都应有对应的本地任务（在任务中勾选“对应省级任务”），"
+                           "或在最后一列写明本地不适用的理由。原文缺失的标题按模板标注显示。"))
+        self.coverage = QTableWidget(0, 4)
+        self.coverage.setHorizontalHeaderLabels(["编号", "省级重点任务", "对应的本地任务", "不适用理由"])
+        self.coverage.verticalHeader().setVisible(False)
+        header = self.coverage.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.coverage.setWordWrap(True)
+        self.coverage.itemChanged.connect(self._on_coverage_item_changed)
+        cv.addWidget(self.coverage, 1)
+        self.stack.addWidget(cov)
+
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+        self._filling = False
+
+    def _template_tasks(self):
+        from desktop.templates import load_template
+
+        return load_template("gd-2020-haowangmin").key_tasks if self.doc is None else self.doc.template.key_tasks
+
+    # --- tree -------------------------------------------------------------------
+    def refresh(self) -> None:
+        if self.doc is None:
+            return
+        picker = self.task_fields["upstream"]
+        assert isinstance(picker, NumberPicker)
+        picker.entries = [(kt.number, kt.label) for kt in self.doc.template.key_tasks]
+        keep = self._current
+        self._filling = True
+        self.tree.clear()
+        for g, group in enumerate(self.doc.draft.plan.task_groups):
+            gi = QTreeWidgetItem([self._group_text(g, group)])
+            gi.setData(0, Qt.ItemDataRole.UserRole, (g, -1))
+            gi.setFlags(gi.flags() | Qt.ItemFlag.ItemIsDragEnabled | Qt.ItemFlag.ItemIsDropEnabled)
+            font = gi.font(0)
+            font.setBold(True)
+            gi.setFont(0, font)
+            for t, task in enumerate(group.tasks):
+                ti = QTreeWidgetItem([self._task_text(t, task)])
+                ti.setData(0, Qt.ItemDataRole.UserRole, (g, t))
+                ti.setFlags((ti.flags() | Qt.ItemFlag.ItemIsDragEnabled) & ~Qt.ItemFlag.ItemIsDropEnabled)
+                gi.addChild(ti)
+            self.tree.addTopLevelItem(gi)
+        self.tree.expandAll()
+        self._filling = False
+        if self.stack.currentIndex() == 3:
+            self._fill_coverage()
+        self.select(keep)
+
+    @staticmethod
+    def _group_text(g: int, group: TaskGroup) -> str:
+        return official.heading_label(2, g + 1) + (group.title.strip() or "（未填写分组标题）")
+
+    @staticmethod
+    def _task_text(t: int, task: Task) -> str:
+        return official.heading_label(3, t + 1) + " " + (task.title.strip() or "（未填写任务标题）")
+
+    def _item(self, key: tuple[int, int] | None) -> QTreeWidgetItem | None:
+        if key is None:
+            return None
+        g, t = key
+        if not 0 <= g < self.tree.topLevelItemCount():
+            return None
+        gi = self.tree.topLevelItem(g)
+        if t < 0:
+            return gi
+        return gi.child(t) if 0 <= t < gi.childCount() else None
+
+    def select(self, key: tuple[int, int] | None) -> None:
+        item = self._item(key)
+        if item is None:
+            self._current = None
+            if self.stack.currentIndex() != 3:
+                self._show_form(None)
+            return
+        if self.tree.currentItem() is item:
+            self._show_form(key)
+        else:
+            self.tree.setCurrentItem(item)
+        self.tree.scrollToItem(item)
+
+    def _on_tree_current_item_changed(self, item: QTreeWidgetItem | None, _prev) -> None:
+        if self._filling:
+            return
+        key = item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
+        self._show_form(tuple(key) if key is not None else None)
+
+    def _show_form(self, key: tuple[int, int] | None) -> None:
+        self._current = key
+        if key is None:
+            self.stack.setCurrentIndex(0)
+            return
+        g, t = key
+        if t < 0:
+            self.group_title.bind(f"plan.task_groups[{g}].title")
+            self.stack.setCurrentIndex(1)
+            return
+        prefix = f"plan.task_groups[{g}].tasks[{t}]"
+        for name, field in self.task_fields.items():
+            field.bind(f"{prefix}.{name}")
+        self._update_units()
+        self.stack.setCurrentIndex(2)
+
+    def _update_units(self) -> None:
+        if self.doc is None or self._current is None or self._current[1] < 0:
+            return
+        g, t = self._current
+        try:
+            task = self.doc.draft.plan.task_groups[g].tasks[t]
+        except IndexError:
+            return
+        line = official.units_line(task.lead, task.partners, task.deadline)
+        self.units_preview.setText(f"导出时写作：{line}" if line else "")
+
+    def _on_doc_value_changed(self, path: str) -> None:
+        m = _TASK_PATH.match(path)
+        if not m or self.doc is None:
+            if path == "plan.upstream_exemptions" and self.stack.currentIndex() == 3:
+                self._fill_coverage()
+            return
+        g, t, key = int(m.group(1)), m.group(2), m.group(3)
+        if key == "title":
+            item = self._item((g, int(t) if t is not None else -1))
+            groups = self.doc.draft.plan.task_groups
+            if item is not None and g < len(groups):
+                if t is None:
+                    item.setText(0, self._group_text(g, groups[g]))
+                elif int(t) < len(groups[g].tasks):
+                    item.setText(0, self._task_text(int(t), groups[g].tasks[int(t)]))
+        if key in ("lead", "partners", "deadline"):
+            self._update_units()
+
+    # --- coverage page ------------------------------------------------------------
+    def show_coverage(self, number: int | None = None) -> None:
+        self.tree.clearSelection()
+        self._fill_coverage()
+        self.stack.setCurrentIndex(3)
+        if number is not None:
+            for row in range(self.coverage.rowCount()):
+                if self.coverage.item(row, 0).data(Qt.ItemDataRole.UserRole) == number:
+                    self.coverage.setCurrentCell(row, 3)
+                    self.coverage.scrollToItem(self.coverage.item(row, 3))
+        self.coverage.setFocus()
+
+    def _fill_coverage(self) -> None:
+        if self.doc is None:
+            return
+        draft = self.doc.draft
+        self._filling = True
+        keys = self.doc.template.key_tasks
+        self.coverage.setRowCount(len(keys))
+        answered: dict[int, list[str]] = {}
+        for g, group in enumerate(draft.plan.task_groups):
+            for t, task in enumerate(group.tasks):
+                for u in task.upstream:
+                    answered.setdefault(u, []).append(
+                        f"{official.heading_label(2, g + 1)}{t + 1}. {task.title.strip() or '（未填写标题）'}")
+        for row, kt in enumerate(keys):
+            number = QTableWidgetItem(str(kt.number))
+            number.setData(Qt.ItemDataRole.UserRole, kt.number)
+            number.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+            title = QTableWidgetItem(kt.label)
+            title.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+            if kt.title is None:
+                title.setForeground(Qt.GlobalColor.darkGray)
+                title.setToolTip("省级原文此处缺失，按模板标注显示")
+            local = QTableWidgetItem("；".join(answered.get(kt.number, [])) or "（无）")
+            local.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+            reason = QTableWidgetItem(draft.plan.upstream_exemptions.get(str(kt.number), ""))
+            reason.setToolTip("双击填写本地不适用的理由")
+            for col, item in enumerate((number, title, local, reason)):
+                self.coverage.setItem(row, col, item)
+        self.coverage.resizeRowsToContents()
+        self._filling = False
+
+    def _on_coverage_item_changed(self, item: QTableWidgetItem) -> None:
+        if self._filling or self.doc is None or item.column() != 3:
+            return
+        number = self.coverage.item(item.row(), 0).data(Qt.ItemDataRole.UserRole)
+        exemptions = dict(self.doc.draft.plan.upstream_exemptions)
+        text = item.text().strip()
+        if text:
+            exemptions[str(number)] = text
+        else:
+            exemptions.pop(str(number), None)
+        self.doc.edit_value("plan.upstream_exemptions", exemptions, merge=False, label="不适用理由")
+
+    # --- structural edits -----------------------------------------------------------
+    def add_group(self) -> None:
+        assert self.doc is not None
+        g = len(self.doc.draft.plan.task_groups)
+        self.doc.edit_structure("添加任务分组", lambda d: d.plan.task_groups.append(TaskGroup()))
+        self.select((g, -1))
+        self.group_title.focus_field()
+
+    def add_task(self) -> None:
+        assert self.doc is not None
+        groups = self.doc.draft.plan.task_groups
+        if self._current is not None and self._current[0] < len(groups):
+            g, t = self._current
+            pos = t + 1 if t >= 0 else len(groups[g].tasks)
+        else:
+            g, pos = max(0, len(groups) - 1), len(groups[-1].tasks) if groups else 0
+
+        def mutate(d) -> None:
+            if not d.plan.task_groups:
+                d.plan.task_groups.append(TaskGroup())
+            d.plan.task_groups[g].tasks.insert(pos, Task(id=new_id(d, "t")))
+
+        self.doc.edit_structure("添加任务", mutate)
+        self.select((g, pos))
+        self.task_fields["title"].focus_field()
+
+    def delete_current(self) -> None:
+        if self.doc is None or self._current is None:
+            return
+        g, t = self._current
+        groups = self.doc.draft.plan.task_groups
+        if t < 0:
+            n = len(groups[g].tasks)
+            if n and messages.ask(self, f"删除分组“{groups[g].title.strip() or '（未填写标题）'}”及其中的 {n} 项任务？"
+                                  "（可用“撤销”恢复）", {"delete": "删除", "cancel": "取消"}, "cancel",
+                                  cancel="cancel") != "delete":
+                return
+
+            def mutate(d) -> None:
+                for task in d.plan.task_groups[g].tasks:
+                    d.progress.pop(task.id, None)
+                del d.plan.task_groups[g]
+
+            self.doc.edit_structure("删除任务分组", mutate)
+            self.select((min(g, len(self.doc.draft.plan.task_groups) - 1), -1))
+        else:
+            def mutate(d) -> None:
+                task = d.plan.task_groups[g].tasks.pop(t)
+                d.progress.pop(task.id, None)
+
+            self.doc.edit_structure("删除任务", mutate)
+            remaining = len(self.doc.draft.plan.task_groups[g].tasks)
+            self.select((g, min(t, remaining - 1)) if remaining else (g, -1))
+
+    def move_current(self, delta: int) -> None:
+        if self.doc is None or self._current is None:
+            return
+        g, t = self._current
+        groups = self.doc.draft.plan.task_groups
+        if t < 0:
+            target = g + delta
+            if not 0 <= target < len(groups):
+                return
+            self.doc.edit_structure("移动任务分组", lambda d: _move(d.plan.task_groups, g, target))
+            self.select((target, -1))
+            return
+        target = t + delta
+        if 0 <= target < len(groups[g].tasks):
+            self.doc.edit_structure("移动任务", lambda d: _move(d.plan.task_groups[g].tasks, t, target))
+            self.select((g, target))
+        elif 0 <= g + delta < len(groups):  # across the group boundary
+            ng = g + delta
+            npos = len(groups[ng].tasks) if delta < 0 else 0
+
+            def mutate(d) -> None:
+                d.plan.task_groups[ng].tasks.insert(npos, d.plan.task_groups[g].tasks.pop(t))
+
+            self.doc.edit_structure("移动任务", mutate)
+            self.select((ng, npos))
+
+    def drop(self, src, dst, position) -> None:
+        """A drag of ``src`` onto ``dst`` (tree keys) became one move."""
+        if self.doc is None or src is None:
+            return
+        g, t = src
+        groups = self.doc.draft.plan.task_groups
+        pos = QAbstractItemView.DropIndicatorPosition
+        if t < 0:  # a group moves among groups
+            if dst is None:
+                target = len(groups) - 1
+            else:
+                target = dst[0] + (1 if position == pos.BelowItem and dst[1] < 0 else 0)
+                if target > g:
+                    target -= 1
+            target = max(0, min(target, len(groups) - 1))
+            if target != g:
+                self.doc.edit_structure("移动任务分组", lambda d: _move(d.plan.task_groups, g, target))
+                self.select((target, -1))
+            return
+        if dst is None:
+            ng, npos = len(groups) - 1, len(groups[-1].tasks)
+        elif dst[1] < 0:  # onto a group: append to it (or before it: end of previous group)
+            ng = dst[0]
+            if position == pos.AboveItem and ng > 0:
+                ng -= 1
+            npos = 0 if position == pos.BelowItem else len(groups[ng].tasks)
+        else:
+            ng = dst[0]
+            npos = dst[1] + (1 if position == pos.BelowItem else 0)
+        if ng == g and npos > t:
+            npos -= 1
+        if (ng, npos) == (g, t):
+            return
+
+        def mutate(d) -> None:
+            task = d.plan.task_groups[g].tasks.pop(t)
+            d.plan.task_groups[ng].tasks.insert(npos, task)
+
+        self.doc.edit_structure("移动任务", mutate)
+        self.select((ng, npos))
+
+    # --- problems -------------------------------------------------------------------
+    def focus_path(self, path: str, upstream_task: int | None = None) -> bool:
+        if path.startswith("plan.upstream_exemptions") or (path == "plan.task_groups" and upstream_task):
+            self.show_coverage(upstream_task)
+            return True
+        if path == "plan.task_groups":
+            if self.tree.currentItem() is None and self.tree.topLevelItemCount():
+                self.tree.setCurrentItem(self.tree.topLevelItem(0))
+            self.tree.setFocus()
+            return True
+        m = _TASK_PATH.match(path)
+        if not m:
+            return False
+        g, t, key = int(m.group(1)), m.group(2), m.group(3)
+        self.select((g, int(t) if t is not None else -1))
+        if t is None:
+            self.group_title.focus_field()
+            return True
+        field = self.task_fields.get(key or "title", self.task_fields["title"])
+        self._reveal(field)
+        field.focus_field()
+        return True
+
+
+def _move(items: list, src: int, dst: int) -> None:
+    items.insert(dst, items.pop(src))
+
+
+# --- lists of items (工作要求, 重点活动) -------------------------------------------------
+
+
+class _ListEditor(Editor):
+    """A reorderable list on the left, the selected item's form on the right."""
+
+    list_path = ""  # plan.requirements / activities
+    noun = ""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.list = QListWidget()
+        self.list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.list.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.list.currentRowChanged.connect(self._on_list_current_row_changed)
+        self.list.model().rowsMoved.connect(self._on_rows_moved)
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(8, 8, 0, 8)
+        lv.addWidget(self.list, 1)
+        self.buttons_row = QHBoxLayout()
+        self.buttons_row.addWidget(_button("添加", f"在选中项后添加一项{self.noun}", self.add_item))
+        self.buttons_row.addWidget(_button("删除", f"删除选中的{self.noun}（可撤销）", self.delete_item))
+        self.buttons_row.addWidget(_button("上移", "选中项上移", lambda: self.move_item(-1)))
+        self.buttons_row.addWidget(_button("下移", "选中项下移", lambda: self.move_item(1)))
+        lv.addLayout(self.buttons_row)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(_hint(f"在左侧选择一项{self.noun}进行编辑，或点“添加”。"))
+        content = QWidget()
+        self.form = _form()
+        cv = QVBoxLayout(content)
+        cv.setContentsMargins(16, 12, 16, 12)
+        cv.addLayout(self.form)
+        self.item_fields: dict[str, Field] = {}
+        self._build_form()
+        cv.addStretch(1)
+        self.stack.addWidget(_scroll(content))
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+        self._filling = False
+        self._row = -1
+
+    def _build_form(self) -> None:
+        raise NotImplementedError
+
+    def _items(self) -> list:
+        raise NotImplementedError
+
+    def _items_of(self, draft) -> list:
+        raise NotImplementedError
+
+    def _new_item(self, draft):
+        raise NotImplementedError
+
+    def _text(self, i: int, item) -> str:
+        raise NotImplementedError
+
+    def _add(self, key: str, label: str, field: Field) -> None:
+        self.item_fields[key] = self._field(field, None)
+        self.form.addRow(label, field)
+
+    def refresh(self) -> None:
+        if self.doc is None:
+            return
+        keep = self._row
+        self._filling = True
+        self.list.clear()
+        for i, item in enumerate(self._items()):
+            li = QListWidgetItem(self._text(i, item))
+            li.setFlags(li.flags() | Qt.ItemFlag.ItemIsDragEnabled)
+            self.list.addItem(li)
+        self._filling = False
+        self.select(min(keep, self.list.count() - 1))
+
+    def select(self, row: int) -> None:
+        if row < 0:
+            self._row = -1
+            self.stack.setCurrentIndex(0)
+            for field in self.item_fields.values():
+                field.bind(None)
+            return
+        if self.list.currentRow() == row:
+            self._show(row)
+        else:
+            self.list.setCurrentRow(row)
+
+    def _on_list_current_row_changed(self, row: int) -> None:
+        if not self._filling:
+            self._show(row)
+
+    def _show(self, row: int) -> None:
+        self._row = row
+        if row < 0:
+            self.stack.setCurrentIndex(0)
+            return
+        for key, field in self.item_fields.items():
+            field.bind(f"{self.list_path}[{row}].{key}")
+        self.stack.setCurrentIndex(1)
+
+    def _on_doc_value_changed(self, path: str) -> None:
+        m = _INDEX_PATH.match(path)
+        if m and path.startswith(self.list_path) and self.doc is not None:
+            i = int(m.group(1))
+            items = self._items()
+            if i < len(items) and i < self.list.count():
+                self.list.item(i).setText(self._text(i, items[i]))
+
+    def add_item(self) -> None:
+        assert self.doc is not None
+        pos = self._row + 1 if self._row >= 0 else len(self._items())
+        self.doc.edit_structure(f"添加{self.noun}", lambda d: self._items_of(d).insert(pos, self._new_item(d)))
+        self.select(pos)
+        next(iter(self.item_fields.values())).focus_field()
+
+    def delete_item(self) -> None:
+        if self.doc is None or self._row < 0:
+            return
+        row = self._row
+        self.doc.edit_structure(f"删除{self.noun}", lambda d: self._delete(d, row))
+        self.select(min(row, len(self._items()) - 1))
+
+    def _delete(self, draft, row: int) -> None:
+        del self._items_of(draft)[row]
+
+    def move_item(self, delta: int) -> None:
+        if self.doc is None or self._row < 0:
+            return
+        row, target = self._row, self._row + delta
+        if not 0 <= target < len(self._items()):
+            return
+        self.doc.edit_structure(f"移动{self.noun}", lambda d: _move(self._items_of(d), row, target))
+        self.select(target)
+
+    def _on_rows_moved(self, _parent, start: int, _end: int, _dest, row: int) -> None:
+        if self._filling or self.doc is None:
+            return
+        target = row - 1 if row > start else row
+        QTimer.singleShot(0, lambda: self._apply_drag(start, target))
+
+    def _apply_drag(self, start: int, target: int) -> None:
+        assert self.doc is not None
+        if start == target:
+            return
+        self.doc.edit_structure(f"移动{self.noun}", lambda d: _move(self._items_of(d), start, target))
+        self.select(target)
+
+    def focus_path(self, path: str, **_kw) -> bool:
+        if path == self.list_path:
+            if self.list.currentRow() < 0 and self.list.count():
+                self.select(0)
+            self.list.setFocus()
+            return True
+        m = _INDEX_PATH.match(path)
+        if not m or not path.startswith(self.list_path):
+            return False
+        self.select(int(m.group(1)))
+        field = self.item_fields.get(m.group(2) or "", next(iter(self.item_fields.values())))
+        self._reveal(field)
+        field.focus_field()
+        return True
+
+
+class RequirementsEditor(_ListEditor):
+    title = "工作要求"
+    list_path = "plan.requirements"
+    noun = "工作要求"
+
+    def _build_form(self) -> None:
+        self._add("title", "标题", LineField("工作要求标题", "如 加强组织领导"))
+        self._add("text", "内容", TextField("工作要求内容", lines=10))
+        insert = QToolButton()
+        insert.setText("插入省级方案的工作要求")
+        insert.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.insert_menu = QMenu(insert)
+        insert.setMenu(self.insert_menu)
+        self.insert_menu.aboutToShow.connect(self._fill_insert_menu)
+        self.buttons_row.addWidget(insert)
+
+    def _fill_insert_menu(self) -> None:
+        self.insert_menu.clear()
+        if self.doc is None:
+            return
+        for req in self.doc.template.requirements:
+            action = self.insert_menu.addAction(f"{official.heading_label(2, req.number)}{req.title}")
+            action.triggered.connect(lambda _=False, r=req: self._insert_upstream(r.title, r.text))
+
+    def _insert_upstream(self, title: str, text: str) -> None:
+        assert self.doc is not None
+        pos = len(self._items())
+        self.doc.edit_structure("插入省级工作要求",
+                                lambda d: d.plan.requirements.append(Requirement(title=title, text=text)))
+        self.select(pos)
+
+    def _items(self) -> list:
+        return self.doc.draft.plan.requirements if self.doc else []
+
+    def _items_of(self, draft) -> list:
+        return draft.plan.requirements
+
+    def _new_item(self, draft):
+        return Requirement()
+
+    def _text(self, i: int, item) -> str:
+        return official.heading_label(2, i + 1) + (item.title.strip() or "（未填写标题）")
+
+
+class ActivitiesEditor(_ListEditor):
+    title = "重点活动"
+    list_path = "activities"
+    noun = "活动"
+
+    def _build_form(self) -> None:
+        self._add("name", "活动名称", LineField("活动名称"))
+        self._add("time", "时间", LineField("活动时间", "如 2020年6月至12月"))
+        self._add("lead", "牵头单位", LineField("牵头单位"))
+        self._add("partners", "配合单位", ListField("配合单位", rows=3))
+        self._add("upstream", "对应省级活动", NumberPicker("对应省级活动", []))
+        self.item_fields["upstream"].setMinimumHeight(200)
+        self._add("id", "编号", LineField("编号", "台账用的唯一编号，如 a1"))
+
+    def refresh(self) -> None:
+        if self.doc is not None:
+            picker = self.item_fields["upstream"]
+            assert isinstance(picker, NumberPicker)
+            picker.entries = [(a.number, a.name) for a in self.doc.template.key_activities]
+        super().refresh()
+
+    def _items(self) -> list:
+        return self.doc.draft.activities if self.doc else []
+
+    def _items_of(self, draft) -> list:
+        return draft.activities
+
+    def _new_item(self, draft):
+        return Activity(id=new_id(draft, "a"))
+
+    def _delete(self, draft, row: int) -> None:
+        act = draft.activities.pop(row)
+        draft.progress.pop(act.id, None)
+
+    def _text(self, i: int, item) -> str:
+        return f"{i + 1}. " + (item.name.strip() or "（未填写活动名称）")
+
+
+# --- 进度台账 ----------------------------------------------------------------------
+
+_LEDGER_COLUMNS = ("序号", "类别", "名称", "牵头单位", "完成时限", "状态", "完成率（%）", "进展情况", "佐证材料", "更新日期")
+_LEDGER_KEYS = {5: "status", 6: "percent", 7: "summary", 8: "evidence", 9: "updated"}
+
+
+class _StatusDelegate(QStyledItemDelegate):
+    def createEditor(self, parent, option, index):  # noqa: N802 - Qt's name
+        combo = QComboBox(parent)
+        combo.addItem("")
+        combo.addItems(list(STATUSES))
+        return combo
+
+    def setEditorData(self, editor, index):  # noqa: N802 - Qt's name
+        editor.setCurrentText(index.data() or "")
+
+    def setModelData(self, editor, model, index):  # noqa: N802 - Qt's name
+        model.setData(index, editor.currentText())
+
+
+class LedgerEditor(Editor):
+    title = "进度台账"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.table = QTableWidget(0, len(_LEDGER_COLUMNS))
+        self.table.setHorizontalHeaderLabels(list(_LEDGER_COLUMNS))
+        self.table.verticalHeader().setVisible(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                   | QAbstractItemView.EditTrigger.EditKeyPressed
+                                   | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self.table.setItemDelegateForColumn(5, _StatusDelegate(self.table))
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        for col, width in enumerate((48, 72, 260, 120, 110, 80, 90, 240, 160, 110)):
+            self.table.setColumnWidth(col, width)
+        self.table.itemChanged.connect(self._on_table_item_changed)
+        self.summary = _hint("")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(_hint("每项任务和活动一行。双击“状态”“完成率”“进展情况”“佐证材料”“更新日期”修改；"
+                               "也可在“台账”菜单中导入同事填好的台账。"))
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.summary)
+        self._filling = False
+        self._ids: list[str] = []
+
+    def refresh(self) -> None:
+        if self.doc is None:
+            return
+        draft = self.doc.draft
+        self._filling = True
+        items = draft.items()
+        self.table.setRowCount(len(items))
+        self._ids = []
+        for row, (kind, _path, item) in enumerate(items):
+            entry = draft.progress.get(item.id)
+            name = getattr(item, "title", "") if kind == "task" else getattr(item, "name", "")
+            deadline = official.official_date(item.deadline) if kind == "task" and item.deadline else \
+                getattr(item, "time", "")
+            percent = "" if entry is None or entry.percent is None else f"{entry.percent:g}"
+            values = [str(row + 1), "重点任务" if kind == "task" else "重点活动", name, item.lead, deadline,
+                      entry.status if entry else "", percent, entry.summary if entry else "",
+                      entry.evidence if entry else "", entry.updated if entry else ""]
+            for col, value in enumerate(values):
+                cell = QTableWidgetItem(value)
+                if col not in _LEDGER_KEYS:
+                    cell.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+                self.table.setItem(row, col, cell)
+            self._ids.append(item.id)
+        self._filling = False
+        self._update_summary()
+
+    def _update_summary(self) -> None:
+        if self.doc is None:
+            return
+        counts: dict[str, int] = {}
+        for _, _, item in self.doc.draft.items():
+            entry = self.doc.draft.progress.get(item.id)
+            status = entry.status if entry and entry.status else "未填写"
+            counts[status] = counts.get(status, 0) + 1
+        self.summary.setText("　".join(f"{k} {v} 项" for k, v in counts.items()))
+
+    def _on_doc_value_changed(self, path: str) -> None:
+        if path.startswith("progress:") and self.doc is not None:
+            item_id = path.split(":")[1]
+            if item_id in self._ids:
+                row = self._ids.index(item_id)
+                entry = self.doc.draft.progress.get(item_id)
+                self._filling = True
+                for col, key in _LEDGER_KEYS.items():
+                    value = getattr(entry, key) if entry else None
+                    text = "" if value is None else (f"{value:g}" if key == "percent" else str(value))
+                    if self.table.item(row, col).text() != text:
+                        self.table.item(row, col).setText(text)
+                self._filling = False
+            self._update_summary()
+
+    def _on_table_item_changed(self, cell: QTableWidgetItem) -> None:
+        if self._filling or self.doc is None or cell.column() not in _LEDGER_KEYS:
+            return
+        row, key = cell.row(), _LEDGER_KEYS[cell.column()]
+        item_id = self._ids[row]
+        text = cell.text().strip()
+        value: object = text
+        if key == "percent":
+            try:
+                value = float(text.rstrip("%％")) if text else None
+            except ValueError:
+                messages.warning(self, f"完成率“{text}”不是数字，请填写 0 到 100 之间的数。")
+                self._filling = True
+                current = self.doc.get(progress_address(item_id, "percent"))
+                cell.setText("" if current is None else f"{current:g}")
+                self._filling = False
+                return
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+        self.doc.edit_value(progress_address(item_id, key), value, merge=False, label=_LEDGER_COLUMNS[cell.column()])
+
+    def focus_path(self, path: str, **_kw) -> bool:
+        if not path.startswith("progress") or self.doc is None:
+            return False
+        item_id = path[len("progress."):] if path.startswith("progress.") else ""
+        row = self._ids.index(item_id) if item_id in self._ids else 0
+        if self.table.rowCount():
+            self.table.setCurrentCell(row, 6 if "percent" in path else 5)
+            self.table.scrollToItem(self.table.item(row, 5))
+        self.table.setFocus()
+        return True

@@ -1,0 +1,193 @@
+"""Export dialog: choose outputs and folder; the export runs in a worker thread."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton,
+    QVBoxLayout, QWidget,
+)
+
+from desktop.checks import ERROR, Problem
+
+from . import messages, workers
+from .document import DraftDocument
+from .settings import AppSettings
+
+_STEP_LABELS = {"docx": "正在生成 Word 公文…", "pdf": "正在排版 PDF…", "xlsx": "正在生成进度台账…"}
+
+
+def _labels() -> dict[str, str]:
+    from desktop.export import FORMAT_LABELS
+
+    return FORMAT_LABELS
+
+
+class ExportDialog(QDialog):
+    """Signals:
+        export_finished(object): the list of ExportResult.
+        export_failed(str): the clerk-facing message.
+    """
+
+    export_finished = Signal(object)
+    export_failed = Signal(str)
+
+    def __init__(self, doc: DraftDocument, settings: AppSettings, problems: list[Problem],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from desktop.export import FORMATS, base_name
+
+        self.doc = doc
+        self.settings = settings
+        self.results: list = []
+        self.setWindowTitle("导出公文和台账")
+        self.setMinimumWidth(560)
+        self.checks: dict[str, QCheckBox] = {}
+        boxes = QVBoxLayout()
+        chosen = set(settings.value("export/formats", ",".join(FORMATS)).split(","))
+        for fmt in FORMATS:
+            box = QCheckBox(_labels()[fmt])
+            box.setChecked(fmt in chosen)
+            box.toggled.connect(self._update_buttons)
+            boxes.addWidget(box)
+            self.checks[fmt] = box
+        default_dir = str(doc.path.parent) if doc.path else \
+            QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        self.folder = QLineEdit(settings.value("export/folder", "") or default_dir)
+        browse = QPushButton("浏览…")
+        browse.clicked.connect(self._on_browse_clicked)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder, 1)
+        folder_row.addWidget(browse)
+        name = base_name(doc.path) if doc.path else (doc.draft.plan.title.strip() or "方案")
+        self.name = QLineEdit(_safe_name(name))
+        self.name.setToolTip("导出文件的名称（不含扩展名）；台账文件名后加“-台账”")
+        form = QFormLayout()
+        form.addRow("导出内容", boxes)
+        form.addRow("保存到文件夹", folder_row)
+        form.addRow("文件名", self.name)
+        errors = sum(1 for p in problems if p.severity == ERROR)
+        self.warning = QLabel(f"注意：检查发现 {errors} 个错误，导出的公文可能不完整或不合格式，"
+                              "建议先在“检查结果”中处理。" if errors else "")
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet("color: #b3261e;")
+        self.warning.setVisible(bool(errors))
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(False)
+        self.progress.setVisible(False)
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        self.export_button = QPushButton("导出")
+        self.export_button.setDefault(True)
+        self.export_button.clicked.connect(self.start_export)
+        self.open_button = QPushButton("打开文件夹")
+        self.open_button.setEnabled(False)
+        self.open_button.clicked.connect(self.open_folder)
+        self.close_button = QPushButton("关闭")
+        self.close_button.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for b in (self.export_button, self.open_button, self.close_button):
+            buttons.addWidget(b)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.warning)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addLayout(buttons)
+        self._running = False
+        self._update_buttons()
+
+    def formats(self) -> list[str]:
+        return [fmt for fmt, box in self.checks.items() if box.isChecked()]
+
+    def _update_buttons(self) -> None:
+        self.export_button.setEnabled(bool(self.formats()) and not self._running)
+
+    def _on_browse_clicked(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "选择导出文件夹", self.folder.text())
+        if folder:
+            self.folder.setText(folder)
+
+    def start_export(self) -> None:
+        from desktop.export import ExportOptions, export_all, output_path
+
+        folder = Path(self.folder.text().strip())
+        base = _safe_name(self.name.text().strip())
+        if not self.folder.text().strip() or not folder.is_dir():
+            messages.warning(self, f"导出文件夹“{folder}”不存在，请重新选择。")
+            return
+        if not base:
+            messages.warning(self, "请填写导出文件名。")
+            self.name.setFocus()
+            return
+        formats = self.formats()
+        existing = [output_path(folder, base, f).name for f in formats if output_path(folder, base, f).exists()]
+        if existing and messages.ask(self, "以下文件已存在，是否替换？\n" + "\n".join(existing),
+                                     {"replace": "替换", "cancel": "取消"}, "replace", cancel="cancel") != "replace":
+            return
+        self.settings.set_value("export/folder", str(folder))
+        self.settings.set_value("export/formats", ",".join(formats))
+        options: ExportOptions = self.settings.export_options()
+        self._running = True
+        self._update_buttons()
+        self.open_button.setEnabled(False)
+        self.progress.setVisible(True)
+        self.progress.setRange(0, len(formats))
+        self.progress.setValue(0)
+        self.status.setText("正在导出…")
+        self.status.setStyleSheet("")
+        self.out_dir = folder
+        job = workers.Job(export_all, self.doc.draft.copy(), self.doc.template, folder, base, formats, options,
+                          with_progress=True)
+        job.signals.progressed.connect(self._on_progress)
+        job.signals.succeeded.connect(self._on_succeeded)
+        job.signals.failed.connect(self._on_failed)
+        workers.start(job)
+
+    def _on_progress(self, fmt: str, step: int, total: int) -> None:
+        self.progress.setValue(step)
+        if fmt:
+            self.status.setText(_STEP_LABELS.get(fmt, "正在导出…"))
+
+    def _on_succeeded(self, results: list) -> None:
+        self._running = False
+        self.results = results
+        self._update_buttons()
+        self.progress.setValue(self.progress.maximum())
+        lines = ["已导出：" + "、".join(r.path.name for r in results)]
+        notes = sorted({n for r in results for n in r.notes})
+        lines += notes
+        self.status.setText("\n".join(lines))
+        self.status.setStyleSheet("color: #1e7d32;")
+        self.open_button.setEnabled(True)
+        self.open_button.setFocus()
+        self.export_finished.emit(results)
+
+    def _on_failed(self, message: str, detail: str) -> None:
+        self._running = False
+        self._update_buttons()
+        self.progress.setVisible(False)
+        self.status.setText(message)
+        self.status.setStyleSheet("color: #b3261e;")
+        self.export_failed.emit(message)
+        messages.error(self, message, detail)
+
+    def open_folder(self) -> bool:
+        return QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.out_dir)))
+
+    def reject(self) -> None:
+        if self._running:
+            messages.info(self, "正在导出，请稍候完成后再关闭。")
+            return
+        super().reject()
+
+
+def _safe_name(name: str) -> str:
+    """A file name Windows accepts: no \\ / : * ? " < > | and no trailing dot or space."""
+    for ch in '\\/:*?"<>|':
+        name = name.replace(ch, "")
+    return name.strip().rstrip(". ")[:80]

@@ -1,0 +1,442 @@
+"""Input widgets bound to one path of the draft.
+
+A field shows the value at its path and turns every user edit into a command
+on the document; when the document changes (undo, redo, automatic fix) the
+binder reloads the fields showing that path. The widgets' own undo is
+switched off so that Ctrl+Z always reaches the document's stack.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView, QCalendarWidget, QComboBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
+    QListWidgetItem, QMenu, QPlainTextEdit, QToolButton, QVBoxLayout, QWidget, QWidgetAction,
+)
+
+from desktop import official
+
+from .document import DraftDocument
+
+
+class _KeyFilter(QObject):
+    """Lets Ctrl+Z/Ctrl+Y reach the window's actions and ends a typing step on focus loss."""
+
+    def __init__(self, binder: Binder) -> None:
+        super().__init__(binder)
+        self.binder = binder
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        kind = event.type()
+        if kind == QEvent.Type.ShortcutOverride:
+            if event.matches(QKeySequence.StandardKey.Undo) or event.matches(QKeySequence.StandardKey.Redo):
+                event.ignore()
+                return True
+        elif kind == QEvent.Type.FocusOut and self.binder.doc is not None:
+            self.binder.doc.break_merge()
+        return False
+
+
+class Binder(QObject):
+    """Connects fields to the document's ``value_changed`` signal."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.doc: DraftDocument | None = None
+        self.fields: list[Field] = []
+        self.key_filter = _KeyFilter(self)
+
+    def set_document(self, doc: DraftDocument) -> None:
+        if self.doc is not None:
+            self.doc.value_changed.disconnect(self._on_doc_value_changed)
+        self.doc = doc
+        doc.value_changed.connect(self._on_doc_value_changed)
+
+    def add(self, field: Field) -> Field:
+        self.fields.append(field)
+        field.binder = self
+        for widget in field.filtered_widgets():
+            widget.installEventFilter(self.key_filter)
+        return field
+
+    def load_all(self) -> None:
+        for field in self.fields:
+            field.load()
+
+    def find(self, path: str) -> Field | None:
+        return next((f for f in self.fields if f.path == path and f.isVisibleTo(f.window())), None) or \
+            next((f for f in self.fields if f.path == path), None)
+
+    def _on_doc_value_changed(self, path: str) -> None:
+        for field in self.fields:
+            if field.path == path:
+                field.load()
+
+
+class Field(QWidget):
+    """Base: a widget showing ``path``; subclasses implement show_value/focus target."""
+
+    def __init__(self, label: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.path: str | None = None
+        self.label = label
+        self.binder: Binder | None = None
+        self._loading = False
+
+    def bind(self, path: str | None) -> None:
+        self.path = path
+        self.setEnabled(path is not None)
+        self.load()
+
+    def load(self) -> None:
+        if self.binder is None or self.binder.doc is None or self.path is None:
+            return
+        try:
+            value = self.binder.doc.get(self.path)
+        except (IndexError, KeyError, AttributeError):
+            return
+        self._loading = True
+        try:
+            self.show_value(value)
+        finally:
+            self._loading = False
+
+    def commit(self, value: Any, *, merge: bool = True) -> None:
+        if self._loading or self.binder is None or self.binder.doc is None or self.path is None:
+            return
+        self.binder.doc.edit_value(self.path, value, merge=merge, label=self.label)
+
+    def show_value(self, value: Any) -> None:
+        raise NotImplementedError
+
+    def filtered_widgets(self) -> list[QWidget]:
+        return [self.focusProxy() or self]
+
+    def focus_field(self) -> None:
+        target = self.focusProxy() or self
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+class LineField(Field):
+    def __init__(self, label: str = "", placeholder: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(label, parent)
+        self.edit = QLineEdit(self)
+        self.edit.setPlaceholderText(placeholder)
+        self.edit.setClearButtonEnabled(True)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.edit)
+        self.setFocusProxy(self.edit)
+        self.edit.textEdited.connect(lambda text: self.commit(text))
+
+    def show_value(self, value: Any) -> None:
+        text = value if isinstance(value, str) else ""
+        if self.edit.text() != text:
+            self.edit.setText(text)
+
+
+class TextField(Field):
+    """Long text: paragraphs separated by line breaks, soft-wrapped."""
+
+    def __init__(self, label: str = "", placeholder: str = "", lines: int = 4,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(label, parent)
+        self.edit = QPlainTextEdit(self)
+        self.edit.setUndoRedoEnabled(False)
+        self.edit.setTabChangesFocus(True)
+        self.edit.setPlaceholderText(placeholder)
+        line_h = self.edit.fontMetrics().lineSpacing()
+        self.edit.setMinimumHeight(int(line_h * lines + 14))
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.edit)
+        self.setFocusProxy(self.edit)
+        self.edit.textChanged.connect(self._on_edit_text_changed)
+
+    def _on_edit_text_changed(self) -> None:
+        if not self._loading:
+            self.commit(self.edit.toPlainText())
+
+    def show_value(self, value: Any) -> None:
+        text = value if isinstance(value, str) else ""
+        if self.edit.toPlainText() == text:
+            return
+        cursor = self.edit.textCursor()
+        pos = cursor.position()
+        self.edit.setPlainText(text)
+        cursor = self.edit.textCursor()
+        cursor.setPosition(min(pos, len(text)))
+        self.edit.setTextCursor(cursor)
+
+
+class DateField(Field):
+    """ISO date text with a calendar button and the official rendering beside it."""
+
+    def __init__(self, label: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(label, parent)
+        self.edit = QLineEdit(self)
+        self.edit.setPlaceholderText("如 2020-05-12")
+        self.edit.setMaximumWidth(150)
+        self.pick = QToolButton(self)
+        self.pick.setText("选择日期")
+        self.pick.setToolTip("在日历中选择日期")
+        self.pick.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.calendar = QCalendarWidget()
+        self.calendar.setGridVisible(True)
+        menu = QMenu(self.pick)
+        action = QWidgetAction(menu)
+        action.setDefaultWidget(self.calendar)
+        menu.addAction(action)
+        self.pick.setMenu(menu)
+        menu.aboutToShow.connect(self._on_menu_about_to_show)
+        self.calendar.clicked.connect(self._on_calendar_clicked)
+        self.shown = QLabel(self)
+        self.shown.setMinimumWidth(150)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.edit)
+        layout.addWidget(self.pick)
+        layout.addWidget(self.shown, 1)
+        self.setFocusProxy(self.edit)
+        self.edit.textEdited.connect(lambda text: self.commit(text.strip()))
+
+    def _on_menu_about_to_show(self) -> None:
+        d = official.parse_iso_date(self.edit.text().strip())
+        self.calendar.setSelectedDate(QDate(d.year, d.month, d.day) if d else QDate.currentDate())
+
+    def _on_calendar_clicked(self, date: QDate) -> None:
+        self.pick.menu().hide()
+        text = date.toString("yyyy-MM-dd")
+        self.edit.setText(text)
+        self.commit(text, merge=False)
+        self._update_shown(text)
+
+    def show_value(self, value: Any) -> None:
+        text = value if isinstance(value, str) else ""
+        if self.edit.text() != text:
+            self.edit.setText(text)
+        self._update_shown(text)
+
+    def _update_shown(self, text: str) -> None:
+        text = text.strip()
+        if not text:
+            self.shown.setText("")
+        elif official.parse_iso_date(text):
+            self.shown.setText(f"公文中写作：{official.official_date(text)}")
+            self.shown.setStyleSheet("")
+        else:
+            self.shown.setText("日期无效，请按 2020-05-12 的格式填写")
+            self.shown.setStyleSheet("color: #b3261e;")
+
+    def load(self) -> None:
+        super().load()
+        if self.path is None:
+            self._update_shown("")
+
+    def commit(self, value: Any, *, merge: bool = True) -> None:
+        self._update_shown(value)
+        super().commit(value, merge=merge)
+
+
+class ChoiceField(Field):
+    """A fixed choice; ``options`` are (stored value, label)."""
+
+    def __init__(self, label: str, options: list[tuple[str, str]], editable: bool = False,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(label, parent)
+        self.options = options
+        self.combo = QComboBox(self)
+        self.combo.setEditable(editable)
+        for value, text in options:
+            self.combo.addItem(text, value)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.combo)
+        layout.addStretch(1)
+        self.setFocusProxy(self.combo)
+        self.combo.activated.connect(self._on_combo_activated)
+        if editable:
+            self.combo.lineEdit().textEdited.connect(lambda text: self.commit(text))
+
+    def _on_combo_activated(self, index: int) -> None:
+        value = self.combo.itemData(index)
+        self.commit(value if value is not None else self.combo.itemText(index), merge=False)
+
+    def show_value(self, value: Any) -> None:
+        text = value if isinstance(value, str) else ""
+        index = self.combo.findData(text)
+        if index >= 0:
+            self.combo.setCurrentIndex(index)
+        elif self.combo.isEditable():
+            self.combo.setEditText(text)
+
+
+class ListField(Field):
+    """An ordered list of names (issuers, units) with add/remove/up/down."""
+
+    changed_by_user = Signal()
+
+    def __init__(self, label: str = "", hint: str = "", rows: int = 4, parent: QWidget | None = None) -> None:
+        super().__init__(label, parent)
+        self.list = QListWidget(self)
+        self.list.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                  | QAbstractItemView.EditTrigger.EditKeyPressed
+                                  | QAbstractItemView.EditTrigger.SelectedClicked)
+        self.list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.list.setToolTip(hint or "双击修改；可拖动调整顺序")
+        row_h = self.list.fontMetrics().lineSpacing() + 8
+        self.list.setMinimumHeight(row_h * rows + 6)
+        self.list.setMaximumHeight(row_h * max(rows, 6) + 6)
+        buttons = QVBoxLayout()
+        buttons.setContentsMargins(0, 0, 0, 0)
+        self.buttons = {}
+        for key, text, tip in (("add", "添加", "在末尾添加一项"), ("remove", "删除", "删除选中项"),
+                               ("up", "上移", "选中项上移"), ("down", "下移", "选中项下移")):
+            button = QToolButton(self)
+            button.setText(text)
+            button.setToolTip(tip)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            button.setMinimumWidth(52)
+            buttons.addWidget(button)
+            self.buttons[key] = button
+        buttons.addStretch(1)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.list, 1)
+        layout.addLayout(buttons)
+        self.setFocusProxy(self.list)
+        self.buttons["add"].clicked.connect(self.add_item)
+        self.buttons["remove"].clicked.connect(self.remove_item)
+        self.buttons["up"].clicked.connect(lambda: self.move_item(-1))
+        self.buttons["down"].clicked.connect(lambda: self.move_item(1))
+        self.list.itemChanged.connect(self._on_list_item_changed)
+        self.list.model().rowsMoved.connect(self._on_rows_moved)
+
+    def values(self) -> list[str]:
+        return [self.list.item(i).text().strip() for i in range(self.list.count())]
+
+    def show_value(self, value: Any) -> None:
+        values = [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+        if self.values() == values:
+            return
+        row = self.list.currentRow()
+        self.list.clear()
+        for text in values:
+            self._append(text)
+        if 0 <= row < self.list.count():
+            self.list.setCurrentRow(row)
+
+    def _append(self, text: str) -> QListWidgetItem:
+        item = QListWidgetItem(text)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable | Qt.ItemFlag.ItemIsDragEnabled)
+        self.list.addItem(item)
+        return item
+
+    def _store(self) -> None:
+        self.commit(self.values(), merge=False)
+
+    def add_item(self) -> None:
+        self._loading = True
+        item = self._append("")
+        self._loading = False
+        self.list.setCurrentItem(item)
+        self.list.editItem(item)
+
+    def set_values(self, values: list[str]) -> None:
+        """Programmatic replacement by the user's action (e.g. a paste); one undo step."""
+        self.commit([v.strip() for v in values if v.strip()], merge=False)
+
+    def remove_item(self) -> None:
+        row = self.list.currentRow()
+        if row < 0:
+            return
+        self.list.takeItem(row)
+        self._store()
+
+    def move_item(self, delta: int) -> None:
+        row = self.list.currentRow()
+        target = row + delta
+        if row < 0 or not 0 <= target < self.list.count():
+            return
+        self._loading = True
+        item = self.list.takeItem(row)
+        self.list.insertItem(target, item)
+        self.list.setCurrentRow(target)
+        self._loading = False
+        self._store()
+
+    def _on_list_item_changed(self, item: QListWidgetItem) -> None:
+        if self._loading:
+            return
+        if not item.text().strip():
+            return  # an empty new row is kept out of the draft until it has a name
+        self._store()
+
+    def _on_rows_moved(self, *args: Any) -> None:
+        if not self._loading:
+            self._store()
+
+
+class NumberPicker(Field):
+    """Checkable list of provincial items (tasks or activities) an item answers."""
+
+    def __init__(self, label: str, entries: list[tuple[int, str]], parent: QWidget | None = None) -> None:
+        super().__init__(label, parent)
+        self.entries = entries
+        self.list = QListWidget(self)
+        self.list.setAlternatingRowColors(True)
+        self.list.setUniformItemSizes(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.list)
+        self.setFocusProxy(self.list)
+        self.list.itemChanged.connect(self._on_item_changed)
+        self._fill([])
+
+    def _fill(self, checked: list[int]) -> None:
+        self.list.clear()
+        known = {n for n, _ in self.entries}
+        rows = list(self.entries) + [(n, "（模板中不存在此编号）") for n in checked if n not in known]
+        for number, text in rows:
+            item = QListWidgetItem(f"{number}. {text}")
+            item.setData(Qt.ItemDataRole.UserRole, number)
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsSelectable)
+            item.setCheckState(Qt.CheckState.Checked if number in checked else Qt.CheckState.Unchecked)
+            self.list.addItem(item)
+
+    def checked(self) -> list[int]:
+        out = []
+        for i in range(self.list.count()):
+            item = self.list.item(i)
+            if item.checkState() == Qt.CheckState.Checked:
+                out.append(int(item.data(Qt.ItemDataRole.UserRole)))
+        return out
+
+    def set_checked(self, number: int, on: bool) -> None:
+        for i in range(self.list.count()):
+            item = self.list.item(i)
+            if item.data(Qt.ItemDataRole.UserRole) == number:
+                item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+
+    def show_value(self, value: Any) -> None:
+        numbers = [v for v in value if isinstance(v, int)] if isinstance(value, list) else []
+        if sorted(self.checked()) == sorted(numbers) and self.list.count() >= len(self.entries):
+            return
+        self._fill(numbers)
+
+    def _on_item_changed(self, item: QListWidgetItem) -> None:
+        if self._loading:
+            return
+        current = self.binder.doc.get(self.path) if self.binder and self.binder.doc and self.path else []
+        checked = set(self.checked())
+        # Keep the draft's order for numbers already there; append new ones.
+        ordered = [n for n in current if n in checked] + sorted(n for n in checked if n not in current)
+        self.commit(ordered, merge=False)
+        if not item.checkState() == Qt.CheckState.Checked and \
+                item.data(Qt.ItemDataRole.UserRole) not in {n for n, _ in self.entries}:
+            self._loading = True
+            self.list.takeItem(self.list.row(item))
+            self._loading = False

@@ -1,0 +1,674 @@
+"""The main window: navigator, editors, docks, menus, files, autosave and locks."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QUndoGroup
+from PySide6.QtWidgets import (
+    QDockWidget, QFileDialog, QLabel, QListWidget, QListWidgetItem, QMainWindow, QSplitter, QStackedWidget,
+    QStyle, QWidget,
+)
+
+from desktop import APP_NAME, recovery
+from desktop import settings_model as S
+from desktop.checks import ERROR, RULES, Problem, apply_fix, run_checks
+from desktop.errors import DesktopError
+from desktop.model import Draft
+from desktop.storage import draft_to_bytes, load_draft, save_draft
+from desktop.templates import Template, load_template
+
+from . import messages
+from .document import DraftDocument
+from .editors import ActivitiesEditor, Editor, GoalsEditor, LedgerEditor, NoticeEditor, RequirementsEditor, TasksEditor
+from .locations import SECTIONS, section_of
+from .panels import ProblemsPanel, ReferencePanel
+from .settings import AppSettings
+
+log = logging.getLogger("plan_drafter.ui")
+
+DRAFT_FILTER = "方案草稿 (*.plan.json *.json);;所有文件 (*)"
+_EDITORS = {"notice": NoticeEditor, "goals": GoalsEditor, "tasks": TasksEditor, "requirements": RequirementsEditor,
+            "activities": ActivitiesEditor, "ledger": LedgerEditor}
+CHECK_DELAY_MS = 120
+
+windows: list[MainWindow] = []  # open windows, for the crash handler
+
+
+class MainWindow(QMainWindow):
+    """Signals:
+        checks_updated(): the problem list was refreshed.
+        document_replaced(): a new, opened or recovered draft is now shown.
+        autosaved(): the recovery file was written.
+    """
+
+    checks_updated = Signal()
+    document_replaced = Signal()
+    autosaved = Signal()
+
+    def __init__(self, settings: AppSettings | None = None) -> None:
+        super().__init__()
+        windows.append(self)
+        self.settings = settings or AppSettings()
+        self.doc: DraftDocument | None = None
+        self.lock: recovery.DraftLock | None = None
+        self.recovery = recovery.RecoveryFile()
+        self.problems: list[Problem] = []
+        self.editors: dict[str, Editor] = {}
+        self.undo_group = QUndoGroup(self)
+        self.export_dialog = None
+        self.preview = None
+        self._preview_enabled = True
+        self.setObjectName("MainWindow")
+        self.setWindowTitle(APP_NAME)
+        self.setAcceptDrops(True)
+        self.setDockNestingEnabled(True)
+
+        # navigator + editors
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigator")
+        self.nav.setMinimumWidth(120)
+        self.nav.setMaximumWidth(220)
+        self.nav.setSpacing(2)
+        font = self.nav.font()
+        font.setPointSizeF(font.pointSizeF() * 1.1)
+        self.nav.setFont(font)
+        for key, label in SECTIONS:
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setSizeHint(QSize(100, 34))
+            self.nav.addItem(item)
+        self.stack = QStackedWidget()
+        self._pages: dict[str, QWidget] = {}
+        for key, _ in SECTIONS:
+            page = QWidget()
+            self._pages[key] = page
+            self.stack.addWidget(page)
+        self.nav.currentRowChanged.connect(self._on_nav_row_changed)
+        splitter = QSplitter()
+        splitter.setObjectName("centralSplitter")
+        splitter.addWidget(self.nav)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
+
+        # docks
+        self.problems_panel = ProblemsPanel()
+        self.problems_panel.problem_activated.connect(self.go_to_problem)
+        self.problems_panel.fix_requested.connect(self.fix_problem)
+        self.problems_dock = self._dock("检查结果", "problemsDock", self.problems_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.reference_panel = ReferencePanel()
+        self.reference_panel.path_requested.connect(self._on_reference_path_requested)
+        self.reference_dock = self._dock("省级方案对照", "referenceDock", self.reference_panel,
+                                         Qt.DockWidgetArea.RightDockWidgetArea)
+        self.preview_holder = QLabel("正在准备预览…")
+        self.preview_holder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview_dock = self._dock("预览", "previewDock", self.preview_holder, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.reference_dock, self.preview_dock)
+        self.preview_dock.raise_()
+        self.preview_dock.visibilityChanged.connect(self._on_preview_visibility_changed)
+
+        # status bar
+        self.count_label = QLabel()
+        self.count_label.setObjectName("problemCount")
+        self.saved_label = QLabel()
+        self.statusBar().addPermanentWidget(self.saved_label)
+        self.statusBar().addPermanentWidget(self.count_label)
+
+        # timers
+        self.check_timer = self._timer(CHECK_DELAY_MS, self.run_checks)
+        self.autosave_timer = self._timer(self.settings.get(S.AUTOSAVE_MS), self.autosave)
+        self.preview_timer = self._timer(self.settings.get(S.PREVIEW_DELAY_MS), self.refresh_preview)
+
+        self._build_actions()
+        self._restore_layout()
+        self.nav.setCurrentRow(0)
+
+    # --- construction ------------------------------------------------------------------
+    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _timer(self, ms: int, slot) -> QTimer:
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(ms)
+        timer.timeout.connect(slot)
+        return timer
+
+    def _action(self, text: str, slot, shortcut=None, icon=None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if icon is not None:
+            action.setIcon(self.style().standardIcon(icon))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(f"{tip}（{QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)}）"
+                              if shortcut is not None else tip)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_actions(self) -> None:
+        SP = QStyle.StandardPixmap
+        K = QKeySequence.StandardKey
+        a = self.actions_by_name = {
+            "new": self._action("新建(&N)", self.new_document, K.New, SP.SP_FileIcon, "按模板和单位默认设置新建方案"),
+            "open": self._action("打开(&O)…", self.open_dialog, K.Open, SP.SP_DialogOpenButton, "打开方案草稿"),
+            "save": self._action("保存(&S)", self.save, K.Save, SP.SP_DialogSaveButton, "保存方案草稿"),
+            "save_as": self._action("另存为(&A)…", self.save_as, "Ctrl+Shift+S", None, "把方案另存为新文件"),
+            "export": self._action("导出(&E)…", self.export, "Ctrl+E", SP.SP_DialogApplyButton,
+                                   "导出 Word、PDF 公文和进度台账"),
+            "print": self._action("打印(&P)…", self.print_document, K.Print, None, "打印预览中的页面"),
+            "quit": self._action("退出(&X)", self.close, "Ctrl+Q"),
+            "settings": self._action("单位默认设置(&D)…", self.edit_settings, None, None, "发文机关、印发机关、字体等默认值"),
+            "import_ledger": self._action("导入填好的台账(&I)…", self.import_ledger, None, None,
+                                          "把同事填好的台账进度导入当前方案"),
+            "merge_ledgers": self._action("合并多个台账(&M)…", self.merge_ledgers, None, None,
+                                          "把一个文件夹中的台账合并为一个汇总表"),
+            "next_problem": self._action("下一个问题", self.next_problem, "F8", None, "转到下一个检查问题"),
+            "about": self._action("关于(&A)", self.about),
+        }
+        self.undo_action = self.undo_group.createUndoAction(self, "撤销")
+        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
+        self.undo_action.setIcon(self.style().standardIcon(SP.SP_ArrowBack))
+        self.redo_action = self.undo_group.createRedoAction(self, "重做")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+        self.redo_action.setIcon(self.style().standardIcon(SP.SP_ArrowForward))
+        a["undo"], a["redo"] = self.undo_action, self.redo_action
+
+        bar = self.menuBar()
+        m = bar.addMenu("文件(&F)")
+        m.addAction(a["new"])
+        m.addAction(a["open"])
+        self.recent_menu = m.addMenu("最近打开(&R)")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        m.addSeparator()
+        m.addAction(a["save"])
+        m.addAction(a["save_as"])
+        m.addSeparator()
+        m.addAction(a["export"])
+        m.addAction(a["print"])
+        m.addSeparator()
+        m.addAction(a["quit"])
+        m = bar.addMenu("编辑(&E)")
+        m.addAction(self.undo_action)
+        m.addAction(self.redo_action)
+        m.addSeparator()
+        m.addAction(a["next_problem"])
+        m.addSeparator()
+        m.addAction(a["settings"])
+        m = bar.addMenu("台账(&L)")
+        m.addAction(a["import_ledger"])
+        m.addAction(a["merge_ledgers"])
+        m = bar.addMenu("视图(&V)")
+        for dock in (self.problems_dock, self.reference_dock, self.preview_dock):
+            m.addAction(dock.toggleViewAction())
+        m = bar.addMenu("帮助(&H)")
+        m.addAction(a["about"])
+
+        tools = self.addToolBar("常用")
+        tools.setObjectName("mainToolBar")
+        tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        tools.setMovable(False)
+        for key in ("new", "open", "save", None, "undo", "redo", None, "export", "print"):
+            if key is None:
+                tools.addSeparator()
+            else:
+                tools.addAction(a[key])
+
+    def _restore_layout(self) -> None:
+        geometry, layout = self.settings.window_state()
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1360, 860)
+        if layout is not None:
+            self.restoreState(layout)
+
+    # --- editors -----------------------------------------------------------------------
+    def editor(self, key: str) -> Editor:
+        """The editor of a navigator entry, built the first time it is needed."""
+        editor = self.editors.get(key)
+        if editor is None:
+            editor = _EDITORS[key]()
+            editor.setObjectName(f"{key}Editor")
+            self.editors[key] = editor
+            page = self._pages[key]
+            index = self.stack.indexOf(page)
+            self.stack.removeWidget(page)
+            page.deleteLater()
+            self.stack.insertWidget(index, editor)
+            self._pages[key] = editor
+            if self.doc is not None:
+                editor.set_document(self.doc)
+        return editor
+
+    def show_section(self, key: str) -> Editor:
+        editor = self.editor(key)
+        row = [k for k, _ in SECTIONS].index(key)
+        if self.nav.currentRow() != row:
+            self.nav.setCurrentRow(row)
+        self.stack.setCurrentWidget(editor)
+        return editor
+
+    def current_section(self) -> str:
+        return SECTIONS[max(0, self.nav.currentRow())][0]
+
+    def _on_nav_row_changed(self, row: int) -> None:
+        if row >= 0:
+            key = SECTIONS[row][0]
+            self.stack.setCurrentWidget(self.editor(key))
+
+    # --- documents ------------------------------------------------------------------------
+    def set_document(self, doc: DraftDocument) -> None:
+        old = self.doc
+        if old is not None:
+            self.undo_group.removeStack(old.undo_stack)
+            old.document_changed.disconnect(self._on_document_changed)
+            old.undo_stack.cleanChanged.disconnect(self._update_title)
+            old.path_changed.disconnect(self._update_title)
+            old.deleteLater()
+        self.recovery.discard()
+        self.doc = doc
+        doc.setParent(self)
+        self.undo_group.addStack(doc.undo_stack)
+        self.undo_group.setActiveStack(doc.undo_stack)
+        doc.document_changed.connect(self._on_document_changed)
+        doc.undo_stack.cleanChanged.connect(self._update_title)
+        doc.path_changed.connect(self._update_title)
+        for editor in self.editors.values():
+            editor.set_document(doc)
+        self.editor(self.current_section())
+        self._update_title()
+        self.run_checks()
+        self.preview_timer.start(0)
+        self.document_replaced.emit()
+
+    def _make_document(self, draft: Draft, template: Template, path: Path | None) -> DraftDocument:
+        return DraftDocument(draft, template, path, undo_limit=self.settings.get(S.UNDO_LIMIT))
+
+    def _update_title(self) -> None:
+        if self.doc is None:
+            self.setWindowTitle(APP_NAME)
+            return
+        name = self.doc.path.name if self.doc.path else "未命名方案"
+        self.setWindowTitle(f"{name}[*] - {APP_NAME}")
+        self.setWindowModified(self.is_modified())
+
+    def is_modified(self) -> bool:
+        return self.doc is not None and (self.doc.is_modified() or self.doc.recovered)
+
+    def _on_document_changed(self) -> None:
+        self.check_timer.start()
+        self.autosave_timer.start()
+        if self._preview_enabled:
+            self.preview_timer.start()
+        self._update_title()
+
+    def new_document(self) -> bool:
+        if not self.maybe_save():
+            return False
+        from desktop.drafting import new_draft
+
+        try:
+            template = load_template("gd-2020-haowangmin")
+        except DesktopError as err:
+            messages.error(self, str(err))
+            return False
+        self._release_lock()
+        self.set_document(self._make_document(new_draft(template, self.settings.office_defaults()), template, None))
+        self.show_section("notice")
+        return True
+
+    def open_dialog(self) -> None:
+        folder = str(self.doc.path.parent) if self.doc and self.doc.path else self.settings.value("files/last_dir")
+        path, _ = QFileDialog.getOpenFileName(self, "打开方案草稿", folder, DRAFT_FILTER)
+        if path:
+            self.open_path(path)
+
+    def open_path(self, path: str | Path, *, ask_save: bool = True) -> bool:
+        """Open a draft file; every failure is a plain message and nothing changes."""
+        path = Path(path)
+        if self.doc is not None and self.doc.path is not None and _same_file(self.doc.path, path):
+            return True
+        if ask_save and not self.maybe_save():
+            return False
+        try:
+            draft = load_draft(path)
+            template = load_template(draft.template)
+        except DesktopError as err:
+            messages.error(self, str(err))
+            if not path.exists():
+                self.settings.remove_recent(str(path))
+            return False
+        lock = recovery.DraftLock(path)
+        other = lock.other_holder()
+        if other is not None:
+            answer = messages.ask(
+                self, f"草稿“{path.name}”已被 {other.describe()} 打开。\n"
+                "两人同时修改同一份草稿，后保存的会覆盖先保存的内容。是否仍要打开？",
+                {"open": "仍然打开", "cancel": "取消"}, "cancel", cancel="cancel")
+            if answer != "open":
+                return False
+        self._release_lock()
+        lock.acquire()
+        self.lock = lock
+        self.set_document(self._make_document(draft, template, path))
+        self.settings.add_recent(path)
+        self.settings.set_value("files/last_dir", str(path.parent))
+        if draft.clean_notes:
+            fields = "、".join(n.path for n in draft.clean_notes[:5])
+            messages.info(self, f"草稿中有无法保存到公文中的控制字符，已在打开时删除（涉及：{fields}）。保存后生效。")
+        return True
+
+    def save(self) -> bool:
+        if self.doc is None:
+            return False
+        if self.doc.path is None:
+            return self.save_as()
+        return self._save_to(self.doc.path)
+
+    def save_as(self) -> bool:
+        if self.doc is None:
+            return False
+        folder = str(self.doc.path.parent) if self.doc.path else self.settings.value("files/last_dir")
+        suggested = self.doc.path.name if self.doc.path else f"{self.doc.draft.plan.title.strip() or '方案'}.plan.json"
+        path, _ = QFileDialog.getSaveFileName(self, "另存为", str(Path(folder or ".") / suggested), DRAFT_FILTER)
+        if not path:
+            return False
+        return self.save_to_new_path(Path(path))
+
+    def save_to_new_path(self, path: Path) -> bool:
+        assert self.doc is not None
+        if not path.name.lower().endswith(".json"):
+            path = path.with_name(path.name + ".plan.json")
+        if not self._save_to(path):
+            return False
+        if self.lock is None or not _same_file(self.lock.draft_path, path):
+            self._release_lock()
+            self.lock = recovery.DraftLock(path)
+            self.lock.acquire()
+        self.doc.set_path(path)
+        self.settings.add_recent(path)
+        self.settings.set_value("files/last_dir", str(path.parent))
+        return True
+
+    def _save_to(self, path: Path) -> bool:
+        assert self.doc is not None
+        try:
+            save_draft(self.doc.draft, path)
+        except DesktopError as err:
+            messages.error(self, str(err))
+            return False
+        self.doc.recovered = False
+        self.doc.undo_stack.setClean()
+        self.autosave_timer.stop()
+        self.recovery.discard()
+        self._update_title()
+        self.statusBar().showMessage(f"已保存到 {path}", 5000)
+        return True
+
+    def maybe_save(self) -> bool:
+        """Before the draft is closed: save, discard or cancel. False = cancel."""
+        if not self.is_modified():
+            return True
+        name = self.doc.path.name if self.doc and self.doc.path else "未命名方案"
+        answer = messages.ask(self, f"方案“{name}”已修改，是否保存？",
+                              {"save": "保存", "discard": "不保存", "cancel": "取消"}, "save", cancel="cancel")
+        if answer == "save":
+            return self.save()
+        return answer == "discard"
+
+    def _release_lock(self) -> None:
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        files = self.settings.recent_files()
+        if not files:
+            self.recent_menu.addAction("（无）").setEnabled(False)
+            return
+        for i, name in enumerate(files, 1):
+            action = self.recent_menu.addAction(f"&{i} {name}")
+            action.triggered.connect(lambda _=False, p=name: self.open_path(p))
+
+    # --- drag and drop --------------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name
+        if _dropped_drafts(event):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt's name
+        paths = _dropped_drafts(event)
+        if paths:
+            event.acceptProposedAction()
+            QTimer.singleShot(0, lambda: self.open_path(paths[0]))
+
+    # --- checks ---------------------------------------------------------------------------
+    def run_checks(self) -> None:
+        self.check_timer.stop()
+        if self.doc is None:
+            return
+        self.problems = run_checks(self.doc.draft, self.doc.template)
+        self.problems_panel.set_problems(self.problems, self.doc.draft)
+        self.reference_panel.update_from(self.doc.draft, self.doc.template)
+        errors = sum(1 for p in self.problems if p.severity == ERROR)
+        warnings = len(self.problems) - errors
+        if self.problems:
+            self.count_label.setText(f"<span style='color:#b3261e'>错误 {errors}</span> · 提醒 {warnings}")
+        else:
+            self.count_label.setText("<span style='color:#1e7d32'>检查通过</span>")
+        self.checks_updated.emit()
+
+    def go_to_problem(self, problem: Problem) -> bool:
+        """Show the editor holding the problem's field and focus that field."""
+        return self.go_to_path(problem.path, problem.upstream_task)
+
+    def go_to_path(self, path: str, upstream_task: int | None = None) -> bool:
+        editor = self.show_section(section_of(path))
+        ok = editor.focus_path(path, upstream_task=upstream_task)
+        if not ok:
+            self.statusBar().showMessage("找不到该问题所在的栏目，可能已被删除。", 5000)
+        return ok
+
+    def _on_reference_path_requested(self, path: str, number) -> None:
+        self.go_to_path(path, number)
+
+    def fix_problem(self, problem: Problem) -> None:
+        if self.doc is None or problem.fix is None:
+            return
+        self.doc.edit_structure(f"自动修正：{RULES.get(problem.rule, problem.rule)}", lambda d: apply_fix(d, problem))
+        self.run_checks()
+        self.statusBar().showMessage(f"已自动修正：{RULES.get(problem.rule, problem.message)}（可撤销）", 5000)
+
+    def next_problem(self) -> None:
+        tree = self.problems_panel.tree
+        if tree.topLevelItemCount() == 0:
+            return
+        row = tree.indexOfTopLevelItem(tree.currentItem()) + 1 if tree.currentItem() else 0
+        item = tree.topLevelItem(row % tree.topLevelItemCount())
+        tree.setCurrentItem(item)
+        self.go_to_problem(item.data(0, Qt.ItemDataRole.UserRole))
+
+    # --- autosave and recovery ----------------------------------------------------------------
+    def autosave(self) -> bool:
+        self.autosave_timer.stop()
+        if self.doc is None:
+            return False
+        if not self.is_modified():
+            self.recovery.discard()
+            return False
+        try:
+            self.recovery.write(draft_to_bytes(self.doc.draft), self.doc.path, self.doc.draft.plan.title)
+        except DesktopError as err:
+            self.statusBar().showMessage(f"自动保存恢复文件失败：{err}", 8000)
+            return False
+        self.saved_label.setText("已自动保存")
+        self.autosaved.emit()
+        return True
+
+    def emergency_save(self) -> None:
+        """After an unexpected error: keep the draft for the next start, whatever happens next."""
+        if self.is_modified():
+            self.autosave()
+        self.recovery.abandon()
+
+    def offer_recovery(self) -> bool:
+        """At start-up: offer drafts left behind by a session that ended abnormally."""
+        recovered = False
+        for entry in recovery.orphaned_entries():
+            answer = messages.ask(
+                self, f"上次程序没有正常关闭。发现自动保存的草稿：\n{entry.describe()}\n是否恢复？",
+                {"recover": "恢复", "discard": "丢弃", "later": "以后再说"}, "recover", cancel="later")
+            if answer == "discard":
+                recovery.discard_entry(entry)
+            elif answer == "recover" and not recovered:
+                if self.recover(entry):
+                    recovered = True
+        return recovered
+
+    def recover(self, entry: recovery.RecoveryEntry) -> bool:
+        if not self.maybe_save():
+            return False
+        try:
+            draft = load_draft(entry.path)
+            template = load_template(draft.template)
+        except DesktopError as err:
+            messages.error(self, f"恢复失败：{err}")
+            return False
+        source = Path(entry.source) if entry.source else None
+        self._release_lock()
+        if source is not None and source.parent.is_dir():
+            lock = recovery.DraftLock(source)
+            if lock.other_holder() is None:
+                lock.acquire()
+                self.lock = lock
+        doc = self._make_document(draft, template, source if source and source.parent.is_dir() else None)
+        doc.recovered = True
+        self.set_document(doc)
+        self.autosave()  # our own recovery file now holds it, before the old one goes
+        recovery.discard_entry(entry)
+        self.statusBar().showMessage("已恢复自动保存的草稿，请检查后保存。", 8000)
+        return True
+
+    # --- preview, print, export ------------------------------------------------------------------
+    def _on_preview_visibility_changed(self, visible: bool) -> None:
+        if visible and self.doc is not None:
+            self.preview_timer.start(0)
+
+    def ensure_preview(self):
+        if self.preview is None:
+            from .preview import PreviewPanel
+
+            self.preview = PreviewPanel()
+            self.preview.print_button.clicked.connect(self.print_document)
+            self.preview_dock.setWidget(self.preview)
+            self.preview_holder.deleteLater()
+        return self.preview
+
+    def refresh_preview(self) -> None:
+        self.preview_timer.stop()
+        if self.doc is None or not self.preview_dock.isVisible():
+            return
+        self.ensure_preview().request(self.doc.draft, self.doc.template, self.settings.export_options())
+
+    def print_document(self) -> None:
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        preview = self.ensure_preview()
+        if preview.page_count() <= 0:
+            self.preview_dock.show()
+            self.preview_dock.raise_()
+            self.refresh_preview()
+            messages.info(self, "预览正在生成，请稍候再打印。")
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle("打印")
+        if dialog.exec() != QPrintDialog.DialogCode.Accepted:
+            return
+        try:
+            pages = preview.print_to(printer)
+        except DesktopError as err:
+            messages.error(self, str(err))
+            return
+        self.statusBar().showMessage(f"已发送 {pages} 页到打印机。", 5000)
+
+    def export(self) -> None:
+        if self.doc is None:
+            return
+        from .export_dialog import ExportDialog
+
+        self.run_checks()
+        self.export_dialog = ExportDialog(self.doc, self.settings, self.problems, self)
+        self.export_dialog.open()
+
+    # --- ledger tools ---------------------------------------------------------------------------
+    def import_ledger(self) -> None:
+        if self.doc is None:
+            return
+        from .ledger_tools import start_import
+
+        start_import(self)
+
+    def merge_ledgers(self) -> None:
+        from .ledger_tools import MergeDialog
+
+        self.merge_dialog = MergeDialog(self.settings, self)
+        self.merge_dialog.open()
+
+    # --- settings, about ----------------------------------------------------------------------------
+    def edit_settings(self) -> None:
+        from .settings_dialog import SettingsDialog
+
+        self.settings_dialog = SettingsDialog(self.settings, self)
+        self.settings_dialog.accepted.connect(self._on_settings_accepted)
+        self.settings_dialog.open()
+
+    def _on_settings_accepted(self) -> None:
+        self.settings.sync()
+        self.autosave_timer.setInterval(self.settings.get(S.AUTOSAVE_MS))
+        self.statusBar().showMessage("单位默认设置已保存，将用于新建的方案。", 5000)
+        self.preview_timer.start()
+
+    def about(self) -> None:
+        from desktop import __version__
+
+        messages.info(self, f"{APP_NAME} {__version__}\n按 GB/T 9704-2012《党政机关公文格式》起草、检查和导出实施方案。")
+
+    # --- closing ------------------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        if not self.maybe_save():
+            event.ignore()
+            return
+        self.settings.set_window_state(self.saveGeometry(), self.saveState())
+        self.settings.sync()
+        self._release_lock()
+        self.recovery.close()
+        self.check_timer.stop()
+        self.autosave_timer.stop()
+        self.preview_timer.stop()
+        if self in windows:
+            windows.remove(self)
+        event.accept()
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return Path(a).resolve() == Path(b).resolve()
+    except OSError:
+        return False
+
+
+def _dropped_drafts(event) -> list[str]:
+    mime = event.mimeData()
+    if not mime.hasUrls():
+        return []
+    return [u.toLocalFile() for u in mime.urls() if u.isLocalFile() and u.toLocalFile().lower().endswith(".json")]
+

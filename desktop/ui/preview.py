@@ -1,0 +1,232 @@
+"""Preview: the pages exactly as the PDF export draws them.
+
+The PDF is rendered by the same exporter (desktop.export.pdf) in a worker
+thread shortly after the clerk stops typing, and shown with QPdfView.
+Printing paints those same pages onto the printer.
+"""
+
+from __future__ import annotations
+
+import importlib
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QSize, Qt, Signal
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QStackedWidget, QToolButton, QVBoxLayout, QWidget
+
+from desktop.errors import DesktopError, ExportError
+from desktop.model import Draft
+from desktop.templates import Template
+
+from . import workers
+
+_ZOOMS = (("适合宽度", 0.0), ("整页", -1.0), ("50%", 0.5), ("75%", 0.75), ("100%", 1.0), ("125%", 1.25),
+          ("150%", 1.5), ("200%", 2.0))
+
+
+def render_pdf(draft: Draft, template: Template, options: object) -> bytes:
+    """The bytes of the PDF the export would write (raises DesktopError)."""
+    try:
+        module = importlib.import_module("desktop.export.pdf")
+    except ImportError as err:
+        raise ExportError("PDF 排版模块尚未安装，暂时无法预览。") from err
+    render = getattr(module, "render_pdf_bytes", None)
+    if render is not None:
+        return render(draft, template, options)
+    with tempfile.TemporaryDirectory(prefix="plan-drafter-preview-") as tmp:
+        dest = Path(tmp) / "preview.pdf"
+        module.write(draft, template, dest, options)
+        return dest.read_bytes()
+
+
+class PreviewPanel(QWidget):
+    """Shows the rendered PDF with page navigation and zoom.
+
+    Signals:
+        rendered(int): a new rendering is on screen (its page count).
+        render_failed(str): the rendering failed (message shown in the panel).
+    """
+
+    rendered = Signal(int)
+    render_failed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from PySide6.QtPdf import QPdfDocument
+        from PySide6.QtPdfWidgets import QPdfView
+
+        self.pdf = QPdfDocument(self)
+        self.view = QPdfView(self)
+        self.view.setDocument(self.pdf)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.view.setPageSpacing(12)
+        self.view.setStyleSheet("QPdfView { background: #8a8f98; }")
+        self._buffer: QBuffer | None = None
+        self._data = QByteArray()
+        self._generation = 0
+        self._shown_generation = 0
+        self._busy = False
+        self._pending: tuple[Draft, Template, object] | None = None
+        self.pdf_bytes = b""
+
+        self.prev_button = QToolButton(text="上一页")
+        self.next_button = QToolButton(text="下一页")
+        self.page_label = QLabel("—")
+        self.zoom = QComboBox()
+        for text, _ in _ZOOMS:
+            self.zoom.addItem(text)
+        self.zoom.setToolTip("缩放")
+        self.print_button = QToolButton(text="打印…")
+        self.status = QLabel("")
+        self.status.setStyleSheet("color: #5f6368;")
+        bar = QHBoxLayout()
+        bar.setContentsMargins(4, 2, 4, 2)
+        for w in (self.prev_button, self.page_label, self.next_button, self.zoom):
+            bar.addWidget(w)
+        bar.addWidget(self.status, 1)
+        bar.addWidget(self.print_button)
+        self.message = QLabel("正在生成预览…")
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setWordWrap(True)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.message)
+        self.stack.addWidget(self.view)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.stack, 1)
+
+        self.prev_button.clicked.connect(lambda: self.go_to_page(self.current_page() - 1))
+        self.next_button.clicked.connect(lambda: self.go_to_page(self.current_page() + 1))
+        self.zoom.currentIndexChanged.connect(self._on_zoom_changed)
+        self.view.pageNavigator().currentPageChanged.connect(lambda _p: self._update_page_label())
+
+    # --- rendering ------------------------------------------------------------------
+    def request(self, draft: Draft, template: Template, options: object) -> None:
+        """Render a copy of ``draft``; a newer request supersedes an older one."""
+        self._generation += 1
+        self._pending = (draft.copy(), template, options)
+        if not self._busy:
+            self._start_next()
+
+    def _start_next(self) -> None:
+        if self._pending is None:
+            return
+        draft, template, options = self._pending
+        self._pending = None
+        self._busy = True
+        generation = self._generation
+        self.status.setText("正在更新预览…")
+        job = workers.Job(render_pdf, draft, template, options)
+        job.signals.succeeded.connect(lambda data: self._on_rendered(generation, data))
+        job.signals.failed.connect(lambda msg, _d: self._on_failed(generation, msg))
+        workers.start(job)
+
+    def _on_rendered(self, generation: int, data: bytes) -> None:
+        self._busy = False
+        if generation == self._generation or self._pending is None:
+            self._show_pdf(data)
+            self._shown_generation = generation
+        self._start_next()
+
+    def _on_failed(self, generation: int, message: str) -> None:
+        self._busy = False
+        if generation == self._generation:
+            self.message.setText(message)
+            self.stack.setCurrentIndex(0)
+            self.status.setText("")
+            self.render_failed.emit(message)
+        self._start_next()
+
+    def _show_pdf(self, data: bytes) -> None:
+        page = self.current_page()
+        self.pdf_bytes = data
+        old = self._buffer
+        self.pdf.close()
+        self._data = QByteArray(data)
+        self._buffer = QBuffer(self._data, self)
+        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.pdf.load(self._buffer)
+        if old is not None:
+            old.close()
+            old.deleteLater()
+        count = self.pdf.pageCount()
+        if count <= 0:
+            self._on_failed(self._generation, "预览无法显示：生成的 PDF 无法读取。")
+            return
+        self.stack.setCurrentIndex(1)
+        if page > 0:
+            self.go_to_page(min(page, count - 1))
+        self._update_page_label()
+        self.status.setText("")
+        self.rendered.emit(count)
+
+    # --- navigation -----------------------------------------------------------------
+    def page_count(self) -> int:
+        return self.pdf.pageCount()
+
+    def current_page(self) -> int:
+        return self.view.pageNavigator().currentPage()
+
+    def go_to_page(self, page: int) -> None:
+        count = self.page_count()
+        if count <= 0:
+            return
+        page = max(0, min(page, count - 1))
+        self.view.pageNavigator().jump(page, QPointF(), self.view.pageNavigator().currentZoom())
+        self._update_page_label()
+
+    def _update_page_label(self) -> None:
+        count = self.page_count()
+        page = self.current_page()
+        self.page_label.setText(f"第 {page + 1} / {count} 页" if count > 0 else "—")
+        self.prev_button.setEnabled(page > 0)
+        self.next_button.setEnabled(0 <= page < count - 1)
+
+    def _on_zoom_changed(self, index: int) -> None:
+        from PySide6.QtPdfWidgets import QPdfView
+
+        factor = _ZOOMS[index][1]
+        if factor == 0.0:
+            self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        elif factor < 0:
+            self.view.setZoomMode(QPdfView.ZoomMode.FitInView)
+        else:
+            self.view.setZoomMode(QPdfView.ZoomMode.Custom)
+            self.view.setZoomFactor(factor)
+
+    def set_zoom(self, factor: float) -> None:
+        for i, (_, value) in enumerate(_ZOOMS):
+            if value == factor:
+                self.zoom.setCurrentIndex(i)
+                return
+
+    # --- printing -------------------------------------------------------------------
+    def print_to(self, printer) -> int:
+        """Paint every page on ``printer`` at its resolution; returns the pages printed."""
+        from PySide6.QtGui import QPageLayout, QPageSize
+
+        count = self.page_count()
+        if count <= 0:
+            raise DesktopError("还没有可打印的页面，请等预览生成后再打印。")
+        printer.setFullPage(True)
+        printer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
+                                          printer.pageLayout().margins()))
+        painter = QPainter()
+        if not painter.begin(printer):
+            raise DesktopError("无法连接打印机，请检查打印机是否可用。")
+        try:
+            dpi = min(printer.resolution(), 300)  # enough for text; 1200 dpi pages would need ~0.5 GB each
+            for page in range(count):
+                if page:
+                    printer.newPage()
+                size_pt = self.pdf.pagePointSize(page)
+                target = printer.pageRect(printer.Unit.DevicePixel)
+                px = QSize(int(size_pt.width() / 72 * dpi), int(size_pt.height() / 72 * dpi))
+                image = self.pdf.render(page, px)
+                painter.drawImage(target.toRect(), image)
+        finally:
+            painter.end()
+        return count

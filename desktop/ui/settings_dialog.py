@@ -1,0 +1,150 @@
+"""The office's defaults, set once and used by every new draft."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+    QListWidget, QListWidgetItem, QPushButton, QSpinBox, QVBoxLayout, QWidget,
+)
+
+from desktop import settings_model as S
+from desktop.official import FONT_PRESETS
+
+from . import messages
+
+
+class NameList(QWidget):
+    """An ordered list of names with add/remove/up/down (no undo: a dialog)."""
+
+    def __init__(self, values: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.list = QListWidget()
+        self.list.setMinimumHeight(110)
+        for v in values:
+            self._append(v)
+        buttons = QVBoxLayout()
+        for text, slot in (("添加", self.add), ("删除", self.remove), ("上移", lambda: self.move(-1)),
+                           ("下移", lambda: self.move(1))):
+            b = QPushButton(text)
+            b.clicked.connect(slot)
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.list, 1)
+        layout.addLayout(buttons)
+        self.setFocusProxy(self.list)
+
+    def _append(self, text: str) -> QListWidgetItem:
+        item = QListWidgetItem(text)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
+        self.list.addItem(item)
+        return item
+
+    def values(self) -> list[str]:
+        return [t for t in (self.list.item(i).text().strip() for i in range(self.list.count())) if t]
+
+    def set_values(self, values: list[str]) -> None:
+        self.list.clear()
+        for v in values:
+            self._append(v)
+
+    def add(self) -> None:
+        item = self._append("")
+        self.list.setCurrentItem(item)
+        self.list.editItem(item)
+
+    def remove(self) -> None:
+        row = self.list.currentRow()
+        if row >= 0:
+            self.list.takeItem(row)
+
+    def move(self, delta: int) -> None:
+        row = self.list.currentRow()
+        if 0 <= row + delta < self.list.count() and row >= 0:
+            item = self.list.takeItem(row)
+            self.list.insertItem(row + delta, item)
+            self.list.setCurrentRow(row + delta)
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, settings: S.Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.setWindowTitle("单位默认设置")
+        self.setMinimumWidth(560)
+        g = settings.get
+        self.issuers = NameList(g(S.OFFICE_ISSUERS))
+        self.city = QLineEdit(g(S.OFFICE_CITY))
+        self.city.setPlaceholderText("如 佛山市、南海区")
+        self.printer = QLineEdit(g(S.OFFICE_PRINTER))
+        self.printer.setPlaceholderText("如 中共佛山市委网络安全和信息化委员会办公室秘书科")
+        self.note = QLineEdit(g(S.OFFICE_NOTE))
+        self.note.setPlaceholderText("如 联系人：张敏，电话：0757-83031234")
+        self.cc = NameList(g(S.OFFICE_CC))
+        self.seal = QCheckBox("加盖印章（不勾选则按不加盖印章的格式落款）")
+        self.seal.setChecked(g(S.OFFICE_SEAL))
+        self.font_preset = QComboBox()
+        for preset in FONT_PRESETS.values():
+            self.font_preset.addItem(preset.label, preset.id)
+        self.font_preset.setCurrentIndex(max(0, self.font_preset.findData(settings.font_preset())))
+        self.font_dir = QLineEdit(g(S.OFFICE_FONT_DIR))
+        self.font_dir.setPlaceholderText("可不填；单位自有字体（如方正小标宋）所在文件夹")
+        browse = QPushButton("浏览…")
+        browse.clicked.connect(self._on_browse_clicked)
+        font_row = QHBoxLayout()
+        font_row.addWidget(self.font_dir, 1)
+        font_row.addWidget(browse)
+        self.autosave = QSpinBox()
+        self.autosave.setRange(1, 60)
+        self.autosave.setSuffix(" 秒")
+        self.autosave.setValue(max(1, round(g(S.AUTOSAVE_MS) / 1000)))
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow(S.OFFICE_ISSUERS.title, self.issuers)
+        form.addRow("所在地", self.city)
+        form.addRow(S.OFFICE_PRINTER.title, self.printer)
+        form.addRow(S.OFFICE_NOTE.title, self.note)
+        form.addRow(S.OFFICE_CC.title, self.cc)
+        form.addRow("落款", self.seal)
+        form.addRow(S.OFFICE_FONT_PRESET.title, self.font_preset)
+        form.addRow(S.OFFICE_FONT_DIR.title, font_row)
+        form.addRow("自动保存恢复文件", self.autosave)
+        hint = QLabel("这些设置用于以后新建的方案；已打开的方案不受影响。")
+        hint.setStyleSheet("color: #5f6368;")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(hint)
+        layout.addWidget(buttons)
+
+    def _on_browse_clicked(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "选择字体文件夹", self.font_dir.text())
+        if folder:
+            self.font_dir.setText(folder)
+
+    def accept(self) -> None:
+        from pathlib import Path
+
+        folder = self.font_dir.text().strip()
+        if folder and not Path(folder).is_dir():
+            messages.warning(self, f"字体文件夹“{folder}”不存在，请重新选择或留空。")
+            self.font_dir.setFocus()
+            return
+        s = self.settings
+        s.set(S.OFFICE_ISSUERS, self.issuers.values())
+        s.set(S.OFFICE_CITY, self.city.text().strip())
+        s.set(S.OFFICE_PRINTER, self.printer.text().strip())
+        s.set(S.OFFICE_NOTE, self.note.text().strip())
+        s.set(S.OFFICE_CC, self.cc.values())
+        s.set(S.OFFICE_SEAL, self.seal.isChecked())
+        s.set(S.OFFICE_FONT_PRESET, self.font_preset.currentData())
+        s.set(S.OFFICE_FONT_DIR, folder)
+        s.set(S.AUTOSAVE_MS, self.autosave.value() * 1000)
+        super().accept()

@@ -1,0 +1,70 @@
+"""Running slow work (PDF rendering, exports, ledger merges) off the event loop."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from desktop.errors import DesktopError
+
+log = logging.getLogger("plan_drafter.ui")
+
+
+class JobSignals(QObject):
+    """Signals of one job, delivered in the thread that created them (the GUI thread).
+
+    Signals:
+        progressed(str, int, int): what is being done, step, total.
+        succeeded(object): the function's result.
+        failed(str, str): a message for the clerk and, for a bug, the traceback.
+    """
+
+    progressed = Signal(str, int, int)
+    succeeded = Signal(object)
+    failed = Signal(str, str)
+
+
+class Job(QRunnable):
+    """Runs ``fn(*args, progress=callback)`` (or ``fn(*args)``) in the thread pool."""
+
+    def __init__(self, fn: Callable[..., Any], *args: Any, with_progress: bool = False) -> None:
+        super().__init__()
+        self.fn = fn
+        self.args = args
+        self.with_progress = with_progress
+        self.signals = JobSignals()
+        self.setAutoDelete(False)
+
+    def run(self) -> None:
+        try:
+            if self.with_progress:
+                result = self.fn(*self.args, progress=self._progress)
+            else:
+                result = self.fn(*self.args)
+        except DesktopError as err:
+            self.signals.failed.emit(str(err), err.detail)
+        except Exception:  # noqa: BLE001 - reported to the clerk as a plain message, traceback logged
+            detail = traceback.format_exc()
+            log.error("background job failed:\n%s", detail)
+            self.signals.failed.emit("处理时发生意外错误，详细信息已记入日志。", detail)
+        else:
+            self.signals.succeeded.emit(result)
+
+    def _progress(self, what: str, step: int, total: int) -> None:
+        self.signals.progressed.emit(what, step, total)
+
+
+_running: set[Job] = set()
+
+
+def start(job: Job, pool: QThreadPool | None = None) -> Job:
+    """Start ``job``; it is kept alive until it reports back."""
+    _running.add(job)
+    job.signals.succeeded.connect(lambda _r: _running.discard(job))
+    job.signals.failed.connect(lambda _m, _d: _running.discard(job))
+    (pool or QThreadPool.globalInstance()).start(job)
+    return job
