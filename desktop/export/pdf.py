@@ -1,0 +1,136 @@
+"""The PDF writer: our own GB/T 9704 layout drawn with reportlab.
+
+Public API::
+
+    write(draft, template, dest, options) -> notes        # the export facade's contract
+    render_pdf_bytes(draft, template, options) -> (bytes, notes)
+    render_pages(pages, fonts, title=..., author=..., subject=...) -> bytes
+
+``desktop.layout.layout_document`` decides where everything goes; this module
+only draws it: fonts embedded as subsets, the organ mark and the red line in
+red, title/author/subject metadata, and ``rl_config.invariant`` so identical
+input gives identical bytes. ``notes`` are plain-Chinese remarks for the clerk
+(stand-in fonts, characters drawn from another font or not drawable at all).
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from pathlib import Path
+
+from desktop.document import build_document
+from desktop.fonts import FontSet, face_by_key, font_set
+from desktop.layout import PAGE_H, PAGE_W, Page, layout_document
+from desktop.model import Draft
+from desktop.templates import Template
+
+_LOCK = threading.Lock()  # reportlab's font registry and rl_config are process-wide
+_PATCHED = False
+
+
+def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """ToUnicode CMap writing UTF-16 (surrogate pairs beyond the BMP): the
+    stock one writes U+20000 as five hex digits, which readers misread."""
+    def utf16(cp: int) -> str:
+        return chr(cp).encode("utf-16-be", "surrogatepass").hex().upper()
+
+    entries = [f"<{i:02X}> <{utf16(v)}>" for i, v in enumerate(subset)]
+    return "\n".join([
+        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
+        "/CIDSystemInfo", f"<< /Registry ({fontname})", f"/Ordering ({fontname})", "/Supplement 0", ">> def",
+        f"/CMapName /{fontname} def", "/CMapType 2 def",
+        "1 begincodespacerange", f"<00> <{len(subset) - 1:02X}>", "endcodespacerange",
+        f"{len(entries)} beginbfchar", *entries, "endbfchar",
+        "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end",
+    ])
+
+
+def _setup() -> None:
+    global _PATCHED
+    if not _PATCHED:
+        from reportlab.pdfbase import ttfonts
+
+        ttfonts.makeToUnicodeCMap = _to_unicode_cmap
+        _PATCHED = True
+
+
+def _register(fonts: FontSet, keys: set[str]) -> None:
+    from reportlab.pdfbase import pdfmetrics
+
+    known = set(pdfmetrics.getRegisteredFontNames())
+    for key in sorted(keys | {fonts.face("fangsong").key}):
+        if key not in known:
+            pdfmetrics.registerFont(face_by_key(key).ttfont)
+
+
+def render_pages(pages: list[Page], fonts: FontSet, title: str = "", author: str = "", subject: str = "") -> bytes:
+    """Draw laid-out pages; returns the PDF bytes."""
+    from reportlab import rl_config
+    from reportlab.pdfgen import canvas
+
+    with _LOCK:
+        _setup()
+        keys = {r.font for p in pages for r in p.runs}
+        _register(fonts, keys)
+        old = rl_config.invariant
+        rl_config.invariant = 1
+        try:
+            buf = io.BytesIO()
+            body_font = fonts.face("fangsong").key
+            c = canvas.Canvas(buf, pagesize=(PAGE_W, PAGE_H), initialFontName=body_font, initialFontSize=16,
+                              pageCompression=1, invariant=1)
+            c.setTitle(title)
+            c.setAuthor(author)
+            c.setSubject(subject)
+            c.setCreator("好网民工程实施方案起草工具")
+            c.setProducer("好网民工程实施方案起草工具")
+            for page in pages:
+                _draw_page(c, page)
+                c.showPage()
+            c.save()
+            return buf.getvalue()
+        finally:
+            rl_config.invariant = old
+
+
+def _draw_page(c, page: Page) -> None:
+    for rule in page.rules:
+        c.setStrokeColorRGB(*rule.color)
+        c.setLineWidth(rule.width)
+        c.line(rule.x0, PAGE_H - rule.y0, rule.x1, PAGE_H - rule.y1)
+    if not page.runs:
+        return
+    t = c.beginText()
+    state = (None, None, None, None, None)
+    for r in page.runs:
+        if (r.font, r.size) != state[:2]:
+            t.setFont(r.font, r.size)
+        if r.char_space != state[2]:
+            t.setCharSpace(r.char_space)
+        if r.hscale != state[3]:
+            t.setHorizScale(r.hscale * 100)
+        if r.color != state[4]:
+            t.setFillColorRGB(*r.color)
+        state = (r.font, r.size, r.char_space, r.hscale, r.color)
+        t.setTextOrigin(r.x, PAGE_H - r.baseline)
+        t.textOut(r.text)
+    c.drawText(t)
+
+
+def render_pdf_bytes(draft: Draft, template: Template, options=None) -> tuple[bytes, list[str]]:
+    """The whole document as PDF bytes, and notes for the clerk."""
+    font_dirs = tuple(getattr(options, "font_dirs", ()) or ())
+    fonts = font_set(font_dirs)
+    doc = build_document(draft, template)
+    pages = layout_document(doc, fonts)
+    data = render_pages(pages, fonts, doc.title, doc.author, doc.subject)
+    chars = {ch for p in pages for r in p.runs for ch in r.text}
+    return data, fonts.notes(chars)
+
+
+def write(draft: Draft, template: Template, dest: Path, options) -> list[str]:
+    """Write the PDF to ``dest`` (the facade renames it into place)."""
+    data, notes = render_pdf_bytes(draft, template, options)
+    Path(dest).write_bytes(data)
+    return notes

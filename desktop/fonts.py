@@ -1,0 +1,525 @@
+"""Finding the fonts every output draws with, by role (仿宋, 黑体, 楷体, 小标宋, 宋体).
+
+Usage::
+
+    fonts = font_set(options.font_dirs)     # cached per folder list
+    face = fonts.face_for("fangsong", "中")  # a Face, per-character fallback
+    fonts.notes()                            # Chinese notes: substitutions, missing characters
+
+Where fonts come from, first match wins for each role:
+
+1. the office's own folders (``ExportOptions.font_dirs``), searched recursively;
+2. the Windows font folders, including the per-user
+   ``%LOCALAPPDATA%\\Microsoft\\Windows\\Fonts``;
+3. fontconfig (``fc-list``) on Linux;
+4. open fonts packaged by Debian (AR PL UMing, LXGW WenKai, WenQuanYi Zen Hei),
+   which stand in for the commercial faces; every stand-in is reported.
+
+Only TrueType outlines are accepted (a 'glyf' table, no 'CFF '), because
+reportlab embeds nothing else; a ``.ttc`` is searched face by face and the
+right face index is kept. A character the role's font lacks is drawn with the
+first other font that has it; a character no font has is drawn as the font's
+"missing glyph" box but keeps its text, and is reported.
+
+Fonts are parsed lazily, once per process (large CJK files take ~0.07 s each).
+This module parses only table directories and names itself; glyph metrics come
+from reportlab's TrueType reader, which is also what embeds the fonts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import threading
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from desktop import official as gb
+
+# Wanted family names per role, best first. "standard" names are the faces
+# GB/T 9704 documents are normally set in; "close" ones are accepted stand-ins
+# that are still reported (宋体 for 小标宋).
+WANTED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    gb.FANGSONG: (("仿宋_GB2312", "FangSong_GB2312", "仿宋", "FangSong", "FangSong_GB18030", "方正仿宋简体",
+                   "方正仿宋_GBK", "FZFangSong-Z02S", "FZFangSong-Z02", "华文仿宋", "STFangsong"), ()),
+    gb.HEITI: (("黑体", "SimHei", "方正黑体简体", "方正黑体_GBK", "FZHei-B01S", "FZHei-B01", "华文黑体", "STHeiti"), ()),
+    gb.KAITI: (("楷体_GB2312", "KaiTi_GB2312", "楷体", "KaiTi", "方正楷体简体", "方正楷体_GBK", "FZKai-Z03S",
+                "FZKai-Z03", "华文楷体", "STKaiti"), ()),
+    gb.XIAOBIAOSONG: (("方正小标宋简体", "方正小标宋_GBK", "FZXiaoBiaoSong-B05S", "FZXiaoBiaoSong-B05", "小标宋"),
+                      ("华文中宋", "STZhongsong", "宋体", "SimSun", "NSimSun", "华文宋体", "STSong")),
+    gb.SONGTI: (("宋体", "SimSun", "NSimSun", "华文宋体", "STSong"), ()),
+}
+
+# Stock Windows file names, for folders whose fonts we cannot ask fontconfig about.
+WINDOWS_FILES = {
+    gb.FANGSONG: ("simfang.ttf",), gb.HEITI: ("simhei.ttf",), gb.KAITI: ("simkai.ttf",),
+    gb.XIAOBIAOSONG: (), gb.SONGTI: ("simsun.ttc",),
+}
+
+# Open stand-ins by role (family names as fontconfig reports them), best first.
+OPEN_FALLBACKS = {
+    gb.FANGSONG: ("AR PL UMing CN", "AR PL UMing", "LXGW WenKai", "WenQuanYi Zen Hei"),
+    gb.HEITI: ("WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "AR PL UMing CN", "LXGW WenKai"),
+    gb.KAITI: ("LXGW WenKai", "AR PL UKai CN", "AR PL UMing CN", "WenQuanYi Zen Hei"),
+    gb.XIAOBIAOSONG: ("AR PL UMing CN", "AR PL UMing", "WenQuanYi Zen Hei", "LXGW WenKai"),
+    gb.SONGTI: ("AR PL UMing CN", "AR PL UMing", "WenQuanYi Zen Hei", "LXGW WenKai"),
+}
+_STYLE_PENALTY = re.compile(r"bold|light|mono|sharp|italic|oblique|condensed|extralight|heavy|black", re.I)
+
+FONT_SUFFIXES = (".ttf", ".ttc")
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[\s_\-]", "", name).lower()
+
+
+# --- reading the sfnt directory and names (no dependency) -----------------------
+
+
+@dataclass(frozen=True)
+class FontFile:
+    """One face in a font file: ``index`` is the face number inside a .ttc."""
+
+    path: Path
+    index: int
+    families: tuple[str, ...]
+    style: str = ""
+    truetype: bool = True  # has 'glyf' outlines and no CFF
+
+    @property
+    def key(self) -> str:
+        """A short ASCII name, unique per face, used as the PDF font name."""
+        digest = hashlib.sha1(str(self.path).encode("utf-8", "surrogatepass")).hexdigest()[:6]
+        stem = re.sub(r"[^A-Za-z0-9]", "", self.path.stem)[:24] or "font"
+        return f"{stem}-{digest}-{self.index}"
+
+    @property
+    def label(self) -> str:
+        # Prefer a Chinese family name for clerks (fontconfig lists the
+        # simplified one last), else the first one.
+        cjk = [f for f in self.families if any("\u4e00" <= c <= "\u9fff" for c in f)]
+        if cjk:
+            return cjk[-1]
+        return self.families[0] if self.families else self.path.stem
+
+
+def _table_dir(data: bytes, offset: int) -> dict[bytes, tuple[int, int]]:
+    num = struct.unpack_from(">H", data, offset + 4)[0]
+    out = {}
+    for i in range(num):
+        tag, _, off, length = struct.unpack_from(">4sIII", data, offset + 12 + 16 * i)
+        out[tag] = (off, length)
+    return out
+
+
+def _names(data: bytes, table: tuple[int, int]) -> tuple[list[str], str]:
+    off, _ = table
+    _, count, string_off = struct.unpack_from(">HHH", data, off)
+    families: list[str] = []
+    style = ""
+    for i in range(count):
+        pid, eid, lang, nid, length, noff = struct.unpack_from(">HHHHHH", data, off + 6 + 12 * i)
+        if nid not in (1, 2, 4, 16):
+            continue
+        raw = data[off + string_off + noff: off + string_off + noff + length]
+        if pid == 3 or pid == 0:
+            text = raw.decode("utf-16-be", "replace")
+        elif pid == 1 and eid == 0:
+            text = raw.decode("latin-1")
+        else:
+            continue
+        text = text.strip("\x00 ")
+        if not text:
+            continue
+        if nid == 2:
+            style = style or text
+        elif text not in families:
+            families.append(text)
+    return families, style
+
+
+def read_faces(path: Path) -> list[FontFile]:
+    """Every face in a .ttf/.ttc with its family names; [] when unreadable."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(12)
+            if head[:4] == b"ttcf":
+                count = struct.unpack_from(">I", head, 8)[0]
+                fh.seek(0)
+                data = fh.read()
+                offsets = list(struct.unpack_from(f">{count}I", data, 12))
+            else:
+                fh.seek(0)
+                data = fh.read()
+                offsets = [0]
+        faces = []
+        for i, off in enumerate(offsets):
+            tables = _table_dir(data, off)
+            truetype = b"glyf" in tables and b"CFF " not in tables and b"CFF2" not in tables
+            families, style = _names(data, tables[b"name"]) if b"name" in tables else ([], "")
+            faces.append(FontFile(Path(path), i, tuple(families), style, truetype))
+        return faces
+    except (OSError, struct.error, KeyError, IndexError):
+        return []
+
+
+# --- where fonts are ----------------------------------------------------------
+
+
+def windows_font_dirs() -> list[Path]:
+    dirs = []
+    windir = os.environ.get("WINDIR") or os.environ.get("SystemRoot")
+    if windir:
+        dirs.append(Path(windir) / "Fonts")
+    local = os.environ.get("LOCALAPPDATA")
+    if local:
+        dirs.append(Path(local) / "Microsoft" / "Windows" / "Fonts")
+    if sys.platform == "win32" and not windir:
+        dirs.append(Path("C:/Windows/Fonts"))
+    return [d for d in dirs if d.is_dir()]
+
+
+def _scan_dir(folder: Path) -> list[FontFile]:
+    out: list[FontFile] = []
+    try:
+        files = sorted(p for p in Path(folder).rglob("*") if p.suffix.lower() in FONT_SUFFIXES and p.is_file())
+    except OSError:
+        return out
+    for p in files:
+        out.extend(read_faces(p))
+    return out
+
+
+_FC_LOCK = threading.Lock()
+_FC_CACHE: list[FontFile] | None = None
+
+
+def fontconfig_faces() -> list[FontFile]:
+    """Faces fontconfig knows (Linux); [] without fc-list. Cached per process."""
+    global _FC_CACHE
+    with _FC_LOCK:
+        if _FC_CACHE is not None:
+            return _FC_CACHE
+        out: list[FontFile] = []
+        exe = shutil.which("fc-list")
+        if exe:
+            try:
+                res = subprocess.run([exe, "--format", "%{file}\t%{index}\t%{family}\t%{style}\t%{fontformat}\n"],
+                                     capture_output=True, text=True, timeout=20, check=False)
+                lines = res.stdout.splitlines()
+            except (OSError, subprocess.SubprocessError):
+                lines = []
+            for line in sorted(set(lines)):
+                parts = line.split("\t")
+                if len(parts) < 5 or Path(parts[0]).suffix.lower() not in FONT_SUFFIXES:
+                    continue
+                try:
+                    index = int(parts[1] or 0)
+                except ValueError:
+                    continue
+                families = tuple(f.strip() for f in parts[2].split(",") if f.strip())
+                style = parts[3].split(",")[0]
+                # fontformat is "TrueType" for glyf fonts, "CFF" for PostScript outlines
+                out.append(FontFile(Path(parts[0]), index, families, style, parts[4].strip() == "TrueType"))
+        _FC_CACHE = out
+        return out
+
+
+# --- loaded faces (reportlab parses; we keep them) ------------------------------
+
+
+class Face:
+    """A loaded TrueType face: which characters it has, their widths, descent.
+
+    ``key`` names it in the layout and in the PDF; ``ttfont`` is the reportlab
+    font (created on first use). A face with ``missing=True`` draws characters
+    its base face lacks as the base face's missing-glyph box, keeping the text.
+    """
+
+    def __init__(self, file: FontFile, missing: bool = False, base: Face | None = None):
+        self.file = file
+        self.missing = missing
+        self._base = base
+        self._tt = None
+        self._lock = threading.Lock()
+        self.key = ("X" if missing else "") + file.key
+
+    @property
+    def label(self) -> str:
+        return self.file.label
+
+    @property
+    def ttfont(self):
+        with self._lock:
+            if self._tt is None:
+                if self._base is not None:
+                    self._tt = _missing_ttfont(self._base.ttfont, self.key)
+                else:
+                    from reportlab.pdfbase.ttfonts import TTFont
+
+                    self._tt = TTFont(self.key, str(self.file.path), subfontIndex=self.file.index)
+            return self._tt
+
+    def add_missing(self, ch: str) -> None:
+        """Map ``ch`` to the missing-glyph box so its text survives in the PDF."""
+        face = self.ttfont.face
+        with self._lock:
+            if ord(ch) not in face.charToGlyph:
+                face.charToGlyph[ord(ch)] = 0
+                face.charWidths[ord(ch)] = _missing_advance(ch) * 1000
+
+    def has(self, ch: str) -> bool:
+        return ord(ch) in self.ttfont.face.charToGlyph
+
+    def advance(self, ch: str) -> float:
+        """Advance width in ems."""
+        if self.missing:
+            return _missing_advance(ch)
+        return self.ttfont.face.getCharWidth(ord(ch)) / 1000.0
+
+    @property
+    def descent(self) -> float:
+        """The PDF Descent, negative, in ems (what a PDF reader uses for the em box)."""
+        return self.ttfont.face.descent / 1000.0
+
+    @property
+    def ps_name(self) -> str:
+        name = self.ttfont.face.name
+        return name.decode("latin-1") if isinstance(name, bytes) else str(name)
+
+
+def _missing_advance(ch: str) -> float:
+    """Width of the box drawn for a character no font has: one cell for CJK
+    and symbols, half for Latin, nothing for joiners and combining marks."""
+    if unicodedata.combining(ch) or ch in "\u200d\ufe0f\ufe0e":
+        return 0.0
+    return 1.0 if ord(ch) > 0x2e7f else gb.char_units(ch)
+
+
+def _missing_ttfont(base, key: str):
+    """A twin of ``base`` under its own PDF name whose extra characters all use
+    glyph 0: reportlab would otherwise write code 0 and lose the text."""
+    import copy
+    from weakref import WeakKeyDictionary
+
+    tt = copy.copy(base)
+    tt.fontName = key
+    tt.state = WeakKeyDictionary()
+    tt.face = copy.copy(base.face)
+    tt.face.name = base.face.name + b"-Missing"
+    tt.face.charToGlyph = dict(base.face.charToGlyph)
+    tt.face.charWidths = dict(base.face.charWidths)
+    return tt
+
+
+_FACES: dict[str, Face] = {}
+_FACES_LOCK = threading.Lock()
+
+
+def load_face(file: FontFile) -> Face:
+    with _FACES_LOCK:
+        face = _FACES.get(file.key)
+        if face is None:
+            face = _FACES[file.key] = Face(file)
+        return face
+
+
+def face_by_key(key: str) -> Face | None:
+    """A face loaded earlier in this process, by its ``key``."""
+    with _FACES_LOCK:
+        return _FACES.get(key)
+
+
+def missing_face(base: Face) -> Face:
+    key = "X" + base.file.key
+    with _FACES_LOCK:
+        face = _FACES.get(key)
+        if face is None:
+            face = _FACES[key] = Face(base.file, missing=True, base=base)
+        return face
+
+
+# --- choosing fonts per role ------------------------------------------------------
+
+
+@dataclass
+class Choice:
+    role: str
+    face: Face
+    wanted: str  # what the role asks for, e.g. 仿宋
+    standard: bool  # a standard face for the role (no note needed)
+
+
+@dataclass
+class FontSet:
+    """The fonts of one configuration (one list of office folders).
+
+    ``face_for`` is the only thing the layout needs; ``missing_chars`` and
+    ``fallback_chars`` collect what had to be improvised, for ``notes``.
+    """
+
+    choices: dict[str, Choice]
+    pool: list[FontFile]  # every usable face, for per-character fallback
+    missing_chars: dict[str, None] = field(default_factory=dict)
+    fallback_chars: dict[str, str] = field(default_factory=dict)  # char -> face label
+    _char_cache: dict[tuple[str, str], Face] = field(default_factory=dict)
+    _pool_faces: list[Face] | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def face(self, role: str) -> Face:
+        return self.choices.get(role, self.choices[gb.FANGSONG]).face
+
+    def face_for(self, role: str, ch: str) -> Face:
+        hit = self._char_cache.get((role, ch))
+        if hit is not None:
+            return hit
+        with self._lock:
+            face = self._resolve(role, ch)
+            self._char_cache[(role, ch)] = face
+            return face
+
+    def _resolve(self, role: str, ch: str) -> Face:
+        primary = self.face(role)
+        if ch in " \u3000" or primary.has(ch) or unicodedata.category(ch) in ("Zs", "Cc", "Cf", "Mn"):
+            return primary
+        for r in (gb.FANGSONG, gb.SONGTI, gb.KAITI, gb.HEITI, gb.XIAOBIAOSONG):
+            f = self.face(r)
+            if f.has(ch):
+                self.fallback_chars.setdefault(ch, f.label)
+                return f
+        if self._pool_faces is None:
+            self._pool_faces = [load_face(f) for f in self.pool]
+        for f in self._pool_faces:
+            try:
+                if f.has(ch):
+                    self.fallback_chars.setdefault(ch, f.label)
+                    return f
+            except Exception:  # a broken file in the pool: skip it, never fail an export
+                continue
+        self.missing_chars.setdefault(ch, None)
+        face = missing_face(primary)
+        face.add_missing(ch)
+        return face
+
+    def notes(self, chars=None) -> list[str]:
+        """Plain-Chinese notes about stand-in fonts, and about those of ``chars``
+        (the characters of one document; all seen so far when None) that needed
+        another font or that no font has."""
+        wanted = None if chars is None else set(chars)
+        fallback = {c: v for c, v in self.fallback_chars.items() if wanted is None or c in wanted}
+        missing = [c for c in self.missing_chars if wanted is None or c in wanted]
+        out = []
+        for role in gb.ROLES:
+            c = self.choices.get(role)
+            if c and not c.standard:
+                out.append(f"未找到“{c.wanted}”字体，PDF 中用“{c.face.label}”代替（字体文件 {c.face.file.path.name}）。"
+                           "安装该字体或在设置中指定本单位字体文件夹后重新导出即可。")
+        if fallback:
+            by_font: dict[str, list[str]] = {}
+            for ch, label in fallback.items():
+                by_font.setdefault(label, []).append(ch)
+            for label, chars in by_font.items():
+                out.append(f"字符“{''.join(chars[:20])}”{'等' if len(chars) > 20 else ''}在所选字体中缺字，已改用“{label}”显示。")
+        if missing:
+            chars = missing
+            shown = "、".join(f"“{c}”(U+{ord(c):04X})" for c in chars[:20])
+            out.append(f"以下字符在本机所有字体中都没有字形，PDF 中显示为方框（文字内容仍保留，可复制搜索）：{shown}"
+                       f"{'等' if len(chars) > 20 else ''}。请安装包含这些字的字体（如超大字符集宋体）后重新导出。")
+        return out
+
+
+def _match(files: list[FontFile], names: tuple[str, ...]) -> FontFile | None:
+    wanted = [_norm(n) for n in names]
+    best: tuple[int, int, FontFile] | None = None
+    for f in files:
+        if not f.truetype:
+            continue
+        fams = {_norm(x) for x in f.families}
+        for rank, w in enumerate(wanted):
+            if w in fams:
+                penalty = 1 if _STYLE_PENALTY.search(f.style or "") and not re.search("regular|book|normal", f.style or "", re.I) else 0
+                cand = (rank, penalty, f)
+                if best is None or cand[:2] < best[:2]:
+                    best = cand
+                break
+    return best[2] if best else None
+
+
+def _match_windows_file(files: list[FontFile], names: tuple[str, ...]) -> FontFile | None:
+    for n in names:
+        for f in files:
+            if f.truetype and f.path.name.lower() == n and f.index == 0:
+                return f
+    return None
+
+
+def _usable(f: FontFile) -> bool:
+    try:
+        load_face(f).ttfont  # noqa: B018 - parsing proves reportlab can embed it
+        return True
+    except Exception:
+        return False
+
+
+_SETS: dict[tuple[str, ...], FontSet] = {}
+_SETS_LOCK = threading.Lock()
+
+
+def font_set(font_dirs: tuple[Path, ...] | list[Path] = ()) -> FontSet:
+    """The fonts for this list of office folders (cached per process)."""
+    key = tuple(str(Path(d)) for d in font_dirs)
+    with _SETS_LOCK:
+        if key in _SETS:
+            return _SETS[key]
+    office: list[FontFile] = []
+    for d in font_dirs:
+        if Path(d).is_dir():
+            office.extend(_scan_dir(Path(d)))
+    windows: list[FontFile] = []
+    for d in windows_font_dirs():
+        windows.extend(_scan_dir(d))
+    system = fontconfig_faces()
+    tiers = [office, windows, system]
+    choices: dict[str, Choice] = {}
+    for role in gb.ROLES:
+        standard, close = WANTED[role]
+        chosen: tuple[FontFile, bool] | None = None
+        for names, is_std in ((standard, True), (close, False)):
+            for tier in tiers:
+                f = _match(tier, names) or (_match_windows_file(tier, WINDOWS_FILES[role]) if is_std else None)
+                if f is not None and _usable(f):
+                    chosen = (f, is_std)
+                    break
+            if chosen:
+                break
+        if chosen is None:
+            for name in OPEN_FALLBACKS[role]:
+                f = _match(system + office + windows, (name,))
+                if f is not None and _usable(f):
+                    chosen = (f, False)
+                    break
+        if chosen is None:  # any CJK TrueType face at all
+            for f in office + windows + system:
+                if f.truetype and _usable(f) and load_face(f).has("中"):
+                    chosen = (f, False)
+                    break
+        if chosen is not None:
+            choices[role] = Choice(role, load_face(chosen[0]), gb.ROLE_NAMES[role], chosen[1])
+    if gb.FANGSONG not in choices:
+        from desktop.errors import ExportError
+
+        raise ExportError("本机没有找到可嵌入 PDF 的中文 TrueType 字体（如仿宋、宋体）。请安装字体，"
+                          "或在设置中指定本单位字体文件夹后重新导出。")
+    for role in gb.ROLES:
+        choices.setdefault(role, Choice(role, choices[gb.FANGSONG].face, gb.ROLE_NAMES[role], False))
+    pool = [f for f in office + windows + system if f.truetype]
+    pool.sort(key=lambda f: (0 if f in office else 1, _STYLE_PENALTY.search(f.style or "") is not None, str(f.path), f.index))
+    fs = FontSet(choices, pool)
+    with _SETS_LOCK:
+        return _SETS.setdefault(key, fs)
