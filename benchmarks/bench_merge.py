@@ -1,0 +1,114 @@
+"""Merge 500 generated ledgers of 30 rows each; print time and peak memory.
+
+    python3 benchmarks/bench_merge.py [--files 500] [--rows 30]
+
+Each measurement runs in a fresh child process so ``ru_maxrss`` is that
+step's own peak (RSS of the whole interpreter, openpyxl included). Baseline
+in the same run: merely opening every file read-only and iterating its rows
+(what any merge must at least do). Targets: merge under 20 s and 300 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET_S, TARGET_MB = 20.0, 300.0
+
+CHILD = r"""
+import json, resource, sys, time, tracemalloc, warnings, datetime as dt
+sys.path.insert(0, {root!r})
+mode, folder, out = sys.argv[1], sys.argv[2], sys.argv[3]
+from pathlib import Path
+import openpyxl
+from desktop.ledger.merge import merge_ledgers
+files = sorted(Path(folder).glob("*.xlsx"))
+tracemalloc.start()
+t0 = time.perf_counter()
+if mode == "baseline":
+    rows = 0
+    for f in files:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = openpyxl.load_workbook(f, read_only=True, data_only=True)
+            for r in wb.worksheets[0].iter_rows(values_only=True):
+                rows += 1
+            wb.close()
+else:
+    report = merge_ledgers([folder], out, today=dt.date(2020, 10, 1))
+    rows = report.rows
+    assert report.merged_files == len(files), report.lines()
+elapsed = time.perf_counter() - t0
+_, peak = tracemalloc.get_traced_memory()
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({{"seconds": elapsed, "traced_mb": peak / 1e6, "rss_mb": rss, "rows": rows}}))
+"""
+
+
+def generate(folder: Path, files: int, rows: int) -> float:
+    sys.path.insert(0, str(ROOT))
+    from desktop.export import ExportOptions
+    from desktop.ledger.export import write
+    from desktop.sample import make_draft
+    from desktop.templates import load_template
+
+    template = load_template("gd-2020-haowangmin")
+    options = ExportOptions(today=dt.date(2020, 10, 1))
+    t0 = time.perf_counter()
+    tasks = rows * 2 // 3
+    for i in range(files):
+        draft = make_draft(tasks=tasks, activities=rows - tasks, seed=i)
+        draft.notice.issuers = [f"第{i + 1:03d}区委网信办"]
+        write(draft, template, folder / f"ledger-{i:03d}.xlsx", options)
+    return time.perf_counter() - t0
+
+
+def run(mode: str, folder: Path, out: Path, trace: bool) -> dict:
+    code = CHILD.format(root=str(ROOT))
+    if not trace:
+        code = code.replace("tracemalloc.start()", "").replace(
+            "_, peak = tracemalloc.get_traced_memory()", "peak = float('nan') * 1e6")
+    res = subprocess.run([sys.executable, "-c", code, mode, str(folder), str(out)],
+                         capture_output=True, text=True, check=True)
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--files", type=int, default=500)
+    ap.add_argument("--rows", type=int, default=30)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-merge-") as tmp:
+        folder = Path(tmp) / "in"
+        folder.mkdir()
+        gen = generate(folder, args.files, args.rows)
+        out = Path(tmp) / "merged.xlsx"
+        print(f"generated {args.files} ledgers x {args.rows} rows in {gen:.1f} s")
+        results = {}
+        # Time and RSS without tracemalloc (it slows Python down); traced peak in a second run.
+        for mode in ("baseline", "merge"):
+            plain = run(mode, folder, out, trace=False)
+            traced = run(mode, folder, out, trace=True)
+            results[mode] = {**plain, "traced_mb": traced["traced_mb"]}
+        size = out.stat().st_size / 1e6
+        print()
+        print(f"{'step':<28}{'seconds':>9}{'rss MB':>9}{'traced MB':>11}{'rows':>8}")
+        for mode, label in (("baseline", "baseline: open read-only"), ("merge", "merge_ledgers")):
+            r = results[mode]
+            print(f"{label:<28}{r['seconds']:>9.2f}{r['rss_mb']:>9.0f}{r['traced_mb']:>11.1f}{r['rows']:>8}")
+        m, b = results["merge"], results["baseline"]
+        print(f"\nmerge / baseline time: {m['seconds'] / b['seconds']:.2f}x; output {size:.1f} MB")
+        ok = m["seconds"] < TARGET_S and m["rss_mb"] < TARGET_MB
+        print(f"target < {TARGET_S:.0f} s and < {TARGET_MB:.0f} MB: {'met' if ok else 'NOT met'}")
+        return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
