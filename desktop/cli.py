@@ -130,7 +130,8 @@ def _register_optional() -> None:
             if err.name and module.startswith(err.name):
                 continue
             raise
-        _EXTENSIONS.append(mod.register)
+        if mod.register not in _EXTENSIONS:  # main() may run more than once in a process (tests, UI)
+            _EXTENSIONS.append(mod.register)
 
 
 def _utf8_stdio() -> None:
