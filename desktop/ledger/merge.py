@@ -30,6 +30,7 @@ when no file could be merged (then nothing is written).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import hashlib
 import os
@@ -218,6 +219,31 @@ def _merge_into(tmp: Path, files: list[Path], template: Any, today: _dt.date, re
             formula=[f'AND(ISNUMBER({dl}),{dl}<{now},{st}<>"{DONE}",{st}<>"不适用")'],
             fill=PatternFill("solid", fgColor="F8CBAD", bgColor="F8CBAD")))
 
+    try:
+        _merge_files(wb, ws, titles, files, template, keys, today, report, progress, cancel)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb.save(tmp)
+    except BaseException:
+        _discard(wb)
+        raise
+
+
+def _discard(wb: Workbook) -> None:
+    """Finish and delete the write-only sheets' temporary files of an abandoned merge."""
+    for sheet in getattr(wb, "_sheets", []):
+        writer = getattr(sheet, "_writer", None)
+        if writer is None:
+            continue
+        with contextlib.suppress(Exception):
+            sheet.close()
+        with contextlib.suppress(Exception):
+            writer.cleanup()
+
+
+def _merge_files(wb: Workbook, ws: Any, titles: list[str], files: list[Path], template: Any, keys: list[str],
+                 today: _dt.date, report: MergeReport, progress: Callable[[int, int, Path], None] | None,
+                 cancel: Callable[[], bool] | None) -> None:
     offices: dict[str, OfficeStats] = {}
     digests: dict[str, Path] = {}
     total = len(files)
@@ -251,9 +277,6 @@ def _merge_into(tmp: Path, files: list[Path], template: Any, today: _dt.date, re
     report.offices = list(offices.values())
     _offices_sheet(wb, report.offices)
     _skipped_sheet(wb, report)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        wb.save(tmp)
 
 
 def _digest(path: Path) -> str:
