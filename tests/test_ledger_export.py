@@ -24,7 +24,7 @@ HOSTILE = ["=1+1", "+8675783000000", "-5", "@SUM(A1:A2)", "#N/A", "#DIV/0!", '=H
 
 def hostile_draft():
     """A sample draft whose user text is formula-like, emoji, rare CJK, very long."""
-    d = make_draft(tasks=12, activities=5, issuers=2, seed=7)
+    d = make_draft(tasks=14, activities=5, issuers=2, seed=7)
     tasks = [t for _, t in d.plan.tasks()]
     for i, text in enumerate(HOSTILE):
         t = tasks[i % len(tasks)]
