@@ -95,6 +95,8 @@ def render_pages(pages: list[Page], fonts: FontSet, title: str = "", author: str
 
 
 def _draw_page(c, page: Page) -> None:
+    from reportlab.pdfbase import pdfmetrics
+
     for rule in page.rules:
         c.setStrokeColorRGB(*rule.color)
         c.setLineWidth(rule.width)
@@ -113,8 +115,18 @@ def _draw_page(c, page: Page) -> None:
         if r.color != state[4]:
             t.setFillColorRGB(*r.color)
         state = (r.font, r.size, r.char_space, r.hscale, r.color)
-        t.setTextOrigin(r.x, PAGE_H - r.baseline)
-        t.textOut(r.text)
+        # reportlab splits a run into 256-glyph subsets, one string each. Place
+        # every string explicitly: readers differ on whether the character
+        # spacing after a string's last glyph counts (pdfminer drops it).
+        font = pdfmetrics.getFont(r.font)
+        x = r.x
+        pos = 0
+        for _, chunk in font.splitString(r.text, c._doc):
+            seg = r.text[pos:pos + len(chunk)]
+            pos += len(chunk)
+            t.setTextOrigin(x, PAGE_H - r.baseline)
+            t.textOut(seg)
+            x += sum(font.face.getCharWidth(ord(ch)) / 1000 * r.size + r.char_space for ch in seg) * r.hscale
     c.drawText(t)
 
 
