@@ -507,16 +507,18 @@ def paginate(slots: list[Slot], first_cap: int) -> list[list[Slot]]:
 
 def _place(page: Page, slots: list[Slot], top: float) -> None:
     table_groups: list[list[tuple[Slot, float]]] = []
+    prev = -2
     for k, s in enumerate(slots):
         y = top + k * L
         if s.kind in ("text", "table"):
             dy = y + ((L - s.runs[0].size) / 2 if s.centre and s.runs else 0.0)
             page.runs += _shift(s.runs, 0, dy)
         if s.kind == "table":
-            if table_groups and table_groups[-1][-1][1] == y - L and table_groups[-1][-1][0].table is s.table:
+            if table_groups and prev == k - 1 and table_groups[-1][-1][0].table is s.table:
                 table_groups[-1].append((s, y))
             else:
                 table_groups.append([(s, y)])
+            prev = k
     page.body_lines = len(slots)
     for group in table_groups:
         g_top, g_bottom = group[0][1], group[-1][1] + L

@@ -1,0 +1,165 @@
+"""The layout engine on its own: line breaking, justification, pagination,
+the 版记's even last page. Uses GridFonts (no font files) so the geometry is
+exact and independent of the machine."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop import official as gb
+from desktop.document import Span, build_document
+from desktop.layout import NO_END, NO_START, TA_BOTTOM, TA_LEFT, TA_RIGHT, TA_TOP, GridFonts, layout_document
+from desktop.layout.engine import GRID_SPACE, L, PITCH, paragraph_lines
+from desktop.layout.linebreak import Glyph, break_lines, positions
+from desktop.sample import make_draft
+
+FONTS = GridFonts()
+W = gb.TYPE_W_PT
+
+
+def glyphs(text: str, size: float = 16.0) -> list[Glyph]:
+    return [Glyph(ch, gb.char_units(ch) * size, "f", gb.FANGSONG) for ch in text]
+
+
+def lines_of(text: str, first: float = 0.0) -> list[str]:
+    g = glyphs(text)
+    return [text[ln.start:ln.end] for ln in break_lines(g, W, first * PITCH, 0, GRID_SPACE)]
+
+
+def test_28_cells_a_line():
+    assert lines_of("国" * 28) == ["国" * 28]
+    assert lines_of("国" * 29) == ["国" * 28, "国"]
+    assert lines_of("国" * 60, first=2) == ["国" * 26, "国" * 28, "国" * 6]
+
+
+def test_closing_mark_pushes_a_character_out():
+    out = lines_of("国" * 28 + "。后文")
+    assert out == ["国" * 27, "国。后文"]
+    out = lines_of("国" * 27 + "“引号”")
+    assert out[0] == "国" * 27 and out[1].startswith("“")  # opening mark never ends a line
+    out = lines_of("国" * 26 + "……——后")
+    assert all(line[0] not in NO_START and line[-1] not in NO_END for line in out)
+    assert "".join(out) == "国" * 26 + "……——后"
+
+
+@pytest.mark.parametrize("word", ["2020", "0757-83031234", "H5", "=1+1", "#N/A"])
+def test_numbers_and_words_stay_whole(word):
+    for k in range(20, 29):
+        text = "国" * k + word + "国" * 10
+        out = lines_of(text)
+        assert "".join(out) == text
+        assert any(word in line for line in out), (k, out)
+
+
+def test_word_longer_than_a_line_is_cut():
+    text = "A" * 100
+    out = lines_of(text)
+    assert "".join(out) == text and all(len(x) <= 56 for x in out) and len(out) == 2
+
+
+def test_full_lines_meet_the_right_edge_last_line_on_grid():
+    g = glyphs("国" * 27 + "2020年的工作" + "国" * 5)
+    lines = break_lines(g, W, 0, 0, GRID_SPACE)
+    xs, space = positions(g, lines[0], W, GRID_SPACE)
+    last = lines[0].end - 1
+    assert xs[0] == 0 and abs(xs[-1] + g[last].advance - W) < 1e-6
+    xs, space = positions(g, lines[-1], W, GRID_SPACE)
+    assert space == GRID_SPACE
+    seg = g[lines[-1].start:lines[-1].end]
+    assert all(abs(b - a - (ch.advance + GRID_SPACE)) < 1e-6 for a, b, ch in zip(xs, xs[1:], seg))
+
+
+def test_paragraph_lines_keep_within_type_width():
+    runs = paragraph_lines(FONTS, [Span("网络" * 500)], 16, W, 2 * PITCH, 0, GRID_SPACE)
+    for line in runs:
+        for r in line:
+            end = r.x + len(r.text) * (16 + r.char_space) - r.char_space
+            assert r.x >= 0 and end <= W + 0.3
+
+
+@pytest.fixture(scope="module")
+def tmpl():
+    from desktop.templates import load_template
+
+    return load_template("gd-2020-haowangmin")
+
+
+def test_last_page_even_in_every_case(tmpl):
+    """Vary the length so the text ends on odd pages, on even pages with and
+    without room for the 版记: each branch must give an even last page with the
+    版记 on it and no number on blank or 版记-only pages."""
+    seen = set()
+    for tasks in range(1, 46):
+        draft = make_draft(tasks=tasks, activities=0, issuers=1 + tasks % 3, paragraph_chars=70 + tasks % 5 * 9)
+        pages = layout_document(build_document(draft, tmpl), FONTS)
+        assert len(pages) % 2 == 0
+        last = pages[-1]
+        assert any(r.kind == "colophon" for r in last.runs)
+        assert all(r.kind != "colophon" for p in pages[:-1] for r in p.runs)
+        bottom = max(rule.y0 for rule in last.rules if rule.kind == "colophon")
+        assert abs(bottom - TA_BOTTOM) < 1e-6
+        top = min(rule.y0 for rule in last.rules if rule.kind == "colophon")
+        assert all(r.baseline < top for r in last.runs if r.kind not in ("colophon", "page-number"))
+        kinds = tuple(p.kind for p in pages[-2:])
+        seen.add(kinds)
+        for p in pages:
+            if p.kind == "body":
+                assert p.number == p.index
+                assert [r for r in p.runs if r.kind == "page-number"]
+            else:
+                assert p.number is None and not [r for r in p.runs if r.kind == "page-number"]
+            if p.kind == "blank":
+                assert not p.runs and p is pages[-2]
+    assert ("body", "body") in seen  # 版记 shares the even last page with text
+    assert ("body", "colophon") in seen  # text ended on an odd page
+    assert ("blank", "colophon") in seen  # text filled an even page
+
+
+def test_grid_positions(tmpl):
+    draft = make_draft(tasks=40, issuers=3)
+    pages = layout_document(build_document(draft, tmpl), FONTS)
+    for p in pages[1:]:
+        body = [r for r in p.runs if r.kind not in ("page-number", "colophon", "table")]
+        if not body:
+            continue
+        tops = sorted({round(r.baseline - 16 * (1 - 0.12), 3) for r in body if r.size == 16})
+        assert tops and abs(tops[0] - TA_TOP) < 1e-6 or min(r.baseline for r in body) > TA_TOP
+        assert len(tops) <= gb.LINES_PER_PAGE
+        for t in tops:  # every 3号 line sits on a grid line
+            k = (t - TA_TOP) / L
+            assert abs(k - round(k)) < 1e-4
+        for r in body:
+            assert r.x >= TA_LEFT - 1e-6
+            assert r.x + len(r.text) * 8 <= TA_RIGHT + 0.3
+
+
+def test_keep_heading_with_next_and_signature_with_body(tmpl):
+    draft = make_draft(tasks=60, issuers=2)
+    pages = layout_document(build_document(draft, tmpl), FONTS)
+    for p in pages:
+        body = sorted((r for r in p.runs if r.kind in ("heading", "body")), key=lambda r: r.baseline)
+        if body:
+            assert body[-1].kind != "heading" or body[-1].baseline == max(
+                r.baseline for r in p.runs if r.kind not in ("page-number", "colophon"))
+            # a heading is never the last text line of a page
+            last_line = max(r.baseline for r in p.runs if r.kind in ("heading", "body", "table", "title"))
+            assert not [r for r in p.runs if r.kind == "heading" and r.baseline == last_line]
+    date = gb.official_date(draft.notice.date)
+    page = next(p for p in pages if any(r.text == date for r in p.runs))
+    date_y = next(r.baseline for r in page.runs if r.text == date)
+    assert [r for r in page.runs if r.kind == "body" and r.baseline < date_y]
+
+
+def test_joint_mark_fits_and_page_one_shows_body(tmpl):
+    for issuers in (1, 2, 6):
+        draft = make_draft(tasks=3, issuers=issuers)
+        draft.notice.issuers = draft.notice.issuers + ["某某" * 25] * (issuers > 5) + ["办公室"] * (issuers > 5) * 8
+        pages = layout_document(build_document(draft, tmpl), FONTS)
+        mark = [r for r in pages[0].runs if r.kind == "mark"]
+        assert mark
+        for r in mark:
+            assert r.x >= TA_LEFT - 1e-6
+            assert r.x + sum(gb.char_units(c) * r.size + r.char_space for c in r.text) * r.hscale - \
+                r.char_space * r.hscale <= TA_RIGHT + 0.3
+        assert abs(min(r.baseline - r.size * 0.88 for r in mark) - (TA_TOP + 35 * gb.PT_PER_MM)) < 1e-6
+        assert [r for r in pages[0].runs if r.kind == "body"], issuers
