@@ -79,7 +79,8 @@ class _Writer:
         lines = 0
         for text, role in ((h.copy_no, gb.FANGSONG), (h.secrecy, gb.HEITI), (h.urgency, gb.HEITI)):
             if text:
-                self.para(text_runs(text, self.props(role)), style="GwHeaderLine")
+                self.para(text_runs(text, self.props(role)), style="GwHeaderLine", snap=False,
+                          spacing=spacing_exact(LINE_PITCH), ind='<w:ind w:firstLine="0"/>', jc="left")
                 lines += 1
         # The flow reaches the mark's anchor exactly 35 mm below the type area's
         # top, so the following lines wrap below the anchored mark, never above it.
