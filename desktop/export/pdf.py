@@ -73,8 +73,8 @@ def render_pages(pages: list[Page], fonts: FontSet, title: str = "", author: str
         _setup()
         keys = {r.font for p in pages for r in p.runs}
         _register(fonts, keys)
-        old = rl_config.invariant
-        rl_config.invariant = 1
+        old = rl_config.invariant, rl_config.useA85
+        rl_config.invariant, rl_config.useA85 = 1, 0
         try:
             buf = io.BytesIO()
             body_font = fonts.face("fangsong").key
@@ -91,10 +91,21 @@ def render_pages(pages: list[Page], fonts: FontSet, title: str = "", author: str
             c.save()
             return buf.getvalue()
         finally:
-            rl_config.invariant = old
+            rl_config.invariant, rl_config.useA85 = old
+
+
+_ESCAPE = [chr(b) if 32 <= b < 127 and b not in (0x28, 0x29, 0x5C) else
+           ("\\" + chr(b) if b in (0x28, 0x29, 0x5C) else f"\\{b:03o}") for b in range(256)]
+
+
+def _num(v: float) -> str:
+    text = f"{v:.4f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
 
 def _draw_page(c, page: Page) -> None:
+    """Rules with the canvas; text as one raw text object (reportlab's text
+    object formats every number in pure Python, several times slower)."""
     from reportlab.pdfbase import pdfmetrics
 
     for rule in page.rules:
@@ -103,31 +114,42 @@ def _draw_page(c, page: Page) -> None:
         c.line(rule.x0, PAGE_H - rule.y0, rule.x1, PAGE_H - rule.y1)
     if not page.runs:
         return
-    t = c.beginText()
-    state = (None, None, None, None, None)
+    doc = c._doc
+    out = ["BT"]
+    cur_font = cur_space = cur_scale = cur_color = None
     for r in page.runs:
-        if (r.font, r.size) != state[:2]:
-            t.setFont(r.font, r.size)
-        if r.char_space != state[2]:
-            t.setCharSpace(r.char_space)
-        if r.hscale != state[3]:
-            t.setHorizScale(r.hscale * 100)
-        if r.color != state[4]:
-            t.setFillColorRGB(*r.color)
-        state = (r.font, r.size, r.char_space, r.hscale, r.color)
-        # reportlab splits a run into 256-glyph subsets, one string each. Place
-        # every string explicitly: readers differ on whether the character
-        # spacing after a string's last glyph counts (pdfminer drops it).
         font = pdfmetrics.getFont(r.font)
+        if r.char_space != cur_space:
+            out.append(f"{_num(r.char_space)} Tc")
+            cur_space = r.char_space
+        if r.hscale != cur_scale:
+            out.append(f"{_num(r.hscale * 100)} Tz")
+            cur_scale = r.hscale
+        if r.color != cur_color:
+            out.append(" ".join(_num(v) for v in r.color) + " rg")
+            cur_color = r.color
+        # reportlab's subsets hold 256 glyphs, one string each. Place every
+        # string explicitly: readers differ on whether the character spacing
+        # after a string's last glyph counts (pdfminer drops it).
         x = r.x
+        y = f"{PAGE_H - r.baseline:.3f}"
         pos = 0
-        for _, chunk in font.splitString(r.text, c._doc):
-            seg = r.text[pos:pos + len(chunk)]
-            pos += len(chunk)
-            t.setTextOrigin(x, PAGE_H - r.baseline)
-            t.textOut(seg)
-            x += sum(font.face.getCharWidth(ord(ch)) / 1000 * r.size + r.char_space for ch in seg) * r.hscale
-    c.drawText(t)
+        widths = font.face.charWidths
+        default = font.face.defaultWidth
+        chunks = font.splitString(r.text, doc)
+        for subset, chunk in chunks:
+            name = (font.getSubsetInternalName(subset, doc), r.size)
+            if name != cur_font:
+                out.append(f"{name[0]} {_num(r.size)} Tf")
+                cur_font = name
+            out.append(f"1 0 0 1 {x:.3f} {y} Tm ({''.join([_ESCAPE[b] for b in chunk])}) Tj")
+            if len(chunks) > 1:
+                seg = r.text[pos:pos + len(chunk)]
+                pos += len(chunk)
+                em = sum([widths.get(ord(ch), default) for ch in seg])
+                x += (em / 1000 * r.size + r.char_space * len(seg)) * r.hscale
+    out.append("ET")
+    c._code.append("\n".join(out))
 
 
 def render_pdf_bytes(draft: Draft, template: Template, options=None) -> tuple[bytes, list[str]]:

@@ -59,14 +59,26 @@ class Slot:
     src: int = -1
 
 
+def _metrics(fonts: FontsLike, role: str, ch: str) -> tuple[str, float]:
+    """(font key, advance in ems), memoised on the fonts object."""
+    memo = fonts.__dict__.setdefault("_layout_memo", {})
+    hit = memo.get((role, ch))
+    if hit is None:
+        face = fonts.face_for(role, ch)
+        hit = memo[(role, ch)] = (face.key, face.advance(ch))
+    return hit
+
+
 def _glyphs(fonts: FontsLike, spans, size: float) -> list[Glyph]:
     out = []
+    memo = fonts.__dict__.setdefault("_layout_memo", {})
     for span in spans:
+        role = span.role
         for ch in span.text:
             if ch in "\t\n\r\x0b\x0c":
                 ch = " "
-            face = fonts.face_for(span.role, ch)
-            out.append(Glyph(ch, face.advance(ch) * size, face.key, span.role))
+            hit = memo.get((role, ch)) or _metrics(fonts, role, ch)
+            out.append(Glyph(ch, hit[1] * size, hit[0], role))
     return out
 
 
@@ -108,13 +120,14 @@ def paragraph_lines(fonts: FontsLike, spans, size: float, width: float, first_in
 
 
 def _shift(runs: list[TextRun], dx: float = 0.0, dy: float = 0.0) -> list[TextRun]:
-    return [replace(r, x=r.x + dx, baseline=r.baseline + dy) for r in runs]
+    return [TextRun(r.x + dx, r.baseline + dy, r.text, r.font, r.size, r.role, r.char_space, r.hscale, r.color, r.kind)
+            for r in runs]
 
 
 def _width(fonts: FontsLike, text: str, role: str, size: float, space: float = 0.0) -> float:
     if not text:
         return 0.0
-    return sum(fonts.face_for(role, ch).advance(ch) * size + space for ch in text) - space
+    return sum(_metrics(fonts, role, ch)[1] * size + space for ch in text) - space
 
 
 def _centred_line(fonts: FontsLike, text: str, role: str, size: float, kind: str,

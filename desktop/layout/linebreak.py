@@ -14,7 +14,7 @@ keeps the grid spacing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 NO_START = frozenset(
     "，。、；：？！）》」』〕】〗〉］｝”’…—―～·‥〞々〻ゝゞヽヾーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"
@@ -29,16 +29,14 @@ def is_word_char(ch: str) -> bool:
     return "!" <= ch <= "~"
 
 
-@dataclass(frozen=True)
-class Glyph:
+class Glyph(NamedTuple):
     ch: str
     advance: float  # points at the run's size
     font: str
     role: str
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     start: int
     end: int  # exclusive
     indent: float  # points from the measure's left edge

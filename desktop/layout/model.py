@@ -34,7 +34,7 @@ class FontsLike(Protocol):
     def face_for(self, role: str, ch: str) -> FaceLike: ...
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class TextRun:
     """Characters drawn from (x, baseline) in one font, advancing by each
     glyph's natural width plus ``char_space``; ``hscale`` < 1 compresses."""
