@@ -38,7 +38,8 @@ MARK_MIN_SCALE = 60  # narrowest horizontal scaling (%) before a name may wrap
 MARK_RESERVED_LINES = 11
 TABLE_CELL_MARGIN = gb.mm_to_twips(1.0)
 TABLE_BORDER = 4  # 0.5 pt black rules in the annex table
-EMPTY_RPR_PT = 1.0  # size of invisible helper paragraphs (spacer, section ends)
+EMPTY_RPR_PT = 1.0
+COLOPHON_SLACK_LINES = 2  # room left under the 版记 spacer for lines our estimate missed  # size of invisible helper paragraphs (spacer, section ends)
 
 
 def _chars(n: float) -> int:
@@ -106,10 +107,19 @@ class _Writer:
         size = max(gb.ORGAN_MARK_MIN_SIZE, min(gb.ORGAN_MARK_SIZE, width_pt / max(total, 1.0)))
         budget = gb.TYPE_H_MM * gb.PT_PER_MM - gb.mm_to_pt(gb.ORGAN_MARK_TOP_MM) \
             - MARK_RESERVED_LINES * gb.LINE_PITCH_PT
-        if len(names) * size * (1 + MARK_LINE_GAP) > budget:  # many issuers: keep body text on page 1
-            size = budget / (len(names) * (1 + MARK_LINE_GAP))
-        size = math.floor(size * 2) / 2  # Word sizes are half points
-        scale = max(MARK_MIN_SCALE, min(100, math.floor(width_pt / (max(total, 1.0) * size) * 100)))
+        name_room = width_pt - ((MARK_SUFFIX_GAP + su) * size if joint and suffix else 0.0)
+
+        def fit(size: float) -> tuple[float, int, int]:
+            size = math.floor(size * 2) / 2  # Word sizes are half points
+            scale = max(MARK_MIN_SCALE, min(100, math.floor(width_pt / (max(total, 1.0) * size) * 100)))
+            room = name_room if joint else width_pt
+            rows = sum(max(1, math.ceil((gb.text_units(n) + (0 if joint else su)) * size * scale / 100 / room))
+                       for n in names)
+            return size, scale, rows
+
+        size, scale, rows = fit(size)
+        while rows * size * (1 + MARK_LINE_GAP) > budget and size > 8:  # many issuers: body text on page 1
+            size, scale, rows = fit(min(size - 0.5, budget / (rows * (1 + MARK_LINE_GAP))))
         props = rpr(self.f.xbs, size, color=gb.RED_HEX, scale=scale, snap=False)
         gap = twips(size * MARK_LINE_GAP)
 
@@ -280,7 +290,8 @@ class _Writer:
         if c.cc:
             label = gb.text_units("抄送：")
             ind = f'<w:ind w:left="{one + twips(size * label)}" w:right="{one}" w:hanging="{twips(size * label)}"/>'
-            lines = 1 + max(0, math.ceil((gb.text_units(c.cc) - avail) / (avail - label)))
+            # Rounded up generously: a line that breaks before punctuation holds a character less.
+            lines = 1 + max(0, math.ceil((gb.text_units(c.cc) - (avail - 1)) / (avail - label - 1)))
             rows.append((ppr(style="GwColophon", snap=False, spacing=spacing_exact(LINE_PITCH), ind=ind, jc="both",
                              mark_rpr=props) + text_runs(c.cc, props), lines))
         if c.printer or c.print_date:
@@ -303,14 +314,15 @@ class _Writer:
         Word places the floating table by ``tblpYSpec=bottom``. Readers that
         lay a full-width table inline (LibreOffice) put it after the spacer,
         which fills the page down to where the table starts; the spacer is
-        kept a line short so that it can never push Word's anchor paragraph
+        kept short of that (COLOPHON_SLACK_LINES) so that it can never push Word's anchor paragraph
         below the table onto another page.
         """
         rows = self.colophon_rows(c)
         thick = border_size(gb.COLOPHON_THICK_MM)
         thin = border_size(gb.COLOPHON_THIN_MM)
         height = sum(n for _, n in rows) * LINE_PITCH + (2 * thick + thin * (len(rows) - 1)) * 20 // 8
-        self.tiny(spacing=spacing_exact(max(1, TEXT_H - height - LINE_PITCH - twips(EMPTY_RPR_PT))))
+        self.tiny(spacing=spacing_exact(max(1, TEXT_H - height - COLOPHON_SLACK_LINES * LINE_PITCH
+                                            - twips(EMPTY_RPR_PT))))
         b = (border("top", thick, "000000") + '<w:left w:val="nil"/>' + border("bottom", thick, "000000")
              + '<w:right w:val="nil"/>' + border("insideH", thin, "000000") + '<w:insideV w:val="nil"/>')
         trs = "".join(f'<w:tr><w:trPr><w:cantSplit/></w:trPr><w:tc><w:tcPr><w:tcW w:w="{TEXT_W}" w:type="dxa"/>'
