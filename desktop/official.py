@@ -252,6 +252,9 @@ def text_units(text: str) -> float:
     return sum(char_units(c) for c in text)
 
 
+# Longer "titles" are pasted text: balancing them costs seconds, so they are cut.
+TITLE_BALANCE_MAX_LINES = 8
+
 # Points where a title may be broken, best first: after a closing book-title
 # mark or punctuation, before an opening mark, around 的/和/与/关于/印发.
 _GOOD_AFTER = "》，、；：）」』"
@@ -302,6 +305,8 @@ def break_title(text: str, max_units: float) -> list[str]:
     total = text_units(text)
     if total <= max_units or len(text) < 2:
         return [text] if text else []
+    if total > max_units * TITLE_BALANCE_MAX_LINES:  # not a title but pasted text: cut, don't balance
+        return _hard_cut(text, max_units)
     best: tuple[float, list[str]] | None = None
     min_lines = int(-(-total // max_units))
     for k in range(min_lines, min_lines + 2):
@@ -312,14 +317,20 @@ def break_title(text: str, max_units: float) -> list[str]:
         if result is not None and (best is None or result[0] < best[0]):
             best = result
     if best is None:  # unbreakable (e.g. one long run of Latin letters): hard cut
-        lines, line = [], ""
-        for ch in text:
-            if line and text_units(line + ch) > max_units:
-                lines.append(line)
-                line = ""
-            line += ch
-        return lines + [line]
+        return _hard_cut(text, max_units)
     return best[1]
+
+
+def _hard_cut(text: str, max_units: float) -> list[str]:
+    lines, line, width = [], "", 0.0
+    for ch in text:
+        w = char_units(ch)
+        if line and width + w > max_units:
+            lines.append(line)
+            line, width = "", 0.0
+        line += ch
+        width += w
+    return lines + [line]
 
 
 def _best_split(text: str, k: int, max_units: float, target: float) -> tuple[float, list[str]] | None:

@@ -815,3 +815,16 @@ def test_task_text_with_many_paragraphs(tmp_path, template):
     i = next(i for i, t in enumerate(texts) if "多段任务" in t)
     assert texts[i].endswith("第一段。") and texts[i + 1] == "第二段。"
     assert texts[i + 2] == "第三段。（牵头单位：市教育局；完成时限：2020年12月31日前）"
+
+
+def test_pasted_text_as_title_exports_quickly(tmp_path, template):
+    import time
+
+    d = make_draft(tasks=2, activities=1)
+    d.plan.title = HOSTILE_PARAGRAPH  # 20,000 characters where a title belongs
+    start = time.perf_counter()
+    export_one(d, template, "docx", tmp_path / "t.docx")
+    assert time.perf_counter() - start < 10  # balancing would take minutes
+    x = Docx(tmp_path / "t.docx", d, template)
+    title = next(p for p in x.top_paragraphs() if pstyle(p) == "GwTitle" and HOSTILE_PARAGRAPH[:50] in text_of(p))
+    assert text_of(title).replace("\n", "") == HOSTILE_PARAGRAPH
