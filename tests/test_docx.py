@@ -826,5 +826,5 @@ def test_pasted_text_as_title_exports_quickly(tmp_path, template):
     export_one(d, template, "docx", tmp_path / "t.docx")
     assert time.perf_counter() - start < 10  # balancing would take minutes
     x = Docx(tmp_path / "t.docx", d, template)
-    title = next(p for p in x.top_paragraphs() if pstyle(p) == "GwTitle" and HOSTILE_PARAGRAPH[:50] in text_of(p))
-    assert text_of(title).replace("\n", "") == HOSTILE_PARAGRAPH
+    titles = [text_of(p).replace("\n", "") for p in x.top_paragraphs() if pstyle(p) == "GwTitle"]
+    assert HOSTILE_PARAGRAPH in titles  # the plan's title, whole and literal
