@@ -59,7 +59,7 @@ _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEAD_FILL = PatternFill("solid", fgColor="D9E1F2")
 _OVERDUE_FILL = PatternFill("solid", fgColor="F8CBAD", bgColor="F8CBAD")
 _DONE_FILL = PatternFill("solid", fgColor="E2EFDA", bgColor="E2EFDA")
-_WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+_WRAP_TOP = Alignment(wrap_text=True, vertical="center")
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _TEXT_KEYS = ("name", "upstream", "lead", "partners", "summary", "evidence", "remark")
 

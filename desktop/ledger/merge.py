@@ -66,7 +66,7 @@ REPORT_SUFFIXES = (".xls", ".et", ".xlsb")
 _HEAD_FONT = Font(name="黑体", size=10, bold=True)
 _BODY_FONT = Font(name="宋体", size=10)
 _HEAD_FILL = PatternFill("solid", fgColor="D9E1F2")
-_WRAP = Alignment(wrap_text=True, vertical="top")
+_WRAP = Alignment(vertical="top")  # no wrap: write-only rows keep the default height
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
@@ -421,7 +421,7 @@ def _offices_sheet(wb: Workbook, offices: list[OfficeStats]) -> None:
     chart.dataLabels.showLegendKey = False
     chart.width = 20
     chart.height = min(60.0, max(7.5, 0.6 * len(offices) + 3))
-    ws.add_chart(chart, "H2")
+    ws.add_chart(chart, f"A{len(offices) + 4}")  # below the table: the page stays one wide
 
 
 def _skipped_sheet(wb: Workbook, report: MergeReport) -> None:
