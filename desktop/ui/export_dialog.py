@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import QStandardPaths, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QCheckBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton,
+    QCheckBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton,
     QVBoxLayout, QWidget,
 )
 
@@ -108,7 +108,7 @@ class ExportDialog(QDialog):
         self.export_button.setEnabled(bool(self.formats()) and not self._running)
 
     def _on_browse_clicked(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "选择导出文件夹", self.folder.text())
+        folder = messages.folder_path(self, "选择导出文件夹", self.folder.text())
         if folder:
             self.folder.setText(folder)
 

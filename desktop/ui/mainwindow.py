@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
-    QDockWidget, QFileDialog, QLabel, QListWidget, QListWidgetItem, QMainWindow, QSplitter, QStackedWidget,
+    QDockWidget, QLabel, QListWidget, QListWidgetItem, QMainWindow, QSplitter, QStackedWidget,
     QStyle, QWidget,
 )
 
@@ -327,7 +327,7 @@ class MainWindow(QMainWindow):
 
     def open_dialog(self) -> None:
         folder = str(self.doc.path.parent) if self.doc and self.doc.path else self.settings.value("files/last_dir")
-        path, _ = QFileDialog.getOpenFileName(self, "打开方案草稿", folder, DRAFT_FILTER)
+        path = messages.open_path(self, "打开方案草稿", folder, DRAFT_FILTER)
         if path:
             self.open_path(path)
 
@@ -378,7 +378,7 @@ class MainWindow(QMainWindow):
             return False
         folder = str(self.doc.path.parent) if self.doc.path else self.settings.value("files/last_dir")
         suggested = self.doc.path.name if self.doc.path else f"{self.doc.draft.plan.title.strip() or '方案'}.plan.json"
-        path, _ = QFileDialog.getSaveFileName(self, "另存为", str(Path(folder or ".") / suggested), DRAFT_FILTER)
+        path = messages.save_path(self, "另存为", str(Path(folder or ".") / suggested), DRAFT_FILTER)
         if not path:
             return False
         return self.save_to_new_path(Path(path))

@@ -49,6 +49,42 @@ def queue_answer(answer: str) -> None:
 def reset() -> None:
     history.clear()
     _answers.clear()
+    _paths.clear()
+
+
+_paths: deque[str] = deque()
+
+
+def queue_path(path: str) -> None:
+    """The path the next file or folder dialog returns when non-interactive ("" = cancelled)."""
+    _paths.append(path)
+
+
+def _dialog_path(kind: str, title: str, run) -> str:
+    if _noninteractive:
+        path = _paths.popleft() if _paths else ""
+        history.append(Shown(kind, title, answer=path))
+        return path
+    return run()
+
+
+def open_path(parent: QWidget | None, title: str, folder: str, filters: str) -> str:
+    """A file to open, chosen in the system dialog; "" when cancelled."""
+    from PySide6.QtWidgets import QFileDialog
+
+    return _dialog_path("open", title, lambda: QFileDialog.getOpenFileName(parent, title, folder, filters)[0])
+
+
+def save_path(parent: QWidget | None, title: str, suggested: str, filters: str) -> str:
+    from PySide6.QtWidgets import QFileDialog
+
+    return _dialog_path("save", title, lambda: QFileDialog.getSaveFileName(parent, title, suggested, filters)[0])
+
+
+def folder_path(parent: QWidget | None, title: str, folder: str) -> str:
+    from PySide6.QtWidgets import QFileDialog
+
+    return _dialog_path("folder", title, lambda: QFileDialog.getExistingDirectory(parent, title, folder))
 
 
 def _show(kind: str, parent: QWidget | None, text: str, detail: str) -> None:

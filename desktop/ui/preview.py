@@ -25,19 +25,20 @@ _ZOOMS = (("适合宽度", 0.0), ("整页", -1.0), ("50%", 0.5), ("75%", 0.75), 
           ("150%", 1.5), ("200%", 2.0))
 
 
-def render_pdf(draft: Draft, template: Template, options: object) -> bytes:
-    """The bytes of the PDF the export would write (raises DesktopError)."""
+def render_pdf(draft: Draft, template: Template, options: object) -> tuple[bytes, list[str]]:
+    """The PDF the export would write and its notes (raises DesktopError)."""
     try:
         module = importlib.import_module("desktop.export.pdf")
     except ImportError as err:
         raise ExportError("PDF 排版模块尚未安装，暂时无法预览。") from err
     render = getattr(module, "render_pdf_bytes", None)
     if render is not None:
-        return render(draft, template, options)
+        result = render(draft, template, options)
+        return result if isinstance(result, tuple) else (result, [])
     with tempfile.TemporaryDirectory(prefix="plan-drafter-preview-") as tmp:
         dest = Path(tmp) / "preview.pdf"
-        module.write(draft, template, dest, options)
-        return dest.read_bytes()
+        notes = module.write(draft, template, dest, options) or []
+        return dest.read_bytes(), list(notes)
 
 
 class PreviewPanel(QWidget):
@@ -70,6 +71,7 @@ class PreviewPanel(QWidget):
         self._busy = False
         self._pending: tuple[Draft, Template, object] | None = None
         self.pdf_bytes = b""
+        self.notes: list[str] = []
 
         self.prev_button = QToolButton(text="上一页")
         self.next_button = QToolButton(text="下一页")
@@ -124,9 +126,10 @@ class PreviewPanel(QWidget):
         job.signals.failed.connect(lambda msg, _d: self._on_failed(generation, msg))
         workers.start(job)
 
-    def _on_rendered(self, generation: int, data: bytes) -> None:
+    def _on_rendered(self, generation: int, result: tuple[bytes, list[str]]) -> None:
         self._busy = False
         if generation == self._generation or self._pending is None:
+            data, self.notes = result
             self._show_pdf(data)
             self._shown_generation = generation
         self._start_next()
@@ -160,7 +163,8 @@ class PreviewPanel(QWidget):
         if page > 0:
             self.go_to_page(min(page, count - 1))
         self._update_page_label()
-        self.status.setText("")
+        self.status.setText("字体提示" if self.notes else "")
+        self.status.setToolTip("\n".join(self.notes))
         self.rendered.emit(count)
 
     # --- navigation -----------------------------------------------------------------

@@ -1,0 +1,263 @@
+"""Ledger tools: import an edited ledger (changes shown first), merge many ledgers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QProgressBar,
+    QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+)
+
+from . import messages, workers
+
+if TYPE_CHECKING:
+    from .mainwindow import MainWindow
+
+LEDGER_FILTER = "Excel 台账 (*.xlsx *.xlsm);;所有文件 (*)"
+
+
+# --- import -------------------------------------------------------------------------
+
+
+def start_import(window: MainWindow, path: str | None = None) -> workers.Job | None:
+    """Ask for a ledger (unless given), read it in the background, then show the changes."""
+    if window.doc is None:
+        return None
+    if path is None:
+        folder = str(window.doc.path.parent) if window.doc.path else window.settings.value("files/last_dir")
+        path = messages.open_path(window, "选择填好的台账", folder, LEDGER_FILTER)
+        if not path:
+            return None
+    from desktop.ledger.importing import plan_import
+
+    window.statusBar().showMessage("正在读取台账…")
+    job = workers.Job(plan_import, window.doc.draft.copy(), window.doc.template, Path(path))
+    job.signals.succeeded.connect(lambda plan: _show_plan(window, plan))
+    job.signals.failed.connect(lambda msg, detail: (window.statusBar().clearMessage(),
+                                                    messages.error(window, msg, detail)))
+    return workers.start(job)
+
+
+def _show_plan(window: MainWindow, plan) -> None:
+    window.statusBar().clearMessage()
+    window.import_dialog = ImportPreviewDialog(window, plan, window)
+    window.import_dialog.open()
+
+
+class ImportPreviewDialog(QDialog):
+    """What the import would change; nothing changes until the clerk confirms.
+
+    Signals:
+        applied(int): the import was applied (items changed) as one undo step.
+    """
+
+    applied = Signal(int)
+
+    def __init__(self, window: MainWindow, plan, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.window_ = window
+        self.plan = plan
+        self.setWindowTitle(f"导入台账：{Path(plan.source).name}")
+        self.resize(820, 560)
+        summary = QLabel(f"将更新 {len(plan.changes)} 项进度；{plan.unchanged} 项没有变化；"
+                         f"{len(plan.rejections)} 行有错误不导入。请核对后点“导入”（导入后可撤销）。")
+        summary.setWordWrap(True)
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(["台账行", "任务或活动", "变化"])
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.setColumnWidth(1, 260)
+        for change in plan.changes:
+            how = "（按名称对应）" if change.matched_by == "name" else ""
+            item = QTreeWidgetItem([f"第 {change.row} 行", change.name + how,
+                                    "；".join(c.describe() for c in change.changes)])
+            for c in change.changes:
+                QTreeWidgetItem(item, ["", "", c.describe()])
+            self.tree.addTopLevelItem(item)
+        self.problems = QPlainTextEdit()
+        self.problems.setReadOnly(True)
+        lines = [r.message for r in plan.rejections] + [f"提示：{n}" for n in plan.notes]
+        self.problems.setPlainText("\n".join(lines) or "没有错误。")
+        self.problems.setMaximumHeight(140)
+        self.apply_button = QPushButton("导入")
+        self.apply_button.setDefault(True)
+        self.apply_button.setEnabled(bool(plan.changes))
+        self.apply_button.clicked.connect(self.apply)
+        cancel = QPushButton("取消")
+        cancel.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.apply_button)
+        buttons.addWidget(cancel)
+        layout = QVBoxLayout(self)
+        layout.addWidget(summary)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(QLabel("未导入的行和提示："))
+        layout.addWidget(self.problems)
+        layout.addLayout(buttons)
+
+    def apply(self) -> int:
+        from desktop.ledger.importing import apply_import
+
+        doc = self.window_.doc
+        if doc is None:
+            return 0
+        counted: list[int] = []
+        doc.edit_structure(f"导入台账“{Path(self.plan.source).name}”",
+                           lambda d: counted.append(apply_import(d, self.plan)))
+        n = counted[0] if counted else 0
+        self.window_.statusBar().showMessage(f"已从台账更新 {n} 项进度（可撤销）。", 6000)
+        self.applied.emit(n)
+        self.accept()
+        return n
+
+
+# --- merge -------------------------------------------------------------------------------
+
+
+def _merge(folder: str, out: str, cancel, progress):
+    from desktop.ledger.merge import merge_ledgers
+
+    return merge_ledgers([folder], out, progress=lambda done, total, path: progress(str(path), done, total),
+                         cancel=cancel)
+
+
+class MergeDialog(QDialog):
+    """Merge a folder of ledgers into one workbook, with progress and a report.
+
+    Signals:
+        merge_finished(object): the MergeReport.
+    """
+
+    merge_finished = Signal(object)
+
+    def __init__(self, settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.report = None
+        self._cancelled = False
+        self._running = False
+        self.setWindowTitle("合并多个台账")
+        self.resize(720, 480)
+        self.folder = QLineEdit(settings.value("ledger/merge_folder", ""))
+        self.folder.setPlaceholderText("存放各单位台账（.xlsx）的文件夹，含子文件夹")
+        browse = QPushButton("浏览…")
+        browse.clicked.connect(self._on_browse_folder)
+        row = QHBoxLayout()
+        row.addWidget(self.folder, 1)
+        row.addWidget(browse)
+        self.out = QLineEdit(settings.value("ledger/merge_out", ""))
+        self.out.setPlaceholderText("合并结果保存为（.xlsx）")
+        browse_out = QPushButton("浏览…")
+        browse_out.clicked.connect(self._on_browse_out)
+        row2 = QHBoxLayout()
+        row2.addWidget(self.out, 1)
+        row2.addWidget(browse_out)
+        form = QFormLayout()
+        form.addRow("台账文件夹", row)
+        form.addRow("合并结果", row2)
+        self.progress = QProgressBar()
+        self.progress.setVisible(False)
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        self.report_box = QPlainTextEdit()
+        self.report_box.setReadOnly(True)
+        self.report_box.setPlaceholderText("合并结果和未合并文件的原因会显示在这里。")
+        self.merge_button = QPushButton("合并")
+        self.merge_button.setDefault(True)
+        self.merge_button.clicked.connect(self.start_merge)
+        self.cancel_button = QPushButton("停止")
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self._on_cancel_clicked)
+        close = QPushButton("关闭")
+        close.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for b in (self.merge_button, self.cancel_button, close):
+            buttons.addWidget(b)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addWidget(self.report_box, 1)
+        layout.addLayout(buttons)
+
+    def _on_browse_folder(self) -> None:
+        folder = messages.folder_path(self, "选择台账文件夹", self.folder.text())
+        if folder:
+            self.folder.setText(folder)
+            if not self.out.text().strip():
+                self.out.setText(str(Path(folder).parent / f"{Path(folder).name}-合并台账.xlsx"))
+
+    def _on_browse_out(self) -> None:
+        path = messages.save_path(self, "合并结果保存为", self.out.text(), "Excel 工作簿 (*.xlsx)")
+        if path:
+            self.out.setText(path if path.lower().endswith(".xlsx") else path + ".xlsx")
+
+    def start_merge(self) -> None:
+        folder, out = self.folder.text().strip(), self.out.text().strip()
+        if not folder or not Path(folder).is_dir():
+            messages.warning(self, f"台账文件夹“{folder}”不存在，请重新选择。")
+            return
+        if not out:
+            messages.warning(self, "请填写合并结果的保存位置。")
+            return
+        if not out.lower().endswith(".xlsx"):
+            out += ".xlsx"
+            self.out.setText(out)
+        self.settings.set_value("ledger/merge_folder", folder)
+        self.settings.set_value("ledger/merge_out", out)
+        self._cancelled = False
+        self._running = True
+        self.merge_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.progress.setVisible(True)
+        self.progress.setRange(0, 0)
+        self.status.setText("正在查找台账文件…")
+        self.report_box.clear()
+        job = workers.Job(_merge, folder, out, lambda: self._cancelled, with_progress=True)
+        job.signals.progressed.connect(self._on_progress)
+        job.signals.succeeded.connect(self._on_succeeded)
+        job.signals.failed.connect(self._on_failed)
+        workers.start(job)
+
+    def _on_cancel_clicked(self) -> None:
+        self._cancelled = True
+        self.status.setText("正在停止…")
+
+    def _on_progress(self, path: str, done: int, total: int) -> None:
+        self.progress.setRange(0, max(1, total))
+        self.progress.setValue(done)
+        self.status.setText(f"正在合并 {done + 1}/{total}：{Path(path).name}" if done < total else "正在保存…")
+
+    def _finish(self) -> None:
+        self._running = False
+        self.merge_button.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+
+    def _on_succeeded(self, report) -> None:
+        self._finish()
+        self.report = report
+        self.progress.setValue(self.progress.maximum())
+        if report.cancelled:
+            self.status.setText("已停止，没有写入任何文件。")
+        elif not report.written:
+            self.status.setText("没有可以合并的台账，没有写入任何文件。")
+        else:
+            self.status.setText(f"合并完成：{report.out}")
+        self.report_box.setPlainText("\n".join(report.lines()) or "没有找到台账文件。")
+        self.merge_finished.emit(report)
+
+    def _on_failed(self, message: str, detail: str) -> None:
+        self._finish()
+        self.progress.setVisible(False)
+        self.status.setText(message)
+        messages.error(self, message, detail)
+
+    def reject(self) -> None:
+        if self._running:
+            self._on_cancel_clicked()
+            return
+        super().reject()
