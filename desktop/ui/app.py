@@ -102,6 +102,10 @@ def create_app(argv: list[str]) -> QApplication:
     existing = QApplication.instance()
     if existing is not None:
         return existing  # type: ignore[return-value]
+    # The preview and exports render in worker threads; every Qt call from the GUI
+    # thread releases and re-takes the GIL, waiting up to one switch interval
+    # each time while a worker holds it. 1 ms instead of 5 keeps typing smooth.
+    sys.setswitchinterval(0.001)
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     app = QApplication(argv)
     app.setApplicationName(APP_NAME)

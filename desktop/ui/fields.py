@@ -147,6 +147,7 @@ class TextField(Field):
         self.edit = QPlainTextEdit(self)
         self.edit.setUndoRedoEnabled(False)
         self.edit.setTabChangesFocus(True)
+        self.edit.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.edit.setPlaceholderText(placeholder)
         line_h = self.edit.fontMetrics().lineSpacing()
         self.edit.setMinimumHeight(int(line_h * lines + 14))
@@ -250,6 +251,8 @@ class ChoiceField(Field):
         self.options = options
         self.combo = QComboBox(self)
         self.combo.setEditable(editable)
+        self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.combo.setMinimumContentsLength(max(len(t) for _, t in options) + 1)
         for value, text in options:
             self.combo.addItem(text, value)
         layout = QHBoxLayout(self)

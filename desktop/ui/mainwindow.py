@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QUndoGroup
+from PySide6.QtGui import QAction, QCloseEvent, QColor, QDragEnterEvent, QDropEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QDockWidget, QLabel, QListWidget, QListWidgetItem, QMainWindow, QSplitter, QStackedWidget,
     QStyle, QWidget,
@@ -69,8 +69,7 @@ class MainWindow(QMainWindow):
         # navigator + editors
         self.nav = QListWidget()
         self.nav.setObjectName("navigator")
-        self.nav.setMinimumWidth(120)
-        self.nav.setMaximumWidth(220)
+        self.nav.setMinimumWidth(110)
         self.nav.setSpacing(2)
         font = self.nav.font()
         font.setPointSizeF(font.pointSizeF() * 1.1)
@@ -93,6 +92,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.stack)
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
+        splitter.setSizes([150, 900])
         self.setCentralWidget(splitter)
 
         # docks
@@ -109,6 +109,9 @@ class MainWindow(QMainWindow):
         self.preview_dock = self._dock("预览", "previewDock", self.preview_holder, Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(self.reference_dock, self.preview_dock)
         self.preview_dock.raise_()
+        # Wide enough for an A4 page to be readable beside the editor.
+        self.resizeDocks([self.preview_dock], [480], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.problems_dock], [220], Qt.Orientation.Vertical)
         self.preview_dock.visibilityChanged.connect(self._on_preview_visibility_changed)
 
         # status bar
@@ -460,11 +463,26 @@ class MainWindow(QMainWindow):
         self.reference_panel.update_from(self.doc.draft, self.doc.template)
         errors = sum(1 for p in self.problems if p.severity == ERROR)
         warnings = len(self.problems) - errors
+        self._update_nav_counts()
         if self.problems:
             self.count_label.setText(f"<span style='color:#b3261e'>错误 {errors}</span> · 提醒 {warnings}")
         else:
             self.count_label.setText("<span style='color:#1e7d32'>检查通过</span>")
         self.checks_updated.emit()
+
+    def _update_nav_counts(self) -> None:
+        """Each navigator entry shows how many errors its part has."""
+        per: dict[str, int] = {}
+        for p in self.problems:
+            if p.severity == ERROR:
+                key = section_of(p.path)
+                per[key] = per.get(key, 0) + 1
+        for row, (key, label) in enumerate(SECTIONS):
+            item = self.nav.item(row)
+            n = per.get(key, 0)
+            item.setText(f"{label}  （{n}）" if n else label)
+            item.setForeground(QColor("#b3261e") if n else self.nav.palette().text().color())
+            item.setToolTip(f"{label}：{n} 个错误" if n else label)
 
     def go_to_problem(self, problem: Problem) -> bool:
         """Show the editor holding the problem's field and focus that field."""

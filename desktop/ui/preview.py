@@ -41,6 +41,10 @@ def render_pdf(draft: Draft, template: Template, options: object) -> tuple[bytes
         return dest.read_bytes(), list(notes)
 
 
+def _render_from_dict(data: dict, template: Template, options: object) -> tuple[bytes, list[str]]:
+    return render_pdf(Draft.from_dict(data), template, options)
+
+
 class PreviewPanel(QWidget):
     """Shows the rendered PDF with page navigation and zoom.
 
@@ -69,13 +73,17 @@ class PreviewPanel(QWidget):
         self._generation = 0
         self._shown_generation = 0
         self._busy = False
-        self._pending: tuple[Draft, Template, object] | None = None
+        self._pending: tuple[dict, Template, object] | None = None
         self.pdf_bytes = b""
         self.notes: list[str] = []
 
-        self.prev_button = QToolButton(text="上一页")
-        self.next_button = QToolButton(text="下一页")
+        self.prev_button = QToolButton(text="◀")
+        self.prev_button.setToolTip("上一页")
+        self.next_button = QToolButton(text="▶")
+        self.next_button.setToolTip("下一页")
         self.page_label = QLabel("—")
+        self.page_label.setMinimumWidth(self.page_label.fontMetrics().horizontalAdvance("第 888 / 888 页") + 8)
+        self.page_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.zoom = QComboBox()
         for text, _ in _ZOOMS:
             self.zoom.addItem(text)
@@ -109,7 +117,7 @@ class PreviewPanel(QWidget):
     def request(self, draft: Draft, template: Template, options: object) -> None:
         """Render a copy of ``draft``; a newer request supersedes an older one."""
         self._generation += 1
-        self._pending = (draft.copy(), template, options)
+        self._pending = (draft.to_dict(), template, options)  # the worker rebuilds the Draft
         if not self._busy:
             self._start_next()
 
@@ -121,7 +129,7 @@ class PreviewPanel(QWidget):
         self._busy = True
         generation = self._generation
         self.status.setText("正在更新预览…")
-        job = workers.Job(render_pdf, draft, template, options)
+        job = workers.Job(_render_from_dict, draft, template, options)
         job.signals.succeeded.connect(lambda data: self._on_rendered(generation, data))
         job.signals.failed.connect(lambda msg, _d: self._on_failed(generation, msg))
         workers.start(job)
@@ -163,7 +171,7 @@ class PreviewPanel(QWidget):
         if page > 0:
             self.go_to_page(min(page, count - 1))
         self._update_page_label()
-        self.status.setText("字体提示" if self.notes else "")
+        self.status.setText("⚠ 已替换字体" if self.notes else "")
         self.status.setToolTip("\n".join(self.notes))
         self.rendered.emit(count)
 
