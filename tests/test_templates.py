@@ -64,6 +64,9 @@ def test_second_template_by_dropping_a_file(tmp_path):
     (lambda d: d["ledger"]["columns"][0].update(width=10**9), "width"),
     (lambda d: d.update(checks={"task_coverage": "fatal"}), "task_coverage"),
     (lambda d: d.update(schema=99), "较新版本"),
+    (lambda d: d["ledger"].update(statuses=["进行中", '完成",HYPERLINK("x']), "statuses[1]"),
+    (lambda d: d["ledger"].update(statuses=["=1+1"]), "statuses[0]"),
+    (lambda d: d["ledger"].update(sheet="台账'!A1"), "ledger.sheet"),
 ])
 def test_broken_template_is_reported_clearly(mutate, fragment):
     data = _minimal()

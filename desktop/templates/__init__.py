@@ -20,6 +20,7 @@ from typing import Any
 from desktop.errors import TemplateError
 
 TEMPLATE_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+_PLAIN_WORD = re.compile(r"^[^=+\-@#\"',!:;\[\]*?/\\\s][^\"',!:;\[\]*?/\\]{0,19}$")
 MAX_TEMPLATE_BYTES = 2 * 1024 * 1024
 SCHEMA_VERSION = 1
 
@@ -266,10 +267,19 @@ def parse_template(raw: Any, source: str, expected_id: str | None = None) -> Tem
     for k, v in kinds.items():
         if not isinstance(v, str):
             raise c.fail(f"ledger.kinds.{k}", "应为文本")
+    statuses = c.text_list(lg.get("statuses", ["未开始", "进行中", "已完成", "延期", "不适用"]), "ledger.statuses")
+    # Statuses become drop-down entries and formula criteria in the workbook:
+    # plain words only, so a template can never smuggle a formula in.
+    for i, status in enumerate(statuses):
+        if not _PLAIN_WORD.match(status):
+            raise c.fail(f"ledger.statuses[{i}]", "只能是不含引号、逗号和公式符号的简短文字")
+    sheet = c.text(lg, "sheet", "ledger", optional=True) or "进度台账"
+    if not _PLAIN_WORD.match(sheet):
+        raise c.fail("ledger.sheet", "只能是不含引号、逗号和公式符号的简短文字")
     ledger = LedgerSpec(
-        sheet=c.text(lg, "sheet", "ledger", optional=True) or "进度台账",
+        sheet=sheet,
         columns=tuple(columns),
-        statuses=c.text_list(lg.get("statuses", ["未开始", "进行中", "已完成", "延期", "不适用"]), "ledger.statuses"),
+        statuses=statuses,
         kinds=dict(kinds),
     )
 
