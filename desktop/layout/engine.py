@@ -231,7 +231,11 @@ def _row_slots(fonts: FontsLike, table: AnnexTable, cells: tuple[str, ...], row:
         per_col.append([_shift(r, x + TABLE_PAD) for r in lines if r] or [[]])
         x += w
     n = max(len(c) for c in per_col)
-    slots = [Slot("table", [], table=table, row=row, row_lines=n, centre=True, keep=header) for _ in range(n)]
+    # Rows of a few lines stay whole; longer rows may split across pages.
+    whole = header or n <= 4
+    slots = [Slot("table", [], table=table, row=row, row_lines=n, centre=True, keep=whole) for _ in range(n)]
+    if not header:
+        slots[-1].keep = False
     for col in per_col:
         off = (n - len(col)) // 2  # centre the cell's lines vertically by whole lines
         for k, runs in enumerate(col):
@@ -375,12 +379,10 @@ def _layout_header(fonts: FontsLike, h: Header, mark_size: float) -> HeaderLayou
     k = 0
     for text, role in ((h.copy_no, gb.FANGSONG), (h.secrecy, gb.HEITI), (h.urgency, gb.HEITI)):
         if text:
-            base = _baseline(fonts, role, gb.BODY_SIZE)
-            line = paragraph_lines(fonts, [_span(text, role)], gb.BODY_SIZE, TA_W, 0, 0, GRID_SPACE,
-                                   justify=False, kind="header")[0]
-            runs += _shift(line, TA_LEFT, TA_TOP + k * L)
-            k += 1
-            del base
+            for line in paragraph_lines(fonts, [_span(text, role)], gb.BODY_SIZE, TA_W, 0, 0, GRID_SPACE,
+                                        justify=False, kind="header"):
+                runs += _shift(line, TA_LEFT, TA_TOP + k * L)
+                k += 1
     mark, mark_bottom = _mark_lines(fonts, h, mark_size)
     runs += mark
     num_top = mark_bottom + gb.DOC_NUMBER_GAP_LINES * L
@@ -392,9 +394,10 @@ def _layout_header(fonts: FontsLike, h: Header, mark_size: float) -> HeaderLayou
             w = _width(fonts, label, gb.FANGSONG, gb.BODY_SIZE, GRID_SPACE) + GRID_SPACE + \
                 _width(fonts, name, gb.KAITI, gb.BODY_SIZE, GRID_SPACE)
             spans = [_span(label), _span(name, gb.KAITI)]
-            line = paragraph_lines(fonts, spans, gb.BODY_SIZE, TA_W, 0, 0, GRID_SPACE, justify=False,
-                                   kind="signer")[0]
-            runs += _shift(line, TA_RIGHT - PITCH - w, num_top)
+            w = min(w, TA_W / 2 - PITCH)
+            for n, line in enumerate(paragraph_lines(fonts, spans, gb.BODY_SIZE, w + 0.3, 0, 0, GRID_SPACE,
+                                                     justify=False, kind="signer")):
+                runs += _shift(line, TA_RIGHT - PITCH - w, num_top + n * L)
         else:
             runs += _shift(_centred_line(fonts, h.doc_number, gb.FANGSONG, gb.BODY_SIZE, "doc-number", GRID_SPACE),
                            0, num_top)
@@ -425,14 +428,19 @@ def layout_colophon(fonts: FontsLike, col: Colophon) -> tuple[int, list[TextRun]
     n_cc = len(rows)
     if col.printer or col.print_date:
         date_w = _width(fonts, col.print_date, gb.FANGSONG, size)
-        room = width - date_w - (C4 if col.print_date else 0)
+        room = width - min(date_w, width / 2) - (C4 if col.print_date else 0)
         plines = paragraph_lines(fonts, [_span(col.printer)], size, max(room, 4 * C4), 0, 0, 0.0,
                                  justify=False, kind="colophon") if col.printer else [[]]
         prows = [_shift(r, TA_LEFT + C4) for r in plines]
         if col.print_date:
-            date = paragraph_lines(fonts, [_span(col.print_date)], size, width, 0, 0, 0.0, justify=False,
-                                   kind="colophon")[0]
-            prows[-1] = prows[-1] + _shift(date, TA_RIGHT - C4 - date_w)
+            dlines = paragraph_lines(fonts, [_span(col.print_date)], size, width / 2, 0, 0, 0.0, justify=False,
+                                     kind="colophon")
+            date_w = min(date_w, width / 2)
+            while len(prows) < len(dlines):  # an unusually long date text: more rows, printer on top
+                prows.append([])
+            for n, line in enumerate(dlines):
+                row = len(prows) - len(dlines) + n
+                prows[row] = prows[row] + _shift(line, TA_RIGHT - C4 - date_w)
         rows += prows
     k = len(rows)
     if not k:
