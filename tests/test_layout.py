@@ -163,3 +163,20 @@ def test_joint_mark_fits_and_page_one_shows_body(tmpl):
                 r.char_space * r.hscale <= TA_RIGHT + 0.3
         assert abs(min(r.baseline - r.size * 0.88 for r in mark) - (TA_TOP + 35 * gb.PT_PER_MM)) < 1e-6
         assert [r for r in pages[0].runs if r.kind == "body"], issuers
+
+
+def test_overlong_header_and_colophon_texts_wrap_without_loss(tmpl):
+    draft = make_draft(tasks=3)
+    draft.notice.copy_no = "1" * 100
+    draft.notice.secrecy = "机密" * 30
+    draft.notice.signer = "张三" * 40
+    draft.notice.print_date = "明天" * 40
+    draft.notice.doc_number = "超长发文字号" * 12
+    pages = layout_document(build_document(draft, tmpl), FONTS)
+    text = "".join(p.text for p in pages)
+    assert text.count("1") >= 100 and text.count("机密") >= 30 and text.count("张三") >= 40
+    assert text.count("明天") >= 40 and text.count("超长发文字号") >= 12
+    for p in pages:
+        for r in p.runs:
+            if r.kind != "page-number":
+                assert TA_LEFT - 1e-6 <= r.x <= TA_RIGHT
