@@ -386,22 +386,36 @@ def _layout_header(fonts: FontsLike, h: Header, mark_size: float) -> HeaderLayou
     mark, mark_bottom = _mark_lines(fonts, h, mark_size)
     runs += mark
     num_top = mark_bottom + gb.DOC_NUMBER_GAP_LINES * L
+    num_lines = 1
     if h.doc_number:
         if h.signer:  # 上行文: number one cell in from the left, 签发人 one cell in from the right
-            runs += _shift(paragraph_lines(fonts, [_span(h.doc_number)], gb.BODY_SIZE, TA_W, 0, 0, GRID_SPACE,
-                                           justify=False, kind="doc-number")[0], TA_LEFT + PITCH, num_top)
+            half = TA_W / 2 - PITCH
+            nlines = paragraph_lines(fonts, [_span(h.doc_number)], gb.BODY_SIZE, half, 0, 0, GRID_SPACE,
+                                     justify=False, kind="doc-number")
+            for n, line in enumerate(nlines):
+                runs += _shift(line, TA_LEFT + PITCH, num_top + n * L)
             label, name = "签发人：", h.signer
             w = _width(fonts, label, gb.FANGSONG, gb.BODY_SIZE, GRID_SPACE) + GRID_SPACE + \
                 _width(fonts, name, gb.KAITI, gb.BODY_SIZE, GRID_SPACE)
             spans = [_span(label), _span(name, gb.KAITI)]
-            w = min(w, TA_W / 2 - PITCH)
-            for n, line in enumerate(paragraph_lines(fonts, spans, gb.BODY_SIZE, w + 0.3, 0, 0, GRID_SPACE,
-                                                     justify=False, kind="signer")):
+            w = min(w, half)
+            slines = paragraph_lines(fonts, spans, gb.BODY_SIZE, w + 0.3, 0, 0, GRID_SPACE, justify=False,
+                                     kind="signer")
+            for n, line in enumerate(slines):
                 runs += _shift(line, TA_RIGHT - PITCH - w, num_top + n * L)
+            num_lines = max(len(nlines), len(slines))
         else:
-            runs += _shift(_centred_line(fonts, h.doc_number, gb.FANGSONG, gb.BODY_SIZE, "doc-number", GRID_SPACE),
-                           0, num_top)
-    red_y = num_top + gb.BODY_SIZE + gb.mm_to_pt(gb.RED_LINE_GAP_MM)
+            w = _width(fonts, h.doc_number, gb.FANGSONG, gb.BODY_SIZE, GRID_SPACE)
+            if w <= TA_W + 0.3:
+                runs += _shift(_centred_line(fonts, h.doc_number, gb.FANGSONG, gb.BODY_SIZE, "doc-number",
+                                             GRID_SPACE), 0, num_top)
+            else:  # not a real 发文字号, but never lose text: wrap it
+                nlines = paragraph_lines(fonts, [_span(h.doc_number)], gb.BODY_SIZE, TA_W, 0, 0, GRID_SPACE,
+                                         kind="doc-number")
+                for n, line in enumerate(nlines):
+                    runs += _shift(line, TA_LEFT, num_top + n * L)
+                num_lines = len(nlines)
+    red_y = num_top + (num_lines - 1) * L + gb.BODY_SIZE + gb.mm_to_pt(gb.RED_LINE_GAP_MM)
     rules.append(Rule(TA_LEFT, red_y, TA_RIGHT, red_y, gb.mm_to_pt(gb.RED_LINE_WIDTH_MM), RED, "red-line"))
     return HeaderLayout(runs, rules, red_y + gb.TITLE_GAP_LINES * L)
 
