@@ -117,6 +117,7 @@ class MainWindow(QMainWindow):
         # status bar
         self.count_label = QLabel()
         self.count_label.setObjectName("problemCount")
+        self.count_label.setContentsMargins(4, 0, 16, 0)  # clear of the size grip
         self.saved_label = QLabel()
         self.statusBar().addPermanentWidget(self.saved_label)
         self.statusBar().addPermanentWidget(self.count_label)

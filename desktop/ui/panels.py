@@ -244,8 +244,8 @@ class ReferencePanel(QWidget):
         font = item.font(0)
         font.setBold(True)
         item.setFont(0, font)
-        item.setFirstColumnSpanned(False)
         self.tree.addTopLevelItem(item)
+        item.setFirstColumnSpanned(True)
         self._sections[key] = item
         return item
 

@@ -14,6 +14,13 @@ from desktop.official import FONT_PRESETS
 from . import messages
 
 
+def _hint(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #5f6368;")
+    return label
+
+
 class NameList(QWidget):
     """An ordered list of names with add/remove/up/down (no undo: a dialog)."""
 
@@ -73,7 +80,7 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.settings = settings
         self.setWindowTitle("单位默认设置")
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(680)
         g = settings.get
         self.issuers = NameList(g(S.OFFICE_ISSUERS))
         self.city = QLineEdit(g(S.OFFICE_CITY))
@@ -103,15 +110,17 @@ class SettingsDialog(QDialog):
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.addRow(S.OFFICE_ISSUERS.title, self.issuers)
+        form.addRow("发文机关", self.issuers)
+        form.addRow("", _hint("联合发文时按顺序排列，第一个为主办机关；双击修改名称。"))
         form.addRow("所在地", self.city)
-        form.addRow(S.OFFICE_PRINTER.title, self.printer)
-        form.addRow(S.OFFICE_NOTE.title, self.note)
-        form.addRow(S.OFFICE_CC.title, self.cc)
+        form.addRow("印发机关", self.printer)
+        form.addRow("附注", self.note)
+        form.addRow("抄送机关", self.cc)
         form.addRow("落款", self.seal)
-        form.addRow(S.OFFICE_FONT_PRESET.title, self.font_preset)
-        form.addRow(S.OFFICE_FONT_DIR.title, font_row)
-        form.addRow("自动保存恢复文件", self.autosave)
+        form.addRow("Word 字体", self.font_preset)
+        form.addRow("字体文件夹", font_row)
+        form.addRow("自动保存", self.autosave)
+        form.addRow("", _hint("修改后每隔这么久把未保存的内容写入恢复文件，意外关闭后可恢复。"))
         hint = QLabel("这些设置用于以后新建的方案；已打开的方案不受影响。")
         hint.setStyleSheet("color: #5f6368;")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)

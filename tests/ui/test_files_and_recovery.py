@@ -212,12 +212,41 @@ def test_open_dialog_and_unreadable_file_gives_a_plain_message(make_window, tmp_
     assert bad.read_text(encoding="utf-8") == "{ 这不是 JSON"
 
 
-def test_command_line_path_opens_the_draft(example_path: Path):
-    code = ("import sys; from desktop.ui.app import main; "
-            f"sys.exit(main(['plan-drafter', {str(example_path)!r}, '--quit-after-show', '--no-err-windows']))")
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    proc = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2], env=env,
+def test_python_m_desktop_ui_opens_the_path_on_the_command_line(example_path: Path, tmp_path: Path):
+    home = tmp_path / "home"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PLAN_DRAFTER_HOME=str(home))
+    proc = subprocess.run([sys.executable, "-m", "desktop.ui", str(example_path), "--quit-after-show",
+                           "--no-err-windows"], cwd=Path(__file__).resolve().parents[2], env=env,
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
-    state = (Path(env["PLAN_DRAFTER_HOME"]) / "state.ini").read_text(encoding="utf-8")
-    assert example_path.name in state or "recent" in state
+    assert "Traceback" not in proc.stderr
+    from PySide6.QtCore import QSettings
+
+    state = QSettings(str(home / "state.ini"), QSettings.Format.IniFormat)
+    assert json.loads(state.value("files/recent")) == [str(example_path.resolve())]
+
+
+def test_qt_dialogs_speak_chinese(qapp):
+    from PySide6.QtCore import QCoreApplication
+
+    from desktop.ui.app import install_translations
+
+    assert install_translations(qapp)
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
+    assert QCoreApplication.translate("QPlatformTheme", "Save") == "保存"
+
+
+def test_errors_and_warnings_are_distinct_and_counted(make_window):
+    window = make_window()
+    window.new_document()
+    errors = sum(p.severity == "error" for p in window.problems)
+    warnings = len(window.problems) - errors
+    assert errors and warnings
+    assert f"错误 {errors}" in window.count_label.text() and f"提醒 {warnings}" in window.count_label.text()
+    tree = window.problems_panel.tree
+    kinds = {tree.topLevelItem(i).text(0): tree.topLevelItem(i).foreground(0).color().name()
+             for i in range(tree.topLevelItemCount())}
+    assert set(kinds) == {"错误", "提醒"} and kinds["错误"] != kinds["提醒"]
+    window.problems_panel.filter.setCurrentIndex(1)
+    assert tree.topLevelItemCount() == errors
+    assert "（" in window.nav.item(0).text(), "the navigator counts the errors of each part"

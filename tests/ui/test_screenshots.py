@@ -63,4 +63,9 @@ def test_screenshots(qtbot, make_window, example_draft, tmp_path: Path):
     from desktop.ui.settings_dialog import SettingsDialog
 
     written.append(_save(SettingsDialog(window.settings, window), folder, "13-settings-dialog"))
+    # A new, empty draft: errors (red) and warnings (amber) side by side.
+    assert window.new_document()
+    window.show_section("notice")
+    written.append(_save(window.problems_panel, folder, "14-problems-new-draft"))
+    written.append(_save(window, folder, "15-main-window-new-draft"))
     assert all(p.is_file() for p in written)
