@@ -227,3 +227,20 @@ def test_hostile_text_round_trips_through_the_editors(qtbot, make_window, tmp_pa
     path = tmp_path / "h.plan.json"
     assert window.save_to_new_path(path)
     assert load_draft(path).notice.body == hostile
+
+
+def test_menus_and_shortcuts(make_window):
+    from PySide6.QtGui import QKeySequence
+
+    window = make_window()
+    a = window.actions_by_name
+    wanted = {"new": "Ctrl+N", "open": "Ctrl+O", "save": "Ctrl+S", "save_as": "Ctrl+Shift+S", "undo": "Ctrl+Z",
+              "redo": "Ctrl+Y", "print": "Ctrl+P", "export": "Ctrl+E"}
+    for key, seq in wanted.items():
+        shortcuts = [s.toString(QKeySequence.SequenceFormat.PortableText) for s in a[key].shortcuts()]
+        assert seq in shortcuts, (key, shortcuts)
+    menus = [m.title() for m in window.menuBar().findChildren(type(window.recent_menu))
+             if m.parent() is window.menuBar()]
+    assert {"文件(&F)", "编辑(&E)", "台账(&L)", "视图(&V)", "帮助(&H)"} <= set(menus)
+    assert [window.nav.item(i).text() for i in range(window.nav.count())] == [
+        "通知要素", "工作目标", "重点任务", "工作要求", "重点活动", "进度台账"]
