@@ -113,6 +113,23 @@ class Document:
     annex_title: str = ""
     texts: list[str] = field(default_factory=list)  # every piece of user text, for tests
 
+    def printed_texts(self) -> list[str]:
+        """Every string the exporters must print, as this structure states it."""
+        h = self.header
+        out = [h.copy_no, h.secrecy, h.urgency, *h.organs, h.suffix if h.organs else "", h.doc_number, h.signer]
+        for b in self.blocks:
+            if isinstance(b, Title):
+                out += list(b.lines)
+            elif isinstance(b, Para):
+                out += [sp.text for sp in b.spans]
+            elif isinstance(b, Signature):
+                out += [text for line in b.lines for _, text in line.items]
+            elif isinstance(b, AnnexTable):
+                out += [title for title, _ in b.columns] + [cell for row in b.rows for cell in row]
+        c = self.colophon
+        out += [c.cc, c.printer, c.print_date]
+        return [t for t in out if t]
+
 
 def _paras(text: str) -> list[str]:
     return [line.strip() for line in text.split("\n") if line.strip()]

@@ -87,7 +87,7 @@ def tmpl():
 def test_last_page_even_in_every_case(tmpl):
     """Vary the length so the text ends on odd pages, on even pages with and
     without room for the 版记: each branch must give an even last page with the
-    版记 on it and no number on blank or 版记-only pages."""
+    版记 on it and no number on the blank page or on the page carrying the 版记."""
     seen = set()
     for tasks in range(1, 46):
         draft = make_draft(tasks=tasks, activities=0, issuers=1 + tasks % 3, paragraph_chars=70 + tasks % 5 * 9)
@@ -103,7 +103,7 @@ def test_last_page_even_in_every_case(tmpl):
         kinds = tuple(p.kind for p in pages[-2:])
         seen.add(kinds)
         for p in pages:
-            if p.kind == "body":
+            if p.kind == "body" and p is not last:
                 assert p.number == p.index
                 assert [r for r in p.runs if r.kind == "page-number"]
             else:

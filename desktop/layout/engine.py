@@ -611,8 +611,11 @@ def layout_document(doc: Document, fonts: FontsLike) -> list[Page]:
             pages.append(target)
         target.runs += c_runs
         target.rules += c_rules
+    # The page that carries the 版记 is never numbered, even when it shares
+    # the page with the end of the text (as the product spec asks).
+    colophon_page = pages[-1] if k else None
     for p in pages:
-        if p.kind == "body":
+        if p.kind == "body" and p is not colophon_page:
             p.number = p.index
             p.runs += page_number_runs(fonts, p.index)
     return pages
