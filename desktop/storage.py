@@ -158,7 +158,11 @@ def parse_draft_bytes(data: bytes, source: str) -> Draft:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise DraftError(f"{where}不是 UTF-8 编码的文本（第 {err.start + 1} 个字节无法识别），无法作为草稿打开。") from err
+        if err.reason == "unexpected end of data":
+            # Cut inside a character: a truncated file, which the JSON parser reports as such.
+            text = data[: err.start].decode("utf-8-sig", errors="replace")
+        else:
+            raise DraftError(f"{where}不是 UTF-8 编码的文本（第 {err.start + 1} 个字节无法识别），无法作为草稿打开。") from err
     try:
         raw = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as err:
