@@ -73,7 +73,7 @@ class PreviewPanel(QWidget):
         self._generation = 0
         self._shown_generation = 0
         self._busy = False
-        self._pending: tuple[dict, Template, object] | None = None
+        self._pending: tuple[Draft, Template, object] | None = None
         self.pdf_bytes = b""
         self.notes: list[str] = []
 
@@ -117,7 +117,9 @@ class PreviewPanel(QWidget):
     def request(self, draft: Draft, template: Template, options: object) -> None:
         """Render a copy of ``draft``; a newer request supersedes an older one."""
         self._generation += 1
-        self._pending = (draft.to_dict(), template, options)  # the worker rebuilds the Draft
+        # Keep a reference only: the snapshot is taken when a render starts, so a
+        # render in progress never competes with the GUI thread for a large copy.
+        self._pending = (draft, template, options)
         if not self._busy:
             self._start_next()
 
@@ -126,10 +128,11 @@ class PreviewPanel(QWidget):
             return
         draft, template, options = self._pending
         self._pending = None
+        data = draft.to_dict()  # the worker rebuilds the Draft from this snapshot
         self._busy = True
         generation = self._generation
         self.status.setText("正在更新预览…")
-        job = workers.Job(_render_from_dict, draft, template, options)
+        job = workers.Job(_render_from_dict, data, template, options)
         job.signals.succeeded.connect(lambda data: self._on_rendered(generation, data))
         job.signals.failed.connect(lambda msg, _d: self._on_failed(generation, msg))
         workers.start(job)
