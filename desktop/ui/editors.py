@@ -212,7 +212,7 @@ class GoalsEditor(Editor):
                 parts.append(f"<span style='color:#1e7d32'>✓ {lit}</span>")
             else:
                 parts.append(f"<span style='color:#b3261e'>✗ {lit}</span>")
-        self.literacies.setText("五个基本素养（工作目标或任务中应全部提到）：&nbsp;" + "&nbsp;&nbsp;".join(parts))
+        self.literacies.setText("五个基本素养（工作目标或任务中应全部提到）：<br>" + "&nbsp;&nbsp;".join(parts))
 
 
 # --- 重点任务 ---------------------------------------------------------------------

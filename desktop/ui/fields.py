@@ -151,15 +151,58 @@ class TextField(Field):
         self.edit.setPlaceholderText(placeholder)
         line_h = self.edit.fontMetrics().lineSpacing()
         self.edit.setMinimumHeight(int(line_h * lines + 14))
+        self.expand = QToolButton(self)
+        self.expand.setText("放大编辑")
+        self.expand.setToolTip("在大窗口中编辑这段文字")
+        self.expand.clicked.connect(self.open_large_editor)
+        self.count = QLabel(self)
+        self.count.setStyleSheet("color: #5f6368;")
+        side = QVBoxLayout()
+        side.setContentsMargins(0, 0, 0, 0)
+        side.addWidget(self.expand)
+        side.addWidget(self.count)
+        side.addStretch(1)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.edit)
+        layout.addWidget(self.edit, 1)
+        layout.addLayout(side)
         self.setFocusProxy(self.edit)
         self.edit.textChanged.connect(self._on_edit_text_changed)
 
     def _on_edit_text_changed(self) -> None:
+        self.count.setText(f"{len(self.edit.toPlainText())} 字")
         if not self._loading:
             self.commit(self.edit.toPlainText())
+
+    def open_large_editor(self) -> None:
+        """A large window for long text; its result is one undo step."""
+        from PySide6.QtWidgets import QDialog, QDialogButtonBox
+
+        dialog = QDialog(self.window())
+        dialog.setWindowTitle(f"编辑：{self.label}")
+        dialog.resize(900, 640)
+        edit = QPlainTextEdit(dialog)
+        edit.setPlainText(self.edit.toPlainText())
+        font = edit.font()
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        edit.setFont(font)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(edit)
+        layout.addWidget(buttons)
+        self.large_editor = (dialog, edit)
+
+        def done(result: int) -> None:
+            if result == QDialog.DialogCode.Accepted and self.path is not None and self.binder and self.binder.doc:
+                self.binder.doc.edit_value(self.path, edit.toPlainText(), merge=False, label=self.label)
+            self.large_editor = None
+
+        dialog.finished.connect(done)
+        dialog.open()
 
     def show_value(self, value: Any) -> None:
         text = value if isinstance(value, str) else ""

@@ -212,3 +212,17 @@ def test_activities_and_requirements(window):
     reqs.insert_menu.actions()[0].trigger()
     assert len(window.doc.draft.plan.requirements) == count + 1
     assert window.doc.draft.plan.requirements[-1].title == window.doc.template.requirements[0].title
+
+
+def test_large_text_editor_commits_one_step(window):
+    goals = window.show_section("goals").binder.find("plan.goals")
+    start = window.doc.undo_stack.count()
+    goals.open_large_editor()
+    dialog, edit = goals.large_editor
+    assert dialog.isVisible()
+    edit.setPlainText("新的工作目标。\n第二段。")
+    dialog.accept()
+    assert window.doc.draft.plan.goals == "新的工作目标。\n第二段。"
+    assert goals.edit.toPlainText() == "新的工作目标。\n第二段。"
+    assert goals.count.text() == "12 字"
+    assert window.doc.undo_stack.count() == start + 1
