@@ -223,7 +223,7 @@ class DateField(Field):
         super().__init__(label, parent)
         self.edit = QLineEdit(self)
         self.edit.setPlaceholderText("如 2020-05-12")
-        self.edit.setMaximumWidth(150)
+        self.edit.setMaximumWidth(120)
         self.pick = QToolButton(self)
         self.pick.setText("选择日期")
         self.pick.setToolTip("在日历中选择日期")
@@ -238,7 +238,7 @@ class DateField(Field):
         menu.aboutToShow.connect(self._on_menu_about_to_show)
         self.calendar.clicked.connect(self._on_calendar_clicked)
         self.shown = QLabel(self)
-        self.shown.setMinimumWidth(150)
+        self.shown.setMinimumWidth(120)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.edit)
@@ -269,7 +269,8 @@ class DateField(Field):
         if not text:
             self.shown.setText("")
         elif official.parse_iso_date(text):
-            self.shown.setText(f"公文中写作：{official.official_date(text)}")
+            self.shown.setText(f"即 {official.official_date(text)}")
+            self.shown.setToolTip("公文中的写法")
             self.shown.setStyleSheet("")
         else:
             self.shown.setText("日期无效，请按 2020-05-12 的格式填写")

@@ -85,7 +85,7 @@ def test_new_task_gets_fresh_id_and_fields_bind_to_it(window):
     tasks.task_fields["deadline"].edit.setFocus()
     tasks.task_fields["deadline"]._on_calendar_clicked(QDate(2020, 9, 8))
     assert (task.title, task.lead, task.deadline) == ("新增任务", "市文广旅体局", "2020-09-08")
-    assert tasks.task_fields["deadline"].shown.text() == "公文中写作：2020年9月8日"
+    assert tasks.task_fields["deadline"].shown.text() == "即 2020年9月8日"
     assert "完成时限：2020年9月8日前" in tasks.units_preview.text()
     assert "（二）2. 新增任务" in tasks.tree.currentItem().text(0) or tasks.tree.currentItem().text(0) == "2. 新增任务"
 
