@@ -13,7 +13,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QListWidget,
-    QListWidgetItem, QMenu, QPushButton, QScrollArea, QSplitter, QStackedWidget, QStyledItemDelegate,
+    QListWidgetItem, QMenu, QPushButton, QScrollArea, QStackedWidget, QStyledItemDelegate,
     QTableWidget, QTableWidgetItem, QToolButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
@@ -21,18 +21,12 @@ from desktop import official
 from desktop.model import STATUSES, Activity, Requirement, Task, TaskGroup, new_id
 
 from . import messages
+from .common import fill_with_split, hint_label
 from .document import DraftDocument, progress_address
 from .fields import Binder, ChoiceField, DateField, Field, LineField, ListField, NumberPicker, TextField
 
 _TASK_PATH = re.compile(r"^plan\.task_groups\[(\d+)\](?:\.tasks\[(\d+)\])?(?:\.(\w+))?")
 _INDEX_PATH = re.compile(r"^(?:plan\.requirements|activities)\[(\d+)\](?:\.(\w+))?")
-
-
-def _hint(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setStyleSheet("color: #5f6368;")
-    return label
 
 
 def _form() -> QFormLayout:
@@ -268,7 +262,7 @@ class TasksEditor(Editor):
         lv.addLayout(row2)
 
         self.stack = QStackedWidget()
-        self.stack.addWidget(_hint("在左侧选择一个分组或任务进行编辑，或点“添加任务”。"))
+        self.stack.addWidget(hint_label("在左侧选择一个分组或任务进行编辑，或点“添加任务”。"))
         # group form
         group_page = QWidget()
         gf = _form()
@@ -277,7 +271,7 @@ class TasksEditor(Editor):
         gv = QVBoxLayout(group_page)
         gv.setContentsMargins(16, 12, 16, 12)
         gv.addLayout(gf)
-        gv.addWidget(_hint("分组在方案中显示为（一）（二）…，其下的任务编为 1. 2. …"))
+        gv.addWidget(hint_label("分组在方案中显示为（一）（二）…，其下的任务编为 1. 2. …"))
         gv.addStretch(1)
         self.stack.addWidget(group_page)
         # task form
@@ -285,20 +279,19 @@ class TasksEditor(Editor):
         tf = _form()
         f = self._field
         self.task_fields: dict[str, Field] = {}
-        entries = [(kt.number, kt.label) for kt in self._template_tasks()]
         for key, label, field in (
             ("title", "任务标题", LineField("任务标题", "如 开展青少年网络素养教育“双进”活动")),
             ("text", "具体措施", TextField("具体措施", "写明做什么、怎么做、达到什么目标", lines=8)),
             ("lead", "牵头单位", LineField("牵头单位", "如 市教育局")),
             ("partners", "配合单位", ListField("配合单位", "双击修改；可拖动调整顺序", rows=3)),
             ("deadline", "完成时限", DateField("完成时限")),
-            ("upstream", "对应省级任务", NumberPicker("对应省级任务", entries)),
+            ("upstream", "对应省级任务", NumberPicker("对应省级任务", [])),
             ("id", "编号", LineField("编号", "台账用的唯一编号，如 t1")),
         ):
             self.task_fields[key] = f(field, None)
             tf.addRow(label, field)
         self.task_fields["upstream"].setMinimumHeight(180)
-        self.units_preview = _hint("")
+        self.units_preview = hint_label("")
         tf.addRow("", self.units_preview)
         tv = QVBoxLayout(task_content)
         tv.setContentsMargins(16, 12, 16, 12)
@@ -308,7 +301,7 @@ class TasksEditor(Editor):
         cov = QWidget()
         cv = QVBoxLayout(cov)
         cv.setContentsMargins(16, 12, 16, 12)
-        cv.addWidget(_hint("每项省级重点任务都应有对应的本地任务（在任务中勾选“对应省级任务”），"
+        cv.addWidget(hint_label("每项省级重点任务都应有对应的本地任务（在任务中勾选“对应省级任务”），"
                            "或在最后一列写明本地不适用的理由。原文缺失的标题按模板标注显示。"))
         self.coverage = QTableWidget(0, 4)
         self.coverage.setHorizontalHeaderLabels(["编号", "省级重点任务", "对应的本地任务", "不适用理由"])
@@ -323,21 +316,8 @@ class TasksEditor(Editor):
         cv.addWidget(self.coverage, 1)
         self.stack.addWidget(cov)
 
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(self.stack)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
-        splitter.setChildrenCollapsible(False)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(splitter)
+        fill_with_split(self, left, self.stack)
         self._filling = False
-
-    def _template_tasks(self):
-        from desktop.templates import load_template
-
-        return load_template("gd-2020-haowangmin").key_tasks if self.doc is None else self.doc.template.key_tasks
 
     # --- tree -------------------------------------------------------------------
     def refresh(self) -> None:
@@ -682,7 +662,7 @@ class _ListEditor(Editor):
         self.buttons_row.addWidget(_button("下移", "选中项下移", lambda: self.move_item(1)))
         lv.addLayout(self.buttons_row)
         self.stack = QStackedWidget()
-        self.stack.addWidget(_hint(f"在左侧选择一项{self.noun}进行编辑，或点“添加”。"))
+        self.stack.addWidget(hint_label(f"在左侧选择一项{self.noun}进行编辑，或点“添加”。"))
         content = QWidget()
         self.form = _form()
         cv = QVBoxLayout(content)
@@ -692,15 +672,7 @@ class _ListEditor(Editor):
         self._build_form()
         cv.addStretch(1)
         self.stack.addWidget(_scroll(content))
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(self.stack)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
-        splitter.setChildrenCollapsible(False)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(splitter)
+        fill_with_split(self, left, self.stack)
         self._filling = False
         self._row = -1
 
@@ -945,10 +917,10 @@ class LedgerEditor(Editor):
         for col, width in enumerate((48, 72, 260, 120, 110, 80, 90, 240, 160, 110)):
             self.table.setColumnWidth(col, width)
         self.table.itemChanged.connect(self._on_table_item_changed)
-        self.summary = _hint("")
+        self.summary = hint_label("")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
-        layout.addWidget(_hint("每项任务和活动一行。双击“状态”“完成率”“进展情况”“佐证材料”“更新日期”修改；"
+        layout.addWidget(hint_label("每项任务和活动一行。双击“状态”“完成率”“进展情况”“佐证材料”“更新日期”修改；"
                                "也可在“台账”菜单中导入同事填好的台账。"))
         layout.addWidget(self.table, 1)
         layout.addWidget(self.summary)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 from desktop.checks import ERROR, Problem
 
 from . import messages, workers
+from .common import browse_row
 from .document import DraftDocument
 from .settings import AppSettings
 
@@ -57,11 +58,7 @@ class ExportDialog(QDialog):
         default_dir = str(doc.path.parent) if doc.path else \
             QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         self.folder = QLineEdit(settings.value("export/folder", "") or default_dir)
-        browse = QPushButton("浏览…")
-        browse.clicked.connect(self._on_browse_clicked)
-        folder_row = QHBoxLayout()
-        folder_row.addWidget(self.folder, 1)
-        folder_row.addWidget(browse)
+        folder_row = browse_row(self.folder, self._on_browse_clicked)
         name = base_name(doc.path) if doc.path else (doc.draft.plan.title.strip() or "方案")
         self.name = QLineEdit(_safe_name(name))
         self.name.setToolTip("导出文件的名称（不含扩展名）；台账文件名后加“-台账”")

@@ -176,7 +176,9 @@ class TextField(Field):
 
     def open_large_editor(self) -> None:
         """A large window for long text; its result is one undo step."""
-        from PySide6.QtWidgets import QDialog, QDialogButtonBox
+        from PySide6.QtWidgets import QDialog
+
+        from .common import ok_cancel
 
         dialog = QDialog(self.window())
         dialog.setWindowTitle(f"编辑：{self.label}")
@@ -186,11 +188,7 @@ class TextField(Field):
         font = edit.font()
         font.setPointSizeF(font.pointSizeF() * 1.25)
         edit.setFont(font)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(dialog.accept)
-        buttons.rejected.connect(dialog.reject)
+        buttons = ok_cancel(dialog)
         layout = QVBoxLayout(dialog)
         layout.addWidget(edit)
         layout.addWidget(buttons)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from . import messages, workers
+from .common import browse_row
 
 if TYPE_CHECKING:
     from .mainwindow import MainWindow
@@ -143,18 +144,10 @@ class MergeDialog(QDialog):
         self.resize(720, 480)
         self.folder = QLineEdit(settings.value("ledger/merge_folder", ""))
         self.folder.setPlaceholderText("存放各单位台账（.xlsx）的文件夹，含子文件夹")
-        browse = QPushButton("浏览…")
-        browse.clicked.connect(self._on_browse_folder)
-        row = QHBoxLayout()
-        row.addWidget(self.folder, 1)
-        row.addWidget(browse)
+        row = browse_row(self.folder, self._on_browse_folder)
         self.out = QLineEdit(settings.value("ledger/merge_out", ""))
         self.out.setPlaceholderText("合并结果保存为（.xlsx）")
-        browse_out = QPushButton("浏览…")
-        browse_out.clicked.connect(self._on_browse_out)
-        row2 = QHBoxLayout()
-        row2.addWidget(self.out, 1)
-        row2.addWidget(browse_out)
+        row2 = browse_row(self.out, self._on_browse_out)
         form = QFormLayout()
         form.addRow("台账文件夹", row)
         form.addRow("合并结果", row2)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+    QCheckBox, QComboBox, QDialog, QFormLayout, QHBoxLayout, QLineEdit,
     QListWidget, QListWidgetItem, QPushButton, QSpinBox, QVBoxLayout, QWidget,
 )
 
@@ -12,13 +12,7 @@ from desktop import settings_model as S
 from desktop.official import FONT_PRESETS
 
 from . import messages
-
-
-def _hint(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setStyleSheet("color: #5f6368;")
-    return label
+from .common import browse_row, hint_label, ok_cancel
 
 
 class NameList(QWidget):
@@ -98,11 +92,7 @@ class SettingsDialog(QDialog):
         self.font_preset.setCurrentIndex(max(0, self.font_preset.findData(settings.font_preset())))
         self.font_dir = QLineEdit(g(S.OFFICE_FONT_DIR))
         self.font_dir.setPlaceholderText("可不填；单位自有字体（如方正小标宋）所在文件夹")
-        browse = QPushButton("浏览…")
-        browse.clicked.connect(self._on_browse_clicked)
-        font_row = QHBoxLayout()
-        font_row.addWidget(self.font_dir, 1)
-        font_row.addWidget(browse)
+        font_row = browse_row(self.font_dir, self._on_browse_clicked)
         self.autosave = QSpinBox()
         self.autosave.setRange(1, 60)
         self.autosave.setSuffix(" 秒")
@@ -111,7 +101,7 @@ class SettingsDialog(QDialog):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow("发文机关", self.issuers)
-        form.addRow("", _hint("联合发文时按顺序排列，第一个为主办机关；双击修改名称。"))
+        form.addRow("", hint_label("联合发文时按顺序排列，第一个为主办机关；双击修改名称。"))
         form.addRow("所在地", self.city)
         form.addRow("印发机关", self.printer)
         form.addRow("附注", self.note)
@@ -120,14 +110,9 @@ class SettingsDialog(QDialog):
         form.addRow("Word 字体", self.font_preset)
         form.addRow("字体文件夹", font_row)
         form.addRow("自动保存", self.autosave)
-        form.addRow("", _hint("修改后每隔这么久把未保存的内容写入恢复文件，意外关闭后可恢复。"))
-        hint = QLabel("这些设置用于以后新建的方案；已打开的方案不受影响。")
-        hint.setStyleSheet("color: #5f6368;")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        form.addRow("", hint_label("修改后每隔这么久把未保存的内容写入恢复文件，意外关闭后可恢复。"))
+        hint = hint_label("这些设置用于以后新建的方案；已打开的方案不受影响。")
+        buttons = ok_cancel(self)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(hint)

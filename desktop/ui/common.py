@@ -1,0 +1,51 @@
+"""Small widget helpers shared by the editors and dialogs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import (
+    QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter, QVBoxLayout, QWidget,
+)
+
+
+def hint_label(text: str) -> QLabel:
+    """Grey explanatory text that wraps."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #5f6368;")
+    return label
+
+
+def ok_cancel(dialog: QDialog) -> QDialogButtonBox:
+    """确定/取消 buttons wired to the dialog's accept/reject."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog)
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
+def browse_row(edit: QLineEdit, on_browse: Callable[[], None]) -> QHBoxLayout:
+    """A path field with a 浏览… button beside it."""
+    button = QPushButton("浏览…")
+    button.clicked.connect(on_browse)
+    row = QHBoxLayout()
+    row.addWidget(edit, 1)
+    row.addWidget(button)
+    return row
+
+
+def fill_with_split(owner: QWidget, left: QWidget, right: QWidget) -> QSplitter:
+    """Lay ``owner`` out as a list or tree on the left and its form on the right (2 : 3)."""
+    splitter = QSplitter()
+    splitter.addWidget(left)
+    splitter.addWidget(right)
+    splitter.setStretchFactor(0, 2)
+    splitter.setStretchFactor(1, 3)
+    splitter.setChildrenCollapsible(False)
+    layout = QVBoxLayout(owner)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(splitter)
+    return splitter
