@@ -391,8 +391,12 @@ class ListField(Field):
         self.list.editItem(item)
 
     def set_values(self, values: list[str]) -> None:
-        """Programmatic replacement by the user's action (e.g. a paste); one undo step."""
-        self.commit([v.strip() for v in values if v.strip()], merge=False)
+        """Replace the list (a paste, or a dialog's initial values); bound: one undo step."""
+        values = [v.strip() for v in values if v.strip()]
+        self._loading = True
+        self.show_value(values)
+        self._loading = False
+        self.commit(values, merge=False)
 
     def remove_item(self) -> None:
         row = self.list.currentRow()

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QFormLayout, QHBoxLayout, QLineEdit,
-    QListWidget, QListWidgetItem, QPushButton, QSpinBox, QVBoxLayout, QWidget,
+    QCheckBox, QComboBox, QDialog, QFormLayout, QLineEdit, QSpinBox, QVBoxLayout, QWidget,
 )
 
 from desktop import settings_model as S
@@ -13,60 +11,14 @@ from desktop.official import FONT_PRESETS
 
 from . import messages
 from .common import browse_row, hint_label, ok_cancel
+from .fields import ListField
 
 
-class NameList(QWidget):
-    """An ordered list of names with add/remove/up/down (no undo: a dialog)."""
-
-    def __init__(self, values: list[str], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.list = QListWidget()
-        self.list.setMinimumHeight(110)
-        for v in values:
-            self._append(v)
-        buttons = QVBoxLayout()
-        for text, slot in (("添加", self.add), ("删除", self.remove), ("上移", lambda: self.move(-1)),
-                           ("下移", lambda: self.move(1))):
-            b = QPushButton(text)
-            b.clicked.connect(slot)
-            buttons.addWidget(b)
-        buttons.addStretch(1)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.list, 1)
-        layout.addLayout(buttons)
-        self.setFocusProxy(self.list)
-
-    def _append(self, text: str) -> QListWidgetItem:
-        item = QListWidgetItem(text)
-        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
-        self.list.addItem(item)
-        return item
-
-    def values(self) -> list[str]:
-        return [t for t in (self.list.item(i).text().strip() for i in range(self.list.count())) if t]
-
-    def set_values(self, values: list[str]) -> None:
-        self.list.clear()
-        for v in values:
-            self._append(v)
-
-    def add(self) -> None:
-        item = self._append("")
-        self.list.setCurrentItem(item)
-        self.list.editItem(item)
-
-    def remove(self) -> None:
-        row = self.list.currentRow()
-        if row >= 0:
-            self.list.takeItem(row)
-
-    def move(self, delta: int) -> None:
-        row = self.list.currentRow()
-        if 0 <= row + delta < self.list.count() and row >= 0:
-            item = self.list.takeItem(row)
-            self.list.insertItem(row + delta, item)
-            self.list.setCurrentRow(row + delta)
+def _names(values: list[str]) -> ListField:
+    """The document's list editor, unbound: a dialog keeps its values until 确定."""
+    field = ListField(rows=4)
+    field.set_values(values)
+    return field
 
 
 class SettingsDialog(QDialog):
@@ -76,14 +28,14 @@ class SettingsDialog(QDialog):
         self.setWindowTitle("单位默认设置")
         self.setMinimumWidth(680)
         g = settings.get
-        self.issuers = NameList(g(S.OFFICE_ISSUERS))
+        self.issuers = _names(g(S.OFFICE_ISSUERS))
         self.city = QLineEdit(g(S.OFFICE_CITY))
         self.city.setPlaceholderText("如 佛山市、南海区")
         self.printer = QLineEdit(g(S.OFFICE_PRINTER))
         self.printer.setPlaceholderText("如 中共佛山市委网络安全和信息化委员会办公室秘书科")
         self.note = QLineEdit(g(S.OFFICE_NOTE))
         self.note.setPlaceholderText("如 联系人：张敏，电话：0757-83031234")
-        self.cc = NameList(g(S.OFFICE_CC))
+        self.cc = _names(g(S.OFFICE_CC))
         self.seal = QCheckBox("加盖印章（不勾选则按不加盖印章的格式落款）")
         self.seal.setChecked(g(S.OFFICE_SEAL))
         self.font_preset = QComboBox()
@@ -132,11 +84,11 @@ class SettingsDialog(QDialog):
             self.font_dir.setFocus()
             return
         s = self.settings
-        s.set(S.OFFICE_ISSUERS, self.issuers.values())
+        s.set(S.OFFICE_ISSUERS, [v for v in self.issuers.values() if v])
         s.set(S.OFFICE_CITY, self.city.text().strip())
         s.set(S.OFFICE_PRINTER, self.printer.text().strip())
         s.set(S.OFFICE_NOTE, self.note.text().strip())
-        s.set(S.OFFICE_CC, self.cc.values())
+        s.set(S.OFFICE_CC, [v for v in self.cc.values() if v])
         s.set(S.OFFICE_SEAL, self.seal.isChecked())
         s.set(S.OFFICE_FONT_PRESET, self.font_preset.currentData())
         s.set(S.OFFICE_FONT_DIR, folder)
