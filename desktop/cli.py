@@ -32,9 +32,10 @@ def _fail(message: str) -> int:
     return EXIT_UNREADABLE
 
 
-def _today(value: str | None) -> _dt.date:
+def parse_today(value: str | None) -> _dt.date | None:
+    """The ``--today`` option of every command: None when not given."""
     if not value:
-        return _dt.date.today()
+        return None
     try:
         return _dt.date.fromisoformat(value)
     except ValueError:
@@ -68,7 +69,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from desktop.checks import ERROR, has_errors, run_checks
     from desktop.locations import describe_path
 
-    today = _today(args.today)
+    today = parse_today(args.today) or _dt.date.today()
     draft, template = _load(args.file)
     problems = run_checks(draft, template, today)
     for note in draft.clean_notes:

@@ -8,21 +8,14 @@ could be done (unreadable input, nothing to merge) with the reason on stderr.
 from __future__ import annotations
 
 import argparse
-import datetime as _dt
 import sys
 import time
 from pathlib import Path
 
+from desktop.cli import parse_today
 from desktop.errors import DesktopError, LedgerError
 
 
-def _today(value: str | None) -> _dt.date | None:
-    if not value:
-        return None
-    try:
-        return _dt.date.fromisoformat(value)
-    except ValueError:
-        raise DesktopError(f"--today 的值“{value}”不是有效日期，应为 YYYY-MM-DD，例如 2020-10-01。") from None
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -84,7 +77,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
     out = Path(args.output)
     if out.suffix.lower() != ".xlsx":
         raise LedgerError(f"合并结果“{out}”的扩展名应为 .xlsx。")
-    report = merge_ledgers(args.inputs, out, today=_today(args.today), progress=_ProgressLine())
+    report = merge_ledgers(args.inputs, out, today=parse_today(args.today), progress=_ProgressLine())
     for line in report.lines():
         print(line)
     if not report.written:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 from collections.abc import Iterator
@@ -19,38 +20,34 @@ def _mount(path: Path, size: str) -> None:
                    capture_output=True)
 
 
-@pytest.fixture
-def tiny_fs(tmp_path: Path) -> Iterator[Path]:
-    """A 256 KB tmpfs; the test fills it to make the disk full."""
+@contextlib.contextmanager
+def _tmpfs(tmp_path: Path, name: str, size: str) -> Iterator[Path]:
     if not _can_mount():
         pytest.skip("needs root to mount a small tmpfs (run the suite as root, as CI does)")
-    mnt = tmp_path / "tiny"
+    mnt = tmp_path / name
     mnt.mkdir()
     try:
-        _mount(mnt, "256k")
+        _mount(mnt, size)
     except (subprocess.CalledProcessError, FileNotFoundError) as err:
         pytest.skip(f"cannot mount tmpfs here: {err}")
     try:
         yield mnt
     finally:
         subprocess.run(["umount", "-l", str(mnt)], check=False)
+
+
+@pytest.fixture
+def tiny_fs(tmp_path: Path) -> Iterator[Path]:
+    """A 256 KB tmpfs; the test fills it to make the disk full."""
+    with _tmpfs(tmp_path, "tiny", "256k") as mnt:
+        yield mnt
 
 
 @pytest.fixture
 def read_only_fs(tmp_path: Path) -> Iterator[Path]:
-    """A tmpfs holding ``existing.plan.json`` and remounted read-only."""
-    if not _can_mount():
-        pytest.skip("needs root to mount a read-only tmpfs (run the suite as root, as CI does)")
-    mnt = tmp_path / "ro"
-    mnt.mkdir()
-    try:
-        _mount(mnt, "4m")
-    except (subprocess.CalledProcessError, FileNotFoundError) as err:
-        pytest.skip(f"cannot mount tmpfs here: {err}")
-    try:
+    """A tmpfs the test fills and then remounts read-only."""
+    with _tmpfs(tmp_path, "ro", "4m") as mnt:
         yield mnt
-    finally:
-        subprocess.run(["umount", "-l", str(mnt)], check=False)
 
 
 def remount_read_only(mnt: Path) -> None:
