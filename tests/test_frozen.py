@@ -70,3 +70,16 @@ def test_frozen_export_in_chinese_path_with_spaces(bundle: Path, tmp_path: Path,
     bad.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
     proc = _run(bundle, "check", str(bad))
     assert proc.returncode == 2 and "二进制" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_frozen_window_starts_with_the_example(bundle: Path, tmp_path: Path, example_path: Path):
+    draft = tmp_path / "示例 方案.plan.json"
+    shutil.copy(example_path, draft)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PLAN_DRAFTER_HOME=str(tmp_path / "home"))
+    proc = subprocess.run([str(bundle / "plan-drafter"), "--no-err-windows", "--quit-after-show", str(draft)],
+                          capture_output=True, text=True, encoding="utf-8", timeout=120, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr and "ModuleNotFoundError" not in proc.stderr
+    internal = bundle / "_internal"
+    for lib in ("QtPdf", "QtPdfWidgets", "QtPrintSupport"):
+        assert list(internal.rglob(f"{lib}*")), lib
