@@ -32,5 +32,10 @@ PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
-.venv/bin/python -m pip install -q --upgrade pip >/dev/null
-.venv/bin/python -m pip install -q -e ".[test,build]"
+LOG=$(mktemp)
+if ! { .venv/bin/python -m pip install -q --upgrade pip && .venv/bin/python -m pip install -q -e ".[test,build]"; } >"$LOG" 2>&1; then
+  cat "$LOG" >&2
+  echo "安装 Python 依赖失败（详见上方输出）。" >&2
+  exit 1
+fi
+rm -f "$LOG"
