@@ -256,3 +256,32 @@ def deadline_of(value: Any) -> _dt.date | None:
 
 def official_day(day: _dt.date) -> str:
     return official.official_date(day)
+
+
+def completion_chart(title: str, data: Any, categories: Any, width: float, height: float) -> Any:
+    """A horizontal bar chart of average completion (0–100 %), values shown on
+    the bars, in the same top-down order as the table it sits under."""
+    from openpyxl.chart import BarChart
+    from openpyxl.chart.label import DataLabelList
+
+    chart = BarChart()
+    chart.type = "bar"
+    chart.style = 10
+    chart.title = title
+    chart.legend = None
+    chart.y_axis.title = "完成率（%）"
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.max = 100
+    chart.y_axis.delete = False
+    chart.x_axis.delete = False
+    chart.x_axis.scaling.orientation = "maxMin"
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(categories)
+    chart.dataLabels = DataLabelList()
+    chart.dataLabels.showVal = True
+    chart.dataLabels.showSerName = False
+    chart.dataLabels.showCatName = False
+    chart.dataLabels.showLegendKey = False
+    chart.width = width
+    chart.height = height
+    return chart

@@ -32,8 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
-from openpyxl.chart.label import DataLabelList
+from openpyxl.chart import Reference
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
@@ -42,7 +41,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from desktop import official
 from desktop.ledger.common import (
     DATE_FORMAT, KEY_TITLE, LISTS_SHEET, MARK, OFFICE_LABEL, OFFICE_PREFIX, SUMMARY_SHEET,
-    counts_in_average, effective_percent, is_overdue, plan_ledger_title, safe_text, set_text,
+    completion_chart, counts_in_average, effective_percent, is_overdue, plan_ledger_title, safe_text, set_text,
 )
 from desktop.model import DONE, Activity, Draft, Task
 
@@ -470,28 +469,10 @@ def _summary_sheet(wb: Workbook, s: Summary, statuses: tuple[str, ...], title: s
         number(row, 4, unit["overdue"])
         number(row, 5, unit["average"], "0.0")
     if s.by_lead:
-        chart = BarChart()
-        chart.type = "bar"
-        chart.style = 10
-        chart.title = "各牵头单位平均完成率（%）"
-        chart.y_axis.title = "完成率（%）"
-        chart.y_axis.scaling.min = 0
-        chart.y_axis.scaling.max = 100
-        chart.y_axis.delete = False
-        chart.x_axis.delete = False
-        chart.x_axis.scaling.orientation = "maxMin"  # same order as the table, top down
-        chart.legend = None
-        data = Reference(ws, min_col=5, min_row=head_row, max_row=row)
-        cats = Reference(ws, min_col=1, min_row=head_row + 1, max_row=row)
-        chart.add_data(data, titles_from_data=True)
-        chart.set_categories(cats)
-        chart.dataLabels = DataLabelList()
-        chart.dataLabels.showVal = True
-        chart.dataLabels.showSerName = False
-        chart.dataLabels.showCatName = False
-        chart.dataLabels.showLegendKey = False
-        chart.width = 18
-        chart.height = max(7.5, 1.0 * len(s.by_lead) + 3)
+        chart = completion_chart("各牵头单位平均完成率（%）",
+                                 Reference(ws, min_col=5, min_row=head_row, max_row=row),
+                                 Reference(ws, min_col=1, min_row=head_row + 1, max_row=row),
+                                 width=18, height=max(7.5, 1.0 * len(s.by_lead) + 3))
         ws.add_chart(chart, f"A{row + 2}")
     ws.page_setup.orientation = "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4

@@ -42,8 +42,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.chart import BarChart, Reference
-from openpyxl.chart.label import DataLabelList
+from openpyxl.chart import Reference
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -51,7 +50,7 @@ from openpyxl.utils import get_column_letter
 from desktop.errors import LedgerError
 from desktop.ledger.common import (
     DATE_FORMAT, KEY_TITLE, SOURCE_TITLE, UNIT_TITLE, ValueProblem, cell_text, counts_in_average, deadline_of,
-    effective_percent, is_overdue, parse_date, parse_percent, set_text,
+    completion_chart, effective_percent, is_overdue, parse_date, parse_percent, set_text,
 )
 from desktop.ledger.reader import open_ledger
 from desktop.model import DONE
@@ -403,24 +402,10 @@ def _offices_sheet(wb: Workbook, offices: list[OfficeStats]) -> None:
         total.pct_sum += o.pct_sum
         total.pct_n += o.pct_n
     ws.append([_head(ws, "合计"), total.items, total.done, total.overdue, total.average, None])
-    chart = BarChart()
-    chart.type = "bar"
-    chart.title = "各单位平均完成率（%）"
-    chart.legend = None
-    chart.y_axis.scaling.min = 0
-    chart.y_axis.scaling.max = 100
-    chart.y_axis.delete = False
-    chart.x_axis.delete = False
-    chart.x_axis.scaling.orientation = "maxMin"
-    chart.add_data(Reference(ws, min_col=5, min_row=1, max_row=len(offices) + 1), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=len(offices) + 1))
-    chart.dataLabels = DataLabelList()
-    chart.dataLabels.showVal = True
-    chart.dataLabels.showSerName = False
-    chart.dataLabels.showCatName = False
-    chart.dataLabels.showLegendKey = False
-    chart.width = 20
-    chart.height = min(60.0, max(7.5, 0.6 * len(offices) + 3))
+    chart = completion_chart("各单位平均完成率（%）",
+                             Reference(ws, min_col=5, min_row=1, max_row=len(offices) + 1),
+                             Reference(ws, min_col=1, min_row=2, max_row=len(offices) + 1),
+                             width=20, height=min(60.0, max(7.5, 0.6 * len(offices) + 3)))
     ws.add_chart(chart, f"A{len(offices) + 4}")  # below the table: the page stays one wide
 
 
