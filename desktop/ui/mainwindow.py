@@ -118,6 +118,8 @@ class MainWindow(QMainWindow):
         self.count_label = QLabel()
         self.count_label.setObjectName("problemCount")
         self.count_label.setContentsMargins(4, 0, 16, 0)  # clear of the size grip
+        # Reserve room for four-digit counts so a changing count never gets clipped.
+        self.count_label.setMinimumWidth(self.count_label.fontMetrics().horizontalAdvance("错误 9999 · 提醒 9999") + 24)
         self.saved_label = QLabel()
         self.statusBar().addPermanentWidget(self.saved_label)
         self.statusBar().addPermanentWidget(self.count_label)
