@@ -26,6 +26,7 @@ stays current.
 from __future__ import annotations
 
 import datetime as _dt
+import io
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -298,7 +299,11 @@ def write(draft: Draft, template: Any, dest: Path, options: Any) -> list[str]:
     props.keywords = MARK
     props.description = f"{OFFICE_LABEL}：{office}"
     props.category = office[:255]
-    wb.save(dest)
+    # Build the zip in memory: openpyxl leaves its ZipFile open when a disk
+    # write fails, and the half-closed archive then fails again at exit.
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    Path(dest).write_bytes(buffer.getvalue())
     return notes
 
 

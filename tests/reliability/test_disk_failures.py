@@ -62,3 +62,60 @@ def test_save_over_locked_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     assert "权限" in str(info.value) or "占用" in str(info.value)
     assert path.read_bytes() == before
     assert _names(tmp_path) == {"方案.plan.json"}
+
+
+@pytest.mark.parametrize("fmt, name", [("docx", "方案.docx"), ("pdf", "方案.pdf"), ("xlsx", "方案-台账.xlsx")])
+def test_export_on_full_disk(tiny_fs: Path, fmt: str, name: str):
+    from desktop.errors import ExportError
+    from desktop.export import export_one
+    from desktop.templates import load_template
+
+    draft = make_draft(200, 40, issuers=3)
+    template = load_template(draft.template)
+    target = tiny_fs / name
+    target.write_bytes(b"previous export")
+    fill(tiny_fs)
+    with pytest.raises(ExportError) as info:
+        export_one(draft, template, fmt, target)
+    assert "磁盘空间不足" in str(info.value) and str(target) in str(info.value)
+    assert target.read_bytes() == b"previous export"
+    assert _names(tiny_fs) == {name, "filler.bin"}
+
+
+@pytest.mark.parametrize("fmt, name, app", [("docx", "方案.docx", "Word"), ("pdf", "方案.pdf", "PDF"),
+                                            ("xlsx", "方案-台账.xlsx", "Excel")])
+def test_export_over_locked_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str, name: str, app: str):
+    """The file is open in Word/WPS/Excel (Windows refuses to replace it): say so, keep it, leave nothing."""
+    from desktop.errors import ExportError
+    from desktop.export import export_one
+    from desktop.templates import load_template
+
+    draft = make_draft(5, 2)
+    target = tmp_path / name
+    target.write_bytes(b"open in another program")
+    real_replace = os.replace
+
+    def locked(src, dst, *a, **k):
+        if Path(dst) == target:
+            raise PermissionError(13, "The process cannot access the file because it is being used by another process")
+        return real_replace(src, dst, *a, **k)
+
+    monkeypatch.setattr(os, "replace", locked)
+    with pytest.raises(ExportError) as info:
+        export_one(draft, load_template(draft.template), fmt, target)
+    assert "请先关闭" in str(info.value) and app in str(info.value)
+    assert target.read_bytes() == b"open in another program"
+    assert _names(tmp_path) == {name}
+
+
+def test_export_into_read_only_folder(read_only_fs: Path):
+    from desktop.errors import ExportError
+    from desktop.export import export_one
+    from desktop.templates import load_template
+
+    draft = make_draft(5, 2)
+    remount_read_only(read_only_fs)
+    with pytest.raises(ExportError) as info:
+        export_one(draft, load_template(draft.template), "docx", read_only_fs / "方案.docx")
+    assert "只读" in str(info.value)
+    assert _names(read_only_fs) == set()
