@@ -182,7 +182,9 @@ def draft_from_json(raw: object, source: str) -> Draft:
         kind = "列表" if isinstance(raw, list) else "单个值"
         raise DraftError(f"{where}不是草稿：文件内容应为一个对象（{{…}}），实际是{kind}。")
     fmt = raw.get("format")
-    if fmt != FORMAT:
+    # A hand-written draft may omit the marker; its sections still identify it.
+    looks_like_draft = "format" not in raw and isinstance(raw.get("notice"), dict) and isinstance(raw.get("plan"), dict)
+    if fmt != FORMAT and not looks_like_draft:
         raise DraftError(f"{where}不是本软件的草稿（缺少 \"format\": \"{FORMAT}\" 标记，实际为 {json.dumps(fmt, ensure_ascii=False)[:40]}）。")
     version = raw.get("version", FORMAT_VERSION)
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:

@@ -115,3 +115,14 @@ def test_cli_exit_status_2_without_traceback(tmp_path):
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "二进制" in proc.stderr
     assert proc.stderr.strip().count("\n") == 0  # one paragraph
+
+
+def test_draft_without_format_marker_but_with_sections_loads(tmp_path, example_raw):
+    raw = dict(example_raw)
+    raw.pop("format")
+    path = tmp_path / "手写.plan.json"
+    path.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+    assert load_draft(path).plan.title == example_raw["plan"]["title"]
+    path.write_text(json.dumps({"format": "something-else", **{k: v for k, v in raw.items()}}), encoding="utf-8")
+    with pytest.raises(DraftError, match="不是本软件的草稿"):
+        load_draft(path)
