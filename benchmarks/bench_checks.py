@@ -7,30 +7,16 @@ figures can be compared across machines. Target: under 50 ms for the large one.
 from __future__ import annotations
 
 import datetime as dt
-import statistics
 import sys
-import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from common import EXAMPLE, best_of
 
-from desktop.checks import run_checks  # noqa: E402
-from desktop.sample import make_draft  # noqa: E402
-from desktop.storage import draft_to_bytes, load_draft, parse_draft_bytes  # noqa: E402
-from desktop.templates import load_template  # noqa: E402
+from desktop.checks import run_checks
+from desktop.sample import make_draft
+from desktop.storage import draft_to_bytes, load_draft, parse_draft_bytes
+from desktop.templates import load_template
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "resources" / "examples" / "foshan-2020.plan.json"
 TARGET_MS = 50.0
-
-
-def best_of(fn, repeat: int = 15) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return min(times), statistics.median(times)
 
 
 def main() -> int:
@@ -42,8 +28,8 @@ def main() -> int:
     worst = 0.0
     for name, draft in cases:
         data = draft_to_bytes(draft)
-        fast, med = best_of(lambda: run_checks(draft, template, today))
-        base, _ = best_of(lambda: parse_draft_bytes(data, name))
+        fast, med = best_of(lambda: run_checks(draft, template, today), repeat=15)
+        base, _ = best_of(lambda: parse_draft_bytes(data, name), repeat=15)
         worst = max(worst, med)
         print(f"{name:<32}{fast:>10.1f} / {med:<9.1f}{base:>14.1f}{len(run_checks(draft, template, today)):>8}")
     verdict = "达标" if worst < TARGET_MS else "未达标"

@@ -8,51 +8,19 @@ a second, and a small fraction of LibreOffice's time.
 
 from __future__ import annotations
 
-import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from common import EXAMPLE, best_of, libreoffice_pdf
 
-from desktop.export import ExportOptions  # noqa: E402
-from desktop.export.docx import write  # noqa: E402
-from desktop.sample import make_draft  # noqa: E402
-from desktop.storage import load_draft  # noqa: E402
-from desktop.templates import load_template  # noqa: E402
+from desktop.export import ExportOptions
+from desktop.export.docx import write
+from desktop.sample import make_draft
+from desktop.storage import load_draft
+from desktop.templates import load_template
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "resources" / "examples" / "foshan-2020.plan.json"
 TARGET_MS = 1000.0
-
-
-def best_of(fn, repeat: int = 7) -> tuple[float, float]:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return min(times), statistics.median(times)
-
-
-def libreoffice_ms(docx: Path, work: Path) -> tuple[float, int]:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if not soffice:
-        return float("nan"), 0
-    profile = (work / "lo-profile").as_uri()
-    cmd = [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--convert-to", "pdf",
-           "--outdir", str(work), str(docx)]
-    subprocess.run(cmd, capture_output=True, timeout=300)  # first run creates the profile
-    start = time.perf_counter()
-    subprocess.run(cmd, capture_output=True, timeout=300, check=True)
-    ms = (time.perf_counter() - start) * 1000
-    pdf = work / (docx.stem + ".pdf")
-    out = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True)
-    pages = next((int(line.split()[-1]) for line in out.stdout.splitlines() if line.startswith("Pages:")), 0)
-    return ms, pages
 
 
 def main() -> int:
@@ -68,7 +36,8 @@ def main() -> int:
             dest = work / f"{stem}.docx"
             fast, med = best_of(lambda: write(draft, template, dest, options))
             worst = max(worst, med)
-            lo, pages = libreoffice_ms(dest, work)
+            lo_result = libreoffice_pdf(dest, work)
+            lo, pages = (lo_result[0] * 1000, lo_result[1]) if lo_result else (float("nan"), 0)
             print(f"{label:<30}{fast:>12.1f} / {med:<9.1f}{dest.stat().st_size / 1024:>9.0f}{lo:>30.0f}{pages:>9}")
     verdict = "达标" if worst < TARGET_MS else "未达标"
     print(f"目标：60 页方案导出 < {TARGET_MS:.0f} ms —— {verdict}")
