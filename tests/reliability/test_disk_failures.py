@@ -18,6 +18,18 @@ def _names(folder: Path) -> set[str]:
     return {p.name for p in folder.iterdir()}
 
 
+def simulate_windows_lock(monkeypatch: pytest.MonkeyPatch, target: Path) -> None:
+    """Windows refuses to replace a file another program holds open; raise its error for ``target``."""
+    real_replace = os.replace
+
+    def locked(src, dst, *a, **k):
+        if Path(dst) == target:
+            raise PermissionError(13, "The process cannot access the file because it is being used by another process")
+        return real_replace(src, dst, *a, **k)
+
+    monkeypatch.setattr(os, "replace", locked)
+
+
 def test_save_on_full_disk(tiny_fs: Path):
     path = tiny_fs / "方案.plan.json"
     small = make_draft(2, 1)
@@ -49,14 +61,7 @@ def test_save_over_locked_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     path = tmp_path / "方案.plan.json"
     save_draft(make_draft(2, 1), path, backup=False)
     before = path.read_bytes()
-    real_replace = os.replace
-
-    def locked(src, dst, *a, **k):
-        if Path(dst) == path:
-            raise PermissionError(13, "The process cannot access the file because it is being used by another process")
-        return real_replace(src, dst, *a, **k)
-
-    monkeypatch.setattr(os, "replace", locked)
+    simulate_windows_lock(monkeypatch, path)
     with pytest.raises(DraftError) as info:
         save_draft(make_draft(3, 1), path, backup=False)
     assert "权限" in str(info.value) or "占用" in str(info.value)
@@ -93,14 +98,7 @@ def test_export_over_locked_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     draft = make_draft(5, 2)
     target = tmp_path / name
     target.write_bytes(b"open in another program")
-    real_replace = os.replace
-
-    def locked(src, dst, *a, **k):
-        if Path(dst) == target:
-            raise PermissionError(13, "The process cannot access the file because it is being used by another process")
-        return real_replace(src, dst, *a, **k)
-
-    monkeypatch.setattr(os, "replace", locked)
+    simulate_windows_lock(monkeypatch, target)
     with pytest.raises(ExportError) as info:
         export_one(draft, load_template(draft.template), fmt, target)
     assert "请先关闭" in str(info.value) and app in str(info.value)
