@@ -64,6 +64,9 @@ TITLE_GAP_LINES = 2  # blank lines between red line and title
 PAGE_NUMBER_GAP_MM = 7.0  # the dash below the type area
 COLOPHON_THICK_MM = 0.35
 COLOPHON_THIN_MM = 0.25
+# Narrowest horizontal scaling of a long organ name (the mark, the 印发机关)
+# before it wraps: names stay on their line, still legible.
+MIN_HSCALE = 0.6
 
 # --- colours ------------------------------------------------------------------
 RED_RGB = (0xFF, 0x00, 0x00)

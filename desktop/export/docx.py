@@ -32,7 +32,7 @@ from desktop.export.docx_xml import NIL_BORDERS, border, border_size, ppr, rpr, 
 # --- layout choices of this writer (GB/T 9704 numbers live in official) -------
 MARK_LINE_GAP = 0.2  # extra space between stacked organ names, in ems
 MARK_SUFFIX_GAP = 1.0  # space between the stacked names and "文件", in ems
-MARK_MIN_SCALE = 60  # narrowest horizontal scaling (%) before a name may wrap
+MARK_MIN_SCALE = round(gb.MIN_HSCALE * 100)  # narrowest horizontal scaling (%) before a name may wrap
 # Lines page 1 still needs under the mark (2 blank, 发文字号, red line, 2 blank,
 # a two-line title, blank, 主送, two body lines): the mark may not eat them (7.2.4).
 MARK_RESERVED_LINES = 11

@@ -311,7 +311,7 @@ def _mark_lines(fonts: FontsLike, h: Header, size: float) -> tuple[list[TextRun]
     if size < target:
         # Long names: keep a legible size and compress the face, as printed
         # marks do (长体); past 60 % the names wrap instead.
-        hscale = max(0.6, size / target)
+        hscale = max(gb.MIN_HSCALE, size / target)
         size = target
     base = _baseline(fonts, role, size)
     pitch = size * 1.25
@@ -443,8 +443,23 @@ def layout_colophon(fonts: FontsLike, col: Colophon) -> tuple[int, list[TextRun]
     if col.printer or col.print_date:
         date_w = _width(fonts, col.print_date, gb.FANGSONG, size)
         room = width - min(date_w, width / 2) - (C4 if col.print_date else 0)
-        plines = paragraph_lines(fonts, [_span(col.printer)], size, max(room, 4 * C4), 0, 0, 0.0,
-                                 justify=False, kind="colophon") if col.printer else [[]]
+        printer_w = _width(fonts, col.printer, gb.FANGSONG, size)
+        if col.printer and room < printer_w <= room / gb.MIN_HSCALE:
+            # 印发机关 and 印发日期 belong on one line: narrow a long organ name
+            # (as the Word export does) rather than wrap it.
+            hscale = room / printer_w
+            glyphs = _glyphs(fonts, [_span(col.printer)], size)
+            xs, x = [], 0.0
+            for g in glyphs:
+                xs.append(x)
+                x += g.advance * hscale
+            plines = [_runs_for_line(glyphs, xs, 0.0, 0.0, size, _baseline(fonts, gb.FANGSONG, size), "colophon",
+                                     BLACK, hscale)]
+        elif col.printer:
+            plines = paragraph_lines(fonts, [_span(col.printer)], size, max(room, 4 * C4), 0, 0, 0.0,
+                                     justify=False, kind="colophon")
+        else:
+            plines = [[]]
         prows = [_shift(r, TA_LEFT + C4) for r in plines]
         if col.print_date:
             dlines = paragraph_lines(fonts, [_span(col.print_date)], size, width / 2, 0, 0, 0.0, justify=False,
