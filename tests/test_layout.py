@@ -180,3 +180,23 @@ def test_overlong_header_and_colophon_texts_wrap_without_loss(tmpl):
         for r in p.runs:
             if r.kind != "page-number":
                 assert TA_LEFT - 1e-6 <= r.x <= TA_RIGHT
+
+
+@pytest.mark.parametrize("printer, narrowed", [
+    ("中共佛山市委网络安全和信息化委员会办公室秘书科", True),  # 24 characters: narrowed onto one line
+    ("佛山市委网信办秘书科", False),
+])
+def test_printer_and_print_date_share_one_line(printer, narrowed):
+    from desktop.document import Colophon
+    from desktop.layout.engine import layout_colophon
+
+    k, runs, _ = layout_colophon(FONTS, Colophon("抄送：省委网信办，省教育厅。", printer, "2020年5月13日印发"))
+    assert k == 2
+    line = [r for r in runs if r.baseline == max(x.baseline for x in runs)]
+    assert "".join(r.text for r in line) == printer + "2020年5月13日印发"
+    organ = [r for r in line if r.text in printer]
+    assert all((r.hscale < 1) is narrowed for r in organ)
+    assert all(r.hscale >= gb.MIN_HSCALE for r in line)
+    date = [r for r in line if "印发" in r.text][0]
+    organ_end = max(r.x + sum(gb.char_units(c) * r.size for c in r.text) * r.hscale for r in organ)
+    assert organ_end <= date.x  # the organ never runs into the date
