@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from desktop import official
+from desktop.locations import FIELD_LABELS
 from desktop.model import DONE, NOT_APPLICABLE, STATUSES, Draft, Task, get_path, set_path
 from desktop.templates import Template
 
@@ -62,13 +63,6 @@ RULES = {
     "progress-unknown": "进度记录对应的任务或活动不存在",
 }
 
-_FIELD_LABELS = {
-    "issuers": "发文机关", "doc_number": "发文字号", "recipients": "主送机关", "body": "通知正文",
-    "date": "成文日期", "signatures": "发文机关署名", "printer": "印发机关", "print_date": "印发日期",
-    "title": "标题", "goals": "工作目标", "lead": "牵头单位", "deadline": "完成时限",
-    "name": "活动名称", "time": "活动时间", "text": "具体措施", "note": "附注", "preamble": "开头段",
-}
-
 
 def _blank(value: Any) -> bool:
     if isinstance(value, list):
@@ -92,10 +86,10 @@ class _Run:
         n = self.d.notice
         for key in req.get("notice", ()):
             if _blank(getattr(n, key, "")):
-                self.add("required", ERROR, f"notice.{key}", f"请填写{_FIELD_LABELS.get(key, key)}。")
+                self.add("required", ERROR, f"notice.{key}", f"请填写{FIELD_LABELS.get(key, key)}。")
         for key in req.get("plan", ()):
             if _blank(getattr(self.d.plan, key, "")):
-                label = "方案标题" if key == "title" else _FIELD_LABELS.get(key, key)
+                label = "方案标题" if key == "title" else FIELD_LABELS.get(key, key)
                 self.add("required", ERROR, f"plan.{key}", f"请填写{label}。")
         tasks = self.d.plan.tasks()
         if self.t.checks.require_task and not tasks:
@@ -106,12 +100,12 @@ class _Run:
             name = f"任务“{task.title.strip()[:20]}”" if task.title.strip() else "该任务"
             for key in req.get("task", ()):
                 if _blank(getattr(task, key, "")):
-                    self.add("required", ERROR, f"{path}.{key}", f"请填写{name}的{_FIELD_LABELS.get(key, key)}。")
+                    self.add("required", ERROR, f"{path}.{key}", f"请填写{name}的{FIELD_LABELS.get(key, key)}。")
         for i, act in enumerate(self.d.activities):
             name = f"活动“{act.name.strip()[:20]}”" if act.name.strip() else f"第 {i + 1} 项活动"
             for key in req.get("activity", ()):
                 if _blank(getattr(act, key, "")):
-                    self.add("required", ERROR, f"activities[{i}].{key}", f"请填写{name}的{_FIELD_LABELS.get(key, key)}。")
+                    self.add("required", ERROR, f"activities[{i}].{key}", f"请填写{name}的{FIELD_LABELS.get(key, key)}。")
 
     # --- 发文字号 ----------------------------------------------------------------
     def doc_number(self) -> None:

@@ -9,10 +9,11 @@ from __future__ import annotations
 from desktop.model import Draft, parse_path
 from desktop.official import chinese_number
 
-_FIELDS = {
+# Field names as a clerk knows them; the checks' messages use them too.
+FIELD_LABELS = {
     "issuers": "发文机关", "header_suffix": "发文机关标志后缀", "doc_number": "发文字号", "copy_no": "份号",
     "secrecy": "密级", "urgency": "紧急程度", "signer": "签发人", "title": "标题", "recipients": "主送机关",
-    "body": "正文", "signatures": "发文机关署名", "date": "成文日期", "note": "附注", "cc": "抄送机关",
+    "body": "通知正文", "signatures": "发文机关署名", "date": "成文日期", "note": "附注", "cc": "抄送机关",
     "printer": "印发机关", "print_date": "印发日期", "preamble": "开头段", "goals": "工作目标",
     "task_groups": "重点任务", "requirements": "工作要求", "upstream_exemptions": "不适用的省级任务",
     "text": "具体措施", "lead": "牵头单位", "partners": "配合单位", "deadline": "完成时限",
@@ -35,7 +36,7 @@ def describe_path(draft: Draft, path: str) -> str:
         if head == "notice":
             parts = ["印发通知"]
             if len(tokens) > 1:
-                parts.append(_FIELDS.get(str(tokens[1]), str(tokens[1])))
+                parts.append(FIELD_LABELS.get(str(tokens[1]), str(tokens[1])))
             if len(tokens) > 2 and isinstance(tokens[2], int):
                 parts[-1] += f"第 {tokens[2] + 1} 项"
             return " · ".join(parts)
@@ -50,7 +51,7 @@ def describe_path(draft: Draft, path: str) -> str:
             i = tokens[1]
             act = draft.activities[i]  # type: ignore[index]
             where = f"重点活动第 {i + 1} 项{_quote(act.name)}"  # type: ignore[operator]
-            return " · ".join([where] + [_FIELDS.get(str(t), str(t)) for t in tokens[2:3]])
+            return " · ".join([where] + [FIELD_LABELS.get(str(t), str(t)) for t in tokens[2:3]])
         if head == "plan":
             if len(tokens) == 1:
                 return "实施方案"
@@ -65,13 +66,13 @@ def describe_path(draft: Draft, path: str) -> str:
                     rest = tokens[5:6]
                 else:
                     rest = tokens[3:4]
-                return " · ".join([where] + [_FIELDS.get(str(x), str(x)) for x in rest])
+                return " · ".join([where] + [FIELD_LABELS.get(str(x), str(x)) for x in rest])
             if field == "requirements" and len(tokens) >= 3:
                 r = int(tokens[2])
                 where = f"工作要求（{chinese_number(r + 1)}）"
-                rest = ["内容" if x == "text" else _FIELDS.get(str(x), str(x)) for x in tokens[3:4]]
+                rest = ["内容" if x == "text" else FIELD_LABELS.get(str(x), str(x)) for x in tokens[3:4]]
                 return " · ".join([where] + rest)
-            label = "方案标题" if field == "title" else _FIELDS.get(field, field)
+            label = "方案标题" if field == "title" else FIELD_LABELS.get(field, field)
             return f"实施方案 · {label}"
     except (IndexError, KeyError, TypeError, ValueError):
         pass
