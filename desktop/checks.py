@@ -16,7 +16,7 @@ from typing import Any
 
 from desktop import official
 from desktop.locations import FIELD_LABELS
-from desktop.model import DONE, NOT_APPLICABLE, STATUSES, Draft, Task, get_path, set_path
+from desktop.model import DONE, NOT_APPLICABLE, STATUSES, Draft, get_path, set_path
 from desktop.templates import Template
 
 ERROR = "error"
@@ -434,14 +434,10 @@ def _fix_doc_number(text: str) -> str:
 
 
 def _iso_from_text(value: str) -> str | None:
-    m = re.fullmatch(r"\s*(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*日?\s*", value)
-    if not m:
+    parts = official.date_parts(value)
+    if parts is None:
         return None
     try:
-        return _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+        return _dt.date(*parts).isoformat()
     except ValueError:
         return None
-
-
-def task_label(task: Task) -> str:
-    return task.title.strip() or task.id

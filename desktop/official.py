@@ -179,6 +179,17 @@ def parse_iso_date(value: str) -> _dt.date | None:
         return None
 
 
+# A date as people type it: 2020-5-8, 2020/05/08, 2020.5.8, 2020年5月8日.
+DATE_TEXT_RE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+
+
+def date_parts(text: str) -> tuple[int, int, int] | None:
+    """(year, month, day) of a date typed in one of DATE_TEXT_RE's forms, not
+    checked for existence; None when the text has no such form."""
+    m = DATE_TEXT_RE.fullmatch(text.strip())
+    return (int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
+
+
 def official_date(value: str | _dt.date) -> str:
     """2020-05-08 -> 2020年5月8日 (Arabic numerals, full year, no leading zero).
 

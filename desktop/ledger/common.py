@@ -107,7 +107,6 @@ class ValueProblem(ValueError):
     """A cell value that cannot be accepted; the message is Chinese."""
 
 
-_DATE_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 _DATE_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _EXCEL_EPOCH = _dt.date(1899, 12, 30)
 
@@ -130,11 +129,12 @@ def parse_date(value: Any, label: str) -> _dt.date | None:
     text = unicodedata.normalize("NFKC", str(value)).strip()
     if not text:
         return None
-    m = _DATE_TEXT.fullmatch(text) or _DATE_COMPACT.fullmatch(text)
-    if not m:
+    compact = _DATE_COMPACT.fullmatch(text)
+    parts = official.date_parts(text) or (tuple(int(g) for g in compact.groups()) if compact else None)
+    if not parts:
         raise ValueProblem(f"{label}“{_short(value)}”不是日期，应写成 2020-07-01 或 2020年7月1日")
     try:
-        return _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        return _dt.date(*parts)
     except ValueError:
         raise ValueProblem(f"{label}“{_short(value)}”不是真实存在的日期") from None
 
