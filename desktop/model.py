@@ -8,6 +8,7 @@ validates types and names the offending key; it never trusts the file.
 from __future__ import annotations
 
 import copy
+import os
 import re
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
@@ -22,14 +23,25 @@ DONE = "已完成"
 NOT_APPLICABLE = "不适用"
 
 
+# Numbers in a draft are percentages and versions: anything beyond this is a
+# typing accident or an attack, and would overflow float formatting later.
+MAX_NUMBER = 10**12
+
+
+def new_draft_id() -> str:
+    """A random identity for a new draft: ledgers exported from it carry it,
+    so a ledger is never imported into another office's draft by mistake."""
+    return os.urandom(8).hex()
+
+
 class SchemaError(ValueError):
     """A value in the file has the wrong type; ``path`` names the key."""
 
-    def __init__(self, path: str, expected: str, got: Any) -> None:
+    def __init__(self, path: str, expected: str, got: Any, *, described: str = "") -> None:
         super().__init__(path)
         self.path = path
         self.expected = expected
-        self.got = _type_name(got)
+        self.got = described or _type_name(got)
 
 
 def _type_name(value: Any) -> str:
@@ -88,6 +100,8 @@ class _Reader:
         for i, v in enumerate(value):
             if isinstance(v, bool) or not isinstance(v, int):
                 raise SchemaError(f"{path}[{i}]", "整数", v)
+            if not -MAX_NUMBER <= v <= MAX_NUMBER:
+                raise SchemaError(f"{path}[{i}]", "编号", v, described="一个过大的数字")
             out.append(v)
         return out
 
@@ -97,7 +111,9 @@ class _Reader:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise SchemaError(path, "数字", value)
         if value != value or value in (float("inf"), float("-inf")):
-            raise SchemaError(path, "数字", "非数字")
+            raise SchemaError(path, "数字", value, described="非数字")
+        if not -MAX_NUMBER <= value <= MAX_NUMBER:
+            raise SchemaError(path, "合理范围内的数字", value, described="一个过大的数字")
         return value
 
     def text_map(self, value: Any, path: str) -> dict[str, str]:
@@ -331,6 +347,9 @@ class Draft(_Record):
 
     format: str = FORMAT
     version: int = FORMAT_VERSION
+    # Extension: the draft's identity (see new_draft_id); "" in drafts written
+    # before it existed, which get one when first saved.
+    id: str = ""
     template: str = DEFAULT_TEMPLATE
     notice: Notice = field(default_factory=Notice)
     plan: Plan = field(default_factory=Plan)
@@ -341,10 +360,11 @@ class Draft(_Record):
     clean_notes: list[CleanNote] = field(default_factory=list, repr=False, compare=False)
 
     SPEC = (
-        ("format", "text"), ("version", "number"), ("template", "text"),
+        ("format", "text"), ("version", "number"), ("id", "text"), ("template", "text"),
         ("notice", ("obj", Notice)), ("plan", ("obj", Plan)),
         ("activities", ("list", Activity)), ("progress", ("map", Progress)),
     )
+    OMIT_EMPTY = frozenset({"id"})
 
     @classmethod
     def from_dict(cls, data: Any) -> Draft:

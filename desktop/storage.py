@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import json
+import math
 import os
+import re
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -18,10 +22,55 @@ from pathlib import Path
 
 from desktop import __version__
 from desktop.errors import DesktopError, DraftError
-from desktop.model import FORMAT, FORMAT_VERSION, Draft, SchemaError
+from desktop.model import FORMAT, FORMAT_VERSION, Draft, SchemaError, new_draft_id
 
 MAX_DRAFT_BYTES = 16 * 1024 * 1024
 BACKUP_SUFFIX = ".bak"
+# A draft is six levels deep; far deeper unknown data is refused on load,
+# because the copy and the JSON writer recurse and every loaded draft must save.
+MAX_DEPTH = 100
+MAX_INT_DIGITS = 1000
+
+
+class DraftChangedOnDisk(DraftError):
+    """The file changed since it was read: saving would lose someone's work."""
+
+
+def regular_file_problem(path: Path) -> str | None:
+    """Why ``path`` cannot be read as a document (a folder, a pipe, a device), or None.
+
+    Checked before opening: opening a FIFO blocks forever and /dev/zero never ends.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return None  # the caller reports a missing file in its own words
+    except OSError as err:
+        return f"无法读取：{err.strerror or err}"
+    if stat.S_ISDIR(mode):
+        return "这是一个文件夹，不是文件"
+    if not stat.S_ISREG(mode):
+        return "这不是普通文件（可能是设备或管道），未读取"
+    return None
+
+
+def file_digest(path: Path) -> str | None:
+    """SHA-256 of a file's bytes, or None when there is no readable regular file."""
+    try:
+        if regular_file_problem(path) is not None:
+            return None
+        with open(path, "rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+def real_target(path: Path) -> Path:
+    """Where a write to ``path`` should land: through a symlink, to its target."""
+    path = Path(path)
+    if path.is_symlink():
+        return Path(os.path.realpath(path))
+    return path
 
 
 def _size_text(n: int) -> str:
@@ -51,14 +100,17 @@ def os_error_message(err: OSError, path: Path, action: str) -> str:
 
 @contextlib.contextmanager
 def atomic_target(path: Path, *, error_cls: type[DesktopError] = DesktopError,
-                  action: str = "保存", backup: bool = False) -> Iterator[Path]:
+                  action: str = "保存", backup: bool = False,
+                  before_replace: Callable[[], None] | None = None) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; on success it replaces ``path``.
 
     The writer writes the whole file to the yielded path. If it raises, the
     temporary file is removed and ``path`` is untouched. With ``backup`` the
     previous version is kept as ``path + .bak`` (itself replaced atomically).
+    A symlink is followed (the link stays a link) and an existing file keeps
+    its permissions. ``before_replace`` runs last and may raise to abandon.
     """
-    path = Path(path)
+    path = real_target(Path(path))
     folder = path.parent if str(path.parent) else Path(".")
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
@@ -69,7 +121,9 @@ def atomic_target(path: Path, *, error_cls: type[DesktopError] = DesktopError,
     try:
         yield tmp
         _fsync_file(tmp)
-        _set_normal_mode(tmp)
+        _set_mode_like(tmp, path)
+        if before_replace is not None:
+            before_replace()
         if backup and path.exists():
             _write_backup(path)
         os.replace(tmp, path)
@@ -119,6 +173,18 @@ def _set_normal_mode(path: Path) -> None:
         os.chmod(path, 0o666 & ~umask)
 
 
+def _set_mode_like(tmp: Path, target: Path) -> None:
+    """The permissions ``target`` has (a private 0600 draft stays private), or
+    the usual ones for a new file."""
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        _set_normal_mode(tmp)
+        return
+    if os.name == "posix":
+        os.chmod(tmp, mode)
+
+
 def _write_backup(path: Path) -> None:
     backup = path.with_name(path.name + BACKUP_SUFFIX)
     data = path.read_bytes()
@@ -128,7 +194,7 @@ def _write_backup(path: Path) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        _set_normal_mode(Path(tmp_name))
+        _set_mode_like(Path(tmp_name), path)
         os.replace(tmp_name, backup)
     except BaseException:
         _remove_quietly(Path(tmp_name))
@@ -143,8 +209,43 @@ def _remove_quietly(path: Path) -> None:
 # --- drafts ----------------------------------------------------------------------
 
 
+class _BadNumber(ValueError):
+    """A number in the file that Python could read but no draft can hold."""
+
+
 def _reject_constant(name: str) -> None:
-    raise ValueError(name)
+    raise _BadNumber(name)
+
+
+def _parse_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e400 reads as infinity and would save as "Infinity"
+        raise _BadNumber(text)
+    return value
+
+
+def _parse_int(text: str) -> int:
+    if len(text) > MAX_INT_DIGITS:
+        raise _BadNumber(text)
+    return int(text)
+
+
+def _too_deep(value: object, limit: int = MAX_DEPTH) -> bool:
+    """Whether nested lists/objects go deeper than ``limit`` (iterative: no recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1) for v in node.values() if isinstance(v, (dict, list)))
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node if isinstance(v, (dict, list)))
+    return False
+
+
+def _shown_number(text: str) -> str:
+    return text if len(text) <= 24 else f"{text[:12]}…（共 {len(text)} 位）"
 
 
 def parse_draft_bytes(data: bytes, source: str) -> Draft:
@@ -164,15 +265,20 @@ def parse_draft_bytes(data: bytes, source: str) -> Draft:
         else:
             raise DraftError(f"{where}不是 UTF-8 编码的文本（第 {err.start + 1} 个字节无法识别），无法作为草稿打开。") from err
     try:
-        raw = json.loads(text, parse_constant=_reject_constant)
+        raw = json.loads(text, parse_constant=_reject_constant, parse_float=_parse_float, parse_int=_parse_int)
     except json.JSONDecodeError as err:
         raise DraftError(
             f"{where}内容已损坏，无法读取（第 {err.lineno} 行第 {err.colno} 列附近格式错误）。"
             "文件可能没有保存完整；如有同名 .bak 备份文件，可改用备份。") from err
-    except ValueError as err:
-        raise DraftError(f"{where}包含无效的数值（{err}），无法读取。") from err
+    except _BadNumber as err:
+        raise DraftError(f"{where}包含无效的数值“{_shown_number(str(err))}”（过大、过长或不是数字），"
+                         "无法作为草稿读取。文件未作任何改动。") from err
+    except ValueError as err:  # any other number Python refuses
+        raise DraftError(f"{where}包含无法识别的数值，无法作为草稿读取。文件未作任何改动。") from err
     except RecursionError as err:
         raise DraftError(f"{where}的层级嵌套过深，不是有效的草稿。") from err
+    if _too_deep(raw):
+        raise DraftError(f"{where}的层级嵌套过深（超过 {MAX_DEPTH} 层），不是有效的草稿。文件未作任何改动。")
     return draft_from_json(raw, source)
 
 
@@ -207,23 +313,35 @@ def draft_from_json(raw: object, source: str) -> Draft:
 
 def load_draft(path: str | os.PathLike[str]) -> Draft:
     """Read a draft; raise DraftError with a Chinese message on any problem."""
+    return load_draft_with_digest(path)[0]
+
+
+def load_draft_with_digest(path: str | os.PathLike[str]) -> tuple[Draft, str]:
+    """The draft and the SHA-256 of the bytes it was read from (for ``save_draft(expect=…)``)."""
     path = Path(path)
     try:
         size = path.stat().st_size
-        if path.is_dir():
-            raise DraftError(f"“{path}”是一个文件夹，不是草稿文件。")
+        problem = regular_file_problem(path)
+        if problem:
+            raise DraftError(f"“{path}”不是草稿文件：{problem}。")
         if size > MAX_DRAFT_BYTES:
             raise DraftError(
                 f"草稿文件“{path}”过大（{_size_text(size)}），超过 {_size_text(MAX_DRAFT_BYTES)} 的上限，"
                 "不像是本软件保存的草稿，未打开。")
-        data = path.read_bytes()
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_DRAFT_BYTES + 1)
     except FileNotFoundError as err:
         raise DraftError(f"找不到草稿文件“{path}”。请检查文件名和所在文件夹。") from err
     except PermissionError as err:
         raise DraftError(f"无法读取草稿文件“{path}”：没有读取权限或文件被其他程序锁定。") from err
     except OSError as err:
         raise DraftError(f"无法读取草稿文件“{path}”：{err.strerror or err}。") from err
-    return parse_draft_bytes(data, str(path))
+    if len(data) > MAX_DRAFT_BYTES:
+        raise DraftError(f"草稿文件“{path}”过大，超过 {_size_text(MAX_DRAFT_BYTES)} 的上限，未打开。")
+    return parse_draft_bytes(data, str(path)), hashlib.sha256(data).hexdigest()
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def draft_to_bytes(draft: Draft) -> bytes:
@@ -231,10 +349,38 @@ def draft_to_bytes(draft: Draft) -> bytes:
     data["format"] = FORMAT
     data["version"] = FORMAT_VERSION
     data["generator"] = f"plan-drafter {__version__}"
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    # Unknown keys may hold lone surrogates (read from "\ud800" escapes); UTF-8
+    # cannot carry them, the same JSON escape can, and reads back identically.
+    text = _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+    return text.encode("utf-8")
 
 
-def save_draft(draft: Draft, path: str | os.PathLike[str], *, backup: bool = True) -> None:
-    """Save atomically, keeping the previous version as ``<name>.bak``."""
-    atomic_write_bytes(Path(path), draft_to_bytes(draft), error_cls=DraftError,
-                       action="保存草稿", backup=backup)
+def save_draft(draft: Draft, path: str | os.PathLike[str], *, backup: bool = True,
+               expect: str | None = None) -> str:
+    """Save atomically, keeping the previous version as ``<name>.bak``.
+
+    A draft without an identity gets one now (see ``model.new_draft_id``).
+    ``expect`` is the SHA-256 the file had when the caller read it ("" when it
+    did not exist): if the file holds anything else by the time the new
+    version replaces it, nothing is written and DraftChangedOnDisk is raised,
+    so two writers never both succeed while one loses the other's work.
+    Returns the SHA-256 of what was written.
+    """
+    if not draft.id:
+        draft.id = new_draft_id()
+    data = draft_to_bytes(draft)
+    path = Path(path)
+
+    def unchanged_on_disk() -> None:
+        if expect is None:
+            return
+        now = file_digest(real_target(path))
+        if now is not None and now != expect:  # a file deleted meanwhile holds nothing to lose
+            raise DraftChangedOnDisk(
+                f"草稿文件“{path}”在本次读取之后已被其他程序或其他人修改（例如另一个窗口保存过，或导入了台账）。"
+                "为避免覆盖那些修改，本次没有保存。请另存为新文件，或重新打开后再修改。")
+
+    atomic_write_bytes(path, data, error_cls=DraftError, action="保存草稿", backup=backup,
+                       before_replace=unchanged_on_disk)
+    return hashlib.sha256(data).hexdigest()
