@@ -22,11 +22,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from desktop.paths import recovery_dir
-from desktop.storage import atomic_write_bytes
+from desktop.storage import atomic_write_bytes, file_digest, real_target
 
 LOCK_PREFIX = "~$"
 RECOVERY_SUFFIX = ".plan.json"
 META_SUFFIX = ".meta.json"
+MAX_PID = 2**31 - 1  # what any operating system hands out; larger values come from damaged files
+MAX_SMALL_FILE = 64 * 1024  # locks and recovery notes are a few hundred bytes
 
 # Sessions of this process that will still clean up after themselves.
 _live_sessions: set[str] = set()
@@ -59,9 +61,27 @@ def _user() -> str:
         return "未知用户"
 
 
+def _read_small_json(path: Path) -> object:
+    """A lock or recovery note; ValueError for anything that is not one (too large, a pipe…)."""
+    import stat
+
+    st = os.stat(path)
+    if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_SMALL_FILE:
+        raise ValueError(path)
+    with open(path, "rb") as fh:
+        return json.loads(fh.read(MAX_SMALL_FILE).decode("utf-8"))
+
+
+def _pid(value: object) -> int:
+    pid = int(value)  # type: ignore[call-overload]
+    if not 0 < pid <= MAX_PID:
+        raise ValueError(value)
+    return pid
+
+
 def pid_alive(pid: int) -> bool:
     """Whether a process with this id runs on this computer."""
-    if pid <= 0:
+    if not 0 < pid <= MAX_PID:
         return False
     if pid == os.getpid():
         return True
@@ -104,16 +124,18 @@ class Holder:
 
 
 def lock_path(draft_path: str | os.PathLike[str]) -> Path:
-    path = Path(draft_path)
+    # Beside the real file: a draft opened through a shortcut or a link is the same draft.
+    path = real_target(Path(draft_path))
     return path.with_name(LOCK_PREFIX + path.name)
 
 
 def read_lock(draft_path: str | os.PathLike[str]) -> Holder | None:
     try:
-        raw = json.loads(lock_path(draft_path).read_text(encoding="utf-8"))
-        return Holder(user=str(raw["user"]), host=str(raw["host"]), pid=int(raw["pid"]),
+        raw = _read_small_json(lock_path(draft_path))
+        assert isinstance(raw, dict)
+        return Holder(user=str(raw["user"]), host=str(raw["host"]), pid=_pid(raw["pid"]),
                       time=str(raw.get("time", "")), token=str(raw.get("token", "")))
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, AssertionError, OverflowError):
         return None
 
 
@@ -150,6 +172,35 @@ class DraftLock:
         self.held = True
         return True
 
+    def acquire_exclusive(self) -> Holder | None:
+        """Take the lock only if nobody else holds it: for a command that
+        rewrites the draft. Returns the other holder when refused, else None
+        (also when the folder does not allow a lock file: the save then fails
+        on its own with a clear message)."""
+        path = lock_path(self.draft_path)
+        data = json.dumps(asdict(self.holder), ensure_ascii=False).encode("utf-8")
+        for _ in range(3):
+            other = self.other_holder()
+            if other is not None:
+                return other
+            if path.exists():  # stale: its process has ended
+                with contextlib.suppress(OSError):
+                    path.unlink()
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            except FileExistsError:
+                continue  # someone else got there first: look again who it is
+            except OSError:
+                return None
+            try:
+                os.write(fd, data)
+            finally:
+                os.close(fd)
+            _hide_on_windows(path)
+            self.held = True
+            return None
+        return self.other_holder()
+
     def release(self) -> None:
         if not self.held:
             return
@@ -182,11 +233,36 @@ class RecoveryEntry:
     saved: str
     pid: int
     session: str
+    base: str = ""  # SHA-256 of the draft file the unsaved work started from ("" = unknown)
 
     def describe(self) -> str:
         name = Path(self.source).name if self.source else "未保存的新方案"
         title = f"《{self.title}》" if self.title else ""
         return f"{name}{title}（{self.saved} 自动保存）"
+
+    def source_state(self) -> str:
+        """How the draft file on disk relates to this recovery file.
+
+        "new": never saved; "same": unchanged since the work began, so the
+        recovery file is the newer version; "missing": the file is gone;
+        "changed": saved (or replaced) after the work began, so the recovery
+        file may be older than what is on disk.
+        """
+        if not self.source:
+            return "new"
+        current = file_digest(Path(self.source))
+        if current is None:
+            return "missing"
+        if self.base and current == self.base:
+            return "same"
+        return "changed"
+
+    def source_modified(self) -> str:
+        try:
+            stamp = os.stat(self.source).st_mtime
+        except OSError:
+            return ""
+        return _dt.datetime.fromtimestamp(stamp).replace(microsecond=0).isoformat(sep=" ")
 
 
 class RecoveryFile:
@@ -198,12 +274,16 @@ class RecoveryFile:
         self.meta_path = recovery_dir() / f"{self.session}{META_SUFFIX}"
         _live_sessions.add(self.session)
 
-    def write(self, data: bytes, source: str | os.PathLike[str] | None, title: str = "") -> None:
-        """Atomically store ``data`` (a whole draft file); raises DesktopError."""
+    def write(self, data: bytes, source: str | os.PathLike[str] | None, title: str = "", base: str = "") -> None:
+        """Atomically store ``data`` (a whole draft file); raises DesktopError.
+
+        ``base`` is the SHA-256 of the saved draft the unsaved work started
+        from, so the next start can tell whether the file was saved since.
+        """
         recovery_dir().mkdir(parents=True, exist_ok=True)
         atomic_write_bytes(self.path, data)
         meta = {"source": str(source or ""), "title": title, "saved": _now(), "pid": os.getpid(),
-                "session": self.session}
+                "session": self.session, "base": base}
         atomic_write_bytes(self.meta_path, json.dumps(meta, ensure_ascii=False).encode("utf-8"))
 
     def discard(self) -> None:
@@ -228,11 +308,14 @@ def orphaned_entries() -> list[RecoveryEntry]:
     out = []
     for meta_path in folder.glob(f"*{META_SUFFIX}"):
         try:
-            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            meta = _read_small_json(meta_path)
+            assert isinstance(meta, dict)
             session = str(meta["session"])
-            pid = int(meta["pid"])
-        except (OSError, ValueError, KeyError, TypeError):
+            pid = _pid(meta["pid"])
+        except (OSError, ValueError, KeyError, TypeError, AssertionError, OverflowError):
             continue
+        if not all(c in "0123456789abcdef" for c in session) or not session:
+            continue  # a note that names a path instead of a session
         data_path = folder / f"{session}{RECOVERY_SUFFIX}"
         if not data_path.is_file():
             continue
@@ -240,7 +323,7 @@ def orphaned_entries() -> list[RecoveryEntry]:
         if alive:
             continue
         out.append(RecoveryEntry(data_path, meta_path, str(meta.get("source", "")), str(meta.get("title", "")),
-                                 str(meta.get("saved", "")), pid, session))
+                                 str(meta.get("saved", "")), pid, session, str(meta.get("base", ""))))
     out.sort(key=lambda e: e.saved, reverse=True)
     return out
 
