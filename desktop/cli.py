@@ -67,7 +67,7 @@ def _load(path: str):
 
 def cmd_check(args: argparse.Namespace) -> int:
     from desktop.checks import ERROR, has_errors, run_checks
-    from desktop.locations import describe_path
+    from desktop.locations import describer
 
     today = parse_today(args.today) or _dt.date.today()
     draft, template = _load(args.file)
@@ -81,16 +81,19 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         errors = sum(p.severity == ERROR for p in problems)
         warnings = len(problems) - errors
+        where = describer(draft)
+        lines = []
         for p in problems:
             label = "错误" if p.severity == ERROR else "提醒"
-            print(f"[{label}] {describe_path(draft, p.path)}（{p.path}）：{p.message}")
+            lines.append(f"[{label}] {where(p.path)}（{p.path}）：{p.message}")
             if p.fix is not None:
                 shown = p.fix if isinstance(p.fix, str) else json.dumps(p.fix, ensure_ascii=False)
-                print(f"        可自动修正为：{shown}")
+                lines.append(f"        可自动修正为：{shown}")
         if problems:
-            print()
+            lines.append("")
         verdict = "可以印发" if not errors else "尚不能印发"
-        print(f"检查完成：{errors} 个错误，{warnings} 个提醒。{verdict}。")
+        lines.append(f"检查完成：{errors} 个错误，{warnings} 个提醒。{verdict}。")
+        sys.stdout.write("\n".join(lines) + "\n")
     return EXIT_PROBLEMS if has_errors(problems) else EXIT_OK
 
 

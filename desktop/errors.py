@@ -33,3 +33,15 @@ class ExportError(DesktopError):
 
 class LedgerError(DesktopError):
     """A ledger workbook could not be read, imported or merged."""
+
+
+class LedgerIdentityError(LedgerError):
+    """A ledger that belongs to another draft or office.
+
+    ``overridable`` is True when the clerk may still choose to import it
+    (the same draft, but another 填报单位); a ledger of another draft never is.
+    """
+
+    def __init__(self, message: str, *, overridable: bool = False) -> None:
+        super().__init__(message)
+        self.overridable = overridable

@@ -32,6 +32,7 @@ import hashlib
 import os
 import re
 import shutil
+import stat
 import struct
 import subprocess
 import sys
@@ -109,25 +110,37 @@ class FontFile:
         return self.families[0] if self.families else self.path.stem
 
 
-def _table_dir(data: bytes, offset: int) -> dict[bytes, tuple[int, int]]:
-    num = struct.unpack_from(">H", data, offset + 4)[0]
+# The largest CJK TrueType files in use are about 40 MB (超大字符集 宋体); a
+# bigger "font" is not one we can embed, and reading it whole would cost memory.
+MAX_FONT_BYTES = 80 * 1024 * 1024
+MAX_NAME_TABLE = 1024 * 1024
+_skipped_files: dict[str, int] = {}  # path -> size, for notes
+
+
+def _table_dir(fh, offset: int) -> dict[bytes, tuple[int, int]]:
+    fh.seek(offset)
+    head = fh.read(12)
+    num = struct.unpack_from(">H", head, 4)[0]
+    data = fh.read(16 * num)
     out = {}
     for i in range(num):
-        tag, _, off, length = struct.unpack_from(">4sIII", data, offset + 12 + 16 * i)
+        tag, _, off, length = struct.unpack_from(">4sIII", data, 16 * i)
         out[tag] = (off, length)
     return out
 
 
-def _names(data: bytes, table: tuple[int, int]) -> tuple[list[str], str]:
-    off, _ = table
-    _, count, string_off = struct.unpack_from(">HHH", data, off)
+def _names(fh, table: tuple[int, int]) -> tuple[list[str], str]:
+    off, length = table
+    fh.seek(off)
+    data = fh.read(min(length, MAX_NAME_TABLE))
+    _, count, string_off = struct.unpack_from(">HHH", data, 0)
     families: list[str] = []
     style = ""
     for i in range(count):
-        pid, eid, lang, nid, length, noff = struct.unpack_from(">HHHHHH", data, off + 6 + 12 * i)
+        pid, eid, lang, nid, length, noff = struct.unpack_from(">HHHHHH", data, 6 + 12 * i)
         if nid not in (1, 2, 4, 16):
             continue
-        raw = data[off + string_off + noff: off + string_off + noff + length]
+        raw = data[string_off + noff: string_off + noff + length]
         if pid == 3 or pid == 0:
             text = raw.decode("utf-16-be", "replace")
         elif pid == 1 and eid == 0:
@@ -145,28 +158,39 @@ def _names(data: bytes, table: tuple[int, int]) -> tuple[list[str], str]:
 
 
 def read_faces(path: Path) -> list[FontFile]:
-    """Every face in a .ttf/.ttc with its family names; [] when unreadable."""
+    """Every face in a .ttf/.ttc with its family names; [] when unreadable.
+
+    Reads only the table directories and the name tables (a few KB), and
+    skips files too large to be a font we could embed.
+    """
     try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
+            return []
+        if st.st_size > MAX_FONT_BYTES:
+            _skipped_files[str(path)] = st.st_size
+            return []
         with open(path, "rb") as fh:
             head = fh.read(12)
             if head[:4] == b"ttcf":
-                count = struct.unpack_from(">I", head, 8)[0]
-                fh.seek(0)
-                data = fh.read()
-                offsets = list(struct.unpack_from(f">{count}I", data, 12))
+                count = min(struct.unpack_from(">I", head, 8)[0], 64)
+                offsets = list(struct.unpack(f">{count}I", fh.read(4 * count)))
             else:
-                fh.seek(0)
-                data = fh.read()
                 offsets = [0]
-        faces = []
-        for i, off in enumerate(offsets):
-            tables = _table_dir(data, off)
-            truetype = b"glyf" in tables and b"CFF " not in tables and b"CFF2" not in tables
-            families, style = _names(data, tables[b"name"]) if b"name" in tables else ([], "")
-            faces.append(FontFile(Path(path), i, tuple(families), style, truetype))
+            faces = []
+            for i, off in enumerate(offsets):
+                tables = _table_dir(fh, off)
+                truetype = b"glyf" in tables and b"CFF " not in tables and b"CFF2" not in tables
+                families, style = _names(fh, tables[b"name"]) if b"name" in tables else ([], "")
+                faces.append(FontFile(Path(path), i, tuple(families), style, truetype))
         return faces
-    except (OSError, struct.error, KeyError, IndexError):
+    except (OSError, struct.error, KeyError, IndexError, ValueError):
         return []
+
+
+def skipped_font_files() -> dict[str, int]:
+    """Font files left out because they are larger than MAX_FONT_BYTES (path -> bytes)."""
+    return dict(_skipped_files)
 
 
 # --- where fonts are ----------------------------------------------------------
@@ -426,6 +450,9 @@ class FontSet:
                 by_font.setdefault(label, []).append(ch)
             for label, chars in by_font.items():
                 out.append(f"字符“{''.join(chars[:20])}”{'等' if len(chars) > 20 else ''}在所选字体中缺字，已改用“{label}”显示。")
+        for path, size in sorted(skipped_font_files().items())[:5]:
+            out.append(f"字体文件“{Path(path).name}”过大（{size / 1024 / 1024:.0f} MB，超过 "
+                       f"{MAX_FONT_BYTES // 1024 // 1024} MB），不像是可用的字体，已跳过（{path}）。")
         if missing:
             chars = missing
             shown = "、".join(f"“{c}”(U+{ord(c):04X})" for c in chars[:20])
@@ -461,6 +488,10 @@ def _match_windows_file(files: list[FontFile], names: tuple[str, ...]) -> FontFi
 
 def _usable(f: FontFile) -> bool:
     try:
+        size = os.stat(f.path).st_size
+        if size > MAX_FONT_BYTES:
+            _skipped_files[str(f.path)] = size
+            return False
         load_face(f).ttfont  # noqa: B018 - parsing proves reportlab can embed it
         return True
     except Exception:

@@ -53,6 +53,9 @@ COLOPHON_SIZE = SIZE_4
 PAGE_NUMBER_SIZE = SIZE_4
 ORGAN_MARK_SIZE = 36.0  # the standard leaves it to the organ; 小初 is customary
 ORGAN_MARK_MIN_SIZE = 22.0
+# Smallest mark size when very many organs must leave room for body text on
+# page 1; below it the mark may take more room rather than become unreadable.
+ORGAN_MARK_FLOOR_SIZE = 8.0
 TABLE_SIZE = SIZE_4
 
 # --- vertical positions (7.2, 7.4, 7.5) ---------------------------------------

@@ -92,9 +92,18 @@ def export_one(draft: Draft, template: Template, fmt: str, dest: Path,
 
 def export_all(draft: Draft, template: Template, out_dir: Path, base: str,
                formats: Iterable[str] = FORMATS, options: ExportOptions | None = None,
-               progress: Callable[[str, int, int], None] | None = None) -> list[ExportResult]:
-    """Every requested format into ``out_dir``; stops at the first failure."""
+               progress: Callable[[str, int, int], None] | None = None, *,
+               inputs: Iterable[Path] = (), force: bool = True) -> list[ExportResult]:
+    """Every requested format into ``out_dir``; stops at the first failure.
+
+    Nothing is written when an output would replace one of ``inputs`` (the
+    draft file), or, without ``force``, an existing file this program did
+    not write (see desktop.outputs).
+    """
+    from desktop.outputs import check_outputs
+
     formats = list(formats)
+    check_outputs([output_path(out_dir, base, fmt) for fmt in formats], inputs, force=force)
     results = []
     for i, fmt in enumerate(formats):
         if progress:

@@ -16,15 +16,20 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     formats = [f for f in FORMATS if getattr(args, f)] or list(FORMATS)
     out_dir = Path(args.out) if args.out else Path(args.file).resolve().parent
-    if not out_dir.is_dir():
-        raise DesktopError(f"导出文件夹“{out_dir}”不存在，请先创建它。")
     if args.font_preset not in FONT_PRESETS:
         raise DesktopError(f"字体方案“{args.font_preset}”无效，可选：{'、'.join(FONT_PRESETS)}。")
     draft = load_draft(args.file)
     template = load_template(draft.template)
     options = ExportOptions(font_preset=args.font_preset,
                             font_dirs=tuple(Path(d) for d in (args.font_dir or [])))
-    results = export_all(draft, template, out_dir, base_name(args.file), formats, options)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise DesktopError(f"导出位置“{out_dir}”是一个文件，不是文件夹。")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise DesktopError(f"无法创建导出文件夹“{out_dir}”：{err.strerror or err}。") from err
+    results = export_all(draft, template, out_dir, base_name(args.file), formats, options,
+                         inputs=[Path(args.file)], force=args.force)
     for r in results:
         print(f"已导出{FORMAT_LABELS[r.fmt]}：{r.path}")
         for note in r.notes:
@@ -41,4 +46,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", help="导出到的文件夹（默认为草稿所在文件夹）")
     p.add_argument("--font-preset", default="windows", help="Word 中写入的字体名称方案：windows 或 gb2312")
     p.add_argument("--font-dir", action="append", help="本单位字体文件夹（可多次指定）")
+    p.add_argument("--force", action="store_true", help="导出位置已有同名的其他文件时仍然覆盖")
     p.set_defaults(func=cmd_export)

@@ -118,8 +118,8 @@ class _Writer:
             return size, scale, rows
 
         size, scale, rows = fit(size)
-        while rows * size * (1 + MARK_LINE_GAP) > budget and size > 8:  # many issuers: body text on page 1
-            size, scale, rows = fit(min(size - 0.5, budget / (rows * (1 + MARK_LINE_GAP))))
+        while rows * size * (1 + MARK_LINE_GAP) > budget and size > gb.ORGAN_MARK_FLOOR_SIZE:  # body text on page 1
+            size, scale, rows = fit(max(gb.ORGAN_MARK_FLOOR_SIZE, min(size - 0.5, budget / (rows * (1 + MARK_LINE_GAP)))))
         props = rpr(self.f.xbs, size, color=gb.RED_HEX, scale=scale, snap=False)
         gap = twips(size * MARK_LINE_GAP)
 

@@ -23,6 +23,7 @@ from desktop.document import build_document
 from desktop.fonts import FontSet, face_by_key, font_set
 from desktop.layout import PAGE_H, PAGE_W, Page, layout_document
 from desktop.model import Draft
+from desktop.outputs import PDF_KEYWORD
 from desktop.templates import Template
 
 _LOCK = threading.Lock()  # reportlab's font registry and rl_config are process-wide
@@ -85,6 +86,7 @@ def render_pages(pages: list[Page], fonts: FontSet, title: str = "", author: str
             c.setSubject(subject)
             c.setCreator("好网民工程实施方案起草工具")
             c.setProducer("好网民工程实施方案起草工具")
+            c.setKeywords(PDF_KEYWORD)
             for page in pages:
                 _draw_page(c, page)
                 c.showPage()

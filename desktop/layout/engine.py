@@ -368,7 +368,7 @@ def layout_header(fonts: FontsLike, h: Header, min_flow_lines: int) -> HeaderLay
     while True:
         hl = _layout_header(fonts, h, size)
         room = int((TA_BOTTOM + FIT - hl.flow_top) // L)
-        if room >= min_flow_lines or size <= 8:
+        if room >= min_flow_lines or size <= gb.ORGAN_MARK_FLOOR_SIZE:
             return hl
         size *= 0.85
 

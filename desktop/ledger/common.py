@@ -20,7 +20,12 @@ from desktop.model import DONE, NOT_APPLICABLE
 from desktop.textclean import clean_text
 
 MARK = "plan-drafter-ledger"  # document keywords + lists sheet: "this is our ledger"
-LISTS_SHEET = "选项"  # hidden: status list for the drop-down, issuing office
+MERGED_MARK = "plan-drafter-merged-ledger"  # document keywords of a merge result
+LISTS_SHEET = "选项"  # hidden: status list for the drop-down, issuing office, draft identity
+DRAFT_ID_LABEL = "方案编号"  # lists sheet: the draft the ledger was exported from
+PLAN_TITLE_LABEL = "方案名称"
+EXPORT_DATE_LABEL = "导出日期"
+DRAFT_ID_PROPERTY = "plan-drafter-draft-id"  # the same, as a custom document property
 SUMMARY_SHEET = "汇总"
 KEY_TITLE = "编号（请勿修改）"
 OFFICE_PREFIX = "填报单位："
@@ -83,6 +88,12 @@ def plan_ledger_title(plan_title: str) -> str:
     elif base.endswith("方案"):
         base = base[: -len("方案")]
     return f"{base}进度台账" if base else "进度台账"
+
+
+def office_of(draft: Any) -> str:
+    """The office a draft's ledger belongs to: its host issuer (发文机关 first)."""
+    names = [s.strip() for s in draft.notice.issuers if s.strip()]
+    return names[0] if names else ""
 
 
 def effective_percent(status: str, percent: float | int | None) -> float:
@@ -169,12 +180,17 @@ def parse_percent(value: Any, number_format: str = "") -> float | int | None:
             number *= 100
     if not 0 <= number <= 100:
         raise ValueProblem(f"完成率“{shown}”超出 0–100 的范围")
-    number = round(number, 1)
+    # Kept as typed (33.33 stays 33.33); rounding only removes binary noise such as 0.4 * 100.
+    number = round(number, 6)
     return int(number) if number.is_integer() else number
 
 
-def cell_text(value: Any) -> str:
-    """A cell read back as text (numbers without .0, dates as ISO)."""
+def cell_text(value: Any, *, strip: bool = True) -> str:
+    """A cell read back as text (numbers without .0, dates as ISO).
+
+    ``strip=False`` keeps leading and trailing space: the 　　 indent of a
+    progress text is the clerk's, and a round trip must not change it.
+    """
     if value is None:
         return ""
     if isinstance(value, _dt.datetime):
@@ -186,7 +202,7 @@ def cell_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     text, _ = clean_text(str(value))
-    return text.strip()
+    return text.strip() if strip else text
 
 
 def _short(value: Any) -> str:
@@ -285,3 +301,20 @@ def completion_chart(title: str, data: Any, categories: Any, width: float, heigh
     chart.width = width
     chart.height = height
     return chart
+
+
+def parse_ledger_value(key: str, raw: Any, number_format: str, statuses: tuple[str, ...],
+                       label: str) -> Any:
+    """A ledger cell as the draft stores it, or ValueProblem: one rule for the
+    import and the merge, so both accept and refuse the same rows."""
+    if key == "percent":
+        return parse_percent(raw, number_format)
+    if key == "updated":
+        day = parse_date(raw, label)
+        return day.isoformat() if isinstance(day, _dt.date) else ""
+    if key == "status":
+        text = cell_text(raw)
+        if text and text not in statuses:
+            raise ValueProblem(f"状态“{_short(text)}”无效，应为{'、'.join(statuses)}之一")
+        return text
+    return cell_text(raw, strip=key not in ("summary", "evidence"))

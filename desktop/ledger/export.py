@@ -41,8 +41,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from desktop import official
 from desktop.ledger.common import (
-    DATE_FORMAT, KEY_TITLE, LISTS_SHEET, MARK, OFFICE_LABEL, OFFICE_PREFIX, SUMMARY_SHEET,
-    completion_chart, counts_in_average, effective_percent, is_overdue, plan_ledger_title, safe_text, set_text,
+    DATE_FORMAT, DRAFT_ID_LABEL, DRAFT_ID_PROPERTY, EXPORT_DATE_LABEL, KEY_TITLE, LISTS_SHEET, MARK, OFFICE_LABEL,
+    OFFICE_PREFIX, PLAN_TITLE_LABEL, SUMMARY_SHEET, completion_chart, counts_in_average, effective_percent,
+    is_overdue, office_of, plan_ledger_title, safe_text, set_text,
 )
 from desktop.model import DONE, Activity, Draft, Task
 
@@ -85,12 +86,6 @@ class Summary:
     done: int = 0
     overdue: int = 0
     average: float = 0.0
-
-
-def office_of(draft: Draft) -> str:
-    """The issuing office a ledger belongs to: the host issuer."""
-    names = [s.strip() for s in draft.notice.issuers if s.strip()]
-    return names[0] if names else ""
 
 
 def build_rows(draft: Draft, template: Any, today: _dt.date) -> list[LedgerRow]:
@@ -198,7 +193,7 @@ def write(draft: Draft, template: Any, dest: Path, options: Any) -> list[str]:
     ws = wb.active
     ws.title = spec.sheet
     lists = wb.create_sheet(LISTS_SHEET)
-    _write_lists(lists, spec.statuses, office, draft.plan.title, today)
+    _write_lists(lists, spec.statuses, office, draft.plan.title, draft.id, today)
 
     ncol = len(columns)
     key_col = ncol + 1
@@ -258,7 +253,7 @@ def write(draft: Draft, template: Any, dest: Path, options: Any) -> list[str]:
                 cell.alignment = _CENTER
             elif key == "percent":
                 cell.value = value
-                cell.number_format = "0" if isinstance(value, int) else "0.0"
+                cell.number_format = "0" if isinstance(value, int) else "General"
                 cell.alignment = _CENTER
             elif isinstance(value, _dt.date):
                 cell.value = value
@@ -299,6 +294,10 @@ def write(draft: Draft, template: Any, dest: Path, options: Any) -> list[str]:
     props.keywords = MARK
     props.description = f"{OFFICE_LABEL}：{office}"
     props.category = office[:255]
+    if draft.id:
+        from openpyxl.packaging.custom import StringProperty
+
+        wb.custom_doc_props.append(StringProperty(name=DRAFT_ID_PROPERTY, value=draft.id))
     # Build the zip in memory: openpyxl leaves its ZipFile open when a disk
     # write fails, and the half-closed archive then fails again at exit.
     buffer = io.BytesIO()
@@ -307,12 +306,13 @@ def write(draft: Draft, template: Any, dest: Path, options: Any) -> list[str]:
     return notes
 
 
-def _write_lists(ws: Any, statuses: tuple[str, ...], office: str, plan_title: str, today: _dt.date) -> None:
+def _write_lists(ws: Any, statuses: tuple[str, ...], office: str, plan_title: str, draft_id: str,
+                 today: _dt.date) -> None:
     for i, status in enumerate(statuses, 1):
         set_text(ws.cell(i, 1), status)
     for i, (label, value) in enumerate((
-        (OFFICE_LABEL, office), ("方案名称", plan_title), ("台账格式", MARK),
-        ("导出日期", today.isoformat()),
+        (OFFICE_LABEL, office), (PLAN_TITLE_LABEL, plan_title), ("台账格式", MARK),
+        (EXPORT_DATE_LABEL, today.isoformat()), (DRAFT_ID_LABEL, draft_id),
     ), 1):
         set_text(ws.cell(i, 3), label)
         set_text(ws.cell(i, 4), value)

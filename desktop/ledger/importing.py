@@ -23,17 +23,19 @@ when the key was lost. Values are accepted as people type them: 40, "40%",
 
 from __future__ import annotations
 
-import datetime as _dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from desktop.errors import LedgerError
-from desktop.ledger.common import ValueProblem, cell_text, norm_name, parse_date, parse_percent
-from desktop.ledger.reader import open_ledger
+from desktop.errors import LedgerError, LedgerIdentityError
+from desktop.ledger.common import (
+    ValueProblem, cell_text, norm_name, office_of, parse_ledger_value, safe_text,
+)
+from desktop.ledger.reader import LedgerSheet, formulas_without_values, open_ledger
 from desktop.model import DONE, Activity, Draft, Progress, Task
 
 FIELDS = ("status", "percent", "summary", "evidence", "updated")
+TEXT_FIELDS = ("summary", "evidence")  # kept exactly as written (parse_ledger_value)
 
 
 @dataclass
@@ -78,6 +80,13 @@ class ImportPlan:
     notes: list[str] = field(default_factory=list)
     unchanged: int = 0
     not_in_ledger: list[str] = field(default_factory=list)  # item ids the ledger has no row for
+    # Set when the ledger cannot prove it belongs to this draft (an older
+    # ledger without the draft's identity): show the changes and ask first.
+    identity_warning: str = ""
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return bool(self.identity_warning)
 
     @property
     def has_changes(self) -> bool:
@@ -85,7 +94,7 @@ class ImportPlan:
 
     def lines(self) -> list[str]:
         """The whole plan as lines a clerk reads (changes, refusals, notes)."""
-        out = []
+        out = [f"注意：{self.identity_warning}"] if self.identity_warning else []
         for ch in self.changes:
             out.append(f"第 {ch.row} 行“{_cut(ch.name)}”（{ch.item_id}）：" + "；".join(c.describe() for c in ch.changes))
         out += [r.message for r in self.rejections]
@@ -110,8 +119,43 @@ def _item_name(item: Task | Activity) -> str:
     return item.title if isinstance(item, Task) else item.name
 
 
-def plan_import(draft: Draft, template: Any, path: Path) -> ImportPlan:
-    """Work out what importing ``path`` would change; the draft is not touched."""
+def _quoted_plan(title: str, office: str) -> str:
+    what = f"《{title}》" if title else "一份未记载名称的方案"
+    return f"{what}（填报单位：{office or '未填写'}）"
+
+
+def check_identity(draft: Draft, ledger: LedgerSheet, plan: ImportPlan, force: bool) -> None:
+    """Refuse a ledger of another draft or office; note when it cannot be told.
+
+    Every draft numbers its items t1, t2, …, so without this a city's ledger
+    imported into a district's draft would overwrite the district's progress.
+    """
+    if ledger.merged:
+        raise LedgerIdentityError("这是多个单位合并后的汇总台账，不能导回单个方案。请导入本单位从本方案导出的台账。")
+    ours = _quoted_plan(draft.plan.title.strip(), office_of(draft))
+    theirs = _quoted_plan(ledger.plan_title, ledger.office)
+    if ledger.draft_id and draft.id and ledger.draft_id != draft.id:
+        raise LedgerIdentityError(
+            f"这份台账是从另一份方案导出的：台账属于{theirs}，当前草稿是{ours}。"
+            "两份方案的任务编号相同但内容不同，导入会覆盖不相干的进度，因此未导入。请从当前方案导出台账后再填写。")
+    unit, mine = norm_name(ledger.office), norm_name(office_of(draft))
+    if unit and mine and unit != mine and not force:
+        raise LedgerIdentityError(
+            f"台账的填报单位“{ledger.office}”与当前草稿的发文机关“{office_of(draft)}”不一致"
+            f"（台账属于{theirs}，当前草稿是{ours}），未导入。确属本单位的台账时，可确认后仍然导入。",
+            overridable=True)
+    if not ledger.draft_id or not draft.id:
+        which = "这份台账没有记载它来自哪份方案（由旧版本导出，或不是本软件导出）" if not ledger.draft_id else \
+            "当前草稿还没有保存过方案编号，无法核对这份台账是否从它导出"
+        plan.identity_warning = f"{which}，无法确认属于当前方案{ours}。请逐项核对下面的变化后再导入。"
+
+
+def plan_import(draft: Draft, template: Any, path: Path, *, force: bool = False) -> ImportPlan:
+    """Work out what importing ``path`` would change; the draft is not touched.
+
+    Raises LedgerIdentityError for a ledger of another draft or office
+    (``force`` accepts one of another 填报单位 of the same draft).
+    """
     path = Path(path)
     if not path.exists():
         raise LedgerError(f"找不到台账文件“{path}”。")
@@ -126,6 +170,7 @@ def plan_import(draft: Draft, template: Any, path: Path) -> ImportPlan:
     rows = 0
     try:
         with open_ledger(path, template) as ledger:
+            check_identity(draft, ledger, plan, force)
             cols = ledger.columns
             present = [f for f in FIELDS if f in cols.index]
             if not present:
@@ -133,10 +178,14 @@ def plan_import(draft: Draft, template: Any, path: Path) -> ImportPlan:
             missing = [labels.get(f, f) for f in FIELDS if f not in cols.index]
             if missing:
                 plan.notes.append(f"台账中没有“{'”“'.join(missing)}”列，这些内容保持草稿原样。")
+            uncalculated = formulas_without_values(path, ledger.sheet.title, cols.header_row,
+                                                   max(cols.index.values()) + 1)
             for n, cells in ledger.rows():
                 rows += 1
                 _plan_row(plan, draft, template, cols, n, cells, present, labels, kinds_by_label,
-                          by_id, by_name, seen)
+                          by_id, by_name, seen, uncalculated)
+    except LedgerIdentityError as err:
+        raise LedgerIdentityError(f"台账“{path}”：{err}", overridable=err.overridable) from err
     except LedgerError as err:
         raise LedgerError(f"无法导入台账“{path}”：{err}") from err
     matched = len(plan.changes) + plan.unchanged
@@ -153,7 +202,8 @@ def plan_import(draft: Draft, template: Any, path: Path) -> ImportPlan:
 def _plan_row(plan: ImportPlan, draft: Draft, template: Any, cols: Any, n: int, cells: tuple,
               present: list[str], labels: dict[str, str], kinds_by_label: dict[str, str],
               by_id: dict[str, tuple[str, Task | Activity]],
-              by_name: dict[str, list[tuple[str, Task | Activity]]], seen: dict[str, int]) -> None:
+              by_name: dict[str, list[tuple[str, Task | Activity]]], seen: dict[str, int],
+              uncalculated: set[tuple[int, int]]) -> None:
     key = cell_text(cols.get(cells, "key"))
     name = cell_text(cols.get(cells, "name"))
     kind = kinds_by_label.get(norm_name(cols.get(cells, "kind")))
@@ -199,6 +249,12 @@ def _plan_row(plan: ImportPlan, draft: Draft, template: Any, cols: Any, n: int, 
         cell = cols.cell(cells, f)
         raw = getattr(cell, "value", None)
         old_value = getattr(base, f)
+        if (n, cols.index[f]) in uncalculated:
+            plan.notes.append(f"第 {n} 行“{_cut(name or _item_name(item))}”的“{labels.get(f, f)}”是公式，但文件中没有它的"
+                              "计算结果（保存前未在 Excel 或 WPS 中计算），已保留草稿中的原值。")
+            continue
+        if f in TEXT_FIELDS and isinstance(old_value, str) and cell_text(raw, strip=False) == safe_text(old_value)[0]:
+            continue  # as exported; a text longer than a cell holds was cut only in the workbook
         try:
             value = _parse_field(f, raw, getattr(cell, "number_format", "") or "", template, labels)
         except ValueProblem as problem:
@@ -234,17 +290,7 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def _parse_field(f: str, raw: Any, number_format: str, template: Any, labels: dict[str, str]) -> Any:
-    if f == "percent":
-        return parse_percent(raw, number_format)
-    if f == "updated":
-        day = parse_date(raw, labels.get("updated", "更新日期"))
-        return day.isoformat() if isinstance(day, _dt.date) else ""
-    if f == "status":
-        text = cell_text(raw)
-        if text and text not in template.ledger.statuses:
-            raise ValueProblem(f"状态“{_cut(text, 12)}”无效，应为{'、'.join(template.ledger.statuses)}之一")
-        return text
-    return cell_text(raw)
+    return parse_ledger_value(f, raw, number_format, tuple(template.ledger.statuses), labels.get(f, f))
 
 
 def apply_import(draft: Draft, plan: ImportPlan) -> int:

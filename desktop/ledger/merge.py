@@ -49,11 +49,13 @@ from openpyxl.utils import get_column_letter
 
 from desktop.errors import LedgerError
 from desktop.ledger.common import (
-    DATE_FORMAT, KEY_TITLE, SOURCE_TITLE, UNIT_TITLE, ValueProblem, cell_text, counts_in_average, deadline_of,
-    completion_chart, effective_percent, is_overdue, parse_date, parse_percent, set_text,
+    DATE_FORMAT, KEY_TITLE, MERGED_MARK, SOURCE_TITLE, UNIT_TITLE, ValueProblem, cell_text, completion_chart,
+    counts_in_average, deadline_of, effective_percent, is_overdue, norm_name, parse_date, parse_ledger_value,
+    set_text,
 )
 from desktop.ledger.reader import open_ledger
 from desktop.model import DONE
+from desktop.outputs import input_among, same_file
 from desktop.storage import atomic_target
 
 COMBINED_SHEET = "合并台账"
@@ -74,10 +76,17 @@ class FileIssue:
     path: Path
     reason: str
     merged: bool = False  # True: merged, with a remark
+    row_refused: bool = False  # the file was merged, but not this row of it
 
     @property
     def message(self) -> str:
         return f"“{self.path}”：{self.reason}"
+
+    @property
+    def outcome(self) -> str:
+        if self.row_refused:
+            return "该行未合并"
+        return "已合并" if self.merged else "未合并"
 
 
 @dataclass
@@ -171,20 +180,30 @@ def merge_ledgers(paths: Iterable[str | os.PathLike[str]], out: str | os.PathLik
                   template: Any = None, today: _dt.date | None = None,
                   progress: Callable[[int, int, Path], None] | None = None,
                   cancel: Callable[[], bool] | None = None) -> MergeReport:
-    """Merge the ledgers in ``paths`` into ``out``; see the module docstring."""
+    """Merge the ledgers in ``paths`` into ``out``; see the module docstring.
+
+    Raises LedgerError when ``out`` is one of the files named in ``paths``
+    (a folder's files are searched: the result found there is skipped).
+    """
     if template is None:
         from desktop.templates import load_template
 
         template = load_template("gd-2020-haowangmin")
     today = today or _dt.date.today()
     out = Path(out)
+    paths = list(paths)
     report = MergeReport(out)
+    hit = input_among(out, [p for p in paths if not Path(p).is_dir()])
+    if hit is not None:
+        raise LedgerError(f"合并结果“{out}”就是要合并的台账“{hit}”，写入会覆盖它，已停止。请另选合并结果的文件名。")
     if not out.parent.is_dir():
         raise LedgerError(f"保存合并结果的文件夹“{out.parent}”不存在，请先创建它。")
     files, issues = collect_files(paths)
     report.skipped += issues
-    out_key = os.path.normcase(os.path.abspath(out))
-    files = [f for f in files if os.path.normcase(os.path.abspath(f)) != out_key]
+    earlier = [f for f in files if same_file(f, out)]
+    files = [f for f in files if not same_file(f, out)]
+    for f in earlier:
+        report.skipped.append(FileIssue(f, "这是本次合并的结果文件（上次合并生成），将被新的结果替换，不参与合并"))
     report.found = len(files)
     try:
         with atomic_target(out, error_cls=LedgerError, action="保存合并结果") as tmp:
@@ -196,30 +215,53 @@ def merge_ledgers(paths: Iterable[str | os.PathLike[str]], out: str | os.PathLik
     return report
 
 
+@dataclass
+class _Row:
+    office: str
+    values: list[Any]  # cell values in the merged sheet's column order
+    status: str
+    percent: float | int | None
+    overdue: bool
+
+
+@dataclass
+class _Read:
+    """One input ledger, read into memory before anything is written."""
+
+    path: Path
+    office: str
+    draft_id: str
+    plan_title: str
+    exported: str
+    merged: bool
+    rows: list[_Row]
+    notes: list[str]
+    rejected: list[str]
+    mtime: float = 0.0
+
+    @property
+    def same_plan_key(self) -> tuple[str, str]:
+        """Two ledgers with this key are versions of one office's ledger of one plan."""
+        plan = self.draft_id or f"《{self.plan_title}》" if (self.draft_id or self.plan_title) else str(self.path)
+        return plan, norm_name(self.office)
+
+    @property
+    def newness(self) -> tuple[str, float]:
+        return self.exported, self.mtime
+
+
 def _merge_into(tmp: Path, files: list[Path], template: Any, today: _dt.date, report: MergeReport,
                 progress: Callable[[int, int, Path], None] | None, cancel: Callable[[], bool] | None) -> None:
     columns = list(template.ledger.columns)
     keys = [c.key for c in columns]
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(COMBINED_SHEET)
     titles = [UNIT_TITLE] + [c.title for c in columns] + [KEY_TITLE, SOURCE_TITLE]
-    widths = [22] + [min(float(c.width), 30.0) for c in columns] + [10, 24]
-    for i, w in enumerate(widths, 1):
-        ws.column_dimensions[get_column_letter(i)].width = w
-    ws.freeze_panes = "D2"
-    _print_setup(ws, landscape=True)
-    ws.append([_head(ws, t) for t in titles])
-    col_of = {k: get_column_letter(i + 2) for i, k in enumerate(keys)}
-    if "status" in col_of and "deadline" in col_of:
-        st, dl = f"${col_of['status']}2", f"${col_of['deadline']}2"
-        last = get_column_letter(len(titles))
-        now = f"DATE({today.year},{today.month},{today.day})"
-        ws.conditional_formatting.add(f"A2:{last}1048576", FormulaRule(
-            formula=[f'AND(ISNUMBER({dl}),{dl}<{now},{st}<>"{DONE}",{st}<>"不适用")'],
-            fill=PatternFill("solid", fgColor="F8CBAD", bgColor="F8CBAD")))
-
+    read = _read_all(files, template, keys, today, report, progress, cancel)
+    kept = _drop_double_counting(read, report)
+    if not kept:
+        raise _Stop()
+    wb = Workbook(write_only=True)
     try:
-        _merge_files(wb, ws, titles, files, template, keys, today, report, progress, cancel)
+        _write_merged(wb, kept, titles, columns, keys, today, report)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             wb.save(tmp)
@@ -240,11 +282,10 @@ def _discard(wb: Workbook) -> None:
             writer.cleanup()
 
 
-def _merge_files(wb: Workbook, ws: Any, titles: list[str], files: list[Path], template: Any, keys: list[str],
-                 today: _dt.date, report: MergeReport, progress: Callable[[int, int, Path], None] | None,
-                 cancel: Callable[[], bool] | None) -> None:
-    offices: dict[str, OfficeStats] = {}
+def _read_all(files: list[Path], template: Any, keys: list[str], today: _dt.date, report: MergeReport,
+              progress: Callable[[int, int, Path], None] | None, cancel: Callable[[], bool] | None) -> list[_Read]:
     digests: dict[str, Path] = {}
+    out: list[_Read] = []
     total = len(files)
     for done, path in enumerate(files):
         if cancel and cancel():
@@ -260,19 +301,103 @@ def _merge_files(wb: Workbook, ws: Any, titles: list[str], files: list[Path], te
             report.skipped.append(FileIssue(path, f"与“{digests[digest].name}”内容完全相同，未重复合并"))
             continue
         try:
-            rows = _read_file(path, template, keys, today, offices, report, ws)
+            one = _read_file(path, template, keys, today)
         except LedgerError as err:
             report.skipped.append(FileIssue(path, str(err)))
             continue
         if digest:
             digests[digest] = path
-        report.merged_files += 1
-        report.rows += rows
+        out.append(one)
     if progress:
         progress(total, total, Path(""))
-    if not report.merged_files:
-        raise _Stop()
+    return out
+
+
+def _drop_double_counting(read: list[_Read], report: MergeReport) -> list[_Read]:
+    """Every office counted once.
+
+    - Two versions of one office's ledger of one plan: the newer one is used.
+    - A merge result (ours, or any table with a 单位 column) gives only the
+      offices no other input gives: last week's result lying in the folder
+      beside this week's ledgers adds nothing twice.
+    """
+    newest: dict[tuple[str, str], _Read] = {}
+    for r in read:
+        if r.merged:
+            continue
+        key = r.same_plan_key
+        other = newest.get(key)
+        if other is None or r.newness > other.newness:
+            newest[key] = r
+    kept: list[_Read] = []
+    for r in read:
+        if r.merged:
+            continue
+        best = newest[r.same_plan_key]
+        if best is not r:
+            report.skipped.append(FileIssue(r.path, f"与“{best.path.name}”是同一单位（{r.office or '未填写'}）同一方案的台账，"
+                                                    "已使用导出日期较新的那一份，未重复合并"))
+            continue
+        kept.append(r)
+    claimed = {norm_name(r.office) for r in kept}
+    for r in sorted((r for r in read if r.merged), key=lambda r: r.newness, reverse=True):
+        rows = [row for row in r.rows if norm_name(row.office) not in claimed]
+        dropped = sorted({row.office for row in r.rows if norm_name(row.office) in claimed})
+        if not rows:
+            report.skipped.append(FileIssue(r.path, "这是之前合并生成的汇总台账，其中各单位（" + "、".join(dropped[:6])
+                                            + ("等" if len(dropped) > 6 else "") + "）的台账本次已在合并之中，"
+                                            "为避免重复计算，未合并"))
+            continue
+        if dropped:
+            r.notes.append(f"汇总台账中 {'、'.join(dropped[:6])}{'等' if len(dropped) > 6 else ''} 的行已由本次合并的"
+                           "单位台账提供，未重复计入")
+        r.rows = rows
+        claimed |= {norm_name(row.office) for row in rows}
+        kept.append(r)
+    return kept
+
+
+def _write_merged(wb: Workbook, kept: list[_Read], titles: list[str], columns: list[Any], keys: list[str],
+                  today: _dt.date, report: MergeReport) -> None:
+    ws = wb.create_sheet(COMBINED_SHEET)
+    widths = [22] + [min(float(c.width), 30.0) for c in columns] + [10, 24]
+    for i, w in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    ws.freeze_panes = "D2"
+    _print_setup(ws, landscape=True)
+    ws.append([_head(ws, t) for t in titles])
+    col_of = {k: get_column_letter(i + 2) for i, k in enumerate(keys)}
+    if "status" in col_of and "deadline" in col_of:
+        st, dl = f"${col_of['status']}2", f"${col_of['deadline']}2"
+        last = get_column_letter(len(titles))
+        now = f"DATE({today.year},{today.month},{today.day})"
+        ws.conditional_formatting.add(f"A2:{last}1048576", FormulaRule(
+            formula=[f'AND(ISNUMBER({dl}),{dl}<{now},{st}<>"{DONE}",{st}<>"不适用")'],
+            fill=PatternFill("solid", fgColor="F8CBAD", bgColor="F8CBAD")))
+    offices: dict[str, OfficeStats] = {}
+    for r in kept:
+        for row in r.rows:
+            ws.append([_cell(ws, v) for v in row.values])
+            o = offices.get(row.office)
+            if o is None:
+                o = offices[row.office] = OfficeStats(row.office)
+            if r.path.name not in o.files:
+                o.files.append(r.path.name)
+            o.items += 1
+            o.done += row.status == DONE
+            o.overdue += row.overdue
+            if counts_in_average(row.status):
+                o.pct_sum += effective_percent(row.status, row.percent)
+                o.pct_n += 1
+        report.merged_files += 1
+        report.rows += len(r.rows)
+        for note in r.notes:
+            report.remarks.append(FileIssue(r.path, note, merged=True))
+        for reason in r.rejected:
+            report.remarks.append(FileIssue(r.path, reason, merged=True, row_refused=True))
     ws.auto_filter.ref = f"A1:{get_column_letter(len(titles))}{report.rows + 1}"
+    wb.properties.keywords = MERGED_MARK
+    wb.properties.creator = "好网民工程实施方案起草助手"
     report.offices = list(offices.values())
     _offices_sheet(wb, report.offices)
     _skipped_sheet(wb, report)
@@ -289,70 +414,76 @@ def _digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def _read_file(path: Path, template: Any, keys: list[str], today: _dt.date, offices: dict[str, OfficeStats],
-               report: MergeReport, ws: Any) -> int:
-    """Stream one ledger's rows into ``ws``; returns the number of rows."""
-    # Rows are buffered per file (one ledger, bounded by the pre-check) so that a
-    # file failing half-way adds nothing to the merged sheet.
-    buffered: list[list[Any]] = []
-    stats: list[tuple[str, str, float | int | None, bool]] = []
+def _read_file(path: Path, template: Any, keys: list[str], today: _dt.date) -> _Read:
+    """One ledger's rows, checked by the same rules as an import (parse_ledger_value)."""
+    statuses = tuple(template.ledger.statuses)
+    labels = {c.key: c.title for c in template.ledger.columns}
+    rows: list[_Row] = []
+    rejected: list[str] = []
     with open_ledger(path, template) as ledger:
         office = ledger.office or office_from_name(path)
         cols = ledger.columns
-        for _n, cells in ledger.rows():
-            row_office = cell_text(cols.get(cells, "unit")) or office if "unit" in cols.index else office
-            values: list[Any] = [_text(ws, row_office)]
-            status = cell_text(cols.get(cells, "status"))
+        for n, cells in ledger.rows():
+            row_office = (cell_text(cols.get(cells, "unit")) or office) if "unit" in cols.index else office
+            values: list[Any] = [row_office]
+            status = ""
             pct_value: float | int | None = None
             deadline = None
+            reasons: list[str] = []
             for key in keys:
                 cell = cols.cell(cells, key)
                 raw = getattr(cell, "value", None)
-                if key == "percent":
+                if key in ("status", "percent"):
                     try:
-                        pct_value = parse_percent(raw, getattr(cell, "number_format", "") or "")
-                        values.append(pct_value)
-                    except ValueProblem:
-                        values.append(_text(ws, cell_text(raw)))
+                        value = parse_ledger_value(key, raw, getattr(cell, "number_format", "") or "", statuses,
+                                                   labels.get(key, key))
+                    except ValueProblem as problem:
+                        reasons.append(str(problem))
+                        value = cell_text(raw)
+                    if key == "status":
+                        status = value if isinstance(value, str) else ""
+                    elif not isinstance(value, str):
+                        pct_value = value
+                    values.append(value)
                 elif key in ("deadline", "updated"):
                     day = _as_date(raw)
                     if key == "deadline":
                         deadline = day if day else deadline_of(raw)
-                    values.append(_date(ws, day) if day else _text(ws, cell_text(raw)))
+                    values.append(day if day else cell_text(raw))
                 elif key == "seq" and isinstance(raw, (int, float)) and not isinstance(raw, bool):
                     values.append(raw)
                 else:
-                    values.append(_text(ws, cell_text(raw)))
-            values.append(_text(ws, cell_text(cols.get(cells, "key"))))
-            values.append(_text(ws, cell_text(cols.get(cells, "source")) or path.name))
-            buffered.append(values)
-            stats.append((row_office, status, pct_value, is_overdue(deadline, status, today)))
+                    values.append(cell_text(raw))
+            name = cell_text(cols.get(cells, "name"))
+            if reasons:
+                rejected.append(f"第 {n} 行“{name[:24]}”未合并：{'；'.join(reasons)}")
+                continue
+            values.append(cell_text(cols.get(cells, "key")))
+            values.append(cell_text(cols.get(cells, "source")) or path.name)
+            rows.append(_Row(row_office, values, status, pct_value, is_overdue(deadline, status, today)))
         notes = list(ledger.notes)
-    if not buffered:
-        raise LedgerError("台账中没有任何数据行")
-    for values in buffered:
-        ws.append(values)
-    for row_office, status, pct, overdue in stats:
-        o = offices.get(row_office)
-        if o is None:
-            o = offices[row_office] = OfficeStats(row_office)
-        if path.name not in o.files:
-            o.files.append(path.name)
-        o.items += 1
-        o.done += status == DONE
-        o.overdue += overdue
-        if counts_in_average(status):
-            o.pct_sum += effective_percent(status, pct)
-            o.pct_n += 1
-    for note in notes:
-        report.remarks.append(FileIssue(path, note, merged=True))
-    return len(buffered)
+        info = _Read(path, office, ledger.draft_id, ledger.plan_title, ledger.exported, ledger.merged, rows, notes,
+                     rejected)
+    if not rows:
+        raise LedgerError("台账中没有任何数据行" if not rejected else
+                          f"台账中没有一行可以合并（{len(rejected)} 行有错误，如{rejected[0]}）")
+    with contextlib.suppress(OSError):
+        info.mtime = path.stat().st_mtime
+    return info
 
 
 def _as_date(raw: Any) -> _dt.date | None:
     if isinstance(raw, (_dt.date, _dt.datetime)):
         return parse_date(raw, "")
     return None
+
+
+def _cell(ws: Any, value: Any) -> Any:
+    if isinstance(value, str):
+        return _text(ws, value)
+    if isinstance(value, _dt.date):
+        return _date(ws, value)
+    return value
 
 
 def _head(ws: Any, text: str) -> WriteOnlyCell:
@@ -417,7 +548,6 @@ def _skipped_sheet(wb: Workbook, report: MergeReport) -> None:
     ws.append([_head(ws, t) for t in ("文件", "原因", "处理结果")])
     issues = sorted(report.skipped, key=lambda i: str(i.path)) + report.remarks
     for issue in issues:
-        ws.append([_text(ws, str(issue.path)), _text(ws, issue.reason),
-                   _text(ws, "已合并" if issue.merged else "未合并")])
+        ws.append([_text(ws, str(issue.path)), _text(ws, issue.reason), _text(ws, issue.outcome)])
     if not issues:
         ws.append([_text(ws, "（没有未合并的文件）"), None, None])

@@ -20,8 +20,9 @@ from typing import Any
 
 from desktop.errors import LedgerError
 from desktop.ledger.common import (
-    HEADER_SCAN_ROWS, LISTS_SHEET, MARK, MAX_COLUMNS, OFFICE_LABEL, OFFICE_PREFIX, SUMMARY_SHEET, Columns,
-    match_header, norm_title, title_map,
+    DRAFT_ID_LABEL, DRAFT_ID_PROPERTY, EXPORT_DATE_LABEL, HEADER_SCAN_ROWS, LISTS_SHEET, MARK, MAX_COLUMNS,
+    MERGED_MARK, OFFICE_LABEL, OFFICE_PREFIX, PLAN_TITLE_LABEL, SUMMARY_SHEET, Columns, match_header, norm_title,
+    title_map,
 )
 from desktop.ledger.safety import inspect_workbook
 
@@ -38,6 +39,10 @@ class LedgerSheet:
     office: str
     ours: bool  # carries our format mark
     notes: list[str] = field(default_factory=list)
+    draft_id: str = ""  # the draft it was exported from ("" = older or foreign ledger)
+    plan_title: str = ""
+    exported: str = ""  # ISO date of the export, when recorded
+    merged: bool = False  # a merge result (several offices), not one office's ledger
 
     def rows(self) -> Iterator[tuple[int, tuple]]:
         """(row number, cells) of every non-empty row below the header."""
@@ -103,9 +108,14 @@ def _find_ledger(wb: Any, path: Path, template: Any, notes: list[str]) -> Ledger
                             office = v.strip()[len(OFFICE_PREFIX):].strip()
                     index = match_header(values, titles)
                     if index:
-                        ours, listed = _lists_info(wb)
-                        office = office or listed or _property_office(wb)
-                        return LedgerSheet(path, ws, Columns(n, index), office, ours, list(notes))
+                        ours, info = _lists_info(wb)
+                        office = office or info.get(OFFICE_LABEL, "") or _property_office(wb)
+                        keywords = str(getattr(getattr(wb, "properties", None), "keywords", "") or "")
+                        return LedgerSheet(
+                            path, ws, Columns(n, index), office, ours, list(notes),
+                            draft_id=info.get(DRAFT_ID_LABEL, "") or _custom_property(wb, DRAFT_ID_PROPERTY),
+                            plan_title=info.get(PLAN_TITLE_LABEL, ""), exported=info.get(EXPORT_DATE_LABEL, ""),
+                            merged=MERGED_MARK in keywords or "unit" in index)
     except LedgerError:
         raise
     except Exception as err:  # noqa: BLE001
@@ -114,19 +124,71 @@ def _find_ledger(wb: Any, path: Path, template: Any, notes: list[str]) -> Ledger
     raise LedgerError(f"不是进度台账：没有找到含“{wanted}”等列标题的表格")
 
 
-def _lists_info(wb: Any) -> tuple[bool, str]:
+_INFO_LABELS = (OFFICE_LABEL, DRAFT_ID_LABEL, PLAN_TITLE_LABEL, EXPORT_DATE_LABEL)
+
+
+def _lists_info(wb: Any) -> tuple[bool, dict[str, str]]:
+    """(carries our mark, label -> value) from the hidden 选项 sheet."""
     if LISTS_SHEET not in wb.sheetnames:
-        return False, ""
-    ours, office = False, ""
+        return False, {}
+    ours = False
+    info: dict[str, str] = {}
     ws = wb[LISTS_SHEET]
     for values in ws.iter_rows(max_row=20, max_col=6, values_only=True):
         for i, v in enumerate(values):
             if v == MARK:
                 ours = True
-            if isinstance(v, str) and norm_title(v) == OFFICE_LABEL and i + 1 < len(values):
+            label = norm_title(v) if isinstance(v, str) else ""
+            if label in _INFO_LABELS and i + 1 < len(values) and label not in info:
                 nxt = values[i + 1]
-                office = nxt.strip() if isinstance(nxt, str) else office
-    return ours, office
+                info[label] = nxt.strip()[:200] if isinstance(nxt, str) else ""
+    return ours, info
+
+
+def _custom_property(wb: Any, name: str) -> str:
+    try:
+        for prop in getattr(wb, "custom_doc_props", None) or []:
+            if getattr(prop, "name", None) == name and isinstance(prop.value, str):
+                return prop.value.strip()[:200]
+    except Exception:  # noqa: BLE001 - a damaged property list is simply not there
+        pass
+    return ""
+
+
+def formulas_without_values(path: Path, sheet_title: str, header_row: int, max_col: int) -> set[tuple[int, int]]:
+    """(row, column) of formula cells that no spreadsheet program has calculated.
+
+    Read with ``data_only=True`` they look empty; importing them as empty would
+    wipe what the draft holds, so the caller keeps the old value instead.
+    """
+    import openpyxl
+
+    out: set[tuple[int, int]] = set()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            formulas = openpyxl.load_workbook(path, read_only=True, data_only=False, keep_links=False)
+            values = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+        except Exception:  # noqa: BLE001 - the first reading succeeded; this one is only a refinement
+            return out
+        try:
+            fs, vs = formulas[sheet_title], values[sheet_title]
+            rows = zip(fs.iter_rows(min_row=header_row + 1, max_col=max_col),
+                       vs.iter_rows(min_row=header_row + 1, max_col=max_col, values_only=True))
+            for r, (fcells, vcells) in enumerate(rows, header_row + 1):
+                if r - header_row > MAX_ROWS:
+                    break
+                for c, (fcell, value) in enumerate(zip(fcells, vcells)):
+                    if getattr(fcell, "data_type", None) == "f" and value is None:
+                        out.add((r, c))
+        except Exception:  # noqa: BLE001
+            return out
+        finally:
+            with contextlib.suppress(Exception):
+                formulas.close()
+            with contextlib.suppress(Exception):
+                values.close()
+    return out
 
 
 def _property_office(wb: Any) -> str:
@@ -136,3 +198,14 @@ def _property_office(wb: Any) -> str:
     if isinstance(desc, str) and desc.startswith(prefix):
         return desc[len(prefix):].strip()
     return ""
+
+
+def is_merge_result(path: Path) -> bool:
+    """Whether ``path`` is a workbook that a merge wrote (safe to replace with a new merge)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return MERGED_MARK.encode("ascii") in zf.read("docProps/core.xml")
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError, RuntimeError):
+        return False

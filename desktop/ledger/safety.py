@@ -55,11 +55,14 @@ def _cfb_reason(head: bytes) -> str:
 
 def inspect_workbook(path: Path) -> Inspection:
     """Refuse files that are not safe, readable .xlsx workbooks."""
+    from desktop.storage import regular_file_problem
+
     path = Path(path)
     try:
         size = path.stat().st_size
-        if path.is_dir():
-            return Inspection("这是一个文件夹，不是文件")
+        problem = regular_file_problem(path)
+        if problem:
+            return Inspection(problem)
         with open(path, "rb") as fh:
             head = fh.read(64 * 1024)
     except PermissionError:

@@ -145,7 +145,12 @@ def test_ledger_merge_lists_every_hostile_file(good_ledger, ledger_cases, tmp_pa
     (folder / "好的.xlsx").write_bytes(good)
     for i, data in enumerate(ledger_cases.values()):
         (folder / f"坏{i}.xlsx").write_bytes(data)
-    (folder / "链接.xlsx").write_bytes(_rezip(good, add={"xl/externalLinks/externalLink1.xml": (
+    # Another office's ledger with an external link: merged, with a remark.
+    other = make_draft(8, 2, seed=7)
+    other.notice.issuers = ["另一区委网信办"]
+    other_path = tmp_path / "other.xlsx"
+    export_one(other, TEMPLATE, "xlsx", other_path, ExportOptions())
+    (folder / "链接.xlsx").write_bytes(_rezip(other_path.read_bytes(), add={"xl/externalLinks/externalLink1.xml": (
         b'<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>')}))
     before = _snapshot(folder)
     out = tmp_path / "合并.xlsx"
