@@ -47,6 +47,9 @@ class DraftDocument(QObject):
         self._merge_session = 0
         # Restored from a recovery file: unsaved although the undo stack is clean.
         self.recovered = False
+        # SHA-256 of the file as last read or saved (None: not from a file), so
+        # a save can tell when someone else changed the file in between.
+        self.disk_digest: str | None = None
 
     # --- reading -------------------------------------------------------------
     def get(self, path: str) -> Any:
@@ -173,4 +176,7 @@ class SnapshotCommand(QUndoCommand):
 def _restore(data: dict[str, Any], current: Draft) -> Draft:
     draft = Draft.from_dict(copy.deepcopy(data))
     draft.clean_notes = list(current.clean_notes)
+    # The identity is not content: undoing an edit made before the first save
+    # must not take away the id that save gave the draft (and its ledgers).
+    draft.id = current.id or draft.id
     return draft

@@ -986,17 +986,17 @@ class LedgerEditor(Editor):
         text = cell.text().strip()
         value: object = text
         if key == "percent":
+            from desktop.ledger.common import ValueProblem, parse_percent
+
             try:
-                value = float(text.rstrip("%％")) if text else None
-            except ValueError:
-                messages.warning(self, f"完成率“{text}”不是数字，请填写 0 到 100 之间的数。")
+                value = parse_percent(text or None)  # the ledger import's rule: 40, 40%, 0.4
+            except ValueProblem as problem:
+                messages.warning(self, f"{problem}。")
                 self._filling = True
                 current = self.doc.get(progress_address(item_id, "percent"))
                 cell.setText("" if current is None else f"{current:g}")
                 self._filling = False
                 return
-            if isinstance(value, float) and value.is_integer():
-                value = int(value)
         self.doc.edit_value(progress_address(item_id, key), value, merge=False, label=_LEDGER_COLUMNS[cell.column()])
 
     def focus_path(self, path: str, **_kw) -> bool:

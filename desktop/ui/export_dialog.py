@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, QUrl, Signal
@@ -122,6 +123,15 @@ class ExportDialog(QDialog):
             self.name.setFocus()
             return
         formats = self.formats()
+        from desktop.outputs import same_file
+
+        if self.doc.path is not None:
+            clash = [output_path(folder, base, f) for f in formats if same_file(output_path(folder, base, f), self.doc.path)]
+            if clash:
+                messages.warning(self, f"导出文件“{clash[0].name}”就是当前草稿文件本身，导出会覆盖草稿。"
+                                       "请换一个文件名或文件夹。")
+                self.name.setFocus()
+                return
         existing = [output_path(folder, base, f).name for f in formats if output_path(folder, base, f).exists()]
         if existing and messages.ask(self, "以下文件已存在，是否替换？\n" + "\n".join(existing),
                                      {"replace": "替换", "cancel": "取消"}, "replace", cancel="cancel") != "replace":
@@ -138,8 +148,9 @@ class ExportDialog(QDialog):
         self.status.setText("正在导出…")
         self.status.setStyleSheet("")
         self.out_dir = folder
-        job = workers.Job(export_all, self.doc.draft.copy(), self.doc.template, folder, base, formats, options,
-                          with_progress=True)
+        inputs = [self.doc.path] if self.doc.path else []
+        job = workers.Job(functools.partial(export_all, inputs=inputs), self.doc.draft.copy(), self.doc.template,
+                          folder, base, formats, options, with_progress=True)
         job.signals.progressed.connect(self._on_progress)
         job.signals.succeeded.connect(self._on_succeeded)
         job.signals.failed.connect(self._on_failed)

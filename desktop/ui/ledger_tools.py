@@ -32,14 +32,34 @@ def start_import(window: MainWindow, path: str | None = None) -> workers.Job | N
         path = messages.open_path(window, "选择填好的台账", folder, LEDGER_FILTER)
         if not path:
             return None
+    return _read_ledger(window, path, force=False)
+
+
+def _read_ledger(window: MainWindow, path: str, *, force: bool) -> workers.Job | None:
+    import functools
+
     from desktop.ledger.importing import plan_import
 
+    assert window.doc is not None
     window.statusBar().showMessage("正在读取台账…")
-    job = workers.Job(plan_import, window.doc.draft.copy(), window.doc.template, Path(path))
+    job = workers.Job(functools.partial(plan_import, force=force), window.doc.draft.copy(), window.doc.template,
+                      Path(path))
     job.signals.succeeded.connect(lambda plan: _show_plan(window, plan))
-    job.signals.failed.connect(lambda msg, detail: (window.statusBar().clearMessage(),
-                                                    messages.error(window, msg, detail)))
+    job.signals.failed.connect(lambda msg, detail: _on_read_failed(window, job, path, msg, detail))
     return workers.start(job)
+
+
+def _on_read_failed(window: MainWindow, job: workers.Job, path: str, message: str, detail: str) -> None:
+    from desktop.errors import LedgerIdentityError
+
+    window.statusBar().clearMessage()
+    if isinstance(job.error, LedgerIdentityError) and job.error.overridable:
+        answer = messages.ask(window, message, {"import": "确属本单位，仍然查看并导入", "cancel": "取消"}, "cancel",
+                              cancel="cancel")
+        if answer == "import":
+            _read_ledger(window, path, force=True)
+        return
+    messages.error(window, message, detail)
 
 
 def _show_plan(window: MainWindow, plan) -> None:
@@ -66,6 +86,10 @@ class ImportPreviewDialog(QDialog):
         summary = QLabel(f"将更新 {len(plan.changes)} 项进度；{plan.unchanged} 项没有变化；"
                          f"{len(plan.rejections)} 行有错误不导入。请核对后点“导入”（导入后可撤销）。")
         summary.setWordWrap(True)
+        self.identity = QLabel(f"注意：{plan.identity_warning}" if plan.identity_warning else "")
+        self.identity.setWordWrap(True)
+        self.identity.setStyleSheet("color: #b3261e; font-weight: bold;")
+        self.identity.setVisible(bool(plan.identity_warning))
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["台账行", "任务或活动", "变化"])
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
@@ -93,6 +117,7 @@ class ImportPreviewDialog(QDialog):
         buttons.addWidget(self.apply_button)
         buttons.addWidget(cancel)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.identity)
         layout.addWidget(summary)
         layout.addWidget(self.tree, 1)
         layout.addWidget(QLabel("未导入的行和提示："))
@@ -200,6 +225,15 @@ class MergeDialog(QDialog):
         if not out.lower().endswith(".xlsx"):
             out += ".xlsx"
             self.out.setText(out)
+        from desktop.ledger.reader import is_merge_result
+
+        if Path(out).exists() and not is_merge_result(Path(out)):
+            messages.warning(self, f"“{out}”已存在，而且不是合并结果。为避免覆盖它，请另选合并结果的文件名。")
+            return
+        if Path(out).exists() and messages.ask(
+                self, f"合并结果“{Path(out).name}”已存在（上次合并生成），是否用本次的结果替换它？",
+                {"replace": "替换", "cancel": "取消"}, "replace", cancel="cancel") != "replace":
+            return
         self.settings.set_value("ledger/merge_folder", folder)
         self.settings.set_value("ledger/merge_out", out)
         self._cancelled = False

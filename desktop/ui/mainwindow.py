@@ -17,7 +17,7 @@ from desktop import settings_model as S
 from desktop.checks import ERROR, RULES, Problem, apply_fix, run_checks
 from desktop.errors import DesktopError
 from desktop.model import Draft
-from desktop.storage import draft_to_bytes, load_draft, save_draft
+from desktop.storage import DraftChangedOnDisk, draft_to_bytes, load_draft, load_draft_with_digest, save_draft
 from desktop.templates import Template, load_template
 
 from . import messages
@@ -127,6 +127,9 @@ class MainWindow(QMainWindow):
         # timers
         self.check_timer = self._timer(CHECK_DELAY_MS, self.run_checks)
         self.autosave_timer = self._timer(self.settings.get(S.AUTOSAVE_MS), self.autosave)
+        # The pause timer above restarts with every keystroke; this one does not,
+        # so a clerk who types without pausing still has a recent recovery file.
+        self.autosave_deadline = self._timer(self.settings.get(S.AUTOSAVE_MAX_MS), self.autosave)
         self.preview_timer = self._timer(self.settings.get(S.PREVIEW_DELAY_MS), self.refresh_preview)
 
         self._build_actions()
@@ -312,6 +315,8 @@ class MainWindow(QMainWindow):
     def _on_document_changed(self) -> None:
         self.check_timer.start()
         self.autosave_timer.start()
+        if not self.autosave_deadline.isActive():
+            self.autosave_deadline.start()
         if self._preview_enabled:
             self.preview_timer.start()
         self._update_title()
@@ -345,7 +350,7 @@ class MainWindow(QMainWindow):
         if ask_save and not self.maybe_save():
             return False
         try:
-            draft = load_draft(path)
+            draft, digest = load_draft_with_digest(path)
             template = load_template(draft.template)
         except DesktopError as err:
             messages.error(self, str(err))
@@ -364,7 +369,9 @@ class MainWindow(QMainWindow):
         self._release_lock()
         lock.acquire()
         self.lock = lock
-        self.set_document(self._make_document(draft, template, path))
+        doc = self._make_document(draft, template, path)
+        doc.disk_digest = digest
+        self.set_document(doc)
         self.settings.add_recent(path)
         self.settings.set_value("files/last_dir", str(path.parent))
         if draft.clean_notes:
@@ -393,7 +400,9 @@ class MainWindow(QMainWindow):
         assert self.doc is not None
         if not path.name.lower().endswith(".json"):
             path = path.with_name(path.name + ".plan.json")
-        if not self._save_to(path):
+        if self.doc.path is not None and _same_file(self.doc.path, path):
+            return self._save_to(self.doc.path)
+        if not self._save_to(path, check_disk=False):  # the file dialog asked before replacing it
             return False
         if self.lock is None or not _same_file(self.lock.draft_path, path):
             self._release_lock()
@@ -404,16 +413,28 @@ class MainWindow(QMainWindow):
         self.settings.set_value("files/last_dir", str(path.parent))
         return True
 
-    def _save_to(self, path: Path) -> bool:
+    def _save_to(self, path: Path, *, check_disk: bool = True) -> bool:
         assert self.doc is not None
+        expect = self.doc.disk_digest if check_disk and self.doc.path is not None else None
         try:
-            save_draft(self.doc.draft, path)
+            digest = save_draft(self.doc.draft, path, expect=expect)
+        except DraftChangedOnDisk as err:
+            answer = messages.ask(self, f"{err}\n\n可以另存为新文件（两份都保留），或用窗口中的内容覆盖磁盘上的文件。",
+                                  {"save_as": "另存为…", "overwrite": "覆盖磁盘上的文件", "cancel": "取消"}, "save_as",
+                                  cancel="cancel")
+            if answer == "save_as":
+                return self.save_as()
+            if answer != "overwrite":
+                return False
+            return self._save_to(path, check_disk=False)
         except DesktopError as err:
             messages.error(self, str(err))
             return False
+        self.doc.disk_digest = digest
         self.doc.recovered = False
         self.doc.undo_stack.setClean()
         self.autosave_timer.stop()
+        self.autosave_deadline.stop()
         self.recovery.discard()
         self._update_title()
         self.statusBar().showMessage(f"已保存到 {path}", 5000)
@@ -520,13 +541,15 @@ class MainWindow(QMainWindow):
     # --- autosave and recovery ----------------------------------------------------------------
     def autosave(self) -> bool:
         self.autosave_timer.stop()
+        self.autosave_deadline.stop()
         if self.doc is None:
             return False
         if not self.is_modified():
             self.recovery.discard()
             return False
         try:
-            self.recovery.write(draft_to_bytes(self.doc.draft), self.doc.path, self.doc.draft.plan.title)
+            self.recovery.write(draft_to_bytes(self.doc.draft), self.doc.path, self.doc.draft.plan.title,
+                                base=self.doc.disk_digest or "")
         except DesktopError as err:
             self.statusBar().showMessage(f"自动保存恢复文件失败：{err}", 8000)
             return False
@@ -541,20 +564,38 @@ class MainWindow(QMainWindow):
         self.recovery.abandon()
 
     def offer_recovery(self) -> bool:
-        """At start-up: offer drafts left behind by a session that ended abnormally."""
+        """At start-up: offer drafts left behind by a session that ended abnormally.
+
+        When the draft file was saved after the recovery file began (the work
+        was saved in the end, or someone else saved the file), the recovery
+        file may be the older one: the clerk is told, and can only open it as
+        a copy, so neither version is lost.
+        """
         recovered = False
         for entry in recovery.orphaned_entries():
-            answer = messages.ask(
-                self, f"上次程序没有正常关闭。发现自动保存的草稿：\n{entry.describe()}\n是否恢复？",
-                {"recover": "恢复", "discard": "丢弃", "later": "以后再说"}, "recover", cancel="later")
+            state = entry.source_state()
+            if state == "changed":
+                when = entry.source_modified()
+                answer = messages.ask(
+                    self, f"上次程序没有正常关闭，留下了自动保存的草稿：\n{entry.describe()}\n\n"
+                    f"但在那之后，草稿文件“{entry.source}”又被保存过{f'（最后修改于 {when}）' if when else ''}，"
+                    "恢复文件中的内容可能比文件中的旧。可以把恢复文件打开为一份副本再比较，两份都会保留。",
+                    {"copy": "打开为副本", "discard": "丢弃恢复文件", "later": "以后再说"}, "copy", cancel="later")
+            else:
+                gone = "\n（原草稿文件已不存在，恢复后请保存。）" if state == "missing" else ""
+                answer = messages.ask(
+                    self, f"上次程序没有正常关闭。发现自动保存的草稿：\n{entry.describe()}{gone}\n是否恢复？",
+                    {"recover": "恢复", "discard": "丢弃", "later": "以后再说"}, "recover", cancel="later")
             if answer == "discard":
                 recovery.discard_entry(entry)
-            elif answer == "recover" and not recovered:
-                if self.recover(entry):
+            elif answer in ("recover", "copy") and not recovered:
+                if self.recover(entry, as_copy=answer == "copy"):
                     recovered = True
         return recovered
 
-    def recover(self, entry: recovery.RecoveryEntry) -> bool:
+    def recover(self, entry: recovery.RecoveryEntry, *, as_copy: bool = False) -> bool:
+        """Open a recovery file: in place of its draft, or (``as_copy``) as an
+        unsaved copy whose first save asks for a new name."""
         if not self.maybe_save():
             return False
         try:
@@ -563,7 +604,7 @@ class MainWindow(QMainWindow):
         except DesktopError as err:
             messages.error(self, f"恢复失败：{err}")
             return False
-        source = Path(entry.source) if entry.source else None
+        source = Path(entry.source) if entry.source and not as_copy else None
         self._release_lock()
         if source is not None and source.parent.is_dir():
             lock = recovery.DraftLock(source)
@@ -571,6 +612,8 @@ class MainWindow(QMainWindow):
                 lock.acquire()
                 self.lock = lock
         doc = self._make_document(draft, template, source if source and source.parent.is_dir() else None)
+        # Saving in place must still notice a file that changed since the work began.
+        doc.disk_digest = entry.base or None
         doc.recovered = True
         self.set_document(doc)
         self.autosave()  # our own recovery file now holds it, before the old one goes
@@ -655,6 +698,7 @@ class MainWindow(QMainWindow):
     def _on_settings_accepted(self) -> None:
         self.settings.sync()
         self.autosave_timer.setInterval(self.settings.get(S.AUTOSAVE_MS))
+        self.autosave_deadline.setInterval(self.settings.get(S.AUTOSAVE_MAX_MS))
         self.statusBar().showMessage("单位默认设置已保存，将用于新建的方案。", 5000)
         self.preview_timer.start()
 
@@ -674,6 +718,7 @@ class MainWindow(QMainWindow):
         self.recovery.close()
         self.check_timer.stop()
         self.autosave_timer.stop()
+        self.autosave_deadline.stop()
         self.preview_timer.stop()
         if self in windows:
             windows.remove(self)

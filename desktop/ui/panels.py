@@ -14,7 +14,7 @@ from desktop.checks import ERROR, Problem
 from desktop.model import Draft
 from desktop.templates import Template
 
-from desktop.locations import describe_path
+from desktop.locations import describer
 
 _RED = QColor("#b3261e")
 _AMBER = QColor("#8a5a00")
@@ -97,9 +97,10 @@ class ProblemsPanel(QWidget):
         self.tree.clear()
         items = []
         keep = None
+        describe = describer(self._draft) if self._draft is not None else (lambda path: path)
         for p in shown:
             error = p.severity == ERROR
-            where = describe_path(self._draft, p.path) if self._draft is not None else p.path
+            where = describe(p.path)
             item = QTreeWidgetItem(["错误" if error else "提醒", where, p.message])
             item.setIcon(0, self._icons[ERROR if error else "warning"])
             item.setForeground(0, QBrush(_RED if error else _AMBER))

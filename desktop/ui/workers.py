@@ -37,6 +37,7 @@ class Job(QRunnable):
         self.args = args
         self.with_progress = with_progress
         self.signals = JobSignals()
+        self.error: BaseException | None = None  # what ``failed`` reported, for callers that tell kinds apart
         self.setAutoDelete(False)
 
     def run(self) -> None:
@@ -46,8 +47,10 @@ class Job(QRunnable):
             else:
                 result = self.fn(*self.args)
         except DesktopError as err:
+            self.error = err
             self.signals.failed.emit(str(err), err.detail)
-        except Exception:  # noqa: BLE001 - reported to the clerk as a plain message, traceback logged
+        except Exception as err:  # noqa: BLE001 - reported to the clerk as a plain message, traceback logged
+            self.error = err
             detail = traceback.format_exc()
             log.error("background job failed:\n%s", detail)
             self.signals.failed.emit("处理时发生意外错误，详细信息已记入日志。", detail)
