@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from desktop.model import Draft, Notice, Plan, Requirement
+from desktop.model import Draft, Notice, Plan, Requirement, new_draft_id
 from desktop.templates import Template
 
 
@@ -57,4 +57,4 @@ def new_draft(template: Template, office: OfficeDefaults | None = None) -> Draft
         goals=_fill(str(sk_plan.get("goals", "")), values),
         requirements=requirements,
     )
-    return Draft(template=template.id, notice=notice, plan=plan)
+    return Draft(id=new_draft_id(), template=template.id, notice=notice, plan=plan)

@@ -311,9 +311,12 @@ def orphaned_entries() -> list[RecoveryEntry]:
             meta = _read_small_json(meta_path)
             assert isinstance(meta, dict)
             session = str(meta["session"])
-            pid = _pid(meta["pid"])
-        except (OSError, ValueError, KeyError, TypeError, AssertionError, OverflowError):
+        except (OSError, ValueError, KeyError, TypeError, AssertionError):
             continue
+        try:
+            pid = _pid(meta.get("pid"))
+        except (ValueError, TypeError, OverflowError):
+            pid = 0  # a damaged note: its session cannot be running, so its work is offered
         if not all(c in "0123456789abcdef" for c in session) or not session:
             continue  # a note that names a path instead of a session
         data_path = folder / f"{session}{RECOVERY_SUFFIX}"

@@ -76,6 +76,7 @@ OFFICE_FONT_PRESET = declare("office/font_preset", str, DEFAULT_FONT_PRESET, "Wo
 OFFICE_FONT_DIR = declare("office/font_dir", str, "", "单位字体文件夹")
 UNDO_LIMIT = declare("editor/undo_limit", int, 500, "可撤销的步数")
 AUTOSAVE_MS = declare("editor/autosave_ms", int, 1500, "修改后多久写入恢复文件（毫秒）")
+AUTOSAVE_MAX_MS = declare("editor/autosave_max_ms", int, 20000, "连续输入不停顿时，最长多久写一次恢复文件（毫秒）")
 PREVIEW_DELAY_MS = declare("editor/preview_delay_ms", int, 700, "停止输入后多久刷新预览（毫秒）")
 
 

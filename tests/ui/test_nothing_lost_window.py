@@ -1,0 +1,154 @@
+"""The window never loses work to another writer, a stale recovery file or a wrong ledger."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import openpyxl
+from PySide6.QtCore import QThreadPool
+from PySide6.QtWidgets import QApplication
+
+from desktop import recovery
+from desktop.export import ExportOptions, export_one
+from desktop.model import Progress
+from desktop.sample import make_draft
+from desktop.storage import load_draft, save_draft
+from desktop.ui import messages
+
+from .helpers import type_text
+
+
+def _type(window, section: str, path: str, text: str) -> None:
+    field = window.show_section(section).binder.find(path)
+    type_text(field.focusProxy(), text)
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_save_after_another_program_changed_the_file_asks_first(make_window, tmp_path: Path):
+    path = tmp_path / "方案.plan.json"
+    save_draft(make_draft(4, 1), path)
+    window = make_window()
+    assert window.open_path(path)
+    _type(window, "goals", "plan.goals", "窗口里的新内容。")
+    theirs = load_draft(path)  # e.g. `ledger import … --force` while the window is open
+    theirs.progress["t1"] = Progress(status="已完成", percent=100)
+    save_draft(theirs, path)
+    before = _sha(path)
+
+    messages.queue_answer("cancel")
+    assert not window.save()
+    assert _sha(path) == before and window.is_modified()
+    assert "已被其他程序或其他人修改" in messages.history[-1].text
+
+    messages.queue_answer("save_as")
+    messages.queue_path(str(tmp_path / "另存.plan.json"))
+    assert window.save()
+    assert _sha(path) == before  # both kept
+    assert load_draft(tmp_path / "另存.plan.json").plan.goals.startswith("窗口里的新内容。")
+
+    _type(window, "goals", "plan.goals", "再改一句。")
+    assert window.save()  # the file it now belongs to did not change: no question
+    assert messages.history[-1].kind != "question" or "另存" not in messages.history[-1].text
+
+
+def test_a_stale_recovery_file_is_offered_only_as_a_copy(make_window, tmp_path: Path):
+    path = tmp_path / "方案.plan.json"
+    save_draft(make_draft(4, 1), path)
+    crashed = make_window()
+    crashed.autosave_timer.setInterval(10)
+    assert crashed.open_path(path)
+    _type(crashed, "goals", "plan.goals", "崩溃前未保存的内容。")
+    assert crashed.autosave()
+    crashed.recovery.abandon()  # the process died here
+    crashed.recovery.discard = lambda: None
+    crashed.hide()
+
+    later = load_draft(path)  # the clerk redid the work and saved it
+    later.plan.goals = "后来保存的较新内容。"
+    save_draft(later, path)
+    before = _sha(path)
+
+    nxt = make_window()
+    nxt.new_document()
+    messages.queue_answer("copy")
+    assert nxt.offer_recovery()
+    question = [m for m in messages.history if m.kind == "question"][-1]
+    assert "又被保存过" in question.text and "副本" in question.text
+    assert nxt.doc.path is None and nxt.doc.draft.plan.goals.startswith("崩溃前未保存的内容。")
+    assert _sha(path) == before
+    messages.queue_path(str(tmp_path / "恢复的副本.plan.json"))
+    assert nxt.save()
+    assert _sha(path) == before and load_draft(path).plan.goals == "后来保存的较新内容。"
+
+
+def test_an_unchanged_draft_is_recovered_in_place(make_window, tmp_path: Path):
+    path = tmp_path / "方案.plan.json"
+    save_draft(make_draft(4, 1), path)
+    crashed = make_window()
+    assert crashed.open_path(path)
+    _type(crashed, "goals", "plan.goals", "未保存。")
+    assert crashed.autosave()
+    crashed.recovery.abandon()
+    crashed.recovery.discard = lambda: None
+    crashed.hide()
+    entry = recovery.orphaned_entries()[0]
+    assert entry.source_state() == "same"
+    nxt = make_window()
+    nxt.new_document()
+    messages.queue_answer("recover")
+    assert nxt.offer_recovery() and nxt.doc.path == path
+
+
+def test_import_of_another_units_ledger_asks_and_old_ledger_warns(qtbot, make_window, template, tmp_path: Path):
+    from desktop.ui.ledger_tools import start_import
+
+    draft = make_draft(5, 1, seed=21)
+    draft.notice.issuers = ["南海区委网信办"]
+    path = tmp_path / "方案.plan.json"
+    save_draft(draft, path)
+    ledger = export_one(draft, template, "xlsx", tmp_path / "l.xlsx", ExportOptions(today=dt.date(2020, 9, 1))).path
+    wb = openpyxl.load_workbook(ledger)
+    wb.worksheets[0].cell(4, 10).value = 66
+    wb.save(ledger)
+    window = make_window()
+    assert window.open_path(path)
+    window.doc.draft.notice.issuers = ["顺德区委网信办"]
+
+    messages.queue_answer("cancel")
+    start_import(window, str(ledger))
+    QThreadPool.globalInstance().waitForDone(20000)
+    qtbot.waitUntil(lambda: any(m.kind == "question" for m in messages.history), timeout=5000)
+    assert "南海区委网信办" in messages.history[-1].text and "顺德区委网信办" in messages.history[-1].text
+    assert getattr(window, "import_dialog", None) is None
+
+    messages.queue_answer("import")
+    start_import(window, str(ledger))
+    QThreadPool.globalInstance().waitForDone(20000)
+    qtbot.waitUntil(lambda: getattr(window, "import_dialog", None) is not None, timeout=5000)
+    dialog = window.import_dialog
+    assert dialog.apply() == 1
+    assert window.doc.draft.progress["t1"].percent == 66
+
+
+def test_export_dialog_refuses_to_write_over_the_draft(qtbot, make_window, example_draft, tmp_path: Path):
+    from desktop.ui.export_dialog import ExportDialog
+
+    path = tmp_path / "方案.docx"  # a draft named like an export
+    save_draft(example_draft, path)
+    before = _sha(path)
+    window = make_window()
+    assert window.open_path(path)
+    dialog = ExportDialog(window.doc, window.settings, [], window)
+    qtbot.addWidget(dialog)
+    dialog.folder.setText(str(tmp_path))
+    dialog.name.setText("方案")
+    dialog.start_export()
+    QThreadPool.globalInstance().waitForDone(20000)
+    QApplication.processEvents()
+    assert "覆盖草稿" in messages.history[-1].text
+    assert _sha(path) == before and sorted(p.name for p in tmp_path.iterdir()) == ["~$方案.docx", "方案.docx"]
