@@ -136,8 +136,8 @@ def check_identity(draft: Draft, ledger: LedgerSheet, plan: ImportPlan, force: b
     theirs = _quoted_plan(ledger.plan_title, ledger.office)
     if ledger.draft_id and draft.id and ledger.draft_id != draft.id:
         raise LedgerIdentityError(
-            f"这份台账是从另一份方案导出的：台账属于{theirs}，当前草稿是{ours}。"
-            "两份方案的任务编号相同但内容不同，导入会覆盖不相干的进度，因此未导入。请从当前方案导出台账后再填写。")
+            f"这不是这份方案的台账，它是从另一份方案导出的：台账属于{theirs}，当前草稿是{ours}。"
+            "各方案的任务编号都从 t1 排起，导入会覆盖不相干的进度，因此未导入。请从当前方案导出台账后再填写。")
     unit, mine = norm_name(ledger.office), norm_name(office_of(draft))
     if unit and mine and unit != mine and not force:
         raise LedgerIdentityError(

@@ -17,12 +17,9 @@ from desktop import settings_model as S
 from desktop.storage import save_draft
 from desktop.ui import messages
 
-from .helpers import type_text
+from .helpers import type_into
 
-
-def _type(window, section: str, path: str, text: str) -> None:
-    field = window.show_section(section).binder.find(path)
-    type_text(field.focusProxy(), text)
+_type = type_into
 
 
 def test_autosave_then_crash_leaves_a_recovery_file_the_next_start_offers(qtbot, make_window, example_draft,

@@ -17,12 +17,9 @@ from desktop.sample import make_draft
 from desktop.storage import load_draft, save_draft
 from desktop.ui import messages
 
-from .helpers import type_text
+from .helpers import crash_with_unsaved_work, type_into
 
-
-def _type(window, section: str, path: str, text: str) -> None:
-    field = window.show_section(section).binder.find(path)
-    type_text(field.focusProxy(), text)
+_type = type_into
 
 
 def _sha(path: Path) -> str:
@@ -56,27 +53,32 @@ def test_save_after_another_program_changed_the_file_asks_first(make_window, tmp
     assert messages.history[-1].kind != "question" or "另存" not in messages.history[-1].text
 
 
-def test_a_stale_recovery_file_is_offered_only_as_a_copy(make_window, tmp_path: Path):
+def _crashed_session(make_window, tmp_path: Path, text: str) -> Path:
+    """A saved draft, opened, edited, autosaved, and then the program died."""
     path = tmp_path / "方案.plan.json"
     save_draft(make_draft(4, 1), path)
     crashed = make_window()
-    crashed.autosave_timer.setInterval(10)
     assert crashed.open_path(path)
-    _type(crashed, "goals", "plan.goals", "崩溃前未保存的内容。")
-    assert crashed.autosave()
-    crashed.recovery.abandon()  # the process died here
-    crashed.recovery.discard = lambda: None
-    crashed.hide()
+    crash_with_unsaved_work(crashed, text)
+    return path
 
+
+def _next_start(make_window, answer: str):
+    window = make_window()
+    window.new_document()
+    messages.queue_answer(answer)
+    assert window.offer_recovery()
+    return window
+
+
+def test_a_stale_recovery_file_is_offered_only_as_a_copy(make_window, tmp_path: Path):
+    path = _crashed_session(make_window, tmp_path, "崩溃前未保存的内容。")
     later = load_draft(path)  # the clerk redid the work and saved it
     later.plan.goals = "后来保存的较新内容。"
     save_draft(later, path)
     before = _sha(path)
 
-    nxt = make_window()
-    nxt.new_document()
-    messages.queue_answer("copy")
-    assert nxt.offer_recovery()
+    nxt = _next_start(make_window, "copy")
     question = [m for m in messages.history if m.kind == "question"][-1]
     assert "又被保存过" in question.text and "副本" in question.text
     assert nxt.doc.path is None and nxt.doc.draft.plan.goals.startswith("崩溃前未保存的内容。")
@@ -87,21 +89,9 @@ def test_a_stale_recovery_file_is_offered_only_as_a_copy(make_window, tmp_path: 
 
 
 def test_an_unchanged_draft_is_recovered_in_place(make_window, tmp_path: Path):
-    path = tmp_path / "方案.plan.json"
-    save_draft(make_draft(4, 1), path)
-    crashed = make_window()
-    assert crashed.open_path(path)
-    _type(crashed, "goals", "plan.goals", "未保存。")
-    assert crashed.autosave()
-    crashed.recovery.abandon()
-    crashed.recovery.discard = lambda: None
-    crashed.hide()
-    entry = recovery.orphaned_entries()[0]
-    assert entry.source_state() == "same"
-    nxt = make_window()
-    nxt.new_document()
-    messages.queue_answer("recover")
-    assert nxt.offer_recovery() and nxt.doc.path == path
+    path = _crashed_session(make_window, tmp_path, "未保存。")
+    assert recovery.orphaned_entries()[0].source_state() == "same"
+    assert _next_start(make_window, "recover").doc.path == path
 
 
 def test_import_of_another_units_ledger_asks_and_old_ledger_warns(qtbot, make_window, template, tmp_path: Path):
