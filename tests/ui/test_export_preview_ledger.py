@@ -213,3 +213,14 @@ def test_ledger_merge_reports_skipped_files(qtbot, make_window, example_draft, t
     assert "说明.xlsx" in dialog.report_box.toPlainText()
     assert dialog.progress.value() == dialog.progress.maximum()
     assert out.is_file()
+    # Again into the same file: the earlier result is replaced after a question;
+    # a file that is not a merge result is never replaced.
+    messages.queue_answer("replace")
+    with qtbot.waitSignal(dialog.merge_finished, timeout=60000) as blocker:
+        dialog.start_merge()
+    assert blocker.args[0].written and "上次合并生成" in messages.history[-1].text
+    theirs = tmp_path / "别人的表.xlsx"
+    theirs.write_bytes(b"PK\x03\x04 somebody's workbook")
+    dialog.out.setText(str(theirs))
+    dialog.start_merge()
+    assert "不是合并结果" in messages.history[-1].text and theirs.read_bytes() == b"PK\x03\x04 somebody's workbook"
