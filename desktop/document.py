@@ -86,7 +86,7 @@ class Signature:
 
 @dataclass(frozen=True)
 class AnnexTable:
-    columns: tuple[tuple[str, float], ...]  # (title, share of the type width)
+    columns: tuple[tuple[str, float, str], ...]  # (title, share of the type width, cell alignment)
     rows: tuple[tuple[str, ...], ...]
 
 
@@ -125,7 +125,7 @@ class Document:
             elif isinstance(b, Signature):
                 out += [text for line in b.lines for _, text in line.items]
             elif isinstance(b, AnnexTable):
-                out += [title for title, _ in b.columns] + [cell for row in b.rows for cell in row]
+                out += [c[0] for c in b.columns] + [cell for row in b.rows for cell in row]
         c = self.colophon
         out += [c.cc, c.printer, c.print_date]
         return [t for t in out if t]
@@ -185,6 +185,10 @@ def _task_blocks(number: int, task: Task) -> list[Block]:
 
 def build_document(draft: Draft, template: Template) -> Document:
     """The notice, the plan it issues, the annex and the 版记, as blocks."""
+    # Read back through the loader's cleaning: drafts made in code (samples,
+    # tests) may hold what no document can (control characters, lone surrogates),
+    # and every exporter must print exactly the same text.
+    draft = draft.copy()
     n, plan = draft.notice, draft.plan
     organs = tuple(i.strip() for i in n.issuers if i.strip())
     header = Header(n.copy_no.strip(), n.secrecy.strip(), n.urgency.strip(), organs,
@@ -215,7 +219,8 @@ def build_document(draft: Draft, template: Template) -> Document:
     def heading1(text: str) -> None:
         nonlocal section
         section += 1
-        blocks.append(Para("heading1", (Span(gb.heading_label(1, section) + text, gb.HEITI),), keep_with_next=True))
+        blocks.append(Para("heading1", (Span(gb.heading_label(1, section) + text, gb.HEADING_ROLES[1]),),
+                           keep_with_next=True))
 
     heading1("工作目标")
     blocks += _body(plan.goals)
@@ -223,7 +228,7 @@ def build_document(draft: Draft, template: Template) -> Document:
     task_no = 0
     for g, group in enumerate(plan.task_groups, start=1):
         if group.title.strip() or len(plan.task_groups) > 1:
-            blocks.append(Para("heading2", (Span(gb.heading_label(2, g) + group.title.strip(), gb.KAITI),),
+            blocks.append(Para("heading2", (Span(gb.heading_label(2, g) + group.title.strip(), gb.HEADING_ROLES[2]),),
                                keep_with_next=True))
             task_no = 0
         for task in group.tasks:
@@ -232,7 +237,7 @@ def build_document(draft: Draft, template: Template) -> Document:
     heading1("工作要求")
     for r, req in enumerate(plan.requirements, start=1):
         paras = _paras(req.text)
-        head = Span(gb.heading_label(2, r) + _with_end_mark(req.title), gb.KAITI)
+        head = Span(gb.heading_label(2, r) + _with_end_mark(req.title), gb.HEADING_ROLES[2])
         blocks.append(Para("body", (head, Span(paras[0])) if paras else (head,)))
         blocks += [Para("body", (Span(p),)) for p in paras[1:]]
 

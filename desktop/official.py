@@ -43,6 +43,16 @@ LINE_PITCH_PT = LINE_PITCH_TWIPS / TWIPS_PER_PT  # 28.95
 TYPE_W_PT = mm_to_pt(TYPE_W_MM)
 CHAR_PITCH_PT = TYPE_W_PT / CHARS_PER_LINE  # 15.79
 
+
+def em_top_in_line(size: float) -> float:
+    """Where a line's em box starts below the top of its grid line.
+
+    Word and LibreOffice (sw CalcRealHeight) put the spare height of a
+    snapped line half above and half below the text, so the preview does too.
+    For SimSun, FangSong and SimHei (ascent + descent = 1 em) centring the em
+    box is exactly what they do."""
+    return (LINE_PITCH_PT - size) / 2
+
 # --- font sizes (字号 -> pt) ---------------------------------------------------
 SIZE_2 = 22.0  # 二号: titles
 SIZE_3 = 16.0  # 三号: default for every element
@@ -60,10 +70,17 @@ TABLE_SIZE = SIZE_4
 
 # --- vertical positions (7.2, 7.4, 7.5) ---------------------------------------
 ORGAN_MARK_TOP_MM = 35.0  # mark's top edge below the type area's top
+ORGAN_MARK_LEADING = 1.25  # stacked organ names: line pitch in ems of the mark's size
+ORGAN_MARK_SUFFIX_GAP = 0.5  # ems between the stacked names and "文件"
 DOC_NUMBER_GAP_LINES = 2  # blank lines between mark and 发文字号
 RED_LINE_GAP_MM = 4.0  # red separator below the 发文字号
 RED_LINE_WIDTH_MM = 0.5
 TITLE_GAP_LINES = 2  # blank lines between red line and title
+# The two "two blank lines" of the 版头 may each be up to 2 pt shorter or a
+# line's leading plus 2 pt longer (the strict tolerance of GB/T 9704 checks);
+# page 1 uses that room so that the title starts on a line of the page's grid,
+# which is where Word and LibreOffice start it too.
+HEADER_GAP_SHORTER_PT = 2.0
 PAGE_NUMBER_GAP_MM = 7.0  # the dash below the type area
 COLOPHON_THICK_MM = 0.35
 COLOPHON_THIN_MM = 0.25
@@ -251,6 +268,75 @@ def notice_title(plan_title: str) -> str:
     return f"关于印发《{plan_title}》的通知" if plan_title else ""
 
 
+# --- line breaking: one policy for our layout and for the Word file ---------------
+# The .docx states the same sets (w:noLineBreaksBefore/After) and the same
+# spacing, so Word, WPS and LibreOffice break lines where our PDF does.
+
+# No line starts with these (避头): closing marks and pause punctuation.
+LINE_START_FORBIDDEN = frozenset(
+    "，。、；：？！）》」』〕】〗〉］｝”’…—―～·‥〞々〻ゝゞヽヾーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"
+    "﹐﹒﹔﹕﹖﹗﹚﹜﹞︰︶︸︺︼︾﹀﹂﹄%,.;:?!)]}｠｡､％"
+)
+# No line ends with these (避尾): opening marks.
+LINE_END_FORBIDDEN = frozenset("（《「『“‘〔【〖〈［｛〝﹙﹛﹝([{｟")
+
+# Tracking of every 3号 character: 16 pt − 0.25 pt = 15.75 pt, so 28 characters
+# (441 pt) fit the 442.2 pt line and 29 do not. Word's character grid
+# (w:charSpace −849, a 15.79 pt cell narrower than the glyph) is laid out by
+# LibreOffice two cells a glyph; tracking means the same to Word, WPS and
+# LibreOffice (ECMA-376 17.3.2.35 equates it with a grid's pitch). In twips
+# (w:spacing/@w:val, twentieths of a point): −5, the smallest whole value
+# that fits 28.
+CHAR_SPACING_TWIPS = -5
+CHAR_SPACING_PT = CHAR_SPACING_TWIPS / 20
+
+# 中西文自动间距: between a Chinese character and a Latin letter or digit,
+# Word and LibreOffice both add space by default (w:autoSpaceDE/DN), and
+# LibreOffice cannot be told otherwise in a .docx. We add it too, as much as
+# LibreOffice does (a fifth of the font size, measured), in place of the
+# tracking of the character before the gap.
+AUTOSPACE_EM = 0.2
+
+
+def is_han(ch: str) -> bool:
+    """A Chinese character (CJK unified or compatibility ideograph)."""
+    cp = ord(ch)
+    return (0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF or 0xF900 <= cp <= 0xFAFF
+            or 0x20000 <= cp <= 0x3134F)
+
+
+def is_western_alnum(ch: str) -> bool:
+    """A half-width letter or digit (Latin, Greek, Cyrillic…): the other side of 中西文间距."""
+    return ch.isalnum() and not is_han(ch) and unicodedata.east_asian_width(ch) not in ("W", "F")
+
+
+def autospace_after(a: str, b: str) -> bool:
+    """Whether the gap between ``a`` and the following ``b`` gets 中西文间距."""
+    return (is_han(a) and is_western_alnum(b)) or (is_western_alnum(a) and is_han(b))
+
+
+# Punctuation and spaces that belong to the script of the text before them
+# (LibreOffice's "weak" characters); the tracking stops where the script
+# changes, as it does in Word and LibreOffice, whose runs end there.
+_WEAK = frozenset("“”‘’—…· \u3000")
+
+
+def script_runs(text: str) -> list[bool]:
+    """For each character: does it belong to East Asian text (True) or Western (False)?"""
+    out: list[bool] = []
+    current = True
+    for ch in text:
+        if ch not in _WEAK:
+            current = unicodedata.east_asian_width(ch) in ("W", "F")
+        out.append(current)
+    return out
+
+
+def is_word_char(ch: str) -> bool:
+    """Half-width letters, digits and signs that form unsplittable words (2020, H5, 0757-83031234)."""
+    return "!" <= ch <= "~"
+
+
 # --- character widths and the title's balanced line breaks --------------------
 
 
@@ -290,9 +376,7 @@ def _break_cost(text: str, i: int) -> float:
     a, b = text[i - 1], text[i]
     if _NO_SPLIT.match(a) and _NO_SPLIT.match(b):
         return 1000.0  # never split 2020 or H5
-    if b in "，。、；：？！）》」』”’…—":
-        return 1000.0  # no line may start with a closing mark
-    if a in "（《「『“‘":
+    if b in LINE_START_FORBIDDEN or a in LINE_END_FORBIDDEN:
         return 1000.0
     if a in _GOOD_AFTER or b in _GOOD_BEFORE:
         return 0.0
@@ -469,5 +553,41 @@ def signature_lines(names: list[str], date_text: str, seal: bool,
 
 
 # --- annex table -----------------------------------------------------------------
-# (title, share of the type area's width)
-ANNEX_COLUMNS = (("序号", 0.08), ("活动名称", 0.36), ("时间", 0.18), ("牵头单位", 0.18), ("配合单位", 0.20))
+# (title, share of the type area's width, alignment of the column's cells)
+ANNEX_COLUMNS = (("序号", 0.08, "center"), ("活动名称", 0.36, "left"), ("时间", 0.18, "center"),
+                 ("牵头单位", 0.18, "left"), ("配合单位", 0.20, "left"))
+TABLE_CELL_PAD_PT = 3.0  # left and right inside each cell
+TABLE_RULE_PT = 0.5
+# Rows of at most this many lines are kept whole on one page; longer ones may split.
+TABLE_ROW_KEEP_LINES = 4
+
+
+# --- the 版记's page and the page numbers (7.4.1, 7.5) -------------------------------
+
+
+def colophon_placement(last_text_page: int, free_lines: int, colophon_lines: int) -> str:
+    """Where the 版记 goes: at the foot of the last page, which is an even page
+    (the back of the last sheet).
+
+    "same": the text ends on an even page with room for it; "next": the text
+    ends on an odd page, and the 版记 takes the even page after it; "blank":
+    the text fills an even page, so a blank page and then the 版记 page follow.
+    """
+    if last_text_page % 2 == 0:
+        return "same" if free_lines >= colophon_lines else "blank"
+    return "next"
+
+
+def numbered(kind: str, follows_blank: bool) -> bool:
+    """7.5: every page carries its number, except a blank page and the 版记 page right after one."""
+    return kind != "blank" and not (kind == "colophon" and follows_blank)
+
+
+def page_number_text(n: int) -> str:
+    """The printed page number: 4号宋体 Arabic numerals between 一字线."""
+    return f"— {n} —"
+
+
+def page_number_side(n: int) -> str:
+    """Odd pages right, even pages left, one 4号 character in from that edge."""
+    return "right" if n % 2 else "left"

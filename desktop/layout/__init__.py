@@ -22,12 +22,13 @@ matters. The rules of the standard come from ``desktop.official``.
 """
 
 from desktop.layout.engine import (
-    PAGE_H, PAGE_W, TA_BOTTOM, TA_LEFT, TA_RIGHT, TA_TOP, TA_W, layout_document,
+    PAGE_H, PAGE_W, TA_BOTTOM, TA_LEFT, TA_RIGHT, TA_TOP, TA_W, LayoutInfo, layout, layout_document,
 )
 from desktop.layout.linebreak import NO_END, NO_START, Glyph, break_lines, positions
 from desktop.layout.model import BLACK, RED, GridFonts, Page, Rule, TextRun
 
 __all__ = [
     "BLACK", "NO_END", "NO_START", "PAGE_H", "PAGE_W", "RED", "TA_BOTTOM", "TA_LEFT", "TA_RIGHT", "TA_TOP", "TA_W",
-    "Glyph", "GridFonts", "Page", "Rule", "TextRun", "break_lines", "layout_document", "positions",
+    "Glyph", "GridFonts", "LayoutInfo", "Page", "Rule", "TextRun", "break_lines", "layout", "layout_document",
+    "positions",
 ]

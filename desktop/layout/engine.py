@@ -1,14 +1,19 @@
 """GB/T 9704 page layout of a ``desktop.document.Document``.
 
 The text flows through grid lines ("slots") of one line pitch each: 22 a page
-on the 156 x 225 mm type area, 28 cells of 3号 a line. Page 1 starts below the
-版头 (organ mark 35 mm below the type area's top, 发文字号 two lines under
-it, the red line 4 mm under that, the title two lines under the red line);
-later pages start on grid line 1. Text sits with its em box at the top of its
-slot, so the first line's top is exactly the type area's top (37 mm).
+on the 156 x 225 mm type area. Page 1 starts below the 版头 (organ mark 35 mm
+below the type area's top, 发文字号 two lines under it, the red line 4 mm
+under that, the title two lines under the red line, on a line of the page's
+grid); later pages start on grid line 1. Text sits with its em box at the top
+of its slot, so the first line's top is exactly the type area's top (37 mm).
 Table rows take whole slots too, so every page keeps the 22-line rhythm.
 The 版记 fills the last slots of the last, even page, its last line on the
 type area's bottom edge.
+
+``layout(doc, fonts)`` returns the pages and a ``LayoutInfo``: the decisions
+the Word writer copies (header geometry, the mark's size, table rows kept
+whole, where the 版记 goes, which pages are numbered), so that Word and the
+PDF are laid out by one set of rules.
 """
 
 from __future__ import annotations
@@ -16,8 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from desktop import official as gb
-from desktop.document import AnnexTable, Blank, Colophon, Document, Header, PageBreak, Para, Signature, Title
-from desktop.layout.linebreak import Glyph, break_lines, positions
+from desktop.document import AnnexTable, Blank, Colophon, Document, Header, PageBreak, Para, Signature, Span, Title
+from desktop.layout.linebreak import Glyph, Line, break_lines, gaps, positions
 from desktop.layout.model import BLACK, RED, FontsLike, Page, Rule, TextRun
 
 MM = gb.PT_PER_MM
@@ -30,15 +35,20 @@ TA_RIGHT = TA_LEFT + TA_W
 TA_BOTTOM = TA_TOP + gb.mm_to_pt(gb.TYPE_H_MM)
 TA_CENTRE = TA_LEFT + TA_W / 2
 L = gb.LINE_PITCH_PT
-PITCH = gb.CHAR_PITCH_PT  # one 3号 cell
-GRID_SPACE = PITCH - gb.BODY_SIZE  # character spacing that puts 3号 text on the 28-cell grid
+PITCH = gb.CHAR_PITCH_PT  # one 3号 cell of the 28-cell measure (indents, signature positions)
+TRACK = gb.CHAR_SPACING_PT  # tracking of 3号 text (the Word file's Normal style has the same)
 C4 = gb.SIZE_4  # one 4号 character (版记 and page-number gaps)
-TABLE_PAD = 3.0  # cell padding left/right
-TABLE_RULE = 0.5
+TABLE_PAD = gb.TABLE_CELL_PAD_PT
+TABLE_RULE = gb.TABLE_RULE_PT
 FIT = 0.5  # points a slot may reach past the type area's bottom (grid rounding)
 
 # Paragraph kinds -> (first-line indent, wrapped-line indent) in 3号 cells.
 _INDENTS = {"recipients": (0, 0), "attachment-label": (0, 0)}
+
+
+def autospace(size: float) -> float:
+    """中西文间距 at this font size (official.AUTOSPACE_EM)."""
+    return gb.AUTOSPACE_EM * size
 
 
 # --- slots -------------------------------------------------------------------------
@@ -51,12 +61,13 @@ class Slot:
     kind: str  # text | blank | break | table
     runs: list[TextRun] = field(default_factory=list)  # x absolute, baseline relative to the em top (0)
     keep: bool = False  # stay on the same page as the next slot
-    droppable: bool = False  # skipped at the top of a page
-    centre: bool = False  # em box centred in the slot (4号 text) instead of at its top
     table: AnnexTable | None = None
     row: int = -1  # table row (-1: header)
     row_lines: int = 1
     src: int = -1
+    block: int = -1  # index of the document block it comes from
+    start: int = 0  # a paragraph line: index of its first character in the paragraph's text
+    pushed: bool = False  # the line ended early so that a mark does not start the next (避头尾)
 
 
 def _metrics(fonts: FontsLike, role: str, ch: str) -> tuple[str, float]:
@@ -82,18 +93,22 @@ def _glyphs(fonts: FontsLike, spans, size: float) -> list[Glyph]:
     return out
 
 
-def _runs_for_line(glyphs: list[Glyph], xs: list[float], space: float, x0: float, size: float,
+def _runs_for_line(glyphs: list[Glyph], xs: list[float], last_space: float, x0: float, size: float,
                    baseline: float, kind: str, color=BLACK, hscale: float = 1.0) -> list[TextRun]:
+    """Runs of one font and one character spacing each; a run ends after a glyph
+    whose gap differs (中西文间距) and the next one starts at its own x."""
+    n = len(glyphs)
+    spaces = [(xs[i + 1] - xs[i]) / hscale - glyphs[i].advance for i in range(n - 1)] + [last_space]
     runs: list[TextRun] = []
     i = 0
-    n = len(xs)
     while i < n:
         j = i + 1
-        while j < n and glyphs[j].font == glyphs[i].font and glyphs[j].role == glyphs[i].role:
+        while j < n and glyphs[j].font == glyphs[i].font and glyphs[j].role == glyphs[i].role \
+                and abs(spaces[j - 1] - spaces[i]) < 1e-6:
             j += 1
         text = "".join(g.ch for g in glyphs[i:j])
         runs.append(TextRun(x0 + xs[i], baseline, text, glyphs[i].font, size, glyphs[i].role,
-                            space, hscale, color, kind))
+                            spaces[i] if j - i > 1 else last_space, hscale, color, kind))
         i = j
     return runs
 
@@ -105,48 +120,68 @@ def _baseline(fonts: FontsLike, role: str, size: float) -> float:
 
 
 def paragraph_lines(fonts: FontsLike, spans, size: float, width: float, first_indent: float,
-                    rest_indent: float, grid_space: float, justify: bool = True,
+                    rest_indent: float, tracking: float, justify: bool = True,
                     kind: str = "body") -> list[list[TextRun]]:
     """Runs of each line of a paragraph; x relative to the measure, baseline
     relative to the line's em top."""
+    return [runs for runs, _ in _lines(fonts, spans, size, width, first_indent, rest_indent, tracking, justify, kind)]
+
+
+def _lines(fonts: FontsLike, spans, size: float, width: float, first_indent: float, rest_indent: float,
+           tracking: float, justify: bool, kind: str) -> list[tuple[list[TextRun], Line]]:
+    """(runs, the line) for each line of a paragraph."""
     glyphs = _glyphs(fonts, spans, size)
     role = spans[0].role if spans else gb.FANGSONG
     base = _baseline(fonts, role, size)
+    auto = autospace(size)
     out = []
-    for line in break_lines(glyphs, width, first_indent, rest_indent, grid_space):
-        xs, space = positions(glyphs, line, width, grid_space, justify)
-        out.append(_runs_for_line(glyphs[line.start:line.end], xs, space, 0.0, size, base, kind))
+    for line in break_lines(glyphs, width, first_indent, rest_indent, tracking, auto):
+        xs, extra = positions(glyphs, line, width, tracking, auto, justify)
+        out.append((_runs_for_line(glyphs[line.start:line.end], xs, tracking + extra, 0.0, size, base, kind),
+                    line))
     return out
 
 
+def pushed_breaks(lines: list[tuple[list[TextRun], Line]]) -> tuple[int, ...]:
+    """Where lines were ended early by 避头尾: the first character of each following line.
+
+    The Word file breaks there explicitly, because LibreOffice hangs such a
+    mark past the margin instead (it reads w:overflowPunct inverted)."""
+    return tuple(nxt.start for (_, line), (_, nxt) in zip(lines, lines[1:]) if line.pushed)
+
+
 def _shift(runs: list[TextRun], dx: float = 0.0, dy: float = 0.0) -> list[TextRun]:
-    return [TextRun(r.x + dx, r.baseline + dy, r.text, r.font, r.size, r.role, r.char_space, r.hscale, r.color, r.kind)
-            for r in runs]
+    return [replace(r, x=r.x + dx, baseline=r.baseline + dy) for r in runs]
 
 
-def _width(fonts: FontsLike, text: str, role: str, size: float, space: float = 0.0) -> float:
+def _natural(glyphs: list[Glyph], tracking: float, size: float) -> tuple[list[float], float]:
+    """xs of glyphs set with their advances and gaps, and the width they take."""
+    after = gaps(glyphs, tracking, autospace(size))
+    xs, x = [], 0.0
+    for g, a in zip(glyphs, after):
+        xs.append(x)
+        x += g.advance + a
+    width = x - (after[-1] if after else 0.0)
+    return xs, width
+
+
+def _width(fonts: FontsLike, text: str, role: str, size: float, tracking: float = 0.0) -> float:
     if not text:
         return 0.0
-    return sum(_metrics(fonts, role, ch)[1] * size + space for ch in text) - space
+    return _natural(_glyphs(fonts, [Span(text, role)], size), tracking, size)[1]
 
 
 def _centred_line(fonts: FontsLike, text: str, role: str, size: float, kind: str,
-                  space: float = 0.0, color=BLACK, width: float = TA_W, left: float = TA_LEFT) -> list[TextRun]:
+                  tracking: float = 0.0, color=BLACK, width: float = TA_W, left: float = TA_LEFT) -> list[TextRun]:
     """A single line centred on [left, left + width]; squeezed if wider."""
-    from desktop.document import Span
-
     glyphs = _glyphs(fonts, [Span(text, role)], size)
-    natural = sum(g.advance for g in glyphs)
-    total = natural + space * (len(glyphs) - 1)
+    xs, total = _natural(glyphs, tracking, size)
     if total > width and len(glyphs) > 1:
-        space = (width - natural) / (len(glyphs) - 1)
+        squeeze = (width - total) / (len(glyphs) - 1)
+        xs = [x + k * squeeze for k, x in enumerate(xs)]
         total = width
-    xs, x = [], 0.0
-    for g in glyphs:
-        xs.append(x)
-        x += g.advance + space
     x0 = left + max(0.0, (width - total) / 2)
-    return _runs_for_line(glyphs, xs, space, x0, size, _baseline(fonts, role, size), kind, color)
+    return _runs_for_line(glyphs, xs, tracking, x0, size, _baseline(fonts, role, size), kind, color)
 
 
 # --- blocks -> slots -------------------------------------------------------------
@@ -157,20 +192,17 @@ def _para_slots(fonts: FontsLike, p: Para) -> list[Slot]:
     if p.kind == "attachment-note":  # wrapped names align after "附件："
         rest = first + 3
     kind = {"heading1": "heading", "heading2": "heading"}.get(p.kind, p.kind)
-    lines = paragraph_lines(fonts, p.spans, gb.BODY_SIZE, TA_W, first * PITCH, rest * PITCH, GRID_SPACE,
-                            kind=kind)
-    return [Slot("text", _shift(runs, TA_LEFT), keep=p.keep_with_next) for runs in lines]
+    lines = _lines(fonts, p.spans, gb.BODY_SIZE, TA_W, first * PITCH, rest * PITCH, TRACK, True, kind)
+    return [Slot("text", _shift(runs, TA_LEFT), keep=p.keep_with_next, start=line.start, pushed=line.pushed)
+            for runs, line in lines]
 
 
 def _title_slots(fonts: FontsLike, t: Title) -> list[Slot]:
-    slots = [Slot("text", _centred_line(fonts, line, gb.XIAOBIAOSONG, gb.TITLE_SIZE, "title"), keep=True)
-             for line in t.lines]
-    return slots
+    return [Slot("text", _centred_line(fonts, line, gb.XIAOBIAOSONG, gb.TITLE_SIZE, "title"), keep=True)
+            for line in t.lines]
 
 
 def _signature_slots(fonts: FontsLike, sig: Signature) -> list[Slot]:
-    from desktop.document import Span
-
     slots: list[Slot] = []
     for line in sig.lines:
         if not line.items:
@@ -180,13 +212,13 @@ def _signature_slots(fonts: FontsLike, sig: Signature) -> list[Slot]:
         extra: list[list[TextRun]] = []
         for x_cells, text in line.items:
             x = x_cells * PITCH
-            w = _width(fonts, text, gb.FANGSONG, gb.BODY_SIZE, GRID_SPACE)
+            w = _width(fonts, text, gb.FANGSONG, gb.BODY_SIZE, TRACK)
             if x + w <= TA_W + 0.3:
-                lines = paragraph_lines(fonts, [Span(text)], gb.BODY_SIZE, TA_W - x, 0, 0, GRID_SPACE,
+                lines = paragraph_lines(fonts, [Span(text)], gb.BODY_SIZE, TA_W - x, 0, 0, TRACK,
                                         justify=False, kind="signature")
             else:  # a name longer than the room it has: wrap it at the right edge
                 lines = paragraph_lines(fonts, [Span(text)], gb.BODY_SIZE, TA_W - x if TA_W - x > 8 * PITCH else TA_W,
-                                        0, 0, GRID_SPACE, kind="signature")
+                                        0, 0, TRACK, kind="signature")
                 if TA_W - x <= 8 * PITCH:
                     x = 0.0
             runs += _shift(lines[0], TA_LEFT + x)
@@ -201,147 +233,179 @@ def _signature_slots(fonts: FontsLike, sig: Signature) -> list[Slot]:
     return slots
 
 
-def _cell_lines(fonts: FontsLike, text: str, role: str, width: float, centre: bool) -> list[list[TextRun]]:
-    from desktop.document import Span
-
+def _cell_lines(fonts: FontsLike, text: str, role: str, width: float, align: str,
+                breaks: list[int] | None = None) -> list[list[TextRun]]:
     size = gb.TABLE_SIZE
-    lines = paragraph_lines(fonts, [Span(text, role)], size, width, 0, 0, 0.0, justify=False, kind="table")
-    if centre:
-        out = []
-        for runs in lines:
-            if runs:
-                right = max(r.x + _width(fonts, r.text, r.role, size, r.char_space) for r in runs)
-                left = min(r.x for r in runs)
-                out.append(_shift(runs, (width - (right - left)) / 2 - left))
-            else:
-                out.append(runs)
-        return out
-    return lines
+    parts = _lines(fonts, [Span(text, role)], size, width, 0, 0, 0.0, False, "table")
+    if breaks is not None:
+        breaks += pushed_breaks(parts)
+    lines = [runs for runs, _ in parts]
+    if align != "center":
+        return lines
+    out = []
+    for runs in lines:
+        if runs:
+            right = max(r.x + _width(fonts, r.text, r.role, size, r.char_space) for r in runs)
+            left = min(r.x for r in runs)
+            out.append(_shift(runs, (width - (right - left)) / 2 - left))
+        else:
+            out.append(runs)
+    return out
 
 
-def _row_slots(fonts: FontsLike, table: AnnexTable, cells: tuple[str, ...], row: int) -> list[Slot]:
+def _row_slots(fonts: FontsLike, table: AnnexTable, cells: tuple[str, ...], row: int,
+               breaks: dict[tuple[int, int], tuple[int, ...]] | None = None) -> list[Slot]:
     header = row < 0
     role = gb.HEITI if header else gb.FANGSONG
     x = TA_LEFT
     per_col: list[list[list[TextRun]]] = []
-    for c, (_, share) in enumerate(table.columns):
+    for c, (_, share, align) in enumerate(table.columns):
         w = TA_W * share
         text = cells[c] if c < len(cells) else ""
-        lines = _cell_lines(fonts, text, role, w - 2 * TABLE_PAD, centre=header or c == 0)
+        found: list[int] = []
+        lines = _cell_lines(fonts, text, role, w - 2 * TABLE_PAD, "center" if header else align, found)
+        if breaks is not None and found:
+            breaks[(row, c)] = tuple(found)
         per_col.append([_shift(r, x + TABLE_PAD) for r in lines if r] or [[]])
         x += w
     n = max(len(c) for c in per_col)
-    # Rows of a few lines stay whole; longer rows may split across pages.
-    whole = header or n <= 4
-    slots = [Slot("table", [], table=table, row=row, row_lines=n, centre=True, keep=whole) for _ in range(n)]
+    whole = header or n <= gb.TABLE_ROW_KEEP_LINES
+    slots = [Slot("table", [], table=table, row=row, row_lines=n, keep=whole) for _ in range(n)]
     if not header:
         slots[-1].keep = False
     for col in per_col:
-        off = (n - len(col)) // 2  # centre the cell's lines vertically by whole lines
+        # A row kept on one page has its cells centred; a row that may break
+        # across pages is set from the top, in the Word file too, so that every
+        # suite breaks it at the same line.
+        # Centred by half lines, as a word processor centres the cell.
+        half = n - len(col) if whole else 0
         for k, runs in enumerate(col):
-            slots[off + k].runs += runs
+            slots[half // 2 + k].runs += [replace(r, baseline=r.baseline + L / 2) for r in runs] if half % 2 else runs
     return slots
 
 
-def build_slots(doc: Document, fonts: FontsLike) -> list[Slot]:
+def build_slots(doc: Document, fonts: FontsLike,
+                cell_breaks: dict[tuple[int, int], tuple[int, ...]] | None = None) -> list[Slot]:
     slots: list[Slot] = []
     blocks = doc.blocks
     for i, b in enumerate(blocks):
-        if isinstance(b, Title):
-            slots += _title_slots(fonts, b)
-        elif isinstance(b, Para):
-            slots += _para_slots(fonts, b)
-        elif isinstance(b, Blank):
-            slots += [Slot("blank", droppable=True, keep=bool(slots and slots[-1].keep and slots[-1].kind != "blank"))
-                      for _ in range(b.lines)]
-        elif isinstance(b, PageBreak):
-            slots.append(Slot("break"))
-        elif isinstance(b, Signature):
-            sig = _signature_slots(fonts, b)
-            # Never a page of signature alone: keep the last text line with it.
-            for s in reversed(slots):
-                if s.kind == "text":
-                    s.keep = True
-                    break
-            nxt = blocks[i + 1] if i + 1 < len(blocks) else None
-            if sig and isinstance(nxt, Para) and nxt.kind == "note":
-                sig[-1].keep = True  # 附注 on the line after the date
-            slots += sig
-        elif isinstance(b, AnnexTable):
-            slots += _row_slots(fonts, b, tuple(c for c, _ in b.columns), -1)
-            for r, row in enumerate(b.rows):
-                slots += _row_slots(fonts, b, row, r)
+        first = len(slots)
+        _add_block_slots(fonts, slots, blocks, i, b, cell_breaks)
+        for s in slots[first:]:
+            s.block = i
     for k, s in enumerate(slots):
         s.src = k
     return slots
 
 
+def _add_block_slots(fonts: FontsLike, slots: list[Slot], blocks: list, i: int, b: object,
+                     cell_breaks: dict[tuple[int, int], tuple[int, ...]] | None = None) -> None:
+    """Append the slots of block ``i`` (it may tie the slot before it to itself)."""
+    if isinstance(b, Title):
+        slots += _title_slots(fonts, b)
+    elif isinstance(b, Para):
+        slots += _para_slots(fonts, b)
+    elif isinstance(b, Blank):
+        # An empty line is a line, at the top of a page too: as in Word.
+        slots += [Slot("blank", keep=bool(slots and slots[-1].keep and slots[-1].kind != "blank"))
+                  for _ in range(b.lines)]
+    elif isinstance(b, PageBreak):
+        slots.append(Slot("break"))
+    elif isinstance(b, Signature):
+        sig = _signature_slots(fonts, b)
+        # Never a page of signature alone: keep the last text line with it.
+        for s in reversed(slots):
+            if s.kind == "text":
+                s.keep = True
+                break
+        nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+        if sig and isinstance(nxt, Para) and nxt.kind == "note":
+            sig[-1].keep = True  # 附注 on the line after the date
+        slots += sig
+    elif isinstance(b, AnnexTable):
+        slots += _row_slots(fonts, b, tuple(c[0] for c in b.columns), -1, cell_breaks)
+        for r, row in enumerate(b.rows):
+            slots += _row_slots(fonts, b, row, r, cell_breaks)
+
+
 # --- 版头 --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MarkLayout:
+    """The organ mark as both exporters set it.
+
+    ``lines`` are the stacked (or wrapped) names; a joint issue sets each one
+    spread over ``names_width`` and ``suffix`` to their right, vertically
+    centred. Widths in points, ``hscale`` the horizontal compression.
+    """
+
+    size: float
+    hscale: float
+    pitch: float
+    joint: bool
+    lines: tuple[str, ...]
+    suffix: str
+    names_width: float
+    suffix_width: float
+    gap: float
+
+    @property
+    def height(self) -> float:
+        return (len(self.lines) - 1) * self.pitch + self.size
 
 
 @dataclass
 class HeaderLayout:
+    """The 版头 of page 1, drawn and described (positions from the page's top)."""
+
     runs: list[TextRun]
     rules: list[Rule]
-    flow_top: float  # where the title's slot starts
+    flow_top: float  # where the title's slot starts: on a grid line
+    top_lines: int  # 份号/密级/紧急程度 lines above the mark
+    mark: MarkLayout | None
+    mark_top: float
+    mark_bottom: float
+    number_top: float
+    number_lines: int
+    red_y: float
 
 
-def _mark_lines(fonts: FontsLike, h: Header, size: float) -> tuple[list[TextRun], float]:
-    """The organ mark from its top edge; returns runs and the bottom of its em boxes."""
-    from desktop.document import Span
-
+def mark_layout(fonts: FontsLike, h: Header, size: float) -> MarkLayout | None:
+    """Size, compression and lines of the organ mark at most ``size`` points."""
     role = gb.XIAOBIAOSONG
     organs = list(h.organs)
     if not organs:
-        return [], TA_TOP + gb.mm_to_pt(gb.ORGAN_MARK_TOP_MM)
-    top = TA_TOP + gb.mm_to_pt(gb.ORGAN_MARK_TOP_MM)
+        return None
     suffix = h.suffix
     joint = len(organs) > 1
-    unit = 1.0  # widths below are at size 1
     if joint:
-        names_w = max(_width(fonts, n, role, unit) for n in organs)
-        suf_w = _width(fonts, suffix, role, unit)
-        gap = 0.5 if suffix else 0.0
+        names_w = max(_width(fonts, n, role, 1.0) for n in organs)
+        suf_w = _width(fonts, suffix, role, 1.0)
+        gap = gb.ORGAN_MARK_SUFFIX_GAP if suffix else 0.0
         fit = TA_W / (names_w + gap + suf_w)
     else:
-        fit = TA_W / max(_width(fonts, organs[0] + suffix, role, unit), 1e-6)
+        fit = TA_W / max(_width(fonts, organs[0] + suffix, role, 1.0), 1e-6)
     target = min(size, gb.ORGAN_MARK_MIN_SIZE)
     size = min(size, fit)
     hscale = 1.0
     if size < target:
         # Long names: keep a legible size and compress the face, as printed
-        # marks do (长体); past 60 % the names wrap instead.
+        # marks do (长体); past MIN_HSCALE the names wrap instead.
         hscale = max(gb.MIN_HSCALE, size / target)
         size = target
-    base = _baseline(fonts, role, size)
-    pitch = size * 1.25
-    runs: list[TextRun] = []
-
-    def line_runs(text: str, width: float, left: float, y: float, justify_to: float | None) -> list[TextRun]:
-        glyphs = _glyphs(fonts, [Span(text, role)], size)
-        natural = sum(g.advance for g in glyphs) * hscale
-        space = 0.0
-        total = natural
-        if justify_to is not None and len(glyphs) > 1:
-            space = (justify_to - natural) / (len(glyphs) - 1) / hscale
-            total = justify_to
-        xs, x = [], 0.0
-        for g in glyphs:
-            xs.append(x)
-            x += (g.advance + space) * hscale
-        x0 = left + max(0.0, (width - total) / 2)
-        return _runs_for_line(glyphs, xs, space, x0, size, y + base, "mark", RED, hscale)
-
+    # What a Word file can state: sizes in half points, scaling in whole percent.
+    size = max(1.0, int(size * 2) / 2)
+    hscale = int(round(hscale * 1000) // 10) / 100
+    pitch = size * gb.ORGAN_MARK_LEADING
     if not joint:
         text = organs[0] + suffix
         lines = [text]
         if _width(fonts, text, role, size) * hscale > TA_W + 0.1:
             lines = gb.break_title(text, TA_W / (size * hscale))
-        for k, text in enumerate(lines):
-            runs += line_runs(text, TA_W, TA_LEFT, top + k * pitch, None)
-        return runs, top + (len(lines) - 1) * pitch + size
+        return MarkLayout(size, hscale, pitch, False, tuple(lines), "", TA_W, 0.0, 0.0)
     suf_w = _width(fonts, suffix, role, size) * hscale
-    gap = (0.5 * size * hscale) if suffix else 0.0
+    gap = (gb.ORGAN_MARK_SUFFIX_GAP * size * hscale) if suffix else 0.0
     col_w = TA_W - suf_w - gap
     names: list[str] = []
     for n in organs:
@@ -350,15 +414,39 @@ def _mark_lines(fonts: FontsLike, h: Header, size: float) -> tuple[list[TextRun]
         else:
             names.append(n)
     names_w = min(col_w, max(_width(fonts, n, role, size) * hscale for n in names))
-    block_w = names_w + gap + suf_w
+    return MarkLayout(size, hscale, pitch, True, tuple(names), suffix, names_w, suf_w, gap)
+
+
+def _mark_runs(fonts: FontsLike, mark: MarkLayout, top: float) -> list[TextRun]:
+    role, size, hscale = gb.XIAOBIAOSONG, mark.size, mark.hscale
+    base = _baseline(fonts, role, size)
+
+    def line_runs(text: str, width: float, left: float, y: float, spread: bool) -> list[TextRun]:
+        glyphs = _glyphs(fonts, [Span(text, role)], size)
+        natural = sum(g.advance for g in glyphs) * hscale
+        space = (width - natural) / (len(glyphs) - 1) / hscale if spread and len(glyphs) > 1 else 0.0
+        total = width if spread and len(glyphs) > 1 else natural
+        xs, x = [], 0.0
+        for g in glyphs:
+            xs.append(x)
+            x += (g.advance + space) * hscale
+        x0 = left + max(0.0, (width - total) / 2)
+        return _runs_for_line(glyphs, xs, space, x0, size, y + base, "mark", RED, hscale)
+
+    runs: list[TextRun] = []
+    if not mark.joint:
+        for k, text in enumerate(mark.lines):
+            runs += line_runs(text, TA_W, TA_LEFT, top + k * mark.pitch, False)
+        return runs
+    block_w = mark.names_width + mark.gap + mark.suffix_width
     left = TA_LEFT + (TA_W - block_w) / 2
-    for k, n in enumerate(names):
+    for k, n in enumerate(mark.lines):
         # 分散对齐: every name spans the column, the usual look of a joint mark
-        runs += line_runs(n, names_w, left, top + k * pitch, names_w if len(n) > 1 else None)
-    height = (len(names) - 1) * pitch + size
-    if suffix:
-        runs += line_runs(suffix, suf_w, left + names_w + gap, top + (height - size) / 2, None)
-    return runs, top + height
+        runs += line_runs(n, mark.names_width, left, top + k * mark.pitch, True)
+    if mark.suffix:
+        runs += line_runs(mark.suffix, mark.suffix_width, left + mark.names_width + mark.gap,
+                          top + (mark.height - size) / 2, False)
+    return runs
 
 
 def layout_header(fonts: FontsLike, h: Header, min_flow_lines: int) -> HeaderLayout:
@@ -373,107 +461,141 @@ def layout_header(fonts: FontsLike, h: Header, min_flow_lines: int) -> HeaderLay
         size *= 0.85
 
 
+def _grid_aligned(mark_bottom: float, number_lines: int) -> tuple[float, float, float]:
+    """(number top, red line, title top) with the title on a line of the page's grid.
+
+    Both "two blank lines" (mark to 发文字号, red line to title) are stretched
+    or shrunk by the same amount, within the strict tolerance (official).
+    """
+    longer = L - gb.BODY_SIZE + gb.HEADER_GAP_SHORTER_PT
+
+    def place(delta: float) -> tuple[float, float, float]:
+        number_top = mark_bottom + gb.DOC_NUMBER_GAP_LINES * L + delta / 2
+        red_y = number_top + (number_lines - 1) * L + gb.BODY_SIZE + gb.mm_to_pt(gb.RED_LINE_GAP_MM)
+        return number_top, red_y, red_y + gb.TITLE_GAP_LINES * L + delta / 2
+
+    nominal = place(0.0)[2]
+    k = (nominal - TA_TOP) / L
+    candidates = [TA_TOP + int(k) * L, TA_TOP + (int(k) + 1) * L]
+    feasible = [c - nominal for c in candidates if -2 * gb.HEADER_GAP_SHORTER_PT <= c - nominal <= 2 * longer]
+    delta = min(feasible, key=abs)
+    return place(delta)
+
+
 def _layout_header(fonts: FontsLike, h: Header, mark_size: float) -> HeaderLayout:
     runs: list[TextRun] = []
     rules: list[Rule] = []
     k = 0
     for text, role in ((h.copy_no, gb.FANGSONG), (h.secrecy, gb.HEITI), (h.urgency, gb.HEITI)):
         if text:
-            for line in paragraph_lines(fonts, [_span(text, role)], gb.BODY_SIZE, TA_W, 0, 0, GRID_SPACE,
+            for line in paragraph_lines(fonts, [Span(text, role)], gb.BODY_SIZE, TA_W, 0, 0, TRACK,
                                         justify=False, kind="header"):
                 runs += _shift(line, TA_LEFT, TA_TOP + k * L)
                 k += 1
-    mark, mark_bottom = _mark_lines(fonts, h, mark_size)
-    runs += mark
-    num_top = mark_bottom + gb.DOC_NUMBER_GAP_LINES * L
-    num_lines = 1
+    mark = mark_layout(fonts, h, mark_size)
+    mark_top = TA_TOP + gb.mm_to_pt(gb.ORGAN_MARK_TOP_MM)
+    mark_bottom = mark_top + (mark.height if mark else 0.0)
+    if mark:
+        runs += _mark_runs(fonts, mark, mark_top)
+    number: list[tuple[float, list[TextRun]]] = []  # (x, runs) per line
     if h.doc_number:
         if h.signer:  # 上行文: number one cell in from the left, 签发人 one cell in from the right
             half = TA_W / 2 - PITCH
-            nlines = paragraph_lines(fonts, [_span(h.doc_number)], gb.BODY_SIZE, half, 0, 0, GRID_SPACE,
+            nlines = paragraph_lines(fonts, [Span(h.doc_number)], gb.BODY_SIZE, half, 0, 0, TRACK,
                                      justify=False, kind="doc-number")
-            for n, line in enumerate(nlines):
-                runs += _shift(line, TA_LEFT + PITCH, num_top + n * L)
             label, name = "签发人：", h.signer
-            w = _width(fonts, label, gb.FANGSONG, gb.BODY_SIZE, GRID_SPACE) + GRID_SPACE + \
-                _width(fonts, name, gb.KAITI, gb.BODY_SIZE, GRID_SPACE)
-            spans = [_span(label), _span(name, gb.KAITI)]
-            w = min(w, half)
-            slines = paragraph_lines(fonts, spans, gb.BODY_SIZE, w + 0.3, 0, 0, GRID_SPACE, justify=False,
-                                     kind="signer")
-            for n, line in enumerate(slines):
-                runs += _shift(line, TA_RIGHT - PITCH - w, num_top + n * L)
-            num_lines = max(len(nlines), len(slines))
-        else:
-            w = _width(fonts, h.doc_number, gb.FANGSONG, gb.BODY_SIZE, GRID_SPACE)
-            if w <= TA_W + 0.3:
-                runs += _shift(_centred_line(fonts, h.doc_number, gb.FANGSONG, gb.BODY_SIZE, "doc-number",
-                                             GRID_SPACE), 0, num_top)
-            else:  # not a real 发文字号, but never lose text: wrap it
-                nlines = paragraph_lines(fonts, [_span(h.doc_number)], gb.BODY_SIZE, TA_W, 0, 0, GRID_SPACE,
-                                         kind="doc-number")
-                for n, line in enumerate(nlines):
-                    runs += _shift(line, TA_LEFT, num_top + n * L)
-                num_lines = len(nlines)
-    red_y = num_top + (num_lines - 1) * L + gb.BODY_SIZE + gb.mm_to_pt(gb.RED_LINE_GAP_MM)
+            w = min(_width(fonts, label, gb.FANGSONG, gb.BODY_SIZE, TRACK) + TRACK
+                    + _width(fonts, name, gb.KAITI, gb.BODY_SIZE, TRACK), half)
+            slines = paragraph_lines(fonts, [Span(label), Span(name, gb.KAITI)], gb.BODY_SIZE, w + 0.3, 0, 0, TRACK,
+                                     justify=False, kind="signer")
+            for n in range(max(len(nlines), len(slines))):
+                row = _shift(nlines[n], TA_LEFT + PITCH) if n < len(nlines) else []
+                row += _shift(slines[n], TA_RIGHT - PITCH - w) if n < len(slines) else []
+                number.append((0.0, row))
+        elif _width(fonts, h.doc_number, gb.FANGSONG, gb.BODY_SIZE, TRACK) <= TA_W + 0.3:
+            number.append((0.0, _centred_line(fonts, h.doc_number, gb.FANGSONG, gb.BODY_SIZE, "doc-number", TRACK)))
+        else:  # not a real 发文字号, but never lose text: wrap it
+            for line in paragraph_lines(fonts, [Span(h.doc_number)], gb.BODY_SIZE, TA_W, 0, 0, TRACK,
+                                        kind="doc-number"):
+                number.append((0.0, _shift(line, TA_LEFT)))
+    number_lines = max(1, len(number))
+    number_top, red_y, flow_top = _grid_aligned(mark_bottom, number_lines)
+    for n, (_, line) in enumerate(number):
+        runs += _shift(line, 0, number_top + n * L)
     rules.append(Rule(TA_LEFT, red_y, TA_RIGHT, red_y, gb.mm_to_pt(gb.RED_LINE_WIDTH_MM), RED, "red-line"))
-    return HeaderLayout(runs, rules, red_y + gb.TITLE_GAP_LINES * L)
-
-
-def _span(text: str, role: str = gb.FANGSONG):
-    from desktop.document import Span
-
-    return Span(text, role)
+    return HeaderLayout(runs, rules, flow_top, k, mark, mark_top, mark_bottom, number_top, number_lines, red_y)
 
 
 # --- 版记 --------------------------------------------------------------------------
 
 
-def layout_colophon(fonts: FontsLike, col: Colophon) -> tuple[int, list[TextRun], list[Rule]]:
-    """(grid lines used, runs, rules) with the last rule on the type area's bottom."""
+@dataclass(frozen=True)
+class ColophonLayout:
+    """The 版记 as both exporters set it: rows of 4号 text above the type area's bottom."""
+
+    lines: int  # grid lines it takes
+    cc_lines: int
+    printer_hscale: float  # a long 印发机关 narrowed to share its line with the date
+    runs: tuple[TextRun, ...]
+    rules: tuple[Rule, ...]
+    cc_breaks: tuple[int, ...] = ()  # 避头尾 breaks of the 抄送 line (pushed_breaks)
+    # The 印发 rows as set: (印发机关 text, 印发日期 text) on each, so the Word
+    # file breaks a long organ name where this layout does.
+    printer_rows: tuple[tuple[str, str], ...] = ()
+
+
+def layout_colophon(fonts: FontsLike, col: Colophon) -> ColophonLayout:
+    """The 版记 with its last rule on the type area's bottom (0 lines when empty)."""
     size = gb.COLOPHON_SIZE
     width = TA_W - 2 * C4
     rows: list[list[TextRun]] = []
+    cc_breaks: tuple[int, ...] = ()
     if col.cc:
         label = col.cc[:3] if col.cc.startswith("抄送：") else ""
         hang = _width(fonts, label, gb.FANGSONG, size)
-        for runs in paragraph_lines(fonts, [_span(col.cc)], size, width, 0, hang, 0.0, kind="colophon"):
+        parts = _lines(fonts, [Span(col.cc)], size, width, 0, hang, 0.0, True, "colophon")
+        cc_breaks = pushed_breaks(parts)
+        for runs, _ in parts:
             rows.append(_shift(runs, TA_LEFT + C4))
     n_cc = len(rows)
+    hscale = 1.0
+    printer_rows: tuple[tuple[str, str], ...] = ()
     if col.printer or col.print_date:
         date_w = _width(fonts, col.print_date, gb.FANGSONG, size)
         room = width - min(date_w, width / 2) - (C4 if col.print_date else 0)
         printer_w = _width(fonts, col.printer, gb.FANGSONG, size)
         if col.printer and room < printer_w <= room / gb.MIN_HSCALE:
             # 印发机关 and 印发日期 belong on one line: narrow a long organ name
-            # (as the Word export does) rather than wrap it.
-            hscale = room / printer_w
-            glyphs = _glyphs(fonts, [_span(col.printer)], size)
-            xs, x = [], 0.0
-            for g in glyphs:
-                xs.append(x)
-                x += g.advance * hscale
+            # rather than wrap it (the Word file uses the same scale).
+            hscale = int(room / printer_w * 100) / 100  # whole percent, as Word states it
+            glyphs = _glyphs(fonts, [Span(col.printer)], size)
+            xs, _ = _natural(glyphs, 0.0, size)
+            xs = [x * hscale for x in xs]
             plines = [_runs_for_line(glyphs, xs, 0.0, 0.0, size, _baseline(fonts, gb.FANGSONG, size), "colophon",
                                      BLACK, hscale)]
         elif col.printer:
-            plines = paragraph_lines(fonts, [_span(col.printer)], size, max(room, 4 * C4), 0, 0, 0.0,
+            plines = paragraph_lines(fonts, [Span(col.printer)], size, max(room, 4 * C4), 0, 0, 0.0,
                                      justify=False, kind="colophon")
         else:
             plines = [[]]
         prows = [_shift(r, TA_LEFT + C4) for r in plines]
+        texts = [["".join(r.text for r in line), ""] for line in plines]
         if col.print_date:
-            dlines = paragraph_lines(fonts, [_span(col.print_date)], size, width / 2, 0, 0, 0.0, justify=False,
+            dlines = paragraph_lines(fonts, [Span(col.print_date)], size, width / 2, 0, 0, 0.0, justify=False,
                                      kind="colophon")
             date_w = min(date_w, width / 2)
             while len(prows) < len(dlines):  # an unusually long date text: more rows, printer on top
                 prows.append([])
+                texts.append(["", ""])
             for n, line in enumerate(dlines):
                 row = len(prows) - len(dlines) + n
                 prows[row] = prows[row] + _shift(line, TA_RIGHT - C4 - date_w)
+                texts[row][1] = "".join(r.text for r in line)
         rows += prows
+        printer_rows = tuple((a, b) for a, b in texts)
     k = len(rows)
     if not k:
-        return 0, [], []
+        return ColophonLayout(0, 0, 1.0, (), ())
     thick = gb.mm_to_pt(gb.COLOPHON_THICK_MM)
     thin = gb.mm_to_pt(gb.COLOPHON_THIN_MM)
     runs: list[TextRun] = []
@@ -485,18 +607,19 @@ def layout_colophon(fonts: FontsLike, col: Colophon) -> tuple[int, list[TextRun]
         y = TA_BOTTOM - (k - n_cc) * L
         rules.append(Rule(TA_LEFT, y, TA_RIGHT, y, thin, BLACK, "colophon"))
     rules.append(Rule(TA_LEFT, TA_BOTTOM, TA_RIGHT, TA_BOTTOM, thick, BLACK, "colophon"))
-    return k, runs, rules
+    return ColophonLayout(k, n_cc, hscale, tuple(runs), tuple(rules), cc_breaks, printer_rows)
 
 
 def page_number_runs(fonts: FontsLike, n: int) -> list[TextRun]:
-    """— N —, 4号宋体, the dash's em-box centre 7 mm below the type area,
-    odd pages right and even pages left, one 4号 character in."""
+    """The page number (official.page_number_text), 4号宋体, the dash's em-box
+    centre 7 mm below the type area, on official.page_number_side, one 4号
+    character in."""
     size = gb.PAGE_NUMBER_SIZE
-    text = f"— {n} —"
+    text = gb.page_number_text(n)
     w = _width(fonts, text, gb.SONGTI, size)
-    x = TA_RIGHT - C4 - w if n % 2 else TA_LEFT + C4
+    x = TA_RIGHT - C4 - w if gb.page_number_side(n) == "right" else TA_LEFT + C4
     top = TA_BOTTOM + gb.mm_to_pt(gb.PAGE_NUMBER_GAP_MM) - size / 2
-    line = paragraph_lines(fonts, [_span(text, gb.SONGTI)], size, TA_W, 0, 0, 0.0, justify=False,
+    line = paragraph_lines(fonts, [Span(text, gb.SONGTI)], size, TA_W, 0, 0, 0.0, justify=False,
                            kind="page-number")[0]
     return _shift(line, x, top)
 
@@ -510,7 +633,6 @@ def paginate(slots: list[Slot], first_cap: int) -> list[list[Slot]]:
     pages: list[list[Slot]] = []
     cur: list[Slot] = []
     cap = first_cap
-    forced = True  # the current page began with a forced break (keep its blanks)
     i = 0
     n = len(slots)
 
@@ -525,10 +647,6 @@ def paginate(slots: list[Slot], first_cap: int) -> list[list[Slot]]:
         if s.kind == "break":
             if cur or not pages:
                 close()
-            forced = True
-            i += 1
-            continue
-        if not cur and s.droppable and not forced:
             i += 1
             continue
         if not cur and s.kind == "table" and s.row >= 0:
@@ -549,7 +667,6 @@ def paginate(slots: list[Slot], first_cap: int) -> list[list[Slot]]:
             i = min(c.src for c in movable)
         cur = cur[:j]
         close()
-        forced = False
     if cur or not pages:
         pages.append(cur)
     return pages
@@ -561,7 +678,8 @@ def _place(page: Page, slots: list[Slot], top: float) -> None:
     for k, s in enumerate(slots):
         y = top + k * L
         if s.kind in ("text", "table"):
-            dy = y + ((L - s.runs[0].size) / 2 if s.centre and s.runs else 0.0)
+            # Word and LibreOffice centre a line on its grid line (see official.em_top_in_line).
+            dy = y + (gb.em_top_in_line(s.runs[0].size) if s.runs else 0.0)
             page.runs += _shift(s.runs, 0, dy)
         if s.kind == "table":
             if table_groups and prev == k - 1 and table_groups[-1][-1][0].table is s.table:
@@ -580,17 +698,49 @@ def _place(page: Page, slots: list[Slot], top: float) -> None:
         page.rules.append(Rule(TA_LEFT, g_bottom, TA_RIGHT, g_bottom, TABLE_RULE))
         x = TA_LEFT
         xs = [x]
-        for _, share in table.columns:
-            x += TA_W * share
+        for c in table.columns:
+            x += TA_W * c[1]
             xs.append(x)
         xs[-1] = TA_RIGHT
         for x in xs:
             page.rules.append(Rule(x, g_top, x, g_bottom, TABLE_RULE))
 
 
+@dataclass
+class LayoutInfo:
+    """What the layout decided, for the Word writer to follow."""
+
+    header: HeaderLayout
+    colophon: ColophonLayout
+    colophon_placement: str  # official.colophon_placement, or "none"
+    colophon_free_lines: int  # empty grid lines above the 版记 on its page
+    table_rows_kept: tuple[bool, ...]  # per annex row: kept whole on one page
+    first_cap: int  # grid lines of page 1 below the 版头
+    # Paragraphs whose last line alone is tied to what follows and that this
+    # layout split across two pages: block index -> first character on the
+    # later page. Word ties only the last line of a 与下段同页 paragraph, as
+    # we do; LibreOffice moves the whole paragraph, so the Word file writes
+    # such a paragraph as two, split where the page breaks.
+    splits: dict[int, int] = field(default_factory=dict)
+    # Where 避头尾 ended a line early (official.LINE_START_FORBIDDEN): block
+    # index, (row, column) of the annex table, or the 抄送 line -> the first
+    # character of each following line. The Word file breaks there (see
+    # pushed_breaks).
+    forced_breaks: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    cell_breaks: dict[tuple[int, int], tuple[int, ...]] = field(default_factory=dict)
+    cc_breaks: tuple[int, ...] = ()
+    table_row_lines: tuple[int, ...] = ()  # grid lines of the annex header row, then of each row
+
+
 def layout_document(doc: Document, fonts: FontsLike) -> list[Page]:
     """Pages of ``doc``: header, flowing text, annex table, 版记 and page numbers."""
-    slots = build_slots(doc, fonts)
+    return layout(doc, fonts)[0]
+
+
+def layout(doc: Document, fonts: FontsLike) -> tuple[list[Page], LayoutInfo]:
+    """Pages of ``doc`` and the decisions behind them."""
+    cell_breaks: dict[tuple[int, int], tuple[int, ...]] = {}
+    slots = build_slots(doc, fonts, cell_breaks)
     # Page 1 must show the title, the recipients and a first body line.
     need = 0
     for s in slots:
@@ -613,24 +763,55 @@ def layout_document(doc: Document, fonts: FontsLike) -> list[Page]:
             _place(page, chunk, TA_TOP)
         pages.append(page)
 
-    k, c_runs, c_rules = layout_colophon(fonts, doc.colophon)
-    if k:
+    col = layout_colophon(fonts, doc.colophon)
+    placement, free = "none", 0
+    if col.lines:
         last = pages[-1]
-        free = (gb.LINES_PER_PAGE if last.index > 1 else first_cap) - last.body_lines
-        if last.index % 2 == 0 and free >= k:
+        cap = gb.LINES_PER_PAGE if last.index > 1 else first_cap
+        placement = gb.colophon_placement(last.index, cap - last.body_lines, col.lines)
+        if placement == "same":
             target = last
+            free = cap - last.body_lines - col.lines
         else:
-            if last.index % 2 == 0:  # even but full: a blank page, then the 版记 page
+            if placement == "blank":
                 pages.append(Page(len(pages) + 1, kind="blank"))
             target = Page(len(pages) + 1, kind="colophon")
             pages.append(target)
-        target.runs += c_runs
-        target.rules += c_rules
-    # The page that carries the 版记 is never numbered, even when it shares
-    # the page with the end of the text (as the product spec asks).
-    colophon_page = pages[-1] if k else None
+            free = gb.LINES_PER_PAGE - col.lines
+        target.runs += col.runs
+        target.rules += col.rules
+    previous = "body"
     for p in pages:
-        if p.kind == "body" and p is not colophon_page:
+        if gb.numbered(p.kind, previous == "blank"):
             p.number = p.index
             p.runs += page_number_runs(fonts, p.index)
-    return pages
+        previous = p.kind
+    firsts = [s for i, s in enumerate(slots) if s.kind == "table"
+              and (i == 0 or slots[i - 1].kind != "table" or slots[i - 1].row != s.row)]
+    rows_kept = tuple(s.keep or s.row_lines == 1 for s in firsts if s.row >= 0)
+    row_lines = tuple(s.row_lines for s in firsts)
+    info = LayoutInfo(header, col, placement, free, rows_kept, first_cap, _tied_splits(chunks),
+                      _forced_breaks(slots), cell_breaks, col.cc_breaks, row_lines)
+    return pages, info
+
+
+def _forced_breaks(slots: list[Slot]) -> dict[int, tuple[int, ...]]:
+    out: dict[int, list[int]] = {}
+    texts = [s for s in slots if s.kind == "text"]
+    for a, b in zip(texts, texts[1:]):
+        if a.pushed and a.block == b.block:
+            out.setdefault(a.block, []).append(b.start)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _tied_splits(chunks: list[list[Slot]]) -> dict[int, int]:
+    out: dict[int, int] = {}
+    for before, after in zip(chunks, chunks[1:]):
+        tail = [s for s in before if s.kind == "text"]
+        head = [s for s in after if s.kind == "text"]
+        if not tail or not head or tail[-1].block != head[0].block or tail[-1].block < 0:
+            continue
+        block = [s for s in tail if s.block == tail[-1].block] + [s for s in head if s.block == head[0].block]
+        if block[-1].keep and not block[0].keep:  # only the paragraph's end is tied
+            out[head[0].block] = head[0].start
+    return out

@@ -1,37 +1,35 @@
 """Breaking Chinese text into justified lines (避头尾, whole numbers and words).
 
-Rules, in order of strength:
-- no line starts with a closing mark (``NO_START``) and none ends with an
-  opening mark (``NO_END``): the break moves back, pushing characters to the
-  next line (never squeezing past the type area's edge);
+The policy is ``desktop.official``'s, the one the Word file states too:
+- no line starts with a mark of ``LINE_START_FORBIDDEN`` and none ends with
+  one of ``LINE_END_FORBIDDEN``: the break moves back, pushing characters to
+  the next line (punctuation never hangs past the type area's edge);
 - runs of half-width Latin letters, digits and ASCII signs (2020,
   0757-83031234, H5, =1+1) are not split unless a run is longer than a line;
+- every character advances by its width plus the tracking, except that a
+  Chinese character next to a Latin letter or digit is followed by the
+  中西文间距 instead (``official.autospace_after``), as Word and LibreOffice do;
 - a character is never separated from a following zero-width mark (combining
   marks, variation selectors, ZWJ sequences).
 Every line but a paragraph's last is justified to the full measure; the last
-keeps the grid spacing.
+keeps the natural advances.
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
-NO_START = frozenset(
-    "，。、；：？！）》」』〕】〗〉］｝”’…—―～·‥〞々〻ゝゞヽヾーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"
-    "﹐﹒﹔﹕﹖﹗﹚﹜﹞︰︶︸︺︼︾﹀﹂﹄%,.;:?!)]}｠｡､％"
-)
-NO_END = frozenset("（《「『“‘〔【〖〈［｛〝﹙﹛﹝([{｟")
+from desktop.official import LINE_END_FORBIDDEN, LINE_START_FORBIDDEN, autospace_after, is_word_char, script_runs
+
+NO_START = LINE_START_FORBIDDEN
+NO_END = LINE_END_FORBIDDEN
 ZERO_WIDTH_JOINERS = frozenset("\u200d")
-
-
-def is_word_char(ch: str) -> bool:
-    """Half-width letters, digits and signs that form unsplittable words."""
-    return "!" <= ch <= "~"
+FIT_EPSILON = 0.01  # points: rounding, not room
 
 
 class Glyph(NamedTuple):
     ch: str
-    advance: float  # points at the run's size
+    advance: float  # natural width in points at the run's size
     font: str
     role: str
 
@@ -41,6 +39,7 @@ class Line(NamedTuple):
     end: int  # exclusive
     indent: float  # points from the measure's left edge
     last: bool  # a paragraph's last line (not justified)
+    pushed: bool = False  # ended early so that a mark does not start (or end) a line
 
 
 def can_break(glyphs: list[Glyph], b: int, words: bool = True) -> bool:
@@ -53,6 +52,22 @@ def can_break(glyphs: list[Glyph], b: int, words: bool = True) -> bool:
     if words and is_word_char(a) and is_word_char(c):
         return False
     return True
+
+
+def gaps(glyphs: list[Glyph], tracking: float, autospace: float) -> list[float]:
+    """What follows each glyph on a line: the tracking; nothing where the
+    script changes (East Asian / Western text); 中西文间距 where it applies."""
+    out = [tracking] * len(glyphs)
+    if tracking and len(glyphs) > 1:
+        asian = script_runs("".join(g.ch for g in glyphs))
+        for i in range(len(glyphs) - 1):
+            if asian[i] != asian[i + 1]:
+                out[i] = 0.0
+    if autospace:
+        for i in range(len(glyphs) - 1):
+            if autospace_after(glyphs[i].ch, glyphs[i + 1].ch):
+                out[i] = autospace
+    return out
 
 
 def _best_break(glyphs: list[Glyph], s: int, e: int) -> int:
@@ -69,10 +84,15 @@ def _best_break(glyphs: list[Glyph], s: int, e: int) -> int:
 
 
 def break_lines(glyphs: list[Glyph], width: float, first_indent: float = 0.0, rest_indent: float = 0.0,
-                grid_space: float = 0.0, tolerance: float = 0.25) -> list[Line]:
-    """Greedy lines no wider than ``width`` (+ ``tolerance`` for the grid's
-    rounding), each character advancing by its width plus ``grid_space``."""
+                tracking: float = 0.0, autospace: float = 0.0) -> list[Line]:
+    """Greedy lines no wider than ``width``.
+
+    A glyph takes its advance plus what follows it (``gaps``); the last glyph
+    of a line only its advance (the line ends where its ink ends, as in
+    LibreOffice: 27 x 15.75 + 16 = 441.25 pt for 28 characters).
+    """
     n = len(glyphs)
+    after = gaps(glyphs, tracking, autospace)
     lines: list[Line] = []
     s = 0
     while s < n:
@@ -82,39 +102,43 @@ def break_lines(glyphs: list[Glyph], width: float, first_indent: float = 0.0, re
                 s += 1
             if s >= n:
                 break
-        avail = max(width - indent, 0.0)
+        avail = max(width - indent, 0.0) + FIT_EPSILON
         used = 0.0
         e = s
         while e < n:
-            w = glyphs[e].advance
-            if e > s and used + w > avail + tolerance:
+            if e > s and used + glyphs[e].advance > avail:
                 break
-            used += w + grid_space
+            used += glyphs[e].advance + after[e]
             e += 1
+        pushed = False
         if e < n:
+            pushed = glyphs[e].ch in NO_START or glyphs[e - 1].ch in NO_END
             e = _best_break(glyphs, s, e)
-        lines.append(Line(s, e, indent, e >= n))
+        lines.append(Line(s, e, indent, e >= n, pushed))
         s = e
     if not lines:
         lines.append(Line(0, 0, first_indent, True))
     return lines
 
 
-def positions(glyphs: list[Glyph], line: Line, width: float, grid_space: float,
+def positions(glyphs: list[Glyph], line: Line, width: float, tracking: float = 0.0, autospace: float = 0.0,
               justify: bool = True) -> tuple[list[float], float]:
-    """x of each glyph of ``line`` (from the measure's left edge) and the
-    character spacing used: grid spacing for a last line, else whatever makes
-    the line meet the right edge exactly."""
+    """x of each glyph of ``line`` (from the measure's left edge) and the extra
+    space justification put into every gap (0 for a last line)."""
     seg = glyphs[line.start:line.end]
-    while seg and seg[-1].ch == " " and not line.last:  # trailing spaces do not count
-        seg = seg[:-1]
-    space = grid_space
-    if justify and not line.last and len(seg) > 1:
-        natural = sum(g.advance for g in seg)
-        space = (width - line.indent - natural) / (len(seg) - 1)
+    after = gaps(seg, tracking, autospace)
+    if after:
+        after[-1] = tracking
+    shown = len(seg)
+    while shown and seg[shown - 1].ch == " " and not line.last:  # trailing spaces do not count
+        shown -= 1
+    extra = 0.0
+    if justify and not line.last and shown > 1:
+        natural = sum(g.advance + a for g, a in zip(seg[:shown], after[:shown])) - after[shown - 1]
+        extra = (width - line.indent - natural) / (shown - 1)
     xs = []
     x = line.indent
-    for g in glyphs[line.start:line.end]:
+    for g, a in zip(seg, after):
         xs.append(x)
-        x += g.advance + space
-    return xs, space
+        x += g.advance + a + extra
+    return xs, extra
