@@ -1,400 +1,508 @@
 """Word export: the notice, the plan and its annex as a GB/T 9704-2012 .docx.
 
-Renders ``desktop.document.build_document`` (the same blocks the PDF layout
-draws) into WordprocessingML. Word decides the final line and page breaks, so
-the file carries the structure that makes Word put things where the standard
-wants them:
+Built with python-docx from our base document (``resources/base.docx``,
+rebuilt by ``scripts/make_base_docx.py``: A4, zh-CN, our styles, no theme).
+Paragraphs, runs, tables, sections and footers go through python-docx's
+object model; ``docx_oxml`` adds the few properties it has no call for.
 
-- the 22 x 28 grid (``w:docGrid linesAndChars``) with a 16 pt Normal style;
-- the organ mark in a borderless table anchored 35 mm below the type area's
-  top, whatever 份号/密级 lines precede it;
-- the 版记 in a table anchored to the bottom of the type area, in a last
-  section that starts on an even page (``w:type evenPage``) with empty
-  footers: the 版记 page is always the back of the last sheet, and when Word
-  has to add a blank page before it, neither page carries a number
-  (GB/T 9704 7.5). The cost is that the 版记 never shares the last text page.
-- odd/even footers with a PAGE field, placed 7 mm below the type area.
+The document is laid out first, by the same engine as the PDF
+(``desktop.layout.layout``), and the Word file follows its decisions, so
+Word, WPS and LibreOffice print what the preview shows:
+
+- a line grid of 22 lines (``w:docGrid w:type="lines"``, 579 twips) with
+  the body's tracking (official.CHAR_SPACING_TWIPS) and our 避头尾 sets, so
+  lines break where ours do (see official for why not a character grid);
+- the 版头 in one table of exact row heights: the organ mark at its size and
+  compression, 35 mm below the type area, the 发文字号, the red line, and the
+  title starting on the grid line where the PDF starts it;
+- table rows of whole grid lines, kept whole where the PDF keeps them;
+- the 版记 on the page the PDF puts it: after the text, on the next page, or
+  after a blank page in a last section whose footers carry no number (7.5).
 """
 
 from __future__ import annotations
 
-import math
+import datetime as _dt
+import io
+import zipfile
+from dataclasses import replace
+from importlib import resources
 from pathlib import Path
 
+from docx import Document as open_docx
+from docx.enum.section import WD_SECTION
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
+from docx.shared import Pt, RGBColor, Twips
+
 from desktop import official as gb
-from desktop.document import AnnexTable, Blank, Block, Colophon, Document, Header, PageBreak, Para, Signature, \
-    Title, build_document
-from desktop.export.docx_package import CHAR_PITCH, FOOTER_EVEN, FOOTER_NONE, FOOTER_ODD, LINE_PITCH, TEXT_H, \
-    TEXT_W, Fonts, section_properties, write_package
-from desktop.export.docx_xml import NIL_BORDERS, border, border_size, ppr, rpr, spacing_auto, \
-    spacing_exact, text_runs, twips
+from desktop.document import AnnexTable, Blank, Colophon, Document, PageBreak, Para, Signature, Title, build_document
+from desktop.export import docx_oxml as ox
+from desktop.layout import LayoutInfo, layout
+from desktop.textclean import clean_text
 
-# --- layout choices of this writer (GB/T 9704 numbers live in official) -------
-MARK_LINE_GAP = 0.2  # extra space between stacked organ names, in ems
-MARK_SUFFIX_GAP = 1.0  # space between the stacked names and "文件", in ems
-MARK_MIN_SCALE = round(gb.MIN_HSCALE * 100)  # narrowest horizontal scaling (%) before a name may wrap
-# Lines page 1 still needs under the mark (2 blank, 发文字号, red line, 2 blank,
-# a two-line title, blank, 主送, two body lines): the mark may not eat them (7.2.4).
-MARK_RESERVED_LINES = 11
-TABLE_CELL_MARGIN = gb.mm_to_twips(1.0)
-TABLE_BORDER = 4  # 0.5 pt black rules in the annex table
-EMPTY_RPR_PT = 1.0
-COLOPHON_SLACK_LINES = 2  # room left under the 版记 spacer for lines our estimate missed  # size of invisible helper paragraphs (spacer, section ends)
+TEXT_W = gb.mm_to_twips(gb.TYPE_W_MM)  # 8844
+LINE = gb.LINE_PITCH_TWIPS  # 579
+CELL = TEXT_W / gb.CHARS_PER_LINE  # twips of one 3号 cell
+TA_TOP_PT = gb.mm_to_pt(gb.MARGIN_TOP_MM)
+# The dash of the page number 7 mm below the type area: the footer's line box
+# (single spacing) is about one 4号 em high, so its bottom sits half an em lower.
+FOOTER_DISTANCE = gb.mm_to_twips(gb.MARGIN_BOTTOM_MM - gb.PAGE_NUMBER_GAP_MM) - round(gb.PAGE_NUMBER_SIZE / 2 * 20)
+ONE_4 = round(gb.SIZE_4 * 20)  # 空一字 in 4号
+TABLE_RULE_ALLOWANCE = 12  # twips (0.6 pt): the annex table's rule below each row, as LibreOffice counts it
+COLOPHON_SLACK = 40  # twips (2 pt): room for the 版记's rules and the closing paragraph after it
+# Word's border widths (eighths of a point).
+_BORDER_SIZES = (2, 4, 6, 8, 12, 18, 24, 36, 48)
+_ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT,
+          "both": WD_ALIGN_PARAGRAPH.JUSTIFY, "distribute": WD_ALIGN_PARAGRAPH.DISTRIBUTE}
 
 
-def _chars(n: float) -> int:
-    """Twips of ``n`` grid cells (for the twips fallback of *Chars indents)."""
-    return round(n * CHAR_PITCH)
+def twips(pt: float) -> int:
+    return round(pt * 20)
+
+
+def border_size(mm: float) -> int:
+    """The Word border width (1/8 pt) nearest to ``mm``."""
+    eighths = gb.mm_to_pt(mm) * 8
+    return min(_BORDER_SIZES, key=lambda s: abs(s - eighths))
+
+
+def base_document_bytes() -> bytes:
+    return resources.files("desktop_resources").joinpath("base.docx").read_bytes()
+
+
+def _clean(text: str) -> str:
+    return clean_text(text)[0]
 
 
 class _Writer:
-    def __init__(self, doc: Document, fonts: Fonts) -> None:
+    def __init__(self, doc: Document, info: LayoutInfo, preset: gb.FontPreset) -> None:
         self.doc = doc
-        self.f = fonts
-        self.out: list[str] = []
+        self.info = info
+        self.names = preset.names
+        self.d = open_docx(io.BytesIO(base_document_bytes()))
+        self.style = {s.style_id: s for s in self.d.styles}
         self.break_before = False
+        self._set_style_fonts()
 
-    # --- primitives ---------------------------------------------------------
-    def props(self, role: str, size: float = gb.BODY_SIZE, **kw: object) -> str:
-        return rpr(self.f.role(role), size, **kw)  # type: ignore[arg-type]
+    # --- fonts ----------------------------------------------------------------------
+    def _set_style_fonts(self) -> None:
+        """The base document names the default preset's fonts; give each style this preset's."""
+        roles = {"Normal": gb.FANGSONG, "GwBody": gb.FANGSONG, "Heading1": gb.HEADING_ROLES[1],
+                 "Heading2": gb.HEADING_ROLES[2], "GwTitle": gb.XIAOBIAOSONG, "GwMark": gb.XIAOBIAOSONG,
+                 "GwHeaderLine": gb.FANGSONG, "GwDocNumber": gb.FANGSONG, "GwTableText": gb.FANGSONG,
+                 "GwColophon": gb.FANGSONG, "GwSpacer": gb.FANGSONG, "Footer": gb.SONGTI}
+        for sid, role in roles.items():
+            style = self.style[sid]
+            style.font.name = self.names[role]
+            ox.east_asian_font(style.element.get_or_add_rPr(), self.names[role])
+        defaults = self.d.styles.element.find(ox.qn("w:docDefaults")).find(ox.qn("w:rPrDefault"))
+        ox.east_asian_font(defaults.find(ox.qn("w:rPr")), self.names[gb.FANGSONG])
 
-    def para(self, runs: str, **kw: object) -> None:
+    def run(self, paragraph, text: str, role: str = gb.FANGSONG, size: float = gb.BODY_SIZE, *,
+            color: str = "", scale: int = 100, snap: bool | None = None):
+        """A run of literal text in the role's font (tabs and line breaks become w:tab and w:br)."""
+        run = paragraph.add_run(_clean(text))
+        self.font(run, role, size, color=color, scale=scale, snap=snap)
+        return run
+
+    def font(self, run, role: str, size: float, *, color: str = "", scale: int = 100, snap: bool | None = None):
+        run.font.name = self.names[role]
+        run.font.size = Pt(size)
+        rpr = run._r.get_or_add_rPr()
+        ox.east_asian_font(rpr, self.names[role])
+        if snap is not None:
+            ox.run_snap(rpr, snap)
+        if color:
+            run.font.color.rgb = RGBColor.from_string(color)
+        if scale != 100:
+            ox.scale(rpr, scale)
+        return run
+
+    # --- paragraphs -------------------------------------------------------------------
+    def para(self, style: str, *, keep_next: bool = False):
+        p = self.d.add_paragraph(style=self.style[style])
         if self.break_before:
-            kw["page_break_before"] = True
+            p.paragraph_format.page_break_before = True
             self.break_before = False
-        if not runs and "mark_rpr" not in kw:
-            kw["mark_rpr"] = self.props(gb.FANGSONG)
-        self.out.append(f"<w:p>{ppr(**kw)}{runs}</w:p>")  # type: ignore[arg-type]
+        if keep_next:
+            p.paragraph_format.keep_with_next = True
+        return p
 
-    def blank(self, n: int = 1) -> None:
-        for _ in range(n):
-            self.para("", style="GwBody", ind='<w:ind w:firstLineChars="0" w:firstLine="0"/>')
+    def spacer(self, height_twips: int, *, page_break: bool = False):
+        """An empty paragraph exactly ``height_twips`` high (off the grid)."""
+        p = self.para("GwSpacer")
+        p.paragraph_format.line_spacing = Twips(max(1, height_twips))
+        if page_break:
+            p.paragraph_format.page_break_before = True
+        return p
 
-    def tiny(self, **kw: object) -> None:
-        """An invisible paragraph (spacer, section end, table anchor) of ~1 pt."""
-        kw.setdefault("spacing", spacing_exact(twips(EMPTY_RPR_PT)))
-        self.para("", snap=False, mark_rpr=self.props(gb.FANGSONG, EMPTY_RPR_PT), **kw)
+    def blank(self, keep_next: bool = False):
+        p = self.para("GwBody", keep_next=keep_next)
+        ox.char_indent(p._p.get_or_add_pPr(), first=0, cell_twips=CELL)
+        return p
 
-    # --- 版头 ------------------------------------------------------------------
-    def header(self, h: Header) -> None:
-        lines = 0
+    # --- 版头 -----------------------------------------------------------------------------
+    def header(self) -> None:
+        h = self.doc.header
+        geo = self.info.header
         for text, role in ((h.copy_no, gb.FANGSONG), (h.secrecy, gb.HEITI), (h.urgency, gb.HEITI)):
             if text:
-                self.para(text_runs(text, self.props(role)), style="GwHeaderLine", snap=False,
-                          spacing=spacing_exact(LINE_PITCH), ind='<w:ind w:firstLine="0"/>', jc="left")
-                lines += 1
-        # The flow reaches the mark's anchor exactly 35 mm below the type area's
-        # top, so the following lines wrap below the anchored mark, never above it.
-        gap = gb.mm_to_twips(gb.ORGAN_MARK_TOP_MM) - lines * LINE_PITCH
-        self.tiny(spacing=spacing_exact(max(gap, 1)))
-        if h.organs:
-            self.out.append(self.mark_table(h))
-        self.blank(gb.DOC_NUMBER_GAP_LINES)
-        self.doc_number(h)
-        self.blank(gb.TITLE_GAP_LINES)
+                self.run(self.para("GwHeaderLine"), text, role)
+        # Row boundaries in twips from the type area's top, so the rows add up exactly.
+        top = twips(geo.top_lines * gb.LINE_PITCH_PT)
+        mark = geo.mark
+        # Word and LibreOffice centre the mark's em box in its exact line, so
+        # the row starts half the spare height above where the PDF puts the em
+        # top, and the mark's top still lands 35 mm below the type area.
+        spare = (mark.pitch - mark.size) / 2 if mark is not None else 0.0
+        edges = [twips(y - TA_TOP_PT) for y in (geo.mark_top - spare, geo.mark_bottom + spare, geo.number_top,
+                                                geo.red_y, geo.flow_top)]
+        heights = [edges[0] - top] + [b - a for a, b in zip(edges, edges[1:])]
+        widths = [TEXT_W]
+        if mark is not None and mark.joint:
+            block = mark.names_width + mark.gap + mark.suffix_width
+            pad = (gb.TYPE_W_PT - block) / 2
+            widths = [twips(pad), twips(mark.names_width), twips(mark.gap), twips(mark.suffix_width)]
+            widths.append(TEXT_W - sum(widths))
+        table = self.d.add_table(rows=5, cols=len(widths))
+        table.autofit = False
+        ox.table_width(table, TEXT_W)
+        ox.table_borders(table)
+        ox.cell_margins(table, left=0, right=0)
+        for c, w in enumerate(widths):
+            table.columns[c].width = Twips(w)
+        for r, row in enumerate(table.rows):
+            row.height = Twips(max(1, heights[r]))
+            row.height_rule = WD_ROW_HEIGHT_RULE.EXACTLY
+            for c, cell in enumerate(row.cells):
+                cell.width = Twips(widths[c])
+                cell.paragraphs[0].style = self.style["GwSpacer"]
+            if not (r == 1 and len(widths) > 1):
+                row.cells[0].merge(row.cells[-1])
+        if mark is not None:
+            self.mark(table.rows[1], mark)
+        number = table.rows[3].cells[0]
+        number.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
+        self.doc_number(number.paragraphs[0])
+        ox.cell_border(number, "bottom", border_size(gb.RED_LINE_WIDTH_MM), gb.RED_HEX)
 
-    def mark_table(self, h: Header) -> str:
-        names = list(h.organs)
-        suffix = h.suffix
-        joint = len(names) > 1
-        widest = max(gb.text_units(n) for n in names)
-        su = gb.text_units(suffix)
-        if joint:
-            total = widest + ((MARK_SUFFIX_GAP + su) if suffix else 0.0)
-        else:
-            total = widest + su
-        width_pt = TEXT_W / gb.TWIPS_PER_PT
-        size = max(gb.ORGAN_MARK_MIN_SIZE, min(gb.ORGAN_MARK_SIZE, width_pt / max(total, 1.0)))
-        budget = gb.TYPE_H_MM * gb.PT_PER_MM - gb.mm_to_pt(gb.ORGAN_MARK_TOP_MM) \
-            - MARK_RESERVED_LINES * gb.LINE_PITCH_PT
-        name_room = width_pt - ((MARK_SUFFIX_GAP + su) * size if joint and suffix else 0.0)
+    def mark(self, row, mark) -> None:
+        size = mark.size
+        scale = round(mark.hscale * 100)
 
-        def fit(size: float) -> tuple[float, int, int]:
-            size = math.floor(size * 2) / 2  # Word sizes are half points
-            scale = max(MARK_MIN_SCALE, min(100, math.floor(width_pt / (max(total, 1.0) * size) * 100)))
-            room = name_room if joint else width_pt
-            rows = sum(max(1, math.ceil((gb.text_units(n) + (0 if joint else su)) * size * scale / 100 / room))
-                       for n in names)
-            return size, scale, rows
+        def line(p, text: str, align: str) -> None:
+            p.style = self.style["GwMark"]
+            fmt = p.paragraph_format
+            fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+            fmt.line_spacing = Pt(mark.pitch)
+            fmt.alignment = _ALIGN[align]
+            self.run(p, text, gb.XIAOBIAOSONG, size, color=gb.RED_HEX, scale=scale)
 
-        size, scale, rows = fit(size)
-        while rows * size * (1 + MARK_LINE_GAP) > budget and size > gb.ORGAN_MARK_FLOOR_SIZE:  # body text on page 1
-            size, scale, rows = fit(max(gb.ORGAN_MARK_FLOOR_SIZE, min(size - 0.5, budget / (rows * (1 + MARK_LINE_GAP)))))
-        props = rpr(self.f.xbs, size, color=gb.RED_HEX, scale=scale, snap=False)
-        gap = twips(size * MARK_LINE_GAP)
+        cells = row.cells
+        if not mark.joint:
+            cell = cells[0]
+            for k, text in enumerate(mark.lines):
+                line(cell.paragraphs[0] if k == 0 else cell.add_paragraph(), text, "center")
+            return
+        names = cells[1]
+        for k, text in enumerate(mark.lines):
+            line(names.paragraphs[0] if k == 0 else names.add_paragraph(), text,
+                 "distribute" if len(text) > 1 else "center")  # 分散对齐, as the PDF spreads them
+        if mark.suffix:
+            suffix = cells[3]
+            suffix.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            line(suffix.paragraphs[0], mark.suffix, "center")
 
-        def name_paras(jc: str) -> str:
-            out = []
-            for i, name in enumerate(names):
-                out.append("<w:p>" + ppr(style="GwMark", snap=False, spacing=spacing_auto(before=gap if i else 0),
-                                         jc=jc) + text_runs(name, props) + "</w:p>")
-            return "".join(out)
-
-        def cell(width: int, content: str, v: str = "center") -> str:
-            return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/><w:vAlign w:val="{v}"/></w:tcPr>'
-                    f"{content}</w:tc>")
-
-        if joint and suffix:
-            suffix_w = min(TEXT_W // 2, math.ceil((MARK_SUFFIX_GAP + su) * size * scale / 100 * gb.TWIPS_PER_PT))
-            names_w = min(TEXT_W - suffix_w, math.ceil(widest * size * scale / 100 * gb.TWIPS_PER_PT) + 40)
-            cols = [names_w, suffix_w]
-            suffix_p = ("<w:p>" + ppr(style="GwMark", snap=False, spacing=spacing_auto(), jc="right")
-                        + text_runs(suffix, props) + "</w:p>")
-            cells = cell(names_w, name_paras("distribute")) + cell(suffix_w, suffix_p)
-        elif joint:
-            names_w = min(TEXT_W, math.ceil(widest * size * scale / 100 * gb.TWIPS_PER_PT) + 40)
-            cols = [names_w]
-            cells = cell(names_w, name_paras("distribute"))
-        else:
-            cols = [TEXT_W]
-            line = ("<w:p>" + ppr(style="GwMark", snap=False, spacing=spacing_auto(), jc="center")
-                    + text_runs(names[0], props) + (text_runs(suffix, props) if suffix else "") + "</w:p>")
-            cells = cell(TEXT_W, line)
-        top = gb.mm_to_twips(gb.ORGAN_MARK_TOP_MM)
-        return (
-            "<w:tbl><w:tblPr>"
-            '<w:tblpPr w:leftFromText="0" w:rightFromText="0" w:topFromText="0" w:bottomFromText="0" '
-            f'w:vertAnchor="margin" w:horzAnchor="margin" w:tblpXSpec="center" w:tblpY="{top}"/>'
-            '<w:tblOverlap w:val="never"/>'
-            f'<w:tblW w:w="{sum(cols)}" w:type="dxa"/><w:jc w:val="center"/>'
-            f"{NIL_BORDERS}"
-            '<w:tblLayout w:type="fixed"/>'
-            '<w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="0" w:type="dxa"/>'
-            '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar>'
-            '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
-            'w:noHBand="1" w:noVBand="1"/>'
-            "</w:tblPr><w:tblGrid>" + "".join(f'<w:gridCol w:w="{w}"/>' for w in cols) + "</w:tblGrid>"
-            f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{cells}</w:tr></w:tbl>"
-        )
-
-    def doc_number(self, h: Header) -> None:
-        line = border_size(gb.RED_LINE_WIDTH_MM)
-        # w:space (pt) lies between the line box's bottom (≈ the text's em-box
-        # bottom at single spacing) and the rule, whose centre is 4 mm down.
-        space = max(0, round(gb.mm_to_pt(gb.RED_LINE_GAP_MM) - line / 8 / 2))
-        rule = border("bottom", line, gb.RED_HEX, space)
-        fs = self.props(gb.FANGSONG, snap=False)
+    def doc_number(self, p) -> None:
+        h = self.doc.header
+        p.style = self.style["GwDocNumber"]
+        if not h.doc_number:
+            return
         if h.signer:  # 上行文: 发文字号 one character in from the left, 签发人 one in from the right
-            one = twips(gb.BODY_SIZE)
-            runs = (text_runs(h.doc_number, fs) + f"<w:r>{fs}<w:tab/></w:r>" + text_runs("签发人：", fs)
-                    + text_runs(h.signer, self.props(gb.KAITI, snap=False)))
-            self.para(runs, style="GwDocNumber", borders=rule, snap=False, spacing=spacing_auto(),
-                      tabs=f'<w:tab w:val="right" w:pos="{TEXT_W - one}"/>',
-                      ind=f'<w:ind w:left="{one}" w:right="{one}"/>', jc="left")
+            one = round(CELL)
+            p.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
+            ox.twips_indent(p._p.get_or_add_pPr(), left=one, right=one)
+            p.paragraph_format.tab_stops.add_tab_stop(Twips(TEXT_W - one), WD_TAB_ALIGNMENT.RIGHT)
+            self.run(p, h.doc_number + "\t签发人：")
+            self.run(p, h.signer, gb.KAITI)
         else:
-            self.para(text_runs(h.doc_number, fs), style="GwDocNumber", borders=rule, snap=False,
-                      spacing=spacing_auto(), jc="center", mark_rpr=fs)
+            self.run(p, h.doc_number)
 
-    # --- 主体 ------------------------------------------------------------------
+    # --- 主体 ------------------------------------------------------------------------------
     def title(self, t: Title) -> None:
-        props = self.props(gb.XIAOBIAOSONG, gb.TITLE_SIZE, snap=False)
-        runs = f"<w:r>{props}<w:br/></w:r>".join(text_runs(line, props) for line in t.lines)
-        self.para(runs, style="GwTitle", keep_next=True, keep_lines=True, snap=False,
-                  spacing=spacing_exact(LINE_PITCH), jc="center", mark_rpr=props)
+        p = self.para("GwTitle")
+        for k, text in enumerate(t.lines):
+            run = self.run(p, text, gb.XIAOBIAOSONG, gb.TITLE_SIZE)
+            if k < len(t.lines) - 1:
+                run.add_break()
 
-    def paragraph(self, p: Para, keep_next: bool = False) -> None:
-        runs = "".join(text_runs(s.text, self.props(s.role)) for s in p.spans)
-        keep = p.keep_with_next or keep_next
-        first = round(p.first_line_chars * 100)
-        if p.kind == "heading1":
-            style, ind = "Heading1", ""
-        elif p.kind == "heading2":
-            style, ind = "Heading2", ""
-        elif p.kind == "attachment-note":  # wrapped lines align after "附件："
-            style = "GwBody"
-            ind = (f'<w:ind w:leftChars="500" w:left="{_chars(5)}" '
-                   f'w:hangingChars="300" w:hanging="{_chars(3)}"/>')
-        elif p.kind == "attachment-label":
-            style, ind = "GwBody", '<w:ind w:firstLineChars="0" w:firstLine="0"/>'
-        else:
-            style = "GwBody"
-            ind = "" if first == 200 else \
-                f'<w:ind w:firstLineChars="{first}" w:firstLine="{_chars(p.first_line_chars)}"/>'
-        self.para(runs, style=style, keep_next=keep, ind=ind,
-                  jc="left" if p.kind == "attachment-label" else "",
-                  mark_rpr=self.props(p.spans[0].role if p.spans else gb.FANGSONG))
+    def paragraph(self, b: Para, keep_next: bool, split: int | None = None, breaks: tuple[int, ...] = ()) -> None:
+        if split is not None:  # the layout broke the page here: two paragraphs (see LayoutInfo.splits)
+            head, tail = _split_spans(b.spans, split)
+            self.paragraph(replace(b, spans=head), False, breaks=tuple(x for x in breaks if x < split))
+            self.d.paragraphs[-1].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.DISTRIBUTE
+            self.paragraph(replace(b, spans=tail, first_line_chars=0), keep_next,
+                           breaks=tuple(x - split for x in breaks if x > split))
+            return
+        spans = _spans_with_breaks(b.spans, breaks)
+        style = {"heading1": "Heading1", "heading2": "Heading2"}.get(b.kind, "GwBody")
+        p = self.para(style, keep_next=b.keep_with_next or keep_next)
+        if b.keep_with_next:  # the layout moves every line of it with the next block
+            p.paragraph_format.keep_together = True
+        ppr = p._p.get_or_add_pPr()
+        if b.kind == "attachment-note":  # wrapped names align after "附件："
+            ox.char_indent(ppr, left=b.first_line_chars + 3, hanging=3, cell_twips=CELL)
+        elif b.kind in ("recipients", "attachment-label"):
+            ox.char_indent(ppr, first=0, cell_twips=CELL)
+        elif b.first_line_chars != 2:
+            ox.char_indent(ppr, first=b.first_line_chars, cell_twips=CELL)
+        if b.kind == "attachment-label":
+            p.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        for span in spans:
+            self.run(p, span.text, span.role)
 
     def signature(self, s: Signature, keep_last: bool) -> None:
-        width = float(gb.CHARS_PER_LINE)
-        props = self.props(gb.FANGSONG)
         for i, line in enumerate(s.lines):
             keep = keep_last or i < len(s.lines) - 1
             if not line.items:
-                self.para("", style="GwBody", keep_next=keep, ind='<w:ind w:firstLineChars="0" w:firstLine="0"/>')
+                self.blank(keep_next=keep)
                 continue
-            if line.kind == "date" and len(line.items) == 1:
-                x, text = line.items[0]
-                gap = max(0.0, width - x - gb.text_units(text))
-                ind = f'<w:ind w:rightChars="{round(gap * 100)}" w:right="{_chars(gap)}" ' \
-                      'w:firstLineChars="0" w:firstLine="0"/>'
-                self.para(text_runs(text, props), style="GwBody", keep_next=keep, ind=ind, jc="right")
-                continue
-            x0, first_text = line.items[0]
-            runs = text_runs(first_text, props)
-            tabs = ""
-            for x, text in line.items[1:]:
-                tabs += f'<w:tab w:val="left" w:pos="{_chars(x)}"/>'
-                runs += f"<w:r>{props}<w:tab/></w:r>" + text_runs(text, props)
-            ind = f'<w:ind w:leftChars="{round(x0 * 100)}" w:left="{_chars(x0)}" w:firstLineChars="0" ' \
-                  'w:firstLine="0"/>'
-            self.para(runs, style="GwBody", keep_next=keep, tabs=tabs, ind=ind, jc="left")
+            p = self.para("GwBody", keep_next=keep)
+            p.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
+            x0, first = line.items[0]
+            ox.twips_indent(p._p.get_or_add_pPr(), left=round(x0 * CELL), firstLine=0)
+            text = first
+            for x, more in line.items[1:]:
+                p.paragraph_format.tab_stops.add_tab_stop(Twips(round(x * CELL)), WD_TAB_ALIGNMENT.LEFT)
+                text += "\t" + more
+            self.run(p, text)
 
     def annex_table(self, t: AnnexTable) -> None:
-        widths = [math.floor(share * TEXT_W) for _, share in t.columns]
-        widths[-1] -= max(0, sum(widths) - TEXT_W)
-        b = "".join(border(side, TABLE_BORDER, "000000") for side in
-                    ("top", "left", "bottom", "right", "insideH", "insideV"))
-        centred = {0, 2}  # 序号 and 时间 read better centred
-
-        def row(cells: tuple[str, ...], head: bool) -> str:
-            role = gb.HEITI if head else gb.FANGSONG
-            props = self.props(role, gb.TABLE_SIZE, snap=False)
-            tcs = []
-            for i, (w, text) in enumerate(zip(widths, cells)):
-                jc = "center" if head or i in centred else "both"
-                tcs.append(f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>'
-                           f"<w:p>{ppr(style='GwTableText', snap=False, spacing=spacing_auto(), jc=jc, mark_rpr=props)}"
-                           f"{text_runs(text, props)}</w:p></w:tc>")
-            tr = f'<w:trHeight w:val="{LINE_PITCH}"/>'
+        widths = [int(c[1] * TEXT_W) for c in t.columns]
+        widths[-1] = TEXT_W - sum(widths[:-1])
+        table = self.d.add_table(rows=1 + len(t.rows), cols=len(widths))
+        table.autofit = False
+        ox.table_width(table, TEXT_W)
+        black = (border_size(0.18), "000000")
+        ox.table_borders(table, top=black, left=black, bottom=black, right=black, insideH=black, insideV=black)
+        pad = twips(gb.TABLE_CELL_PAD_PT)
+        ox.cell_margins(table, left=pad, right=pad)
+        for c, w in enumerate(widths):
+            table.columns[c].width = Twips(w)
+        kept = self.info.table_rows_kept
+        lines = self.info.table_row_lines
+        for r, row in enumerate(table.rows):
+            head = r == 0
+            cells = tuple(c[0] for c in t.columns) if head else t.rows[r - 1]
+            row.height = Twips(LINE)
+            row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+            # A row of n lines is n grid lines in the PDF; LibreOffice adds the
+            # rule between rows to its height, so its lines are set a little
+            # closer and the row with its rule takes no more than n grid lines.
+            n = lines[r] if r < len(lines) else 1
+            line = (n * LINE - TABLE_RULE_ALLOWANCE) // n
             if head:
-                tr = "<w:cantSplit/>" + tr + "<w:tblHeader/>"
-            return f"<w:tr><w:trPr>{tr}</w:trPr>{''.join(tcs)}</w:tr>"
+                ox.cant_split(row)
+                ox.repeat_as_header(row)
+            elif r - 1 < len(kept) and kept[r - 1]:
+                ox.cant_split(row)
+            whole = head or (r - 1 < len(kept) and kept[r - 1])
+            for c, cell in enumerate(row.cells):
+                cell.width = Twips(widths[c])
+                cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER if whole else WD_CELL_VERTICAL_ALIGNMENT.TOP
+                p = cell.paragraphs[0]
+                p.style = self.style["GwTableText"]
+                p.paragraph_format.line_spacing = Twips(line)
+                align = "center" if head else t.columns[c][2]
+                p.paragraph_format.alignment = _ALIGN[align]
+                text = cells[c] if c < len(cells) else ""
+                text = _with_breaks(text, self.info.cell_breaks.get((r - 1, c), ()))
+                self.run(p, text, gb.HEITI if head else gb.FANGSONG, gb.TABLE_SIZE)
 
-        heads = tuple(title for title, _ in t.columns)
-        rows = [row(heads, True)]
-        n = len(t.columns)
-        for r in t.rows:
-            cells = tuple(r[:n]) + ("",) * max(0, n - len(r))
-            rows.append(row(cells, False))
-        m = TABLE_CELL_MARGIN
-        self.out.append(
-            "<w:tbl><w:tblPr>"
-            f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:tblInd w:w="0" w:type="dxa"/>'
-            f"<w:tblBorders>{b}</w:tblBorders>"
-            '<w:tblLayout w:type="fixed"/>'
-            f'<w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="{m}" w:type="dxa"/>'
-            f'<w:bottom w:w="0" w:type="dxa"/><w:right w:w="{m}" w:type="dxa"/></w:tblCellMar>'
-            '<w:tblLook w:val="0000" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
-            'w:noHBand="1" w:noVBand="1"/>'
-            "</w:tblPr><w:tblGrid>" + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths) + "</w:tblGrid>"
-            + "".join(rows) + "</w:tbl>")
-
-    # --- 版记 ------------------------------------------------------------------
-    def colophon_rows(self, c: Colophon) -> list[tuple[str, int]]:
-        """(paragraph XML, lines it takes) for each 版记 row."""
-        size = gb.COLOPHON_SIZE
-        props = rpr(self.f.fs, size, snap=False)
-        one = twips(size)  # 空一字 in 4号
-        avail = (TEXT_W - 2 * one) / gb.TWIPS_PER_PT / size  # in 4号 characters
-        rows = []
-        if c.cc:
-            label = gb.text_units("抄送：")
-            ind = f'<w:ind w:left="{one + twips(size * label)}" w:right="{one}" w:hanging="{twips(size * label)}"/>'
-            # Rounded up generously: a line that breaks before punctuation holds a character less.
-            lines = 1 + max(0, math.ceil((gb.text_units(c.cc) - (avail - 1)) / (avail - label - 1)))
-            rows.append((ppr(style="GwColophon", snap=False, spacing=spacing_exact(LINE_PITCH), ind=ind, jc="both",
-                             mark_rpr=props) + text_runs(c.cc, props), lines))
-        if c.printer or c.print_date:
-            # Organ left and date right on one line: a long organ name is narrowed, not wrapped.
-            room = avail - gb.text_units(c.print_date) - 2  # a character of slack for wider digits
-            width = gb.text_units(c.printer)
-            scale = 100 if width <= room else max(MARK_MIN_SCALE, math.floor(room / width * 100))
-            lines = 1 if width * scale / 100 <= room else 2
-            runs = (text_runs(c.printer, rpr(self.f.fs, size, snap=False, scale=scale))
-                    + f"<w:r>{props}<w:tab/></w:r>" + text_runs(c.print_date, props))
-            rows.append((ppr(style="GwColophon", snap=False, spacing=spacing_exact(LINE_PITCH),
-                             tabs=f'<w:tab w:val="right" w:pos="{TEXT_W - one}"/>',
-                             ind=f'<w:ind w:left="{one}" w:right="{one}"/>', jc="left", mark_rpr=props) + runs,
-                         lines))
-        return rows
-
+    # --- 版记 ---------------------------------------------------------------------------------
     def colophon(self, c: Colophon) -> None:
-        """版记 anchored to the bottom of the type area of its own, even page.
+        info = self.info
+        placement = info.colophon_placement
+        # Word anchors the table to the type area's bottom; readers that set it in
+        # the flow (LibreOffice) put it after this spacer, which stops short of the
+        # table's rules and of the paragraph that must follow it, so nothing spills.
+        free = info.colophon_free_lines * LINE - COLOPHON_SLACK
+        if placement == "same":
+            self.spacer(free)
+        elif placement == "next":
+            self.spacer(free, page_break=True)
+        else:  # "blank": a last section, unnumbered, of a blank page and the 版记 page
+            self.d.add_section(WD_SECTION.NEW_PAGE)
+            section = self.d.sections[-1]
+            for footer in (section.footer, section.even_page_footer):
+                footer.is_linked_to_previous = False
+            self.spacer(1)
+            self.spacer(free, page_break=True)
+        col = info.colophon
+        table = self.d.add_table(rows=(1 if c.cc else 0) + (1 if c.printer or c.print_date else 0), cols=1)
+        table.autofit = False
+        ox.table_width(table, TEXT_W)
+        ox.float_at_bottom(table)
+        thick = (border_size(gb.COLOPHON_THICK_MM), "000000")
+        ox.table_borders(table, top=thick, bottom=thick, insideH=(border_size(gb.COLOPHON_THIN_MM), "000000"))
+        ox.cell_margins(table, left=0, right=0)
+        table.columns[0].width = Twips(TEXT_W)
+        rows = iter(table.rows)
+        label = twips(gb.text_units("抄送：") * gb.COLOPHON_SIZE)
+        if c.cc:
+            row = next(rows)
+            self._colophon_row(row, col.cc_lines)
+            p = row.cells[0].paragraphs[0]
+            ox.twips_indent(p._p.get_or_add_pPr(), left=ONE_4 + label, right=ONE_4, hanging=label)
+            p.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+            self.run(p, _with_breaks(c.cc, col.cc_breaks), size=gb.COLOPHON_SIZE)
+        if c.printer or c.print_date:
+            row = next(rows)
+            self._colophon_row(row, col.lines - col.cc_lines)
+            p = row.cells[0].paragraphs[0]
+            ox.twips_indent(p._p.get_or_add_pPr(), left=ONE_4, right=ONE_4)
+            p.paragraph_format.tab_stops.add_tab_stop(Twips(TEXT_W - ONE_4), WD_TAB_ALIGNMENT.RIGHT)
+            scale = round(col.printer_hscale * 100)
+            for k, (organ, date) in enumerate(col.printer_rows):  # broken where the layout broke them
+                if k:
+                    self.run(p, "\n", size=gb.COLOPHON_SIZE)
+                if organ:
+                    self.run(p, organ, size=gb.COLOPHON_SIZE, scale=scale)
+                if date:
+                    self.run(p, "\t" + date, size=gb.COLOPHON_SIZE)
+        self.spacer(1)  # a document (and a section) ends with a paragraph
 
-        Word places the floating table by ``tblpYSpec=bottom``. Readers that
-        lay a full-width table inline (LibreOffice) put it after the spacer,
-        which fills the page down to where the table starts; the spacer is
-        kept short of that (COLOPHON_SLACK_LINES) so that it can never push Word's anchor paragraph
-        below the table onto another page.
-        """
-        rows = self.colophon_rows(c)
-        thick = border_size(gb.COLOPHON_THICK_MM)
-        thin = border_size(gb.COLOPHON_THIN_MM)
-        height = sum(n for _, n in rows) * LINE_PITCH + (2 * thick + thin * (len(rows) - 1)) * 20 // 8
-        self.tiny(spacing=spacing_exact(max(1, TEXT_H - height - COLOPHON_SLACK_LINES * LINE_PITCH
-                                            - twips(EMPTY_RPR_PT))))
-        b = (border("top", thick, "000000") + '<w:left w:val="nil"/>' + border("bottom", thick, "000000")
-             + '<w:right w:val="nil"/>' + border("insideH", thin, "000000") + '<w:insideV w:val="nil"/>')
-        trs = "".join(f'<w:tr><w:trPr><w:cantSplit/></w:trPr><w:tc><w:tcPr><w:tcW w:w="{TEXT_W}" w:type="dxa"/>'
-                      f"</w:tcPr><w:p>{r}</w:p></w:tc></w:tr>" for r, _ in rows)
-        self.out.append(
-            "<w:tbl><w:tblPr>"
-            '<w:tblpPr w:leftFromText="0" w:rightFromText="0" w:topFromText="0" w:bottomFromText="0" '
-            'w:vertAnchor="margin" w:horzAnchor="margin" w:tblpXSpec="center" w:tblpYSpec="bottom"/>'
-            '<w:tblOverlap w:val="never"/>'
-            f'<w:tblW w:w="{TEXT_W}" w:type="dxa"/><w:jc w:val="center"/>'
-            f"<w:tblBorders>{b}</w:tblBorders>"
-            '<w:tblLayout w:type="fixed"/>'
-            '<w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="0" w:type="dxa"/>'
-            '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar>'
-            '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
-            'w:noHBand="1" w:noVBand="1"/>'
-            f'</w:tblPr><w:tblGrid><w:gridCol w:w="{TEXT_W}"/></w:tblGrid>{trs}</w:tbl>'
-        )
-        self.tiny()
+    def _colophon_row(self, row, lines: int) -> None:
+        ox.cant_split(row)
+        row.height = Twips(max(1, lines) * LINE)
+        row.height_rule = WD_ROW_HEIGHT_RULE.EXACTLY
+        cell = row.cells[0]
+        cell.width = Twips(TEXT_W)
+        cell.paragraphs[0].style = self.style["GwColophon"]
 
-    # --- the whole document -------------------------------------------------
-    def render(self) -> str:
-        doc = self.doc
-        self.header(doc.header)
-        blocks: list[Block] = doc.blocks
+    # --- sections and footers ---------------------------------------------------------------------
+    def footers(self) -> None:
+        first = self.d.sections[0]
+        first.footer_distance = Twips(FOOTER_DISTANCE)
+        prefix, suffix = gb.page_number_text(0).split("0")
+        for footer, odd in ((first.footer, True), (first.even_page_footer, False)):
+            footer.is_linked_to_previous = False
+            p = footer.paragraphs[0]
+            p.style = self.style["Footer"]
+            side = gb.page_number_side(1 if odd else 2)
+            p.paragraph_format.alignment = _ALIGN[side]
+            ox.twips_indent(p._p.get_or_add_pPr(), **{side: ONE_4})
+            self.run(p, prefix, gb.SONGTI, gb.PAGE_NUMBER_SIZE, snap=False)
+            ox.page_field(p, lambda run: self.font(run, gb.SONGTI, gb.PAGE_NUMBER_SIZE, snap=False))
+            self.run(p, suffix, gb.SONGTI, gb.PAGE_NUMBER_SIZE, snap=False)
+        for section in self.d.sections:
+            ox.line_grid(section, LINE)
+            section.footer_distance = Twips(FOOTER_DISTANCE)
+
+    # --- the whole document -------------------------------------------------------------------------
+    def render(self) -> None:
+        self.header()
+        blocks = self.doc.blocks
         for i, block in enumerate(blocks):
             nxt = blocks[i + 1] if i + 1 < len(blocks) else None
             if isinstance(block, Title):
                 self.title(block)
             elif isinstance(block, Para):
-                self.paragraph(block, keep_next=isinstance(nxt, Signature))
+                self.paragraph(block, keep_next=isinstance(nxt, Signature), split=self.info.splits.get(i),
+                               breaks=self.info.forced_breaks.get(i, ()))
             elif isinstance(block, Blank):
-                self.blank(block.lines)
+                for _ in range(block.lines):
+                    self.blank()
             elif isinstance(block, PageBreak):
                 self.break_before = True
             elif isinstance(block, Signature):
                 self.signature(block, keep_last=isinstance(nxt, Para) and nxt.kind == "note")
             elif isinstance(block, AnnexTable):
                 if self.break_before:  # a table cannot carry pageBreakBefore itself
-                    self.tiny()
+                    self.spacer(1)
                 self.annex_table(block)
-        c = doc.colophon
-        if c.cc or c.printer or c.print_date:
-            self.tiny(sect=section_properties((FOOTER_ODD, FOOTER_EVEN)))
+        self.footers()
+        c = self.doc.colophon
+        if self.info.colophon_placement != "none":
             self.colophon(c)
-            last = section_properties((FOOTER_NONE, FOOTER_NONE), start_even=True)
+        elif not self.d.paragraphs or blocks and isinstance(blocks[-1], AnnexTable):
+            self.spacer(1)
+
+    def save(self, dest: Path, *, title: str, author: str, subject: str, date: str) -> None:
+        props = self.d.core_properties
+        # Word's document properties hold at most 255 characters each.
+        props.title, props.author, props.subject = (_clean(v)[:255] for v in (title, author, subject))
+        props.last_modified_by = props.author
+        props.language = "zh-CN"
+        when = gb.parse_iso_date(date)
+        stamp = _dt.datetime(when.year, when.month, when.day) if when else _dt.datetime(2020, 1, 1)
+        props.created = props.modified = stamp
+        raw = io.BytesIO()
+        self.d.save(raw)
+        _deterministic_zip(raw.getvalue(), Path(dest))
+
+
+def _with_breaks(text: str, offsets: tuple[int, ...]) -> str:
+    """``text`` with a line break before each of ``offsets`` (LayoutInfo.forced_breaks)."""
+    for at in sorted(offsets, reverse=True):
+        text = text[:at] + "\n" + text[at:]
+    return text
+
+
+def _spans_with_breaks(spans: tuple, offsets: tuple[int, ...]) -> tuple:
+    if not offsets:
+        return spans
+    out, pos = [], 0
+    for span in spans:
+        end = pos + len(span.text)
+        inside = tuple(x - pos for x in offsets if pos < x < end or (x == pos and pos > 0))
+        out.append(replace(span, text=_with_breaks(span.text, inside)))
+        pos = end
+    return tuple(out)
+
+
+def _split_spans(spans: tuple, at: int) -> tuple[tuple, tuple]:
+    """The spans of a paragraph's text before and from character ``at``."""
+    head, tail, pos = [], [], 0
+    for span in spans:
+        end = pos + len(span.text)
+        if end <= at:
+            head.append(span)
+        elif pos >= at:
+            tail.append(span)
         else:
-            self.tiny()
-            last = section_properties((FOOTER_ODD, FOOTER_EVEN))
-        body = "".join(self.out)
-        return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                f'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
-                f'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-                f"<w:body>{body}{last}</w:body></w:document>")
+            head.append(replace(span, text=span.text[: at - pos]))
+            tail.append(replace(span, text=span.text[at - pos:]))
+        pos = end
+    return tuple(head), tuple(tail)
 
 
-def render_document_xml(doc: Document, fonts: Fonts) -> str:
-    return _Writer(doc, fonts).render()
+def _deterministic_zip(data: bytes, dest: Path) -> None:
+    """The package python-docx wrote, with fixed member times: identical input, identical bytes."""
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(dest, "w") as out:
+        for info in src.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time=(2020, 1, 1, 0, 0, 0))
+            member.compress_type = zipfile.ZIP_DEFLATED
+            out.writestr(member, src.read(info.filename))
 
 
 def write(draft, template, dest: Path, options) -> list[str]:
     """Write the official-format .docx of ``draft`` to ``dest``; return notes for the clerk."""
+    from desktop.fonts import font_set
+
     doc = build_document(draft, template)
-    fonts = Fonts.of(getattr(options, "font_preset", gb.DEFAULT_FONT_PRESET))
-    xml = render_document_xml(doc, fonts)
-    write_package(Path(dest), xml, fonts, title=doc.title, author=doc.author, subject=doc.subject)
+    _, info = layout(doc, font_set(tuple(getattr(options, "font_dirs", ()) or ())))
+    preset = gb.FONT_PRESETS.get(getattr(options, "font_preset", gb.DEFAULT_FONT_PRESET)) \
+        or gb.FONT_PRESETS[gb.DEFAULT_FONT_PRESET]
+    writer = _Writer(doc, info, preset)
+    writer.render()
+    writer.save(Path(dest), title=doc.title, author=doc.author, subject=doc.subject, date=draft.notice.date)
     notes = []
-    alt = fonts.fallbacks.get(fonts.xbs)
-    if alt and alt != fonts.xbs:
-        notes.append(f"标题和发文机关标志使用“{fonts.xbs}”字体；未安装该字体的电脑上，Word 会以“{alt}”显示。")
-    c = doc.colophon
-    if c.cc or c.printer or c.print_date:
-        notes.append("版记单独排在最后一个偶数页（双面打印时为最后一张纸的背面）；"
-                     "如 Word 需在其前补一张空白页，空白页和版记页均不编页码。")
+    xbs = preset.names[gb.XIAOBIAOSONG]
+    alt = preset.fallbacks.get(gb.XIAOBIAOSONG)
+    if alt and alt != xbs:
+        notes.append(f"标题和发文机关标志使用“{xbs}”字体；未安装该字体的电脑上，Word 会以“{alt}”显示。")
+    if info.colophon_placement == "blank":
+        notes.append("正文结束在偶数页且该页排不下版记，已在版记页前补一张空白页；空白页和版记页不编页码。")
     return notes
