@@ -2,13 +2,14 @@
 
 Every draft here (the examples, generated joint-issue plans of many tasks, and
 a draft of hostile text) is exported once per module and its parts parsed with
-lxml; the assertions recompute the expected numbers from desktop.official.
+lxml. Where a number is fixed by GB/T 9704 it is written out here; how the
+file prints is checked by test_docx_libreoffice.py.
 """
 
 from __future__ import annotations
 
+import ast
 import copy
-import math
 import re
 import subprocess
 import sys
@@ -132,8 +133,13 @@ class Docx:
     def all_text(self) -> str:
         return "".join(text_of(p) for p in self.body.iter(q("p")))
 
+    def all_paragraphs(self) -> list:
+        return list(self.body.iter(q("p")))
 
-def text_of(p) -> str:
+
+def text_of(p, breaks: bool = False) -> str:
+    """The paragraph's text; line breaks as "\\n" only when asked, since the
+    export also breaks lines where 避头尾 pushed a character (LayoutInfo)."""
     out = []
     for el in p.iter(q("t"), q("tab"), q("br")):
         if el.tag == q("t"):
@@ -141,9 +147,18 @@ def text_of(p) -> str:
         elif el.tag == q("tab"):
             if el.getparent().tag == q("r"):
                 out.append("\t")
-        else:
+        elif breaks:
             out.append("\n")
     return "".join(out)
+
+
+def style_has(x: "Docx", p, path: str):
+    """The paragraph's own ``w:pPr/path`` element, else its style's."""
+    own = p.find(f"w:pPr/{path}", NS)
+    if own is not None:
+        return own
+    style = x.style(pstyle(p) or "Normal")
+    return None if style is None else style.find(f"w:pPr/{path}", NS)
 
 
 def pstyle(p) -> str:
@@ -202,60 +217,121 @@ def example_docx(tmp_path_factory, tmpl) -> Docx:
 
 
 # --- package ------------------------------------------------------------------------
-def test_package_is_our_own_base_document(exported: Docx):
-    assert sorted(exported.names) == sorted([
-        "[Content_Types].xml", "_rels/.rels", "docProps/core.xml", "docProps/app.xml", "word/document.xml",
-        "word/_rels/document.xml.rels", "word/styles.xml", "word/settings.xml", "word/fontTable.xml",
-        "word/footer1.xml", "word/footer2.xml", "word/footer3.xml"])
+BASE_STYLES = {"Normal", "GwBody", "Heading1", "Heading2", "GwTitle", "GwMark", "GwHeaderLine", "GwDocNumber",
+               "GwTableText", "GwColophon", "GwSpacer", "Footer"}
+
+
+def test_package_holds_only_what_an_official_document_needs(exported: Docx):
+    names = set(exported.names)
+    assert {"[Content_Types].xml", "_rels/.rels", "docProps/core.xml", "docProps/app.xml", "word/document.xml",
+            "word/_rels/document.xml.rels", "word/styles.xml", "word/settings.xml", "word/fontTable.xml"} <= names
+    assert {n for n in names if n.startswith("word/footer")}
+    for n in names:  # no theme (theme fonts would override ours), numbering, web or custom parts, media
+        assert not re.search(r"theme|numbering|webSettings|stylesWithEffects|customXml|glossary|media|comments", n), n
     ct = exported.raw["[Content_Types].xml"].decode()
-    assert "theme" not in ct and "numbering" not in ct and "stylesWithEffects" not in ct
-    # zh-CN everywhere a language is named, and no Japanese leftovers.
+    assert "theme" not in ct and "numbering" not in ct
     langs = exported.styles.findall(".//w:lang", NS)
     assert langs and all(attr(lang, "eastAsia") == "zh-CN" for lang in langs)
     assert b"ja-JP" not in b"".join(exported.raw.values())
 
 
-def test_python_docx_reads_it(exported: Docx):
-    import docx  # a second, independent reader
+def test_core_properties_dated_on_the_signing_date(exported: Docx):
+    core = exported.xml["docProps/core.xml"]
+    stamps = {etree.QName(el).localname: el.text for el in core if etree.QName(el).localname in ("created", "modified")}
+    d = gb.parse_iso_date(exported.draft.notice.date)
+    expected = f"{d.year:04d}-{d.month:02d}-{d.day:02d}T00:00:00Z" if d else "2020-01-01T00:00:00Z"
+    assert stamps == {"created": expected, "modified": expected}
+
+
+def test_same_draft_same_bytes(tmp_path, example_draft, template):
+    a, b = tmp_path / "a.docx", tmp_path / "b.docx"
+    export_one(example_draft, template, "docx", a)
+    export_one(example_draft, template, "docx", b)
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_base_document_rebuilds_byte_identical(tmp_path):
+    out = tmp_path / "base.docx"
+    proc = subprocess.run([sys.executable, "scripts/make_base_docx.py", str(out)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert out.read_bytes() == (ROOT / "resources" / "base.docx").read_bytes()
+
+
+def test_built_on_our_base_document_with_python_docx(exported: Docx):
+    import docx  # the writer's own library, as a reader
 
     d = docx.Document(str(exported.path))
     assert len(d.paragraphs) > 10
-    assert d.sections[0].page_width == gb.mm_to_twips(gb.PAGE_W_MM) * 635  # EMU
+    assert d.sections[0].page_width == 11906 * 635 and d.sections[0].page_height == 16838 * 635  # EMU
+    ids = {attr(s, "styleId") for s in exported.styles.findall("w:style", NS)}
+    assert BASE_STYLES <= ids
+    assert {pstyle(p) for p in exported.all_paragraphs()} <= BASE_STYLES | {""}
+
+
+def test_writer_goes_through_python_docx():
+    """The Word writer builds with python-docx's objects: no XML text, no lxml,
+    and the oxml layer only through docx_oxml."""
+    for name in ("docx.py", "docx_oxml.py"):
+        tree = ast.parse((ROOT / "desktop" / "export" / name).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                assert "<w:" not in node.value and "xmlns" not in node.value, (name, node.value[:40])
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                mods = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+                assert not any(m.startswith(("lxml", "xml.")) for m in mods), (name, mods)
+    src = (ROOT / "desktop" / "export" / "docx.py").read_text(encoding="utf-8")
+    assert "from docx import Document" in src and "add_paragraph" in src and "add_table" in src
 
 
 # --- PG: page, margins, grid, defaults ------------------------------------------------
 def test_page_a4_and_margins(exported: Docx):
-    page_w, page_h = gb.mm_to_twips(gb.PAGE_W_MM), gb.mm_to_twips(gb.PAGE_H_MM)
-    assert (page_w, page_h) == (11906, 16838)
     sections = exported.sections()
     assert sections
     for s in sections:
         sz, mar = s.find("w:pgSz", NS), s.find("w:pgMar", NS)
-        assert (int(attr(sz, "w")), int(attr(sz, "h"))) == (page_w, page_h)
+        assert (int(attr(sz, "w")), int(attr(sz, "h"))) == (11906, 16838)
         assert attr(sz, "orient") in (None, "portrait")
         top, left = int(attr(mar, "top")), int(attr(mar, "left"))
         right, bottom = int(attr(mar, "right")), int(attr(mar, "bottom"))
-        assert top == gb.mm_to_twips(gb.MARGIN_TOP_MM) == 2098
-        assert abs(left - gb.mm_to_twips(gb.MARGIN_LEFT_MM)) <= 1  # 1587/1588
-        assert page_w - left - right == gb.mm_to_twips(gb.TYPE_W_MM) == 8844
-        assert page_h - top - bottom == gb.mm_to_twips(gb.TYPE_H_MM) == 12756
+        assert top == 2098  # 37 mm
+        assert left in (1587, 1588)  # 28 mm
+        assert 11906 - left - right == 8844  # 156 mm
+        assert 16838 - top - bottom == 12756  # 225 mm
         assert attr(mar, "gutter") == "0" and int(attr(mar, "header")) < top
         assert s.find("w:titlePg", NS) is None and s.find("w:pgNumType", NS) is None
     assert exported.settings.find("w:mirrorMargins", NS) is None
 
 
-def test_document_grid_22_lines_28_chars(exported: Docx):
+def test_line_grid_22_lines_and_tracking_for_28_characters(exported: Docx):
     for s in exported.sections():
         grid = s.find("w:docGrid", NS)
-        assert attr(grid, "type") == "linesAndChars"
-        pitch = int(attr(grid, "linePitch"))
-        assert pitch == gb.LINE_PITCH_TWIPS == 579
-        assert 12756 // pitch == gb.LINES_PER_PAGE
-        cs = int(attr(grid, "charSpace"))
-        normal_pt = 16.0
-        assert math.floor(442.2 / (normal_pt + cs / 4096)) == gb.CHARS_PER_LINE
-        assert math.floor(8844 / 20 / (normal_pt + cs / 4096)) == gb.CHARS_PER_LINE
-        assert cs == -849
+        # A line grid only: a character grid is drawn differently by Word,
+        # WPS and LibreOffice; 28 to a line comes from the tracking below.
+        assert attr(grid, "type") == "lines" and attr(grid, "charSpace") is None
+        assert int(attr(grid, "linePitch")) == 579
+        assert 12756 // 579 == 22
+    spacing = exported.style("Normal").find("w:rPr/w:spacing", NS)
+    assert attr(spacing, "val") == "-5"
+    # 16 pt less 0.25 pt is 315 twips a character; the last one keeps its 320.
+    assert 27 * 315 + 320 <= 8844 < 28 * 315 + 320
+    for sid in ("GwBody", "Heading1", "Heading2"):
+        sp = exported.style(sid).find("w:rPr/w:spacing", NS)
+        assert sp is None or attr(sp, "val") == "-5"
+
+
+def test_line_breaking_rules_are_ours(exported: Docx):
+    after = exported.settings.find("w:noLineBreaksAfter", NS)
+    before = exported.settings.find("w:noLineBreaksBefore", NS)
+    assert attr(after, "lang") == attr(before, "lang") == "zh-CN"
+    for ch in "，。、；：？！）》」』】〕…—”’":
+        assert ch in attr(before, "val"), ch
+    for ch in "（《「『【〔“‘":
+        assert ch in attr(after, "val"), ch
+    assert set(attr(before, "val")) == set(gb.LINE_START_FORBIDDEN)  # one rule, one place
+    assert set(attr(after, "val")) == set(gb.LINE_END_FORBIDDEN)
+    # No hanging punctuation in Word and WPS: a line holds 28 cells, marks included.
+    assert attr(exported.styles.find("w:docDefaults/w:pPrDefault/w:pPr/w:overflowPunct", NS), "val") == "0"
 
 
 def test_defaults_are_16pt_fangsong(exported: Docx):
@@ -266,10 +342,12 @@ def test_defaults_are_16pt_fangsong(exported: Docx):
         assert attr(rpr.find("w:sz", NS), "val") == "32"
         assert attr(rpr.find("w:rFonts", NS), "eastAsia") == fs
     assert attr(normal, "default") == "1"
-    # Body paragraphs follow the grid: no exact spacing in Normal or the body style.
+    # Body paragraphs follow the grid: no exact spacing in Normal, the body style or headings.
     for sid in ("Normal", "GwBody", "Heading1", "Heading2"):
         sp = exported.style(sid).find("w:pPr/w:spacing", NS)
         assert sp is None or attr(sp, "lineRule") != "exact"
+        snap = exported.style(sid).find("w:pPr/w:snapToGrid", NS)
+        assert snap is None or attr(snap, "val") not in ("0", "false")
 
 
 def test_no_theme_fonts_anywhere(exported: Docx):
@@ -278,11 +356,10 @@ def test_no_theme_fonts_anywhere(exported: Docx):
             for key in el.attrib:
                 local = etree.QName(key).localname
                 assert not local.lower().endswith("theme"), (name, el.tag, key)
-    assert not any("theme" in n.lower() for n in exported.names)
 
 
 def test_every_run_has_its_east_asian_font(exported: Docx):
-    parts = ["word/document.xml", "word/footer1.xml", "word/footer2.xml", "word/footer3.xml"]
+    parts = [n for n in exported.names if n == "word/document.xml" or n.startswith("word/footer")]
     count = 0
     for part in parts:
         for r in exported.xml[part].iter(q("r")):
@@ -294,7 +371,6 @@ def test_every_run_has_its_east_asian_font(exported: Docx):
             assert run_size(r) is not None
             count += 1
     assert count > 50
-    # Styles name their fonts explicitly too.
     for rf in exported.styles.iter(q("rFonts")):
         assert attr(rf, "eastAsia")
 
@@ -303,26 +379,31 @@ def test_every_run_has_its_east_asian_font(exported: Docx):
 def _roles_seen(x: Docx, fonts: dict[str, str]):
     by_name = {v: k for k, v in fonts.items()}
     fs, ht, kt, xbs = (fonts[r] for r in (gb.FANGSONG, gb.HEITI, gb.KAITI, gb.XIAOBIAOSONG))
-    for p in x.body.iter(q("p")):
+    seen = set()
+    for p in x.all_paragraphs():
         style = pstyle(p)
         rs = text_runs(p)
+        if not rs:
+            continue
+        seen.add(style)
         if style == "GwTitle":
-            assert {run_font(r) for r in rs} == {xbs} and {run_size(r) for r in rs} == {gb.TITLE_SIZE}
+            assert {run_font(r) for r in rs} == {xbs} and {run_size(r) for r in rs} == {22.0}
             assert p.find(".//w:b", NS) is None
         elif style == "Heading1":
-            assert {run_font(r) for r in rs} == {ht} and {run_size(r) for r in rs} == {gb.BODY_SIZE}
+            assert {run_font(r) for r in rs} == {ht} and {run_size(r) for r in rs} == {16.0}
         elif style == "Heading2":
-            assert {run_font(r) for r in rs} == {kt} and {run_size(r) for r in rs} == {gb.BODY_SIZE}
+            assert {run_font(r) for r in rs} == {kt} and {run_size(r) for r in rs} == {16.0}
         elif style == "GwMark":
             assert {run_font(r) for r in rs} == {xbs} and {run_color(r) for r in rs} == {gb.RED_HEX}
         elif style == "GwColophon":
-            assert {run_font(r) for r in rs} == {fs} and {run_size(r) for r in rs} == {gb.COLOPHON_SIZE}
+            assert {run_font(r) for r in rs} == {fs} and {run_size(r) for r in rs} == {14.0}
         elif style == "GwTableText":
-            assert {run_size(r) for r in rs} <= {gb.TABLE_SIZE}
+            assert {run_size(r) for r in rs} == {14.0}
             assert {run_font(r) for r in rs} <= {fs, ht}
         elif style in ("GwBody", "GwDocNumber"):
-            assert {run_size(r) for r in rs} <= {gb.BODY_SIZE}
+            assert {run_size(r) for r in rs} == {16.0}
             assert all(by_name.get(run_font(r)) in (gb.FANGSONG, gb.HEITI, gb.KAITI) for r in rs)
+    assert {"GwTitle", "GwBody", "Heading1", "GwTableText", "GwColophon"} <= seen
 
 
 @pytest.mark.parametrize("preset", sorted(gb.FONT_PRESETS))
@@ -332,18 +413,19 @@ def test_fonts_per_role_for_each_preset(preset, tmp_path, example_draft, templat
     x = Docx(dest, example_draft, template)
     fonts = fonts_for(preset)
     _roles_seen(x, fonts)
-    # The heading levels: 一、 黑体, （一） 楷体, 1. 仿宋.
     styled = [(text_of(p), pstyle(p)) for p in x.top_paragraphs()]
     assert ("一、工作目标", "Heading1") in styled
     assert any(t.startswith("（一）") and s == "Heading2" for t, s in styled)
     tasks = [p for p in x.top_paragraphs() if re.match(r"^\d+\.", text_of(p))]
     assert tasks and all(run_font(text_runs(p)[0]) == fonts[gb.FANGSONG] for p in tasks)
-    # 工作要求 （一） headings run in 楷体 within body paragraphs.
     reqs = [p for p in x.top_paragraphs() if pstyle(p) == "GwBody" and text_of(p).startswith("（一）")]
     assert reqs and run_font(text_runs(reqs[0])[0]) == fonts[gb.KAITI]
-    # The font table names every font the runs use, with fallbacks for the missing ones.
+    # Each style names this preset's font, so text typed later in Word gets it too.
+    assert attr(x.style("GwBody").find("w:rPr/w:rFonts", NS), "eastAsia") == fonts[gb.FANGSONG]
+    assert attr(x.style("Heading1").find("w:rPr/w:rFonts", NS), "eastAsia") == fonts[gb.HEITI]
     table = {attr(f, "name"): attr(f.find("w:altName", NS), "val") for f in x.fonts.findall("w:font", NS)}
-    used = {run_font(r) for part in ("word/document.xml", "word/footer1.xml") for r in x.xml[part].iter(q("r"))}
+    used = {run_font(r) for part in x.names if part == "word/document.xml" or part.startswith("word/footer")
+            for r in x.xml[part].iter(q("r"))}
     assert used <= set(table)
     preset_obj = gb.FONT_PRESETS[preset]
     for role, alt in preset_obj.fallbacks.items():
@@ -357,86 +439,108 @@ def test_fonts_per_role(exported: Docx):
     _roles_seen(exported, fonts_for())
 
 
-def test_only_the_mark_and_separator_are_red(exported: Docx):
-    mark_tbl = exported.tables()[0] if exported.doc.header.organs else None
-    for r in exported.body.iter(q("r")):
-        c = run_color(r)
-        in_mark = mark_tbl is not None and any(a is mark_tbl for a in r.iterancestors())
-        if in_mark:
-            assert c == gb.RED_HEX
-        else:
-            assert c in (None, "auto", "000000")
-        assert r.find("w:rPr/w:highlight", NS) is None
-    red_borders = [b for b in exported.body.iter() if etree.QName(b).localname in ("top", "bottom")
-                   and attr(b, "color") == gb.RED_HEX]
-    assert len(red_borders) == 1
+def test_only_the_mark_and_the_line_under_the_number_are_red(exported: Docx):
+    for p in exported.all_paragraphs():
+        for r in runs(p):
+            c = run_color(r)
+            if pstyle(p) == "GwMark":
+                assert c == gb.RED_HEX
+            else:
+                assert c in (None, "auto", "000000")
+            assert r.find("w:rPr/w:highlight", NS) is None
+    red = [b for b in exported.body.iter() if attr(b, "color") == gb.RED_HEX and etree.QName(b).localname != "color"]
+    assert len(red) == (1 if exported.doc.header.doc_number else 0)
 
 
 # --- HD: 版头 --------------------------------------------------------------------------------
-def test_organ_mark_anchored_35mm_below_type_area(exported: Docx):
+def _header_table(x: Docx):
+    for el in x.top_level():
+        if el.tag == q("tbl"):
+            return el
+        assert pstyle(el) == "GwHeaderLine"  # only 份号/密级/紧急程度 lines come before it
+    raise AssertionError("no 版头 table")
+
+
+def _row_heights(tbl) -> list[int]:
+    out = []
+    for tr in tbl.findall("w:tr", NS):
+        h = tr.find("w:trPr/w:trHeight", NS)
+        assert attr(h, "hRule") == "exact"
+        out.append(int(attr(h, "val")))
+    return out
+
+
+def test_header_is_one_table_of_exact_rows_ending_on_a_grid_line(exported: Docx):
+    tbl = _header_table(exported)
+    heights = _row_heights(tbl)
+    assert len(heights) == 5 and all(h >= 1 for h in heights)
+    lines_before = sum(1 for el in exported.top_level()[: exported.top_level().index(tbl)])
+    # the title starts on a grid line of page 1, as in the PDF
+    total = lines_before * 579 + sum(heights)
+    assert total % 579 == 0 or total % 579 >= 579 - 2 or total % 579 <= 2, total
+    assert total <= 12756 - 3 * 579  # the title, a blank and the recipients still fit
+    assert tbl.find("w:tblPr/w:tblpPr", NS) is None  # in the flow: nothing can overlap it
+    assert int(attr(tbl.find("w:tblPr/w:tblW", NS), "w")) == 8844
+    for b in tbl.find("w:tblPr/w:tblBorders", NS):
+        assert attr(b, "val") == "nil"
+    after = exported.top_level()[exported.top_level().index(tbl) + 1]
+    assert pstyle(after) == "GwTitle"
+
+
+def test_organ_mark_35mm_below_type_area(exported: Docx):
     h = exported.doc.header
     if not h.organs:
         pytest.skip("no issuer")
-    tbl = exported.tables()[0]
-    pos = tbl.find("w:tblPr/w:tblpPr", NS)
-    assert attr(pos, "vertAnchor") == "margin" and attr(pos, "horzAnchor") == "margin"
-    assert int(attr(pos, "tblpY")) == gb.mm_to_twips(gb.ORGAN_MARK_TOP_MM) == 1984
-    assert attr(pos, "tblpXSpec") == "center"
-    assert int(attr(tbl.find("w:tblPr/w:tblW", NS), "w")) <= 8844
-    # The flow above the mark is exactly 35 mm, so following lines wrap below it.
-    before = []
-    for el in exported.top_level():
-        if el is tbl:
-            break
-        before.append(el)
-    height = sum(int(attr(p.find("w:pPr/w:spacing", NS), "line")) for p in before)
-    assert height == 1984
-    for p in before:
-        assert attr(p.find("w:pPr/w:spacing", NS), "lineRule") == "exact"
-    # Names stacked, host first; joint issue: "文件" in its own cell, vertically centred.
-    cells = tbl.findall("w:tr/w:tc", NS)
-    names = [text_of(p) for p in cells[0].findall("w:p", NS)]
+    tbl = _header_table(exported)
+    heights = _row_heights(tbl)
+    lines_before = exported.top_level().index(tbl)
+    marks = [p for p in tbl.iter(q("p")) if pstyle(p) == "GwMark"]
+    sp = marks[0].find("w:pPr/w:spacing", NS)
+    assert attr(sp, "lineRule") == "exact"
+    line = int(attr(sp, "line"))
+    size = run_size(text_runs(marks[0])[0])
+    # Word and LibreOffice centre the em box in an exact line: its top is
+    # 35 mm (1984 twips) below the type area's top.
+    em_top = lines_before * 579 + heights[0] + (line - size * 20) / 2
+    assert abs(em_top - 1984) <= 2, em_top
+    rows = tbl.findall("w:tr", NS)
+    names_cell = rows[1].findall("w:tc", NS)[1 if len(h.organs) > 1 else 0]
+    names = [text_of(p) for p in names_cell.findall("w:p", NS)]
+    assert len(names) * line <= heights[1]  # no line of the mark is clipped
     if len(h.organs) > 1:
-        assert names == list(h.organs)
+        assert "".join(names) == "".join(h.organs)  # a name too long for one line takes two
+        assert len(names) >= len(h.organs)
+        assert all(attr(p.find("w:pPr/w:jc", NS), "val") == "distribute"
+                   for p in names_cell.findall("w:p", NS) if len(text_of(p)) > 1)
         if h.suffix:
-            assert len(cells) == 2 and text_of(cells[1].find("w:p", NS)) == h.suffix
-            assert attr(cells[1].find("w:tcPr/w:vAlign", NS), "val") == "center"
-        assert all(attr(p.find("w:pPr/w:jc", NS), "val") == "distribute" for p in cells[0].findall("w:p", NS))
+            suffix = rows[1].findall("w:tc", NS)[3]
+            assert text_of(suffix.find("w:p", NS)) == h.suffix
+            assert attr(suffix.find("w:tcPr/w:vAlign", NS), "val") == "center"
     else:
         assert names == [h.organs[0] + h.suffix]
     for r in text_runs(tbl):
-        assert run_size(r) >= 14 and run_color(r) == gb.RED_HEX
-        w = attr(r.find("w:rPr/w:w", NS), "val")
-        assert w is None or 50 <= int(w) <= 100
-    borders = tbl.find("w:tblPr/w:tblBorders", NS)
-    assert all(attr(b, "val") == "nil" for b in borders)
+        if run_color(r) == gb.RED_HEX:
+            assert run_size(r) >= 14 and (run_size(r) * 2) == int(run_size(r) * 2)  # half points
+            w = attr(r.find("w:rPr/w:w", NS), "val")
+            assert w is None or 50 <= int(w) <= 100
 
 
-def test_doc_number_two_lines_below_then_red_line(exported: Docx):
+def test_doc_number_centred_with_the_red_line_below(exported: Docx):
     h = exported.doc.header
-    els = exported.top_level()
-    idx = els.index(exported.tables()[0]) if h.organs else 0
-    blanks = els[idx + 1: idx + 1 + gb.DOC_NUMBER_GAP_LINES]
-    assert all(e.tag == q("p") and text_of(e) == "" for e in blanks)
-    num = els[idx + 1 + gb.DOC_NUMBER_GAP_LINES]
+    tbl = _header_table(exported)
+    rows = tbl.findall("w:tr", NS)
+    cell = rows[3].find("w:tc", NS)
+    num = cell.find("w:p", NS)
     assert text_of(num) == h.doc_number
     assert re.fullmatch(r"[^〔〕\[\]【】（）()]+〔\d{4}〕[1-9]\d*号", text_of(num))
-    assert attr(num.find("w:pPr/w:jc", NS), "val") == "center"
+    assert attr(style_has(exported, num, "w:jc"), "val") == "center"
     assert {run_font(r) for r in text_runs(num)} == {fonts_for()[gb.FANGSONG]}
-    assert {run_size(r) for r in text_runs(num)} == {gb.BODY_SIZE}
-    bottom = num.find("w:pPr/w:pBdr/w:bottom", NS)
+    assert {run_size(r) for r in text_runs(num)} == {16.0}
+    bottom = cell.find("w:tcPr/w:tcBorders/w:bottom", NS)
     assert attr(bottom, "color") == gb.RED_HEX and attr(bottom, "val") == "single"
-    width_pt = int(attr(bottom, "sz")) / 8
-    assert 0.8 <= width_pt <= 3.0
-    # The rule's centre sits 4 mm below the line box: space + half its width.
-    gap_pt = int(attr(bottom, "space")) + width_pt / 2
-    assert abs(gap_pt - gb.mm_to_pt(gb.RED_LINE_GAP_MM)) <= 1.0
-    ind = num.find("w:pPr/w:ind", NS)
-    assert ind is None or (attr(ind, "left") in (None, "0") and attr(ind, "right") in (None, "0"))
-    # Two blank lines, then the title (BD-02).
-    after = els[idx + 2 + gb.DOC_NUMBER_GAP_LINES: idx + 2 + gb.DOC_NUMBER_GAP_LINES + gb.TITLE_GAP_LINES]
-    assert all(text_of(e) == "" for e in after)
-    assert pstyle(els[idx + 2 + gb.DOC_NUMBER_GAP_LINES + gb.TITLE_GAP_LINES]) == "GwTitle"
+    assert 0.8 <= int(attr(bottom, "sz")) / 8 <= 3.0
+    # the cell spans the whole 156 mm
+    assert sum(int(attr(g, "w")) for g in tbl.findall("w:tblGrid/w:gridCol", NS)) == 8844
 
 
 def test_copy_number_secrecy_urgency_lines(tmp_path, example_draft, template):
@@ -445,15 +549,22 @@ def test_copy_number_secrecy_urgency_lines(tmp_path, example_draft, template):
     dest = tmp_path / "h.docx"
     export_one(d, template, "docx", dest)
     x = Docx(dest, d, template)
-    first = x.top_level()[:4]
-    assert [text_of(p) for p in first[:3]] == ["000123", "机密★1年", "特急"]
+    first = x.top_level()[:3]
+    assert [text_of(p) for p in first] == ["000123", "机密★1年", "特急"]
     f = fonts_for()
-    assert [run_font(text_runs(p)[0]) for p in first[:3]] == [f[gb.FANGSONG], f[gb.HEITI], f[gb.HEITI]]
-    for p in first[:3]:
-        assert attr(p.find("w:pPr/w:jc", NS), "val") == "left"
-    # The mark stays 35 mm down: three lines plus the spacer.
-    total = sum(int(attr(p.find("w:pPr/w:spacing", NS), "line")) for p in first)
-    assert total == 1984 and x.top_level()[4].tag == q("tbl")
+    assert [run_font(text_runs(p)[0]) for p in first] == [f[gb.FANGSONG], f[gb.HEITI], f[gb.HEITI]]
+    for p in first:
+        assert attr(style_has(x, p, "w:jc"), "val") == "left"
+        sp = style_has(x, p, "w:spacing")
+        assert attr(sp, "lineRule") == "exact" and attr(sp, "line") == "579"
+    tbl = x.top_level()[3]
+    assert tbl.tag == q("tbl")
+    # the mark stays 35 mm down: three lines, then the first row
+    heights = _row_heights(tbl)
+    mark = next(p for p in tbl.iter(q("p")) if pstyle(p) == "GwMark")
+    line = int(attr(mark.find("w:pPr/w:spacing", NS), "line"))
+    size = run_size(text_runs(mark)[0])
+    assert abs(3 * 579 + heights[0] + (line - size * 20) / 2 - 1984) <= 2
 
 
 def test_upward_document_signer(tmp_path, example_draft, template):
@@ -462,7 +573,7 @@ def test_upward_document_signer(tmp_path, example_draft, template):
     dest = tmp_path / "s.docx"
     export_one(d, template, "docx", dest)
     x = Docx(dest, d, template)
-    p = next(p for p in x.top_paragraphs() if "签发人：" in text_of(p))
+    p = next(p for p in x.all_paragraphs() if "签发人：" in text_of(p))
     assert text_of(p) == f"{d.notice.doc_number}\t签发人：张三"
     ind = p.find("w:pPr/w:ind", NS)
     assert 280 <= int(attr(ind, "left")) <= 320 and 280 <= int(attr(ind, "right")) <= 320
@@ -477,10 +588,10 @@ def test_titles_broken_as_official_says(exported: Docx):
     expected = [b for b in exported.doc.blocks if isinstance(b, Title)]
     assert len(titles) == len(expected)
     for p, t in zip(titles, expected):
-        assert text_of(p) == "\n".join(t.lines)
+        assert text_of(p, breaks=True) == "\n".join(t.lines)
         assert tuple(t.lines) == tuple(gb.title_lines(t.text))
-        assert attr(p.find("w:pPr/w:jc", NS), "val") == "center"
-        assert p.find("w:pPr/w:keepNext", NS) is not None
+        assert attr(style_has(exported, p, "w:jc"), "val") == "center"
+        assert style_has(exported, p, "w:keepNext") is not None
         assert not t.text.endswith(("。", "，", "；", "："))
 
 
@@ -491,16 +602,15 @@ def test_recipients_flush_left_with_colon(exported: Docx):
     ind = p.find("w:pPr/w:ind", NS)
     assert attr(ind, "firstLineChars") == "0" and attr(ind, "firstLine") == "0"
     assert attr(ind, "left") in (None, "0") and attr(ind, "hanging") is None
-    # one blank line after the title, and the body right after it (BD-04/05)
     els = exported.top_paragraphs()
     i = els.index(p)
-    assert text_of(els[i - 1]) == "" and pstyle(els[i - 2]) == "GwTitle"
-    assert text_of(els[i + 1]).strip()
+    assert text_of(els[i - 1]) == "" and pstyle(els[i - 2]) == "GwTitle"  # BD-04
+    assert text_of(els[i + 1]).strip()  # BD-05
 
 
 def test_body_paragraphs_indented_two_characters(exported: Docx):
     body = exported.style("GwBody").find("w:pPr/w:ind", NS)
-    assert attr(body, "firstLineChars") == "200" and 620 <= int(attr(body, "firstLine")) <= 660
+    assert attr(body, "firstLineChars") == "200" and attr(body, "firstLine") == "632"
     for sid in ("Heading1", "Heading2"):
         assert attr(exported.style(sid).find("w:pPr/w:ind", NS), "firstLineChars") == "200"
     paras = {squash(b.text) for b in exported.doc.blocks if isinstance(b, Para) and b.kind in ("body", "note")}
@@ -512,6 +622,24 @@ def test_body_paragraphs_indented_two_characters(exported: Docx):
             assert ind is None or attr(ind, "hanging") is None
             checked += 1
     assert checked >= len(exported.draft.plan.requirements)
+
+
+def test_breaks_only_where_a_mark_pushed_a_character(exported: Docx):
+    """A w:br inside body text sits before a line that starts with a
+    character 避头尾 pushed down, never before a mark that may not start one."""
+    for p in exported.top_paragraphs():
+        if pstyle(p) not in ("GwBody", "Heading1", "Heading2"):
+            continue
+        text = text_of(p, breaks=True)
+        for k, ch in enumerate(text):
+            if ch == "\n":
+                assert k + 2 < len(text), text[-20:]
+                # the pushed character and what follows it
+                assert text[k + 1] not in "，。、；：？！）》」』】〕…—”’", text[max(0, k - 5): k + 5]
+                # pushed: an opening mark moved down, a character moved with the
+                # closing mark after it, or a western word kept whole
+                assert text[k + 1] in "（《「『【〔“‘" or text[k + 2] in "，。、；：？！）》」』】〕…—”’" \
+                    or text[k + 1].isascii(), text[max(0, k - 5): k + 5]
 
 
 def test_every_task_in_order_with_units_and_deadline(exported: Docx):
@@ -547,6 +675,9 @@ def test_headings_numbered_from_structure(exported: Docx):
     groups = exported.draft.plan.task_groups
     if len(groups) > 1:
         assert [t[: t.index("）") + 1] for t in h2] == [gb.heading_label(2, i) for i in range(1, len(groups) + 1)]
+    for p in exported.top_paragraphs():
+        if pstyle(p) in ("Heading1", "Heading2"):  # the whole heading moves with what follows
+            assert style_has(exported, p, "w:keepNext") is not None and p.find("w:pPr/w:keepLines", NS) is not None
 
 
 # --- SG: signatures, date, note -----------------------------------------------------------------
@@ -558,22 +689,26 @@ def _signature_paragraphs(x: Docx):
     return sig, paras[end - len(sig.lines) + 1: end + 1]
 
 
+def _check_signature_lines(sig, ps):
+    assert [text_of(p) for p in ps] == ["\t".join(t for _, t in line.items) for line in sig.lines]
+    for p, line in zip(ps, sig.lines):
+        if not line.items:
+            continue
+        # positions in 3号 cells of 8844 / 28 twips, written as twips
+        ind = p.find("w:pPr/w:ind", NS)
+        assert int(attr(ind, "left")) == round(line.items[0][0] * 8844 / 28)
+        assert attr(ind, "firstLine") == "0" and attr(p.find("w:pPr/w:jc", NS), "val") == "left"
+        tabs = [int(attr(t, "pos")) for t in p.findall("w:pPr/w:tabs/w:tab", NS)]
+        assert tabs == [round(x * 8844 / 28) for x, _ in line.items[1:]]
+    assert all(p.find("w:pPr/w:keepNext", NS) is not None for p in ps[:-1])
+
+
 def test_signature_block_with_seal(exported: Docx):
     sig, ps = _signature_paragraphs(exported)
     assert sig.seal
-    assert [squash(text_of(p)) for p in ps] == ["".join(squash(t) for _, t in line.items) for line in sig.lines]
-    assert all(text_of(p) == "" for p in ps[:gb.SEAL_ROOM_LINES])
-    date = ps[-1]
-    assert re.fullmatch(r"\d{4}年([1-9]|1[0-2])月([1-9]|[12]\d|3[01])日", text_of(date))
-    assert attr(date.find("w:pPr/w:jc", NS), "val") == "right"
-    assert attr(date.find("w:pPr/w:ind", NS), "rightChars") == str(gb.DATE_RIGHT_GAP_SEAL * 100)
-    # Names centred over the date: their cell positions are official.signature_lines'.
-    for p, line in zip(ps, sig.lines):
-        if line.kind == "name":
-            ind = p.find("w:pPr/w:ind", NS)
-            assert attr(ind, "leftChars") == str(round(line.items[0][0] * 100))
-    # keep the block with the last body paragraph
-    assert all(p.find("w:pPr/w:keepNext", NS) is not None for p in ps[:-1])
+    _check_signature_lines(sig, ps)
+    assert all(text_of(p) == "" for p in ps[:2])  # room for the seal
+    assert re.fullmatch(r"\d{4}年([1-9]|1[0-2])月([1-9]|[12]\d|3[01])日", text_of(ps[-1]))
 
 
 def test_signature_block_without_seal(tmp_path, example_draft, template):
@@ -584,11 +719,8 @@ def test_signature_block_without_seal(tmp_path, example_draft, template):
     x = Docx(dest, d, template)
     sig, ps = _signature_paragraphs(x)
     assert not sig.seal
+    _check_signature_lines(sig, ps)
     assert text_of(ps[0]) == "" and text_of(ps[1]) != ""  # one blank line, no room for a seal
-    date_x = sig.lines[-1].items[0][0]
-    gap = gb.CHARS_PER_LINE - date_x - gb.text_units(text_of(ps[-1]))
-    assert attr(ps[-1].find("w:pPr/w:ind", NS), "rightChars") == str(round(gap * 100))
-    assert gap >= gb.SIG_RIGHT_GAP_NO_SEAL - 1e-9
 
 
 def test_note_follows_date(exported: Docx):
@@ -606,91 +738,135 @@ def test_plan_on_new_page_without_attachment_label(exported: Docx):
     paras = exported.top_paragraphs()
     p = next(p for p in paras if pstyle(p) == "GwTitle" and squash(text_of(p)) == squash(plan_title))
     assert p.find("w:pPr/w:pageBreakBefore", NS) is not None
-    before = paras[: paras.index(p)]
-    assert not any(text_of(b).startswith("附件") for b in before)
+    assert not any(text_of(b).startswith("附件") for b in paras[: paras.index(p)])
 
 
-def test_annex_on_new_page_with_label_title_and_fixed_table(exported: Docx):
-    acts = exported.draft.activities
+def _annex_table(x: Docx):
+    return next(t for t in x.tables() if t.find("w:tblPr/w:tblpPr", NS) is None
+                and t.find("w:tblPr/w:tblBorders/w:insideV", NS) is not None
+                and attr(t.find("w:tblPr/w:tblBorders/w:insideV", NS), "val") == "single")
+
+
+def test_annex_on_new_page_with_label_and_title(exported: Docx):
     paras = exported.top_paragraphs()
     label = next(p for p in paras if text_of(p) == "附件")
     assert label.find("w:pPr/w:pageBreakBefore", NS) is not None
     assert {run_font(r) for r in text_runs(label)} == {fonts_for()[gb.HEITI]}
     ind = label.find("w:pPr/w:ind", NS)
     assert attr(ind, "firstLineChars") == "0" and attr(ind, "left") in (None, "0")
+    assert attr(label.find("w:pPr/w:jc", NS), "val") == "left"
     i = paras.index(label)
     assert text_of(paras[i + 1]) == "" and pstyle(paras[i + 2]) == "GwTitle"  # title on line 3
     annex_title = exported.doc.annex_title
     assert squash(text_of(paras[i + 2])) == squash(annex_title)
-    # 附件说明 matches the annex title (AT-04), indented two characters, hanging after "附件："
     note = next(p for p in paras if text_of(p).startswith("附件："))
-    assert text_of(note) == "附件：" + annex_title
+    assert text_of(note) == "附件：" + annex_title  # AT-04
     nind = note.find("w:pPr/w:ind", NS)
     assert int(attr(nind, "leftChars")) - int(attr(nind, "hangingChars")) == 200
     assert attr(nind, "hangingChars") == "300"
-    # The table
-    tbl = next(t for t in exported.tables() if t.find("w:tblPr/w:tblpPr", NS) is None)
+
+
+def test_annex_table_rows_of_whole_grid_lines(exported: Docx):
+    acts = exported.draft.activities
+    tbl = _annex_table(exported)
     pr = tbl.find("w:tblPr", NS)
     assert attr(pr.find("w:tblLayout", NS), "type") == "fixed"
     grid = [int(attr(g, "w")) for g in tbl.findall("w:tblGrid/w:gridCol", NS)]
-    assert len(grid) == len(gb.ANNEX_COLUMNS) and sum(grid) <= 8844
-    assert int(attr(pr.find("w:tblW", NS), "w")) == sum(grid) and attr(pr.find("w:tblW", NS), "type") == "dxa"
-    assert int(attr(pr.find("w:tblInd", NS), "w")) >= 0
+    assert len(grid) == 5 and sum(grid) == 8844
+    assert int(attr(pr.find("w:tblW", NS), "w")) == 8844 and attr(pr.find("w:tblW", NS), "type") == "dxa"
     for b in pr.find("w:tblBorders", NS):
         assert attr(b, "val") == "single" and attr(b, "color") in ("000000", "auto") and 4 <= int(attr(b, "sz")) <= 8
     rows = tbl.findall("w:tr", NS)
     assert len(rows) == len(acts) + 1
-    assert rows[0].find("w:trPr/w:tblHeader", NS) is not None
+    head = rows[0].find("w:trPr", NS)
+    assert head.find("w:tblHeader", NS) is not None and head.find("w:cantSplit", NS) is not None
     assert all(r.find("w:trPr/w:tblHeader", NS) is None for r in rows[1:])
-    assert [text_of(c) for c in rows[0].findall("w:tc", NS)] == [c for c, _ in gb.ANNEX_COLUMNS]
+    assert [text_of(c) for c in rows[0].findall("w:tc", NS)] == ["序号", "活动名称", "时间", "牵头单位", "配合单位"]
     for tr in rows:
         assert [int(attr(c.find("w:tcPr/w:tcW", NS), "w")) for c in tr.findall("w:tc", NS)] == grid
+        h = tr.find("w:trPr/w:trHeight", NS)
+        assert int(attr(h, "val")) == 579 and attr(h, "hRule") == "atLeast"
     for row, act in zip(rows[1:], acts):
         cells = [text_of(c) for c in row.findall("w:tc", NS)]
         assert cells[1] == act.name.strip() and cells[2] == act.time.strip() and cells[3] == act.lead.strip()
-    for p in tbl.iter(q("p")):  # no exact 28–29 pt lines inside cells (overflow trap)
+        kept = row.find("w:trPr/w:cantSplit", NS) is not None
+        for c in row.findall("w:tc", NS):
+            valign = attr(c.find("w:tcPr/w:vAlign", NS), "val")
+            assert valign == ("center" if kept else "top")  # a row that may split starts at the top
+    for p in tbl.iter(q("p")):
         sp = p.find("w:pPr/w:spacing", NS)
-        assert sp is None or attr(sp, "lineRule") != "exact"
+        line = int(attr(sp, "line"))
+        # exact lines a little under the grid pitch, never so tight that 4号 glyphs clip
+        assert attr(sp, "lineRule") == "exact" and round(1.2 * 14 * 20) <= line <= 579
+        for r in text_runs(p):
+            assert run_size(r) == 14.0
+    first = [attr(p.find("w:pPr/w:jc", NS), "val") for p in (c.find("w:p", NS) for c in rows[1].findall("w:tc", NS))]
+    assert first[0] == "center" and first[2] == "center"  # 序号 and 时间 centred
 
 
 # --- BJ: 版记 -----------------------------------------------------------------------------------
-def test_colophon_at_bottom_of_last_even_page(exported: Docx):
+def test_colophon_floats_on_the_bottom_of_the_type_area(exported: Docx):
     c = exported.doc.colophon
     tbl = exported.tables()[-1]
-    assert exported.top_level().index(tbl) >= len(exported.top_level()) - 2  # last content
+    assert exported.top_level().index(tbl) == len(exported.top_level()) - 2  # then the closing paragraph
     pos = tbl.find("w:tblPr/w:tblpPr", NS)
     assert attr(pos, "vertAnchor") == "margin" and attr(pos, "tblpYSpec") == "bottom"
     assert int(attr(tbl.find("w:tblPr/w:tblW", NS), "w")) == 8844
-    assert sum(int(attr(g, "w")) for g in tbl.findall("w:tblGrid/w:gridCol", NS)) == 8844
     b = tbl.find("w:tblPr/w:tblBorders", NS)
-    thick = gb.mm_to_pt(gb.COLOPHON_THICK_MM) * 8
-    thin = gb.mm_to_pt(gb.COLOPHON_THIN_MM) * 8
-    for side in ("top", "bottom"):
+    for side in ("top", "bottom"):  # 0.35 mm is 1 pt: 8 eighths
         el = b.find(f"w:{side}", NS)
-        assert attr(el, "color") == "000000" and abs(int(attr(el, "sz")) - thick) < 1.5
+        assert attr(el, "color") == "000000" and attr(el, "sz") == "8"
     inside = b.find("w:insideH", NS)
-    assert attr(inside, "color") == "000000" and abs(int(attr(inside, "sz")) - thin) < 1.5
-    assert int(attr(b.find("w:top", NS), "sz")) > int(attr(inside, "sz"))
-    rows = [tr.find("w:tc/w:p", NS) for tr in tbl.findall("w:tr", NS)]
-    cc, printed = rows if len(rows) == 2 else (None, rows[0])
+    assert attr(inside, "color") == "000000" and attr(inside, "sz") == "6"  # 0.25 mm is 0.71 pt
+    rows = tbl.findall("w:tr", NS)
+    for tr in rows:
+        h = tr.find("w:trPr/w:trHeight", NS)
+        assert attr(h, "hRule") == "exact" and int(attr(h, "val")) % 579 == 0
+        assert tr.find("w:trPr/w:cantSplit", NS) is not None
+    cells = [tr.find("w:tc/w:p", NS) for tr in rows]
+    cc, printed = cells if len(cells) == 2 else (None, cells[0])
     assert text_of(cc) == c.cc == gb.join_cc(exported.draft.notice.cc)
     assert c.cc.startswith("抄送：") and c.cc.endswith("。")
     ind = cc.find("w:pPr/w:ind", NS)
-    one, label = int(attr(ind, "right")), int(attr(ind, "hanging"))
-    assert 280 <= one <= 320 and int(attr(ind, "left")) - label == one and label == 3 * 280
+    # 1 character (4号, 280 twips) in on both sides; wrapped lines align after "抄送："
+    assert (attr(ind, "left"), attr(ind, "right"), attr(ind, "hanging")) == ("1120", "280", "840")
     assert text_of(printed) == f"{c.printer}\t{c.print_date}"
     assert re.fullmatch(r"\d{4}年([1-9]|1[0-2])月([1-9]|[12]\d|3[01])日印发", c.print_date)
     pind = printed.find("w:pPr/w:ind", NS)
-    assert attr(pind, "left") == attr(pind, "right") and 280 <= int(attr(pind, "left")) <= 320
+    assert (attr(pind, "left"), attr(pind, "right")) == ("280", "280")
     tab = printed.find("w:pPr/w:tabs/w:tab", NS)
-    assert attr(tab, "val") == "right" and int(attr(tab, "pos")) == 8844 - int(attr(pind, "right"))
+    assert attr(tab, "val") == "right" and attr(tab, "pos") == "8564"
     for r in text_runs(tbl):
-        assert run_size(r) == gb.COLOPHON_SIZE and run_font(r) == fonts_for()[gb.FANGSONG]
-    # Its own section starts on an even page, with footers that carry no number.
-    last = exported.body.find("w:sectPr", NS)
-    assert attr(last.find("w:type", NS), "val") == "evenPage"
+        assert run_size(r) == 14.0 and run_font(r) == fonts_for()[gb.FANGSONG]
+    # In the flow (LibreOffice) the 版记 comes after a spacer that fills the page above it.
+    spacer = exported.top_level()[exported.top_level().index(tbl) - 1]
+    assert pstyle(spacer) == "GwSpacer" and text_of(spacer) == ""
+    line = int(attr(spacer.find("w:pPr/w:spacing", NS), "line"))
+    used = sum(int(attr(tr.find("w:trPr/w:trHeight", NS), "val")) for tr in rows)
+    assert line + used <= 12756 and (line + 40) % 579 == 0
+
+
+def test_colophon_on_a_new_page_after_a_blank_one_when_needed(tmp_path, template):
+    # A body ending on page 2 with no room left for the 版记: page 3 would be
+    # odd, so a blank page comes first, in its own unnumbered section (7.5).
+    for tasks in range(1, 60):
+        d = make_draft(tasks=tasks, activities=0, issuers=1, seed=3)
+        dest = tmp_path / f"b{tasks}.docx"
+        res = export_one(d, template, "docx", dest)
+        if any("空白页" in n for n in res.notes):
+            break
+    else:
+        pytest.fail("no draft needed a blank page")
+    x = Docx(dest, d, template)
+    sects = x.sections()
+    assert len(sects) == 2
+    last = x.body.find("w:sectPr", NS)
     for ref in last.findall("w:footerReference", NS):
-        assert exported.footer(ref.get(f"{{{R}}}id")).find(".//w:instrText", NS) is None
+        assert x.footer(ref.get(f"{{{R}}}id")).find(".//w:instrText", NS) is None
+    assert attr(last.find("w:type", NS), "val") in (None, "nextPage")
+    first = sects[0]
+    refs = {attr(r, "type") for r in first.findall("w:footerReference", NS)}
+    assert refs == {"default", "even"}
 
 
 # --- PN: page numbers ---------------------------------------------------------------------------
@@ -699,29 +875,25 @@ def test_page_numbers_odd_right_even_left(exported: Docx):
     first = exported.sections()[0]
     refs = {attr(r, "type"): r.get(f"{{{R}}}id") for r in first.findall("w:footerReference", NS)}
     assert set(refs) == {"default", "even"}
-    one = round(gb.PAGE_NUMBER_SIZE * 20)
-    for kind, jc, side in (("default", "right", "right"), ("even", "left", "left")):
+    for kind, jc in (("default", "right"), ("even", "left")):
         ftr = exported.footer(refs[kind])
         ps = ftr.findall("w:p", NS)
         assert len(ps) == 1
         p = ps[0]
         assert attr(p.find("w:pPr/w:jc", NS), "val") == jc
         ind = p.find("w:pPr/w:ind", NS)
-        assert 280 <= int(attr(ind, side)) <= 320 and int(attr(ind, side)) == one
+        assert int(attr(ind, jc)) == 280  # 空一字 in 4号
         assert "".join(i.text for i in p.iter(q("instrText"))).strip() == "PAGE"
         assert [attr(f, "fldCharType") for f in p.iter(q("fldChar"))] == ["begin", "separate", "end"]
         assert re.fullmatch(r"— ?\d+ ?—", text_of(p))
-        assert "-" not in text_of(p) and "－" not in text_of(p)
         for r in runs(p):
-            assert run_font(r) == fonts_for()[gb.SONGTI] and run_size(r) == gb.PAGE_NUMBER_SIZE
-        assert attr(p.find("w:pPr/w:snapToGrid", NS), "val") == "0"
-        sp = p.find("w:pPr/w:spacing", NS)
-        assert attr(sp, "lineRule") == "auto" and attr(sp, "line") == "240"
-    # The dash 7 mm below the type area: footer distance from the paper edge (PN-02).
+            assert run_font(r) == fonts_for()[gb.SONGTI] and run_size(r) == 14.0
+        assert attr(style_has(exported, p, "w:snapToGrid"), "val") == "0"
+    # The dash 7 mm below the type area (PN-02): the footer line's middle,
+    # half a 4号 em (140 twips) above its bottom, is 35 - 7 = 28 mm up.
     footer = int(attr(first.find("w:pgMar", NS), "footer"))
     assert 1300 <= footer <= 1600
-    dash_from_bottom_mm = (footer + gb.PAGE_NUMBER_SIZE / 2 * 20) / 20 / gb.PT_PER_MM
-    assert abs(dash_from_bottom_mm - (gb.MARGIN_BOTTOM_MM - gb.PAGE_NUMBER_GAP_MM)) < 0.1
+    assert abs((footer + 140) / 20 / (72 / 25.4) - 28) < 0.1
 
 
 def test_no_fields_or_links_in_the_body(exported: Docx):
@@ -760,21 +932,36 @@ def test_hostile_text_stays_literal(hostile: Docx):
     assert "=HYPERLINK(\"http://evil\")活动👍𠀀" in text
     # "Tab\tInside" became a real tab run, not a literal backslash or a field
     assert hostile.raw["word/document.xml"].count(b"<w:tab/>") >= 2
+    assert b"<w:instrText" not in hostile.raw["word/document.xml"]
 
 
 def test_hostile_many_long_issuers_keep_mark_small_enough(hostile: Docx):
-    tbl = hostile.tables()[0]
-    sizes = {run_size(r) for r in text_runs(tbl)}
-    names = len(hostile.doc.header.organs)
-    assert names == 9
-    # stacked names plus gaps leave room on page 1 for the rest of the 版头 and body text
-    assert max(sizes) * 1.2 * names <= 637.8 - gb.mm_to_pt(gb.ORGAN_MARK_TOP_MM) - 11 * gb.LINE_PITCH_PT + 1
+    tbl = _header_table(hostile)
+    sizes = {run_size(r) for r in text_runs(tbl) if run_color(r) == gb.RED_HEX}
+    assert len(hostile.doc.header.organs) == 9
+    heights = _row_heights(tbl)
+    # the whole 版头 leaves page 1 room for the title, a blank line and the recipients
+    assert sum(heights) + 3 * 579 <= 12756
+    assert max(sizes) >= 14
 
 
-def test_long_printer_name_is_narrowed_not_wrapped(hostile: Docx):
-    printed = hostile.tables()[-1].findall("w:tr", NS)[-1]
-    organ_run = text_runs(printed)[0]
-    assert int(attr(organ_run.find("w:rPr/w:w", NS), "val")) < 100
+def test_long_printer_name_narrowed_or_broken_as_laid_out(hostile: Docx, tmp_path, template):
+    # 印发机关 and 印发日期 share a line: a long name is narrowed (not below 60 %)...
+    d = make_draft(tasks=3, activities=1)
+    d.notice.printer = "中共某某市委网络安全和信息化委员会办公室秘书科"
+    export_one(d, template, "docx", tmp_path / "p.docx")
+    x = Docx(tmp_path / "p.docx", d, template)
+    row = x.tables()[-1].findall("w:tr", NS)[-1]
+    organ = text_runs(row)[0]
+    assert text_of(organ) == d.notice.printer
+    assert 60 <= int(attr(organ.find("w:rPr/w:w", NS), "val")) < 100
+    assert "\n" not in text_of(row.find("w:tc/w:p", NS), breaks=True)
+    # ...and one too long even at 60 % is broken over rows, the date on the last
+    p = hostile.tables()[-1].findall("w:tr", NS)[-1].find("w:tc/w:p", NS)
+    lines = text_of(p, breaks=True).split("\n")
+    assert len(lines) >= 2 and "".join(lines).replace("\t", "") == LONG_ORGAN + hostile.doc.colophon.print_date
+    assert lines[-1].endswith("\t" + hostile.doc.colophon.print_date) and "\t" not in "".join(lines[:-1])
+    assert all(len(line) <= 30 for line in lines[:-1])
 
 
 # --- entry points -----------------------------------------------------------------------------------
@@ -817,14 +1004,10 @@ def test_task_text_with_many_paragraphs(tmp_path, template):
     assert texts[i + 2] == "第三段。（牵头单位：市教育局；完成时限：2020年12月31日前）"
 
 
-def test_pasted_text_as_title_exports_quickly(tmp_path, template):
-    import time
-
+def test_pasted_text_as_title_exports(tmp_path, template):
     d = make_draft(tasks=2, activities=1)
     d.plan.title = HOSTILE_PARAGRAPH  # 20,000 characters where a title belongs
-    start = time.perf_counter()
     export_one(d, template, "docx", tmp_path / "t.docx")
-    assert time.perf_counter() - start < 10  # balancing would take minutes
     x = Docx(tmp_path / "t.docx", d, template)
-    titles = [text_of(p).replace("\n", "") for p in x.top_paragraphs() if pstyle(p) == "GwTitle"]
+    titles = [text_of(p) for p in x.top_paragraphs() if pstyle(p) == "GwTitle"]
     assert HOSTILE_PARAGRAPH in titles  # the plan's title, whole and literal

@@ -136,7 +136,7 @@ def read_lines(pdf: Path) -> Printed:
                 if reds:
                     red_y = max(o["bottom"] for o in reds)
             rows: list[list[dict]] = []
-            for ch in sorted(page.chars, key=lambda c: (round(c["matrix"][5], 1), c["x0"])):
+            for ch in sorted(page.chars, key=lambda c: (-round(c["matrix"][5], 1), c["x0"])):
                 if not ch["text"].strip() and ch["text"] != " ":
                     continue
                 base = page.height - ch["matrix"][5]
