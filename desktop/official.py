@@ -7,6 +7,7 @@ here; nothing else hard-codes a margin, a font size or a date form.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -310,9 +311,21 @@ def is_western_alnum(ch: str) -> bool:
     return ch.isalnum() and not is_han(ch) and unicodedata.east_asian_width(ch) not in ("W", "F")
 
 
+@functools.lru_cache(maxsize=8192)
+def autospace_class(ch: str) -> int:
+    """1 for a Chinese character, 2 for a western letter or digit, 0 otherwise."""
+    return 1 if is_han(ch) else 2 if is_western_alnum(ch) else 0
+
+
 def autospace_after(a: str, b: str) -> bool:
     """Whether the gap between ``a`` and the following ``b`` gets 中西文间距."""
-    return (is_han(a) and is_western_alnum(b)) or (is_western_alnum(a) and is_han(b))
+    return autospace_class(a) * autospace_class(b) == 2  # one Chinese, one western
+
+
+def autospace_flags(text: str) -> list[bool]:
+    """``autospace_after`` for each character of ``text`` and the next (False for the last)."""
+    kinds = [autospace_class(ch) for ch in text]
+    return [a * b == 2 for a, b in zip(kinds, kinds[1:])] + [False] if text else []
 
 
 # Punctuation and spaces that belong to the script of the text before them

@@ -83,6 +83,8 @@ class _Writer:
         self.d = open_docx(io.BytesIO(base_document_bytes()))
         self.style = {s.style_id: s for s in self.d.styles}
         self.break_before = False
+        self._formats: dict[tuple, object] = {}
+        self._styled: dict[str, object] = {}
         self._set_style_fonts()
 
     # --- fonts ----------------------------------------------------------------------
@@ -107,7 +109,14 @@ class _Writer:
         return run
 
     def font(self, run, role: str, size: float, *, color: str = "", scale: int = 100, snap: bool | None = None):
-        run.font.name = self.names[role]
+        """The run's font, size, colour and scale. Each combination is set once
+        through python-docx and copied to later runs: setting every property on
+        each of a long plan's thousand runs was most of the export's time."""
+        key = (role, size, color, scale, snap)
+        done = self._formats.get(key)
+        if done is not None:
+            ox.copy_run_format(done, run)
+            return run
         run.font.size = Pt(size)
         rpr = run._r.get_or_add_rPr()
         ox.east_asian_font(rpr, self.names[role])
@@ -117,11 +126,18 @@ class _Writer:
             run.font.color.rgb = RGBColor.from_string(color)
         if scale != 100:
             ox.scale(rpr, scale)
+        self._formats[key] = run
         return run
 
     # --- paragraphs -------------------------------------------------------------------
     def para(self, style: str, *, keep_next: bool = False):
-        p = self.d.add_paragraph(style=self.style[style])
+        styled = self._styled.get(style)
+        if styled is None:  # python-docx looks the default style up on every style set: once per style
+            p = self.d.add_paragraph(style=self.style[style])
+            self._styled[style] = ox.format_snapshot(p)
+        else:
+            p = self.d.add_paragraph()
+            ox.apply_format_snapshot(styled, p)
         if self.break_before:
             p.paragraph_format.page_break_before = True
             self.break_before = False
@@ -292,6 +308,7 @@ class _Writer:
             table.columns[c].width = Twips(w)
         kept = self.info.table_rows_kept
         lines = self.info.table_row_lines
+        formats: dict[tuple[int, str], object] = {}
         for r, row in enumerate(table.rows):
             head = r == 0
             cells = tuple(c[0] for c in t.columns) if head else t.rows[r - 1]
@@ -312,10 +329,15 @@ class _Writer:
                 cell.width = Twips(widths[c])
                 cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER if whole else WD_CELL_VERTICAL_ALIGNMENT.TOP
                 p = cell.paragraphs[0]
-                p.style = self.style["GwTableText"]
-                p.paragraph_format.line_spacing = Twips(line)
                 align = "center" if head else t.columns[c][2]
-                p.paragraph_format.alignment = _ALIGN[align]
+                done = formats.get((line, align))
+                if done is not None:  # as in font(): set once, then copied
+                    ox.apply_format_snapshot(done, p)
+                else:
+                    p.style = self.style["GwTableText"]
+                    p.paragraph_format.line_spacing = Twips(line)
+                    p.paragraph_format.alignment = _ALIGN[align]
+                    formats[(line, align)] = ox.format_snapshot(p)
                 text = cells[c] if c < len(cells) else ""
                 text = _with_breaks(text, self.info.cell_breaks.get((r - 1, c), ()))
                 self.run(p, text, gb.HEITI if head else gb.FANGSONG, gb.TABLE_SIZE)

@@ -9,6 +9,8 @@ repeated header rows and the PAGE field. Each takes a python-docx proxy.
 
 from __future__ import annotations
 
+import copy
+
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
@@ -60,6 +62,24 @@ def east_asian_font(rpr, name: str) -> None:
     for key in list(fonts.attrib):
         del fonts.attrib[key]
     _set(fonts, ascii=name, hAnsi=name, eastAsia=name, cs=name, hint="eastAsia")
+
+
+def copy_run_format(source, run) -> None:
+    """Give ``run`` (new, unformatted) the run properties of ``source``."""
+    run._r.insert(0, copy.deepcopy(source._r.rPr))
+
+
+def format_snapshot(paragraph):
+    """A copy of the paragraph's properties as they are now (see apply_format_snapshot)."""
+    return copy.deepcopy(paragraph._p.get_or_add_pPr())
+
+
+def apply_format_snapshot(snapshot, paragraph) -> None:
+    """Give ``paragraph`` (new, unformatted) the properties of ``snapshot``."""
+    old = paragraph._p.pPr
+    if old is not None:
+        paragraph._p.remove(old)
+    paragraph._p.insert(0, copy.deepcopy(snapshot))
 
 
 def tracking(rpr, twips: int) -> None:
@@ -115,7 +135,13 @@ def paragraph_border(ppr, side: str, size_eighths: int, color: str, space_pt: in
 
 
 def line_grid(section, pitch_twips: int) -> None:
-    """The document grid of ``section``: lines only, one every ``pitch_twips``."""
+    """The document grid of ``section``: lines only, one every ``pitch_twips``.
+
+    Not a character grid: Word shrinks each glyph to a cell narrower than it,
+    LibreOffice gives such a glyph two cells (14 characters a line). A line
+    grid plus the Normal style's tracking (official.CHAR_SPACING_TWIPS) gives
+    28 characters in Word, WPS and LibreOffice alike; Word's dialog then
+    shows "只指定行网格"."""
     sect = section._sectPr
     grid = sect.find(qn("w:docGrid"))
     if grid is None:

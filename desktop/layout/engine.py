@@ -82,14 +82,16 @@ def _metrics(fonts: FontsLike, role: str, ch: str) -> tuple[str, float]:
 
 def _glyphs(fonts: FontsLike, spans, size: float) -> list[Glyph]:
     out = []
-    memo = fonts.__dict__.setdefault("_layout_memo", {})
+    made = fonts.__dict__.setdefault("_glyph_memo", {})  # Glyphs are immutable: one per (role, size, char)
     for span in spans:
         role = span.role
         for ch in span.text:
-            if ch in "\t\n\r\x0b\x0c":
-                ch = " "
-            hit = memo.get((role, ch)) or _metrics(fonts, role, ch)
-            out.append(Glyph(ch, hit[1] * size, hit[0], role))
+            g = made.get((role, size, ch))
+            if g is None:
+                c = " " if ch in "\t\n\r\x0b\x0c" else ch
+                key, advance = _metrics(fonts, role, c)
+                g = made[(role, size, ch)] = Glyph(c, advance * size, key, role)
+            out.append(g)
     return out
 
 
@@ -135,8 +137,9 @@ def _lines(fonts: FontsLike, spans, size: float, width: float, first_indent: flo
     base = _baseline(fonts, role, size)
     auto = autospace(size)
     out = []
-    for line in break_lines(glyphs, width, first_indent, rest_indent, tracking, auto):
-        xs, extra = positions(glyphs, line, width, tracking, auto, justify)
+    after = gaps(glyphs, tracking, auto)
+    for line in break_lines(glyphs, width, first_indent, rest_indent, tracking, auto, after):
+        xs, extra = positions(glyphs, line, width, tracking, auto, justify, after)
         out.append((_runs_for_line(glyphs[line.start:line.end], xs, tracking + extra, 0.0, size, base, kind),
                     line))
     return out
@@ -151,7 +154,9 @@ def pushed_breaks(lines: list[tuple[list[TextRun], Line]]) -> tuple[int, ...]:
 
 
 def _shift(runs: list[TextRun], dx: float = 0.0, dy: float = 0.0) -> list[TextRun]:
-    return [replace(r, x=r.x + dx, baseline=r.baseline + dy) for r in runs]
+    # the constructor, not dataclasses.replace: this runs for every line of a long plan
+    return [TextRun(r.x + dx, r.baseline + dy, r.text, r.font, r.size, r.role, r.char_space, r.hscale, r.color,
+                    r.kind) for r in runs]
 
 
 def _natural(glyphs: list[Glyph], tracking: float, size: float) -> tuple[list[float], float]:
@@ -280,7 +285,7 @@ def _row_slots(fonts: FontsLike, table: AnnexTable, cells: tuple[str, ...], row:
         # Centred by half lines, as a word processor centres the cell.
         half = n - len(col) if whole else 0
         for k, runs in enumerate(col):
-            slots[half // 2 + k].runs += [replace(r, baseline=r.baseline + L / 2) for r in runs] if half % 2 else runs
+            slots[half // 2 + k].runs += _shift(runs, 0, L / 2) if half % 2 else runs
     return slots
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from desktop.official import LINE_END_FORBIDDEN, LINE_START_FORBIDDEN, autospace_after, is_word_char, script_runs
+from desktop.official import LINE_END_FORBIDDEN, LINE_START_FORBIDDEN, autospace_flags, is_word_char, script_runs
 
 NO_START = LINE_START_FORBIDDEN
 NO_END = LINE_END_FORBIDDEN
@@ -64,8 +64,8 @@ def gaps(glyphs: list[Glyph], tracking: float, autospace: float) -> list[float]:
             if asian[i] != asian[i + 1]:
                 out[i] = 0.0
     if autospace:
-        for i in range(len(glyphs) - 1):
-            if autospace_after(glyphs[i].ch, glyphs[i + 1].ch):
+        for i, flag in enumerate(autospace_flags("".join(g.ch for g in glyphs))):
+            if flag:
                 out[i] = autospace
     return out
 
@@ -84,7 +84,7 @@ def _best_break(glyphs: list[Glyph], s: int, e: int) -> int:
 
 
 def break_lines(glyphs: list[Glyph], width: float, first_indent: float = 0.0, rest_indent: float = 0.0,
-                tracking: float = 0.0, autospace: float = 0.0) -> list[Line]:
+                tracking: float = 0.0, autospace: float = 0.0, after: list[float] | None = None) -> list[Line]:
     """Greedy lines no wider than ``width``.
 
     A glyph takes its advance plus what follows it (``gaps``); the last glyph
@@ -92,7 +92,8 @@ def break_lines(glyphs: list[Glyph], width: float, first_indent: float = 0.0, re
     LibreOffice: 27 x 15.75 + 16 = 441.25 pt for 28 characters).
     """
     n = len(glyphs)
-    after = gaps(glyphs, tracking, autospace)
+    if after is None:
+        after = gaps(glyphs, tracking, autospace)
     lines: list[Line] = []
     s = 0
     while s < n:
@@ -122,11 +123,12 @@ def break_lines(glyphs: list[Glyph], width: float, first_indent: float = 0.0, re
 
 
 def positions(glyphs: list[Glyph], line: Line, width: float, tracking: float = 0.0, autospace: float = 0.0,
-              justify: bool = True) -> tuple[list[float], float]:
+              justify: bool = True, after: list[float] | None = None) -> tuple[list[float], float]:
     """x of each glyph of ``line`` (from the measure's left edge) and the extra
-    space justification put into every gap (0 for a last line)."""
+    space justification put into every gap (0 for a last line). ``after``:
+    the paragraph's ``gaps``, when the caller has them."""
     seg = glyphs[line.start:line.end]
-    after = gaps(seg, tracking, autospace)
+    after = gaps(seg, tracking, autospace) if after is None else after[line.start:line.end]
     if after:
         after[-1] = tracking
     shown = len(seg)
