@@ -78,10 +78,12 @@ class PageBreak:
 
 @dataclass(frozen=True)
 class Signature:
-    """署名 and 成文日期, placed by ``official.signature_lines``."""
+    """署名 and 成文日期, placed by ``official.signature_lines``. With seals,
+    ``room_below`` lines under the last 署名 must be on its page (official.seal_room)."""
 
     lines: tuple[gb.SigLine, ...]
     seal: bool
+    room_below: int = 0
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,7 @@ class Document:
     subject: str
     annex_title: str = ""
     texts: list[str] = field(default_factory=list)  # every piece of user text, for tests
+    standard: gb.Standard = gb.STANDARD  # the rules (and the office's preset) it is laid out by
 
     def printed_texts(self) -> list[str]:
         """Every string the exporters must print, as this structure states it."""
@@ -183,8 +186,8 @@ def _task_blocks(number: int, task: Task) -> list[Block]:
     return blocks
 
 
-def build_document(draft: Draft, template: Template) -> Document:
-    """The notice, the plan it issues, the annex and the 版记, as blocks."""
+def build_document(draft: Draft, template: Template, std: gb.Standard = gb.STANDARD) -> Document:
+    """The notice, the plan it issues, the annex and the 版记, as blocks, by ``std``."""
     # Read back through the loader's cleaning: drafts made in code (samples,
     # tests) may hold what no document can (control characters, lone surrogates),
     # and every exporter must print exactly the same text.
@@ -203,7 +206,9 @@ def build_document(draft: Draft, template: Template) -> Document:
         blocks.append(Para("recipients", (Span(rec),), first_line_chars=0))
     blocks += _body(n.body)
     date_text = gb.official_date(n.date.strip()) if n.date.strip() else ""
-    blocks.append(Signature(tuple(gb.signature_lines(n.effective_signatures, date_text, n.with_seal)), n.with_seal))
+    seal = gb.sealed(n.signature_layout, std)
+    blocks.append(Signature(tuple(gb.signature_lines(n.effective_signatures, date_text, seal, std)), seal,
+                            gb.seal_room(std).lines_below if seal else 0))
     note = gb.note_line(n.note)
     if note:
         blocks.append(Para("note", (Span(note),)))
@@ -258,7 +263,7 @@ def build_document(draft: Draft, template: Template) -> Document:
 
     colophon = Colophon(gb.join_cc(n.cc), n.printer.strip(), gb.print_date_line(n.print_date.strip()))
     doc = Document(header, blocks, colophon, title=plan.title.strip() or ntitle,
-                   author=organs[0] if organs else "", subject=ntitle, annex_title=atitle)
+                   author=organs[0] if organs else "", subject=ntitle, annex_title=atitle, standard=std)
     doc.texts = _user_texts(draft)
     return doc
 

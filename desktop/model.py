@@ -221,7 +221,8 @@ class Notice(_Record):
     cc: list[str] = field(default_factory=list)
     printer: str = ""
     print_date: str = ""
-    # Extension: "" or "seal" = 加盖印章 layout (default), "no_seal" = 不加盖印章.
+    # Extension: "seal" = 加盖印章, "no_seal" = 不加盖印章, "" = the office's default
+    # (official.sealed; GB/T 9704 itself: sealed).
     signature_layout: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -233,10 +234,6 @@ class Notice(_Record):
         ("printer", "text"), ("print_date", "text"), ("signature_layout", "text"),
     )
     OMIT_EMPTY = frozenset({"signature_layout"})
-
-    @property
-    def with_seal(self) -> bool:
-        return self.signature_layout != "no_seal"
 
     @property
     def effective_signatures(self) -> list[str]:

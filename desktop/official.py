@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -35,24 +36,11 @@ TYPE_W_MM = 156.0
 TYPE_H_MM = 225.0
 MARGIN_RIGHT_MM = PAGE_W_MM - MARGIN_LEFT_MM - TYPE_W_MM  # 26
 MARGIN_BOTTOM_MM = PAGE_H_MM - MARGIN_TOP_MM - TYPE_H_MM  # 35
-LINES_PER_PAGE = 22
-CHARS_PER_LINE = 28
+TYPE_W_PT = mm_to_pt(TYPE_W_MM)
+TYPE_H_TWIPS = mm_to_twips(TYPE_H_MM)  # 12756
 
 # Word stores the 22-line grid as 579 twips (580 would give 21 lines).
-LINE_PITCH_TWIPS = 579
-LINE_PITCH_PT = LINE_PITCH_TWIPS / TWIPS_PER_PT  # 28.95
-TYPE_W_PT = mm_to_pt(TYPE_W_MM)
-CHAR_PITCH_PT = TYPE_W_PT / CHARS_PER_LINE  # 15.79
-
-
-def em_top_in_line(size: float) -> float:
-    """Where a line's em box starts below the top of its grid line.
-
-    Word and LibreOffice (sw CalcRealHeight) put the spare height of a
-    snapped line half above and half below the text, so the preview does too.
-    For SimSun, FangSong and SimHei (ascent + descent = 1 em) centring the em
-    box is exactly what they do."""
-    return (LINE_PITCH_PT - size) / 2
+GRID_PITCH_TWIPS = 579
 
 # --- font sizes (字号 -> pt) ---------------------------------------------------
 SIZE_2 = 22.0  # 二号: titles
@@ -291,6 +279,93 @@ LINE_END_FORBIDDEN = frozenset("（《「『“‘〔【〖〈［｛〝﹙﹛﹝
 CHAR_SPACING_TWIPS = -5
 CHAR_SPACING_PT = CHAR_SPACING_TWIPS / 20
 
+
+# --- the standard as a value, with an office's local choices ------------------------
+SEAL_DIAMETER_RANGE_MM = (38.0, 50.0)  # official seals of organs (印章), by the seal rules
+LINE_PITCH_RANGE_PT = (20.0, 40.0)  # a local exact line spacing: 3号 text still legible, 15+ lines a page
+SIGNATURE_LAYOUTS = ("seal", "no_seal")
+
+
+@dataclass(frozen=True)
+class Standard:
+    """GB/T 9704-2012 with the choices it leaves to an office (its preset).
+
+    The page, the margins and the type area are the standard's; an office may
+    set the line pitch (the 22-line grid, or an exact spacing such as 29.2 pt),
+    the font names Word files carry, the diameter of its seals and whether
+    drafts are sealed by default. Lines a page and characters a line follow.
+    """
+
+    line_pitch_twips: int = GRID_PITCH_TWIPS
+    exact_lines: bool = False  # an exact line spacing in the Word file, not only the grid
+    font_preset: str = "windows"
+    seal_diameter_mm: float = 42.0
+    signature_layout: str = "seal"  # for drafts that do not choose
+    name: str = ""
+
+    @property
+    def line_pitch_pt(self) -> float:
+        return self.line_pitch_twips / TWIPS_PER_PT
+
+    @property
+    def lines_per_page(self) -> int:
+        return TYPE_H_TWIPS // self.line_pitch_twips
+
+    @property
+    def chars_per_line(self) -> int:
+        """28 for 3号 tracked by −0.25 pt: the last glyph takes its own width, each other 15.75 pt."""
+        step = BODY_SIZE + CHAR_SPACING_PT
+        return int((TYPE_W_PT - BODY_SIZE) // step) + 1
+
+    @property
+    def char_pitch_pt(self) -> float:
+        """One cell of the measure (indents and signature positions are in cells)."""
+        return TYPE_W_PT / self.chars_per_line
+
+    @property
+    def seal_diameter_pt(self) -> float:
+        return mm_to_pt(self.seal_diameter_mm)
+
+    @property
+    def fonts(self) -> FontPreset:
+        return FONT_PRESETS[self.font_preset]
+
+    def problems(self) -> list[tuple[str, str]]:
+        """(preset key, what is wrong) for every value that cannot be used."""
+        out = []
+        lo, hi = LINE_PITCH_RANGE_PT
+        if not lo <= self.line_pitch_pt <= hi:
+            lines = TYPE_H_TWIPS // max(1, self.line_pitch_twips)
+            out.append(("line_spacing", f"行距 {self.line_pitch_pt:g} 磅无法使用：应在 {lo:g}–{hi:g} 磅之间"
+                                        f"（225 毫米的版心按此行距排 {lines} 行）。"))
+        if self.font_preset not in FONT_PRESETS:
+            out.append(("fonts", f"字体方案“{self.font_preset}”不存在，可选：{'、'.join(FONT_PRESETS)}。"))
+        lo, hi = SEAL_DIAMETER_RANGE_MM
+        if not lo <= self.seal_diameter_mm <= hi:
+            out.append(("seal_diameter_mm", f"印章直径 {self.seal_diameter_mm:g} 毫米无法使用：应在 {lo:g}–{hi:g} 毫米之间。"))
+        if self.signature_layout not in SIGNATURE_LAYOUTS:
+            out.append(("signature_layout", f"落款格式“{self.signature_layout}”无效：应为 seal（加盖印章）或 no_seal（不加盖印章）。"))
+        return out
+
+
+STANDARD = Standard()  # GB/T 9704-2012 as written, for everything not told otherwise
+# Its numbers, for code that works with the standard's own values.
+LINE_PITCH_TWIPS = STANDARD.line_pitch_twips  # 579
+LINE_PITCH_PT = STANDARD.line_pitch_pt  # 28.95
+LINES_PER_PAGE = STANDARD.lines_per_page  # 22
+CHARS_PER_LINE = STANDARD.chars_per_line  # 28
+CHAR_PITCH_PT = STANDARD.char_pitch_pt  # 15.79
+
+
+def em_top_in_line(size: float, pitch: float) -> float:
+    """Where a line's em box starts below the top of its grid line.
+
+    Word and LibreOffice (sw CalcRealHeight) put the spare height of a
+    snapped line half above and half below the text, so the preview does too.
+    For SimSun, FangSong and SimHei (ascent + descent = 1 em) centring the em
+    box is exactly what they do."""
+    return (pitch - size) / 2
+
 # 中西文自动间距: between a Chinese character and a Latin letter or digit,
 # Word and LibreOffice both add space by default (w:autoSpaceDE/DN), and
 # LibreOffice cannot be told otherwise in a .docx. We add it too, as much as
@@ -366,6 +441,11 @@ def char_units(ch: str) -> float:
 
 def text_units(text: str) -> float:
     return sum(char_units(c) for c in text)
+
+
+def display_units(text: str) -> float:
+    """Width in cells as printed: the characters and the 中西文间距 between them."""
+    return text_units(text) + AUTOSPACE_EM * sum(autospace_flags(text))
 
 
 # Longer "titles" are pasted text: balancing them costs seconds, so they are cut.
@@ -498,10 +578,14 @@ DOC_NUMBER_RE = re.compile(r"^[^〔〕\[\]【】（）()［］]+〔(\d{4})〕([1
 
 
 # --- signature block (7.3.5) ------------------------------------------------------
-SEAL_ROOM_LINES = 2  # blank lines above the first 署名 row, where the seal presses
+SEAL_ROOM_LINES = 2  # blank lines above the first 署名 row at the standard's pitch and seal (seal_room)
 DATE_RIGHT_GAP_SEAL = 4  # 右空四字
 SIG_RIGHT_GAP_NO_SEAL = 2  # 右空二字
 DATE_OFFSET_NO_SEAL = 2  # the date starts two characters right of the 署名
+SEALS_PER_ROW = 3
+SEAL_GAP_MM = 2.0  # between two seals, so they never touch
+SEAL_CLEARANCE_PT = 2.0  # between the body text and the first seal's top
+SEAL_PRESS = 0.35  # the 署名 (and date) sit at most this many diameters below a seal's centre
 
 
 @dataclass(frozen=True)
@@ -513,45 +597,92 @@ class SigLine:
     kind: str = "blank"  # "blank" | "name" | "date"
 
 
-def signature_lines(names: list[str], date_text: str, seal: bool,
-                    width: float = CHARS_PER_LINE) -> list[SigLine]:
+@dataclass(frozen=True)
+class SealRoom:
+    """The vertical room seals of the office's diameter need (7.3.5.1).
+
+    A seal is pressed with its centre ``centre_above`` points above the middle
+    of its 署名's line: the 署名 (and, for the last, the date under it) sit a
+    little below the centre, the first seal's top falls within one line of the
+    body, and seals of consecutive rows are ``row_lines`` lines apart, so they
+    never touch. ``lines_below``: lines the last seal reaches under its 署名
+    line, which must be on the same page (the date's line is one of them)."""
+
+    lines_above: int
+    row_lines: int
+    centre_above: float
+    lines_below: int
+
+
+def seal_room(std: Standard = STANDARD) -> SealRoom:
+    pitch, d, half_em = std.line_pitch_pt, std.seal_diameter_pt, BODY_SIZE / 2
+    press = SEAL_PRESS * d - pitch / 2  # the last seal still presses its 署名 and the date below it
+    for above in range(1, 12):
+        # seal top = body bottom + (above + 1) lines − half an em − centre_above − d/2, within one line
+        low = above * pitch - half_em - d / 2
+        high = (above + 1) * pitch - half_em - d / 2 - SEAL_CLEARANCE_PT
+        centre_above = min(high, press)
+        if centre_above > 0 and centre_above >= low:
+            break
+    reach = pitch / 2 - centre_above + d / 2  # from its line's top to the seal's bottom
+    return SealRoom(above, math.ceil((d + mm_to_pt(SEAL_GAP_MM)) / pitch), centre_above,
+                    max(1, math.ceil(reach / pitch) - 1))
+
+
+def _seal_rows(names: list[str], right_centre: float, std: Standard) -> list[tuple[list[str], float]]:
+    """The 署名 in rows of up to three, each row with its column spacing in
+    cells: the rows are filled from the last, whose last 署名 sits over the date."""
+    cell = std.char_pitch_pt
+    least = (std.seal_diameter_pt + mm_to_pt(SEAL_GAP_MM)) / cell
+    half_seal = std.seal_diameter_pt / 2 / cell
+    rows: list[tuple[list[str], float]] = []
+    pending = list(names)
+    while pending:
+        for m in range(min(SEALS_PER_ROW, len(pending)), 0, -1):
+            row = pending[-m:]
+            spacing = max(least, max(display_units(n) for n in row) + 1)
+            left = right_centre - (m - 1) * spacing
+            if m == 1 or left - max(half_seal, display_units(row[0]) / 2) >= 0:
+                break
+        rows.insert(0, (row, spacing))
+        pending = pending[:-m]
+    # Seals line up in columns: the rows of two or three share the widest spacing where it fits.
+    common = max((sp for row, sp in rows if len(row) > 1), default=least)
+    return [(row, common if len(row) > 1 and right_centre - (len(row) - 1) * common
+             - max(half_seal, display_units(row[0]) / 2) >= 0 else sp) for row, sp in rows]
+
+
+def sealed(choice: str, std: Standard = STANDARD) -> bool:
+    """Whether a draft's 落款 is sealed: its own choice, else the office's default."""
+    return (choice.strip() or std.signature_layout) != "no_seal"
+
+
+def signature_lines(names: list[str], date_text: str, seal: bool, std: Standard = STANDARD) -> list[SigLine]:
     """Place 署名 and 成文日期 on the grid, as both exporters print them."""
+    width = std.chars_per_line
     names = [n.strip() for n in names if n and n.strip()]
-    dw = text_units(date_text)
+    dw = display_units(date_text)
     out: list[SigLine] = []
     if seal:
         date_x = max(0.0, width - DATE_RIGHT_GAP_SEAL - dw)
-        centre = date_x + dw / 2
+        centre = date_x + dw / 2 if date_text else width - DATE_RIGHT_GAP_SEAL - 3.0
 
         def centred(name: str, c: float) -> float:
-            w = text_units(name)
+            w = display_units(name)
             return max(0.0, min(width - w, c - w / 2))
 
-        out += [SigLine()] * SEAL_ROOM_LINES
-        rows: list[list[str]] = []
-        pending = list(names)
-        # Joint issue: two organs a row when both fit beside each other, last row over the date.
-        while pending:
-            if len(pending) >= 2 and all(text_units(n) <= width / 2 - 1 for n in pending[:2]) \
-                    and (len(pending) - 2) % 2 == 0:
-                rows.append(pending[:2])
-                pending = pending[2:]
-            else:
-                rows.append(pending[:1])
-                pending = pending[1:]
-        for r, row in enumerate(rows):
+        room = seal_room(std)
+        out += [SigLine()] * room.lines_above
+        for r, (row, spacing) in enumerate(_seal_rows(names, centre, std)):
             if r:
-                out += [SigLine()] * SEAL_ROOM_LINES
-            if len(row) == 2:
-                left_c = max(text_units(row[0]) / 2, centre - width / 2)
-                out.append(SigLine(((centred(row[0], left_c), row[0]), (centred(row[1], centre), row[1])), "name"))
-            else:
-                out.append(SigLine(((centred(row[0], centre), row[0]),), "name"))
+                out += [SigLine()] * (room.row_lines - 1)
+            first = centre - (len(row) - 1) * spacing
+            out.append(SigLine(tuple((centred(n, first + k * spacing), n) for k, n in enumerate(row)), "name"))
         if date_text:
             out.append(SigLine(((date_x, date_text),), "date"))
         return out
     out.append(SigLine())
-    widest = max((text_units(n) for n in names), default=0.0)
+    widest = max((display_units(n) for n in names), default=0.0)
     name_x = width - SIG_RIGHT_GAP_NO_SEAL - widest
     date_x = name_x + DATE_OFFSET_NO_SEAL
     if date_x + dw > width - SIG_RIGHT_GAP_NO_SEAL:
