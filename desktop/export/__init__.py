@@ -13,12 +13,12 @@ from __future__ import annotations
 import errno
 import importlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from desktop.errors import ExportError
 from desktop.model import Draft
-from desktop.official import DEFAULT_FONT_PRESET
+from desktop.official import STANDARD, Standard
 from desktop.storage import atomic_target, os_error_message
 from desktop.templates import Template
 
@@ -30,11 +30,20 @@ _APPS = {"docx": "Word 或 WPS", "pdf": "PDF 阅读器", "xlsx": "Excel 或 WPS"
 
 @dataclass(frozen=True)
 class ExportOptions:
-    """Choices of the office that shape every output."""
+    """Choices of the office that shape every output.
 
-    font_preset: str = DEFAULT_FONT_PRESET  # which font names the .docx carries
+    ``standard`` is GB/T 9704 with the office's preset (official.Standard);
+    ``font_preset``, when given, replaces the standard's font names."""
+
+    standard: Standard = STANDARD
+    font_preset: str | None = None  # which font names the .docx carries (after __post_init__: the standard's)
     font_dirs: tuple[Path, ...] = ()  # the office's own font folders, searched first
     today: object = None  # datetime.date for overdue marks in the ledger; None = today
+
+    def __post_init__(self) -> None:
+        if self.font_preset and self.font_preset != self.standard.font_preset:
+            object.__setattr__(self, "standard", replace(self.standard, font_preset=self.font_preset))
+        object.__setattr__(self, "font_preset", self.standard.font_preset)
 
 
 @dataclass

@@ -9,6 +9,7 @@ from desktop.errors import DesktopError
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from desktop.cli import standard_for
     from desktop.export import FORMAT_LABELS, FORMATS, ExportOptions, base_name, export_all
     from desktop.official import FONT_PRESETS
     from desktop.storage import load_draft
@@ -16,11 +17,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     formats = [f for f in FORMATS if getattr(args, f)] or list(FORMATS)
     out_dir = Path(args.out) if args.out else Path(args.file).resolve().parent
-    if args.font_preset not in FONT_PRESETS:
+    if args.font_preset is not None and args.font_preset not in FONT_PRESETS:
         raise DesktopError(f"字体方案“{args.font_preset}”无效，可选：{'、'.join(FONT_PRESETS)}。")
+    std = standard_for(args)  # a preset that cannot be used stops here: nothing is written
     draft = load_draft(args.file)
     template = load_template(draft.template)
-    options = ExportOptions(font_preset=args.font_preset,
+    options = ExportOptions(standard=std, font_preset=args.font_preset,
                             font_dirs=tuple(Path(d) for d in (args.font_dir or [])))
     if out_dir.exists() and not out_dir.is_dir():
         raise DesktopError(f"导出位置“{out_dir}”是一个文件，不是文件夹。")
@@ -44,7 +46,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--pdf", action="store_true", help="导出 PDF 公文")
     p.add_argument("--xlsx", action="store_true", help="导出进度台账")
     p.add_argument("--out", help="导出到的文件夹（默认为草稿所在文件夹）")
-    p.add_argument("--font-preset", default="windows", help="Word 中写入的字体名称方案：windows 或 gb2312")
+    p.add_argument("--preset", metavar="FILE.json", help="单位预设（行距、字体、印章直径、默认落款），见 README")
+    p.add_argument("--font-preset", help="Word 中写入的字体名称方案：windows（默认）或 gb2312；优先于单位预设")
     p.add_argument("--font-dir", action="append", help="本单位字体文件夹（可多次指定）")
     p.add_argument("--force", action="store_true", help="导出位置已有同名的其他文件时仍然覆盖")
     p.set_defaults(func=cmd_export)

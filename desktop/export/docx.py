@@ -42,15 +42,14 @@ from desktop.layout import LayoutInfo, layout
 from desktop.textclean import clean_text
 
 TEXT_W = gb.mm_to_twips(gb.TYPE_W_MM)  # 8844
-LINE = gb.LINE_PITCH_TWIPS  # 579
-CELL = TEXT_W / gb.CHARS_PER_LINE  # twips of one 3号 cell
+CELL = TEXT_W / gb.CHARS_PER_LINE  # twips of one 3号 cell of the 28-cell measure
 TA_TOP_PT = gb.mm_to_pt(gb.MARGIN_TOP_MM)
 # The dash of the page number 7 mm below the type area: the footer's line box
 # (single spacing) is about one 4号 em high, so its bottom sits half an em lower.
 FOOTER_DISTANCE = gb.mm_to_twips(gb.MARGIN_BOTTOM_MM - gb.PAGE_NUMBER_GAP_MM) - round(gb.PAGE_NUMBER_SIZE / 2 * 20)
 ONE_4 = round(gb.SIZE_4 * 20)  # 空一字 in 4号
 TABLE_RULE_ALLOWANCE = 12  # twips (0.6 pt): the annex table's rule below each row, as LibreOffice counts it
-COLOPHON_SLACK = 40  # twips (2 pt): room for the 版记's rules and the closing paragraph after it
+COLOPHON_SLACK = 60  # twips (3 pt): LibreOffice adds the 版记 table's three rules (2.75 pt) to its rows
 # Word's border widths (eighths of a point).
 _BORDER_SIZES = (2, 4, 6, 8, 12, 18, 24, 36, 48)
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT,
@@ -76,16 +75,32 @@ def _clean(text: str) -> str:
 
 
 class _Writer:
-    def __init__(self, doc: Document, info: LayoutInfo, preset: gb.FontPreset) -> None:
+    def __init__(self, doc: Document, info: LayoutInfo) -> None:
         self.doc = doc
         self.info = info
-        self.names = preset.names
+        std = doc.standard
+        self.names = std.fonts.names
+        self.line = std.line_pitch_twips
+        self.lines = std.lines_per_page
         self.d = open_docx(io.BytesIO(base_document_bytes()))
         self.style = {s.style_id: s for s in self.d.styles}
         self.break_before = False
         self._formats: dict[tuple, object] = {}
         self._styled: dict[str, object] = {}
         self._set_style_fonts()
+        self._set_style_pitch(std)
+
+    def _set_style_pitch(self, std: gb.Standard) -> None:
+        """The base document is set for the 22-line grid: an office's own pitch
+        goes into the styles of one-line elements, and, for an exact spacing,
+        into Normal so that every paragraph has it."""
+        if self.line != gb.GRID_PITCH_TWIPS:
+            for sid in ("GwTitle", "GwHeaderLine", "GwTableText", "GwColophon"):
+                self.style[sid].paragraph_format.line_spacing = Twips(self.line)
+        if std.exact_lines:
+            normal = self.style["Normal"].paragraph_format
+            normal.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+            normal.line_spacing = Twips(self.line)
 
     # --- fonts ----------------------------------------------------------------------
     def _set_style_fonts(self) -> None:
@@ -253,11 +268,13 @@ class _Writer:
             if k < len(t.lines) - 1:
                 run.add_break()
 
-    def paragraph(self, b: Para, keep_next: bool, split: int | None = None, breaks: tuple[int, ...] = ()) -> None:
+    def paragraph(self, b: Para, keep_next: bool, split: int | None = None, breaks: tuple[int, ...] = (),
+                  break_tail: bool = False) -> None:
         if split is not None:  # the layout broke the page here: two paragraphs (see LayoutInfo.splits)
             head, tail = _split_spans(b.spans, split)
             self.paragraph(replace(b, spans=head), False, breaks=tuple(x for x in breaks if x < split))
             self.d.paragraphs[-1].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.DISTRIBUTE
+            self.break_before = self.break_before or break_tail
             self.paragraph(replace(b, spans=tail, first_line_chars=0), keep_next,
                            breaks=tuple(x - split for x in breaks if x > split))
             return
@@ -312,13 +329,13 @@ class _Writer:
         for r, row in enumerate(table.rows):
             head = r == 0
             cells = tuple(c[0] for c in t.columns) if head else t.rows[r - 1]
-            row.height = Twips(LINE)
+            row.height = Twips(self.line)
             row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
             # A row of n lines is n grid lines in the PDF; LibreOffice adds the
             # rule between rows to its height, so its lines are set a little
             # closer and the row with its rule takes no more than n grid lines.
             n = lines[r] if r < len(lines) else 1
-            line = (n * LINE - TABLE_RULE_ALLOWANCE) // n
+            line = (n * self.line - TABLE_RULE_ALLOWANCE) // n
             if head:
                 ox.cant_split(row)
                 ox.repeat_as_header(row)
@@ -349,7 +366,8 @@ class _Writer:
         # Word anchors the table to the type area's bottom; readers that set it in
         # the flow (LibreOffice) put it after this spacer, which stops short of the
         # table's rules and of the paragraph that must follow it, so nothing spills.
-        free = info.colophon_free_lines * LINE - COLOPHON_SLACK
+        # The free lines and what the grid leaves under its last line (18 twips at 579, 492 at 584).
+        free = info.colophon_free_lines * self.line + gb.TYPE_H_TWIPS - self.lines * self.line - COLOPHON_SLACK
         if placement == "same":
             self.spacer(free)
         elif placement == "next":
@@ -397,7 +415,7 @@ class _Writer:
 
     def _colophon_row(self, row, lines: int) -> None:
         ox.cant_split(row)
-        row.height = Twips(max(1, lines) * LINE)
+        row.height = Twips(max(1, lines) * self.line)
         row.height_rule = WD_ROW_HEIGHT_RULE.EXACTLY
         cell = row.cells[0]
         cell.width = Twips(TEXT_W)
@@ -419,7 +437,7 @@ class _Writer:
             ox.page_field(p, lambda run: self.font(run, gb.SONGTI, gb.PAGE_NUMBER_SIZE, snap=False))
             self.run(p, suffix, gb.SONGTI, gb.PAGE_NUMBER_SIZE, snap=False)
         for section in self.d.sections:
-            ox.line_grid(section, LINE)
+            ox.line_grid(section, self.line, on=not self.doc.standard.exact_lines)
             section.footer_distance = Twips(FOOTER_DISTANCE)
 
     # --- the whole document -------------------------------------------------------------------------
@@ -428,11 +446,15 @@ class _Writer:
         blocks = self.doc.blocks
         for i, block in enumerate(blocks):
             nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+            moved = i in self.info.page_breaks  # our page starts here where Word's would not
+            split = self.info.splits.get(i) if isinstance(block, Para) else None
+            if moved and split is None:
+                self.break_before = True
             if isinstance(block, Title):
                 self.title(block)
             elif isinstance(block, Para):
-                self.paragraph(block, keep_next=isinstance(nxt, Signature), split=self.info.splits.get(i),
-                               breaks=self.info.forced_breaks.get(i, ()))
+                self.paragraph(block, keep_next=isinstance(nxt, Signature), split=split,
+                               breaks=self.info.forced_breaks.get(i, ()), break_tail=moved)
             elif isinstance(block, Blank):
                 for _ in range(block.lines):
                     self.blank()
@@ -513,11 +535,10 @@ def write(draft, template, dest: Path, options) -> list[str]:
     """Write the official-format .docx of ``draft`` to ``dest``; return notes for the clerk."""
     from desktop.fonts import font_set
 
-    doc = build_document(draft, template)
-    _, info = layout(doc, font_set(tuple(getattr(options, "font_dirs", ()) or ())))
-    preset = gb.FONT_PRESETS.get(getattr(options, "font_preset", gb.DEFAULT_FONT_PRESET)) \
-        or gb.FONT_PRESETS[gb.DEFAULT_FONT_PRESET]
-    writer = _Writer(doc, info, preset)
+    doc = build_document(draft, template, options.standard)
+    _, info = layout(doc, font_set(tuple(options.font_dirs)))
+    preset = doc.standard.fonts
+    writer = _Writer(doc, info)
     writer.render()
     writer.save(Path(dest), title=doc.title, author=doc.author, subject=doc.subject, date=draft.notice.date)
     notes = []

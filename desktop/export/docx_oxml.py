@@ -134,14 +134,15 @@ def paragraph_border(ppr, side: str, size_eighths: int, color: str, space_pt: in
 # --- sections ------------------------------------------------------------------------
 
 
-def line_grid(section, pitch_twips: int) -> None:
+def line_grid(section, pitch_twips: int, on: bool = True) -> None:
     """The document grid of ``section``: lines only, one every ``pitch_twips``.
 
     Not a character grid: Word shrinks each glyph to a cell narrower than it,
     LibreOffice gives such a glyph two cells (14 characters a line). A line
     grid plus the Normal style's tracking (official.CHAR_SPACING_TWIPS) gives
     28 characters in Word, WPS and LibreOffice alike; Word's dialog then
-    shows "只指定行网格"."""
+    shows "只指定行网格". ``on=False``: no grid (an exact line spacing instead;
+    LibreOffice centres a grid that does not fill the type area, Word does not)."""
     sect = section._sectPr
     grid = sect.find(qn("w:docGrid"))
     if grid is None:
@@ -149,7 +150,10 @@ def line_grid(section, pitch_twips: int) -> None:
         sect.append(grid)
     for key in list(grid.attrib):
         del grid.attrib[key]
-    _set(grid, type="lines", linePitch=pitch_twips)
+    if on:
+        _set(grid, type="lines", linePitch=pitch_twips)
+    else:
+        _set(grid, linePitch=pitch_twips)
 
 
 # --- tables ---------------------------------------------------------------------------

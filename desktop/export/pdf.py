@@ -20,6 +20,7 @@ import threading
 from pathlib import Path
 
 from desktop.document import build_document
+from desktop.export import ExportOptions
 from desktop.fonts import FontSet, face_by_key, font_set
 from desktop.layout import PAGE_H, PAGE_W, Page, layout_document
 from desktop.model import Draft
@@ -156,9 +157,9 @@ def _draw_page(c, page: Page) -> None:
 
 def render_pdf_bytes(draft: Draft, template: Template, options=None) -> tuple[bytes, list[str]]:
     """The whole document as PDF bytes, and notes for the clerk."""
-    font_dirs = tuple(getattr(options, "font_dirs", ()) or ())
-    fonts = font_set(font_dirs)
-    doc = build_document(draft, template)
+    options = options or ExportOptions()
+    fonts = font_set(tuple(options.font_dirs))
+    doc = build_document(draft, template, options.standard)
     pages = layout_document(doc, fonts)
     data = render_pages(pages, fonts, doc.title, doc.author, doc.subject)
     chars = {ch for p in pages for r in p.runs for ch in r.text}

@@ -34,7 +34,7 @@ TA_W = gb.TYPE_W_PT
 TA_RIGHT = TA_LEFT + TA_W
 TA_BOTTOM = TA_TOP + gb.mm_to_pt(gb.TYPE_H_MM)
 TA_CENTRE = TA_LEFT + TA_W / 2
-L = gb.LINE_PITCH_PT
+L = gb.LINE_PITCH_PT  # the standard's pitch; a layout uses its document's (Document.standard)
 PITCH = gb.CHAR_PITCH_PT  # one 3号 cell of the 28-cell measure (indents, signature positions)
 TRACK = gb.CHAR_SPACING_PT  # tracking of 3号 text (the Word file's Normal style has the same)
 C4 = gb.SIZE_4  # one 4号 character (版记 and page-number gaps)
@@ -68,6 +68,7 @@ class Slot:
     block: int = -1  # index of the document block it comes from
     start: int = 0  # a paragraph line: index of its first character in the paragraph's text
     pushed: bool = False  # the line ended early so that a mark does not start the next (避头尾)
+    room_below: int = 0  # lines after this one that must be on its page (the last seal's reach)
 
 
 def _metrics(fonts: FontsLike, role: str, ch: str) -> tuple[str, float]:
@@ -209,6 +210,7 @@ def _title_slots(fonts: FontsLike, t: Title) -> list[Slot]:
 
 def _signature_slots(fonts: FontsLike, sig: Signature) -> list[Slot]:
     slots: list[Slot] = []
+    last_name: Slot | None = None
     for line in sig.lines:
         if not line.items:
             slots.append(Slot("blank", keep=True))
@@ -232,9 +234,13 @@ def _signature_slots(fonts: FontsLike, sig: Signature) -> list[Slot]:
                     extra.append([])
                 extra[k] += _shift(more, TA_LEFT + x)
         slots.append(Slot("text", runs, keep=True))
+        if line.kind == "name":
+            last_name = slots[-1]
         slots += [Slot("text", r, keep=True) for r in extra]
     if slots:
         slots[-1].keep = False
+    if sig.room_below and last_name is not None:
+        last_name.room_below = sig.room_below
     return slots
 
 
@@ -258,7 +264,7 @@ def _cell_lines(fonts: FontsLike, text: str, role: str, width: float, align: str
     return out
 
 
-def _row_slots(fonts: FontsLike, table: AnnexTable, cells: tuple[str, ...], row: int,
+def _row_slots(fonts: FontsLike, table: AnnexTable, cells: tuple[str, ...], row: int, pitch: float,
                breaks: dict[tuple[int, int], tuple[int, ...]] | None = None) -> list[Slot]:
     header = row < 0
     role = gb.HEITI if header else gb.FANGSONG
@@ -285,7 +291,7 @@ def _row_slots(fonts: FontsLike, table: AnnexTable, cells: tuple[str, ...], row:
         # Centred by half lines, as a word processor centres the cell.
         half = n - len(col) if whole else 0
         for k, runs in enumerate(col):
-            slots[half // 2 + k].runs += _shift(runs, 0, L / 2) if half % 2 else runs
+            slots[half // 2 + k].runs += _shift(runs, 0, pitch / 2) if half % 2 else runs
     return slots
 
 
@@ -293,9 +299,10 @@ def build_slots(doc: Document, fonts: FontsLike,
                 cell_breaks: dict[tuple[int, int], tuple[int, ...]] | None = None) -> list[Slot]:
     slots: list[Slot] = []
     blocks = doc.blocks
+    pitch = doc.standard.line_pitch_pt
     for i, b in enumerate(blocks):
         first = len(slots)
-        _add_block_slots(fonts, slots, blocks, i, b, cell_breaks)
+        _add_block_slots(fonts, slots, blocks, i, b, pitch, cell_breaks)
         for s in slots[first:]:
             s.block = i
     for k, s in enumerate(slots):
@@ -303,7 +310,7 @@ def build_slots(doc: Document, fonts: FontsLike,
     return slots
 
 
-def _add_block_slots(fonts: FontsLike, slots: list[Slot], blocks: list, i: int, b: object,
+def _add_block_slots(fonts: FontsLike, slots: list[Slot], blocks: list, i: int, b: object, pitch: float,
                      cell_breaks: dict[tuple[int, int], tuple[int, ...]] | None = None) -> None:
     """Append the slots of block ``i`` (it may tie the slot before it to itself)."""
     if isinstance(b, Title):
@@ -328,9 +335,9 @@ def _add_block_slots(fonts: FontsLike, slots: list[Slot], blocks: list, i: int, 
             sig[-1].keep = True  # 附注 on the line after the date
         slots += sig
     elif isinstance(b, AnnexTable):
-        slots += _row_slots(fonts, b, tuple(c[0] for c in b.columns), -1, cell_breaks)
+        slots += _row_slots(fonts, b, tuple(c[0] for c in b.columns), -1, pitch, cell_breaks)
         for r, row in enumerate(b.rows):
-            slots += _row_slots(fonts, b, row, r, cell_breaks)
+            slots += _row_slots(fonts, b, row, r, pitch, cell_breaks)
 
 
 # --- 版头 --------------------------------------------------------------------------
@@ -454,40 +461,40 @@ def _mark_runs(fonts: FontsLike, mark: MarkLayout, top: float) -> list[TextRun]:
     return runs
 
 
-def layout_header(fonts: FontsLike, h: Header, min_flow_lines: int) -> HeaderLayout:
+def layout_header(fonts: FontsLike, h: Header, min_flow_lines: int, pitch: float = L) -> HeaderLayout:
     """The 版头; the mark shrinks until ``min_flow_lines`` grid lines fit below
     the title's top on page 1 (page 1 must show body text)."""
     size = gb.ORGAN_MARK_SIZE
     while True:
-        hl = _layout_header(fonts, h, size)
-        room = int((TA_BOTTOM + FIT - hl.flow_top) // L)
+        hl = _layout_header(fonts, h, size, pitch)
+        room = int((TA_BOTTOM + FIT - hl.flow_top) // pitch)
         if room >= min_flow_lines or size <= gb.ORGAN_MARK_FLOOR_SIZE:
             return hl
         size *= 0.85
 
 
-def _grid_aligned(mark_bottom: float, number_lines: int) -> tuple[float, float, float]:
+def _grid_aligned(mark_bottom: float, number_lines: int, pitch: float) -> tuple[float, float, float]:
     """(number top, red line, title top) with the title on a line of the page's grid.
 
     Both "two blank lines" (mark to 发文字号, red line to title) are stretched
     or shrunk by the same amount, within the strict tolerance (official).
     """
-    longer = L - gb.BODY_SIZE + gb.HEADER_GAP_SHORTER_PT
+    longer = pitch - gb.BODY_SIZE + gb.HEADER_GAP_SHORTER_PT
 
     def place(delta: float) -> tuple[float, float, float]:
-        number_top = mark_bottom + gb.DOC_NUMBER_GAP_LINES * L + delta / 2
-        red_y = number_top + (number_lines - 1) * L + gb.BODY_SIZE + gb.mm_to_pt(gb.RED_LINE_GAP_MM)
-        return number_top, red_y, red_y + gb.TITLE_GAP_LINES * L + delta / 2
+        number_top = mark_bottom + gb.DOC_NUMBER_GAP_LINES * pitch + delta / 2
+        red_y = number_top + (number_lines - 1) * pitch + gb.BODY_SIZE + gb.mm_to_pt(gb.RED_LINE_GAP_MM)
+        return number_top, red_y, red_y + gb.TITLE_GAP_LINES * pitch + delta / 2
 
     nominal = place(0.0)[2]
-    k = (nominal - TA_TOP) / L
-    candidates = [TA_TOP + int(k) * L, TA_TOP + (int(k) + 1) * L]
+    k = (nominal - TA_TOP) / pitch
+    candidates = [TA_TOP + int(k) * pitch, TA_TOP + (int(k) + 1) * pitch]
     feasible = [c - nominal for c in candidates if -2 * gb.HEADER_GAP_SHORTER_PT <= c - nominal <= 2 * longer]
     delta = min(feasible, key=abs)
     return place(delta)
 
 
-def _layout_header(fonts: FontsLike, h: Header, mark_size: float) -> HeaderLayout:
+def _layout_header(fonts: FontsLike, h: Header, mark_size: float, pitch: float) -> HeaderLayout:
     runs: list[TextRun] = []
     rules: list[Rule] = []
     k = 0
@@ -495,7 +502,7 @@ def _layout_header(fonts: FontsLike, h: Header, mark_size: float) -> HeaderLayou
         if text:
             for line in paragraph_lines(fonts, [Span(text, role)], gb.BODY_SIZE, TA_W, 0, 0, TRACK,
                                         justify=False, kind="header"):
-                runs += _shift(line, TA_LEFT, TA_TOP + k * L)
+                runs += _shift(line, TA_LEFT, TA_TOP + k * pitch)
                 k += 1
     mark = mark_layout(fonts, h, mark_size)
     mark_top = TA_TOP + gb.mm_to_pt(gb.ORGAN_MARK_TOP_MM)
@@ -524,9 +531,9 @@ def _layout_header(fonts: FontsLike, h: Header, mark_size: float) -> HeaderLayou
                                         kind="doc-number"):
                 number.append((0.0, _shift(line, TA_LEFT)))
     number_lines = max(1, len(number))
-    number_top, red_y, flow_top = _grid_aligned(mark_bottom, number_lines)
+    number_top, red_y, flow_top = _grid_aligned(mark_bottom, number_lines, pitch)
     for n, (_, line) in enumerate(number):
-        runs += _shift(line, 0, number_top + n * L)
+        runs += _shift(line, 0, number_top + n * pitch)
     rules.append(Rule(TA_LEFT, red_y, TA_RIGHT, red_y, gb.mm_to_pt(gb.RED_LINE_WIDTH_MM), RED, "red-line"))
     return HeaderLayout(runs, rules, flow_top, k, mark, mark_top, mark_bottom, number_top, number_lines, red_y)
 
@@ -549,8 +556,8 @@ class ColophonLayout:
     printer_rows: tuple[tuple[str, str], ...] = ()
 
 
-def layout_colophon(fonts: FontsLike, col: Colophon) -> ColophonLayout:
-    """The 版记 with its last rule on the type area's bottom (0 lines when empty)."""
+def layout_colophon(fonts: FontsLike, col: Colophon, pitch: float = L) -> ColophonLayout:
+    """The 版记 with its last rule on the type area's bottom (0 lines when empty), in rows of ``pitch``."""
     size = gb.COLOPHON_SIZE
     width = TA_W - 2 * C4
     rows: list[list[TextRun]] = []
@@ -605,11 +612,11 @@ def layout_colophon(fonts: FontsLike, col: Colophon) -> ColophonLayout:
     thin = gb.mm_to_pt(gb.COLOPHON_THIN_MM)
     runs: list[TextRun] = []
     for r, row in enumerate(rows):
-        top = TA_BOTTOM - (k - r) * L + (L - size) / 2
+        top = TA_BOTTOM - (k - r) * pitch + (pitch - size) / 2
         runs += _shift(row, 0, top)
-    rules = [Rule(TA_LEFT, TA_BOTTOM - k * L, TA_RIGHT, TA_BOTTOM - k * L, thick, BLACK, "colophon")]
+    rules = [Rule(TA_LEFT, TA_BOTTOM - k * pitch, TA_RIGHT, TA_BOTTOM - k * pitch, thick, BLACK, "colophon")]
     if n_cc and n_cc < k:
-        y = TA_BOTTOM - (k - n_cc) * L
+        y = TA_BOTTOM - (k - n_cc) * pitch
         rules.append(Rule(TA_LEFT, y, TA_RIGHT, y, thin, BLACK, "colophon"))
     rules.append(Rule(TA_LEFT, TA_BOTTOM, TA_RIGHT, TA_BOTTOM, thick, BLACK, "colophon"))
     return ColophonLayout(k, n_cc, hscale, tuple(runs), tuple(rules), cc_breaks, printer_rows)
@@ -632,9 +639,12 @@ def page_number_runs(fonts: FontsLike, n: int) -> list[TextRun]:
 # --- pagination ----------------------------------------------------------------------
 
 
-def paginate(slots: list[Slot], first_cap: int) -> list[list[Slot]]:
-    """Fill pages with slots, honouring forced breaks, keep-with-next chains
-    and the annex table's repeated header row."""
+def paginate(slots: list[Slot], first_cap: int, lines: int = gb.LINES_PER_PAGE,
+             moved: set[int] | None = None) -> list[list[Slot]]:
+    """Fill pages of ``lines`` slots (page 1: ``first_cap``), honouring forced
+    breaks, keep-with-next chains, the room a slot needs below it and the
+    annex table's repeated header row. ``moved`` collects the slots that start
+    a page only because of that room (a word processor would not break there)."""
     pages: list[list[Slot]] = []
     cur: list[Slot] = []
     cap = first_cap
@@ -645,7 +655,7 @@ def paginate(slots: list[Slot], first_cap: int) -> list[list[Slot]]:
         nonlocal cur, cap
         pages.append(cur)
         cur = []
-        cap = gb.LINES_PER_PAGE
+        cap = lines
 
     while i < n:
         s = slots[i]
@@ -657,7 +667,8 @@ def paginate(slots: list[Slot], first_cap: int) -> list[list[Slot]]:
         if not cur and s.kind == "table" and s.row >= 0:
             header = [replace(h, src=-1) for h in slots if h.kind == "table" and h.table is s.table and h.row < 0]
             cur.extend(header)
-        if len(cur) < cap:
+        short = len(cur) < cap and len(cur) + 1 + s.room_below > cap
+        if len(cur) < cap and not short:
             cur.append(s)
             i += 1
             continue
@@ -670,6 +681,10 @@ def paginate(slots: list[Slot], first_cap: int) -> list[list[Slot]]:
             movable = []
         if movable:
             i = min(c.src for c in movable)
+        elif short:  # nothing to move with it: this slot itself opens the next page
+            j = len(cur)
+        if short and moved is not None:
+            moved.add(i)
         cur = cur[:j]
         close()
     if cur or not pages:
@@ -677,14 +692,14 @@ def paginate(slots: list[Slot], first_cap: int) -> list[list[Slot]]:
     return pages
 
 
-def _place(page: Page, slots: list[Slot], top: float) -> None:
+def _place(page: Page, slots: list[Slot], top: float, pitch: float) -> None:
     table_groups: list[list[tuple[Slot, float]]] = []
     prev = -2
     for k, s in enumerate(slots):
-        y = top + k * L
+        y = top + k * pitch
         if s.kind in ("text", "table"):
             # Word and LibreOffice centre a line on its grid line (see official.em_top_in_line).
-            dy = y + (gb.em_top_in_line(s.runs[0].size) if s.runs else 0.0)
+            dy = y + (gb.em_top_in_line(s.runs[0].size, pitch) if s.runs else 0.0)
             page.runs += _shift(s.runs, 0, dy)
         if s.kind == "table":
             if table_groups and prev == k - 1 and table_groups[-1][-1][0].table is s.table:
@@ -694,7 +709,7 @@ def _place(page: Page, slots: list[Slot], top: float) -> None:
             prev = k
     page.body_lines = len(slots)
     for group in table_groups:
-        g_top, g_bottom = group[0][1], group[-1][1] + L
+        g_top, g_bottom = group[0][1], group[-1][1] + pitch
         table = group[0][0].table
         page.rules.append(Rule(TA_LEFT, g_top, TA_RIGHT, g_top, TABLE_RULE))
         for (a, _), (b, y) in zip(group, group[1:]):
@@ -735,6 +750,9 @@ class LayoutInfo:
     cell_breaks: dict[tuple[int, int], tuple[int, ...]] = field(default_factory=dict)
     cc_breaks: tuple[int, ...] = ()
     table_row_lines: tuple[int, ...] = ()  # grid lines of the annex header row, then of each row
+    # Blocks that start a page only because a seal needs room below its 署名
+    # (Document Signature.room_below): the Word file breaks the page there too.
+    page_breaks: frozenset[int] = frozenset()
 
 
 def layout_document(doc: Document, fonts: FontsLike) -> list[Page]:
@@ -743,7 +761,9 @@ def layout_document(doc: Document, fonts: FontsLike) -> list[Page]:
 
 
 def layout(doc: Document, fonts: FontsLike) -> tuple[list[Page], LayoutInfo]:
-    """Pages of ``doc`` and the decisions behind them."""
+    """Pages of ``doc`` (by its standard) and the decisions behind them."""
+    std = doc.standard
+    pitch, lines = std.line_pitch_pt, std.lines_per_page
     cell_breaks: dict[tuple[int, int], tuple[int, ...]] = {}
     slots = build_slots(doc, fonts, cell_breaks)
     # Page 1 must show the title, the recipients and a first body line.
@@ -754,25 +774,26 @@ def layout(doc: Document, fonts: FontsLike) -> tuple[list[Page], LayoutInfo]:
             break
         if s.kind == "break":
             break
-    header = layout_header(fonts, doc.header, min(need, 8))
-    first_cap = max(1, int((TA_BOTTOM + FIT - header.flow_top) // L))
-    chunks = paginate(slots, first_cap)
+    header = layout_header(fonts, doc.header, min(need, 8), pitch)
+    first_cap = max(1, min(lines, int((TA_BOTTOM + FIT - header.flow_top) // pitch)))
+    moved: set[int] = set()
+    chunks = paginate(slots, first_cap, lines, moved)
     pages: list[Page] = []
     for idx, chunk in enumerate(chunks, start=1):
         page = Page(idx)
         if idx == 1:
             page.runs += header.runs
             page.rules += header.rules
-            _place(page, chunk, header.flow_top)
+            _place(page, chunk, header.flow_top, pitch)
         else:
-            _place(page, chunk, TA_TOP)
+            _place(page, chunk, TA_TOP, pitch)
         pages.append(page)
 
-    col = layout_colophon(fonts, doc.colophon)
+    col = layout_colophon(fonts, doc.colophon, pitch)
     placement, free = "none", 0
     if col.lines:
         last = pages[-1]
-        cap = gb.LINES_PER_PAGE if last.index > 1 else first_cap
+        cap = lines if last.index > 1 else first_cap
         placement = gb.colophon_placement(last.index, cap - last.body_lines, col.lines)
         if placement == "same":
             target = last
@@ -782,7 +803,7 @@ def layout(doc: Document, fonts: FontsLike) -> tuple[list[Page], LayoutInfo]:
                 pages.append(Page(len(pages) + 1, kind="blank"))
             target = Page(len(pages) + 1, kind="colophon")
             pages.append(target)
-            free = gb.LINES_PER_PAGE - col.lines
+            free = lines - col.lines
         target.runs += col.runs
         target.rules += col.rules
     previous = "body"
@@ -796,7 +817,8 @@ def layout(doc: Document, fonts: FontsLike) -> tuple[list[Page], LayoutInfo]:
     rows_kept = tuple(s.keep or s.row_lines == 1 for s in firsts if s.row >= 0)
     row_lines = tuple(s.row_lines for s in firsts)
     info = LayoutInfo(header, col, placement, free, rows_kept, first_cap, _tied_splits(chunks),
-                      _forced_breaks(slots), cell_breaks, col.cc_breaks, row_lines)
+                      _forced_breaks(slots), cell_breaks, col.cc_breaks, row_lines,
+                      frozenset(slots[i].block for i in moved if 0 <= i < len(slots)))
     return pages, info
 
 
