@@ -61,6 +61,7 @@ RULES = {
     "overdue": "已超过完成时限但未完成",
     "recipients-colon": "主送机关末尾的标点",
     "progress-unknown": "进度记录对应的任务或活动不存在",
+    "seal-room": "加盖印章的落款一页排不下",
 }
 
 
@@ -71,10 +72,11 @@ def _blank(value: Any) -> bool:
 
 
 class _Run:
-    def __init__(self, draft: Draft, template: Template, today: _dt.date) -> None:
+    def __init__(self, draft: Draft, template: Template, today: _dt.date, std: official.Standard) -> None:
         self.d = draft
         self.t = template
         self.today = today
+        self.std = std
         self.out: list[Problem] = []
 
     def add(self, rule: str, severity: str, path: str, message: str, **kw: Any) -> None:
@@ -169,6 +171,21 @@ class _Run:
                          f"完成时限（{official.official_date(dl)}）不在方案年度（{year}年）内。")
         for key, entry in self.d.progress.items():
             self._date(f"progress.{key}", entry.updated, "更新日期")
+
+    # --- the signature block -----------------------------------------------------
+    def seal_room(self) -> None:
+        """7.3.5.1: seals never overlap, and the signature block stays with the body
+        on one page; too many organs for the office's seal size cannot do both."""
+        n, std = self.d.notice, self.std
+        if not official.sealed(n.signature_layout, std):
+            return
+        lines = official.signature_lines(n.effective_signatures, "2020年12月31日", True, std)
+        need = len(lines) + 1 + official.seal_room(std).lines_below - 1  # with the last body line above it
+        if need > std.lines_per_page:
+            names = len([s for s in n.effective_signatures if s.strip()])
+            self.add("seal-room", WARNING, "notice.signatures",
+                     f"{names} 个机关加盖印章（直径 {std.seal_diameter_mm:g} 毫米）的落款需要 {need} 行，"
+                     f"超过一页的 {std.lines_per_page} 行，印章会跨页；请减少署名机关，或改用不加盖印章的落款。")
 
     # --- titles ---------------------------------------------------------------
     def titles(self) -> None:
@@ -310,13 +327,15 @@ class _Run:
         return [(p, v) for p, v in out if v]
 
 
-def run_checks(draft: Draft, template: Template, today: _dt.date | None = None) -> list[Problem]:
-    """Every problem of ``draft`` under ``template``, errors and warnings."""
-    run = _Run(draft, template, today or _dt.date.today())
+def run_checks(draft: Draft, template: Template, today: _dt.date | None = None,
+               std: official.Standard = official.STANDARD) -> list[Problem]:
+    """Every problem of ``draft`` under ``template`` and the office's ``std``, errors and warnings."""
+    run = _Run(draft, template, today or _dt.date.today(), std)
     run.required()
     run.doc_number()
     run.dates()
     run.titles()
+    run.seal_room()
     run.ids_and_upstream()
     run.coverage()
     run.progress()

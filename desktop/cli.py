@@ -65,13 +65,22 @@ def _load(path: str):
     return draft, load_template(draft.template)
 
 
+def standard_for(args: argparse.Namespace):
+    """GB/T 9704 with the office preset named by ``--preset`` (official.Standard)."""
+    from desktop.official import STANDARD
+    from desktop.presets import load_preset
+
+    return load_preset(args.preset) if getattr(args, "preset", None) else STANDARD
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from desktop.checks import ERROR, has_errors, run_checks
     from desktop.locations import describer
 
     today = parse_today(args.today) or _dt.date.today()
+    std = standard_for(args)
     draft, template = _load(args.file)
-    problems = run_checks(draft, template, today)
+    problems = run_checks(draft, template, today, std)
     for note in draft.clean_notes:
         print(f"提示：“{note.path}”中含有无法保存到文档的控制字符（{'、'.join(sorted({f'U+{ord(c):04X}' for c in note.removed}))}），已自动删除。",
               file=sys.stderr)
@@ -113,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="草稿文件（*.plan.json）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.add_argument("--today", help="以该日期（YYYY-MM-DD）判断是否逾期")
+    p.add_argument("--preset", metavar="FILE.json", help="单位预设（行距、字体、印章直径、默认落款），见 README")
     p.set_defaults(func=cmd_check)
 
     for register in _EXTENSIONS:

@@ -49,7 +49,7 @@ def new_draft(template: Template, office: OfficeDefaults | None = None) -> Draft
         note=office.note,
         cc=list(office.cc or sk_notice.get("cc", [])),
         printer=office.printer,
-        signature_layout="" if office.seal else "no_seal",
+        signature_layout="seal" if office.seal else "no_seal",  # the draft keeps its layout wherever it goes
     )
     plan = Plan(
         title=plan_title,

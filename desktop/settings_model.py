@@ -23,7 +23,7 @@ VERSION_KEY = "meta/version"
 
 @dataclass(frozen=True)
 class Setting:
-    """One user setting; ``kind`` is str, bool, int or list (of str)."""
+    """One user setting; ``kind`` is str, bool, int, float or list (of str)."""
 
     key: str
     kind: type
@@ -46,6 +46,9 @@ class Setting:
             return value if isinstance(value, bool) else self._default()
         if self.kind is int:
             return value if isinstance(value, int) and not isinstance(value, bool) else self._default()
+        if self.kind is float:
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+            return float(value) if ok else self._default()
         return value if isinstance(value, str) else self._default()
 
     def encode(self, value: Any) -> str:
@@ -74,6 +77,10 @@ OFFICE_CC = declare("office/cc", list, [], "抄送机关")
 OFFICE_SEAL = declare("office/seal", bool, True, "加盖印章")
 OFFICE_FONT_PRESET = declare("office/font_preset", str, DEFAULT_FONT_PRESET, "Word 文件使用的字体")
 OFFICE_FONT_DIR = declare("office/font_dir", str, "", "单位字体文件夹")
+# The office preset (desktop.presets): line spacing ("grid" or points), seal diameter, its name.
+OFFICE_LINE_SPACING = declare("office/line_spacing", str, "grid", "行距：grid（每页 22 行的文档网格）或固定值磅数")
+OFFICE_SEAL_DIAMETER = declare("office/seal_diameter_mm", float, 42.0, "印章直径（毫米）")
+OFFICE_PRESET_NAME = declare("office/preset_name", str, "", "单位预设名称")
 UNDO_LIMIT = declare("editor/undo_limit", int, 500, "可撤销的步数")
 AUTOSAVE_MS = declare("editor/autosave_ms", int, 1500, "修改后多久写入恢复文件（毫秒）")
 AUTOSAVE_MAX_MS = declare("editor/autosave_max_ms", int, 20000, "连续输入不停顿时，最长多久写一次恢复文件（毫秒）")
@@ -117,7 +124,41 @@ class Settings:
         folder = self.get(OFFICE_FONT_DIR).strip()
         return (Path(folder),) if folder else ()
 
+    def preset(self) -> dict[str, Any]:
+        """The office preset these settings hold (desktop.presets keys)."""
+        spacing = self.get(OFFICE_LINE_SPACING).strip()
+        try:
+            line: Any = "grid" if spacing in ("", "grid") else float(spacing)
+        except ValueError:
+            line = "grid"
+        return {"name": self.get(OFFICE_PRESET_NAME), "line_spacing": line, "fonts": self.font_preset(),
+                "seal_diameter_mm": self.get(OFFICE_SEAL_DIAMETER),
+                "signature_layout": "seal" if self.get(OFFICE_SEAL) else "no_seal"}
+
+    def set_preset(self, std: Any) -> None:
+        """Store an official.Standard's choices (a preset the clerk imported)."""
+        self.set(OFFICE_PRESET_NAME, std.name)
+        self.set(OFFICE_LINE_SPACING, f"{std.line_pitch_pt:g}" if std.exact_lines else "grid")
+        self.set(OFFICE_FONT_PRESET, std.font_preset)
+        self.set(OFFICE_SEAL_DIAMETER, std.seal_diameter_mm)
+        self.set(OFFICE_SEAL, std.signature_layout == "seal")
+
+    def standard(self) -> Any:
+        """GB/T 9704 with this office's preset; a value that cannot be used (an
+        edited settings file) falls back to the standard's own."""
+        from desktop.presets import PresetError, standard_from_preset
+
+        data = self.preset()
+        while True:
+            try:
+                return standard_from_preset(data, "单位默认设置")
+            except PresetError as err:
+                if err.key not in data:
+                    from desktop.official import STANDARD
+                    return STANDARD
+                data.pop(err.key)
+
     def export_options(self) -> Any:
         from desktop.export import ExportOptions  # lazy: keeps window start-up light
 
-        return ExportOptions(font_preset=self.font_preset(), font_dirs=self.font_dirs())
+        return ExportOptions(standard=self.standard(), font_dirs=self.font_dirs())

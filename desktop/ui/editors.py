@@ -137,8 +137,8 @@ class NoticeEditor(Editor):
         form.addRow("主送机关", f(LineField("主送机关", "如 各区党委网信办，市直有关单位（末尾不加冒号）"),
                                   "notice.recipients"))
         form.addRow("正文", f(TextField("通知正文", "每段一行", lines=5), "notice.body"))
-        form.addRow("落款方式", f(ChoiceField("落款方式", [("", "加盖印章"), ("no_seal", "不加盖印章")]),
-                                  "notice.signature_layout"))
+        form.addRow("落款方式", f(ChoiceField("落款方式", [("", "按单位默认设置"), ("seal", "加盖印章"),
+                                                      ("no_seal", "不加盖印章")]), "notice.signature_layout"))
         form.addRow("发文机关署名", f(ListField("发文机关署名", "留空则与发文机关相同"), "notice.signatures"))
         form.addRow("成文日期", f(DateField("成文日期"), "notice.date"))
         form.addRow("附注", f(LineField("附注", "如 联系人：张敏，电话：0757-83031234"), "notice.note"))

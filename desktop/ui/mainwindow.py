@@ -482,7 +482,7 @@ class MainWindow(QMainWindow):
         self.check_timer.stop()
         if self.doc is None:
             return
-        self.problems = run_checks(self.doc.draft, self.doc.template)
+        self.problems = run_checks(self.doc.draft, self.doc.template, std=self.settings.standard())
         self.problems_panel.set_problems(self.problems, self.doc.draft)
         self.reference_panel.update_from(self.doc.draft, self.doc.template)
         errors = sum(1 for p in self.problems if p.severity == ERROR)
@@ -699,8 +699,9 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         self.autosave_timer.setInterval(self.settings.get(S.AUTOSAVE_MS))
         self.autosave_deadline.setInterval(self.settings.get(S.AUTOSAVE_MAX_MS))
-        self.statusBar().showMessage("单位默认设置已保存，将用于新建的方案。", 5000)
+        self.statusBar().showMessage("单位默认设置已保存：版式设置用于今后的导出和预览，机关名称等用于新建的方案。", 5000)
         self.preview_timer.start()
+        self.check_timer.start()
 
     def about(self) -> None:
         from desktop import __version__

@@ -247,3 +247,37 @@ def test_errors_and_warnings_are_distinct_and_counted(make_window):
     window.problems_panel.filter.setCurrentIndex(1)
     assert tree.topLevelItemCount() == errors
     assert "（" in window.nav.item(0).text(), "the navigator counts the errors of each part"
+
+
+def test_settings_dialog_office_preset_shapes_exports_and_travels_as_a_file(qtbot, make_window, tmp_path: Path):
+    from desktop.ui.settings_dialog import SettingsDialog
+
+    window = make_window()
+    dialog = SettingsDialog(window.settings, window)
+    dialog.tabs.setCurrentIndex(1)
+    assert dialog.lines_note.text() == "每页 22 行" and not dialog.line_pitch.isEnabled()
+    dialog.line_mode.setCurrentIndex(dialog.line_mode.findData("exact"))
+    dialog.line_pitch.setValue(29.2)
+    assert dialog.lines_note.text() == "每页 21 行"
+    dialog.seal_diameter.setValue(45)
+    shared = tmp_path / "本科室.json"
+    messages.queue_path(str(shared))
+    dialog._on_export_clicked()
+    assert json.loads(shared.read_text(encoding="utf-8"))["line_spacing"] == 29.2
+    dialog.accept()
+    std = window.settings.standard()
+    assert (std.lines_per_page, std.seal_diameter_mm, std.exact_lines) == (21, 45.0, True)
+    assert window.settings.export_options().standard == std
+    # A colleague imports the file; a broken one is refused and changes nothing.
+    other = make_window(show=False)
+    bad = tmp_path / "坏.json"
+    bad.write_text('{"line_spacing": 70}', encoding="utf-8")
+    dialog = SettingsDialog(other.settings, other)
+    messages.queue_path(str(bad))
+    dialog._on_import_clicked()
+    assert "line_spacing" in messages.history[-1].text and "70 磅" in messages.history[-1].text
+    assert dialog.line_mode.currentData() == "exact"  # unchanged: this window shares the settings file
+    messages.queue_path(str(shared))
+    dialog._on_import_clicked()
+    assert "已导入单位预设" in messages.history[-1].text
+    assert dialog.seal_diameter.value() == 45 and dialog.lines_note.text() == "每页 21 行"
