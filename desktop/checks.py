@@ -1,4 +1,4 @@
-"""Completeness and format checks: a pure function of (draft, template, today).
+"""Completeness and format checks: a pure function of (draft, template, 截至日期, standard).
 
 Each rule has a stable id, a severity, the path of the field it concerns, a
 message a clerk understands and, where the correction is certain, ``fix``: the
@@ -16,7 +16,7 @@ from typing import Any
 
 from desktop import official
 from desktop.locations import FIELD_LABELS
-from desktop.model import DONE, NOT_APPLICABLE, STATUSES, Draft, get_path, set_path
+from desktop.model import DONE, NOT_APPLICABLE, STATUSES, Draft, get_path, set_path, text_fields
 from desktop.templates import Template
 
 ERROR = "error"
@@ -62,6 +62,10 @@ RULES = {
     "recipients-colon": "主送机关末尾的标点",
     "progress-unknown": "进度记录对应的任务或活动不存在",
     "seal-room": "加盖印章的落款一页排不下",
+    "placeholder": "还留着模板的占位文字",
+    "list-multiline": "一项中粘贴了多行",
+    "body-title-mismatch": "通知正文引用的方案标题与方案标题不一致",
+    "exemption-short": "不适用理由过于简单",
 }
 
 
@@ -171,6 +175,7 @@ class _Run:
                          f"完成时限（{official.official_date(dl)}）不在方案年度（{year}年）内。")
         for key, entry in self.d.progress.items():
             self._date(f"progress.{key}", entry.updated, "更新日期")
+        self._date("as_of", self.d.as_of, "截至日期")
 
     # --- the signature block -----------------------------------------------------
     def seal_room(self) -> None:
@@ -187,6 +192,24 @@ class _Run:
                      f"{names} 个机关加盖印章（直径 {std.seal_diameter_mm:g} 毫米）的落款需要 {need} 行，"
                      f"超过一页的 {std.lines_per_page} 行，印章会跨页；请减少署名机关，或改用不加盖印章的落款。")
 
+    # --- what was pasted or left over -------------------------------------------------
+    def leftovers(self) -> None:
+        """Template placeholders still in a field, and list entries holding several lines."""
+        for path, value, is_list in _all_texts(self.d):
+            m = _PLACEHOLDER.search(value)
+            if m:
+                label = FIELD_LABELS.get(path.rsplit(".", 1)[-1].split("[")[0], "")
+                where = f"{label}中" if label else ""
+                self.add("placeholder", ERROR, path,
+                         f"{where}还留着模板的占位文字“{m.group(0)}”，请改为本地的实际内容。")
+        for path, values in _all_lists(self.d):
+            if any("\n" in v or "\r" in v for v in values):
+                split = [p.strip() for v in values for p in re.split(r"[\r\n]+", v) if p.strip()]
+                label = FIELD_LABELS.get(path.rsplit(".", 1)[-1], "该列表")
+                self.add("list-multiline", ERROR, path,
+                         f"{label}的一项中有多行文字（可能是从 Word 粘贴的多个名称），"
+                         f"应每项一个，共 {len(split)} 项。", fix=split)
+
     # --- titles ---------------------------------------------------------------
     def titles(self) -> None:
         n, plan = self.d.notice, self.d.plan
@@ -197,6 +220,14 @@ class _Run:
                 self.add("title-mismatch", ERROR, "notice.title",
                          f"通知标题中{cited}与方案标题《{plan.title.strip()}》不一致。",
                          fix=official.notice_title(plan.title.strip()))
+        title = plan.title.strip()
+        if title and n.body.strip():
+            for cited in re.findall(r"《([^》]*)》", n.body):
+                if cited.strip() != title and re.search(r"方案$", cited.strip()) and "方案" in title:
+                    self.add("body-title-mismatch", ERROR, "notice.body",
+                             f"通知正文引用的《{cited.strip()}》与方案标题《{title}》不一致。",
+                             fix=n.body.replace(f"《{cited}》", f"《{title}》"))
+                    break
         for path, value, label in (("notice.title", n.title, "通知标题"), ("plan.title", plan.title, "方案标题")):
             text = value.strip()
             if text and text[-1] in "。，、；：？！,.;:?!":
@@ -231,8 +262,15 @@ class _Run:
         sev = self.t.checks.task_coverage
         if sev != "off":
             answered = {u for _, t in self.d.plan.tasks() for u in t.upstream}
-            exempt = {k for k, v in self.d.plan.upstream_exemptions.items() if v.strip()}
+            exempt = {k for k, v in self.d.plan.upstream_exemptions.items() if _real_reason(v)}
             for kt in self.t.key_tasks:
+                reason = self.d.plan.upstream_exemptions.get(str(kt.number), "").strip()
+                if kt.number not in answered and reason and not _real_reason(reason):
+                    self.add("exemption-short", sev, "plan.upstream_exemptions",
+                             f"省级第 {kt.number} 项重点任务的不适用理由“{reason[:20]}”过于简单，"
+                             f"请用中文写明本地为什么不适用（至少 {EXEMPTION_MIN_CHARS} 个汉字）。",
+                             upstream_task=kt.number)
+                    continue
                 if kt.number not in answered and str(kt.number) not in exempt:
                     self.add("task-coverage", sev, "plan.task_groups",
                              f"省级第 {kt.number} 项重点任务（{kt.label}）还没有对应的本地任务；"
@@ -299,7 +337,7 @@ class _Run:
             fixed = fix_halfwidth(value)
             if fixed != value:
                 self.add("punctuation-halfwidth", WARNING, path,
-                         "中文中使用了半角标点（, ; : ( )），应改为全角（，；：（））。", fix=fixed)
+                         "中文中使用了半角标点（, ; : ( ) .），应改为全角（，；：（）。）。", fix=fixed)
         minimum = self.t.checks.measures_min_chars
         for path, task in self.d.plan.tasks():
             length = len(re.sub(r"\s", "", task.text))
@@ -330,10 +368,11 @@ class _Run:
 def run_checks(draft: Draft, template: Template, today: _dt.date | None = None,
                std: official.Standard = official.STANDARD) -> list[Problem]:
     """Every problem of ``draft`` under ``template`` and the office's ``std``, errors and warnings."""
-    run = _Run(draft, template, today or _dt.date.today(), std)
+    run = _Run(draft, template, draft.as_of_date(today), std)
     run.required()
     run.doc_number()
     run.dates()
+    run.leftovers()
     run.titles()
     run.seal_room()
     run.ids_and_upstream()
@@ -368,8 +407,44 @@ def apply_fix(draft: Draft, problem: Problem) -> bool:
 
 # --- helpers used by the rules ------------------------------------------------------
 
+# What a template leaves for the clerk to replace: ××市, XX区, （此处填写…）.
+_PLACEHOLDER = re.compile(r"[×Ｘ]{2,}|(?<![A-Za-z])(?:XX|xx)(?![A-Za-z])|[（(【\[]\s*此处[^）)】\]]*[）)】\]]|此处填写")
+EXEMPTION_MIN_CHARS = 4
+_LIST_KEYS = frozenset({"issuers", "signatures", "cc", "partners"})
+
+
+def _real_reason(text: str) -> bool:
+    """An exemption reason a reader can accept: a few Chinese characters, not "N/A" or "无"."""
+    return len(re.findall(r"[\u4e00-\u9fff]", text)) >= EXEMPTION_MIN_CHARS
+
+
+def _all_lists(draft: Draft) -> list[tuple[str, list[str]]]:
+    """Every list of names in the draft, with its path."""
+    n = draft.notice
+    out = [("notice.issuers", n.issuers), ("notice.signatures", n.signatures), ("notice.cc", n.cc)]
+    out += [(f"{path}.partners", task.partners) for path, task in draft.plan.tasks()]
+    out += [(f"activities[{i}].partners", act.partners) for i, act in enumerate(draft.activities)]
+    return out
+
+
+def _all_texts(draft: Draft) -> list[tuple[str, str, bool]]:
+    """(path to show, text, from a list) for every text the clerk typed (model.text_fields)."""
+    out = []
+    for path, value in text_fields(draft):
+        if not value:
+            continue
+        entry = re.fullmatch(r"(.*\.(\w+))\[\d+\]", path)
+        if entry and entry.group(2) in _LIST_KEYS:  # a list entry is shown at its list
+            out.append((entry.group(1), value, True))
+        elif path.startswith("plan.upstream_exemptions."):
+            out.append(("plan.upstream_exemptions", value, False))
+        else:
+            out.append((path, value, False))
+    return out
+
+
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef\u2e80-\u2fdf\U00020000-\U0003134f“”‘’—…]")
-_HALF = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）"}
+_HALF = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", ".": "。"}
 
 
 def fix_halfwidth(text: str) -> str:
@@ -386,6 +461,11 @@ def fix_halfwidth(text: str) -> str:
             continue
         before = text[i - 1] if i > 0 else ""
         after = text[i + 1] if i + 1 < len(text) else ""
+        if ch == ".":
+            # a full stop after Chinese text ("组织实施."); not 1.5, 2.0, H5.0, www.gov.cn or "1.开展"
+            if _CJK.match(before) and before not in "“‘（《" and not (after.isascii() and after.isalnum()):
+                chars[i] = _HALF[ch]
+            continue
         if ch in ",:;":
             if before.isdigit() and after.isdigit():
                 continue
@@ -429,15 +509,22 @@ def valid_phone(number: str) -> bool:
     return False
 
 
+_LABELLED_PHONE = re.compile(r"(?:电话|手机|联系电话|联系方式|传真|Tel|TEL|tel)\s*[：:]?\s*((?:\+?86[\s-]?)?\d[\d\s\-－—]*\d|\d)")
+
+
 def _bad_phones(note: str) -> list[str]:
     out = []
+    for m in _LABELLED_PHONE.finditer(note):  # after 电话：, every number must be one
+        number = m.group(1).strip()
+        if not valid_phone(number) and number not in out:
+            out.append(number)
     for m in _PHONE_CANDIDATE.finditer(note):
         number = m.group(0).strip()
         if sum(c.isdigit() for c in number) < 7:
             continue
         if re.fullmatch(r"\d{4}\s*-\s*\d{1,2}\s*-\s*\d{1,2}", number):
             continue  # a date
-        if not valid_phone(number):
+        if not valid_phone(number) and number not in out:
             out.append(number)
     return out
 
@@ -453,10 +540,4 @@ def _fix_doc_number(text: str) -> str:
 
 
 def _iso_from_text(value: str) -> str | None:
-    parts = official.date_parts(value)
-    if parts is None:
-        return None
-    try:
-        return _dt.date(*parts).isoformat()
-    except ValueError:
-        return None
+    return official.iso_date_from_text(value)

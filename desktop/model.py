@@ -8,6 +8,7 @@ validates types and names the offending key; it never trusts the file.
 from __future__ import annotations
 
 import copy
+import datetime as _dt
 import os
 import re
 from dataclasses import dataclass, field, fields
@@ -352,6 +353,9 @@ class Draft(_Record):
     plan: Plan = field(default_factory=Plan)
     activities: list[Activity] = field(default_factory=list)
     progress: dict[str, Progress] = field(default_factory=dict)
+    # Extension: 截至日期, the day the ledger's progress is reported as of
+    # (overdue checks and the ledger); "" = today.
+    as_of: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
     # Not saved: what cleaning removed while reading.
     clean_notes: list[CleanNote] = field(default_factory=list, repr=False, compare=False)
@@ -359,9 +363,17 @@ class Draft(_Record):
     SPEC = (
         ("format", "text"), ("version", "number"), ("id", "text"), ("template", "text"),
         ("notice", ("obj", Notice)), ("plan", ("obj", Plan)),
-        ("activities", ("list", Activity)), ("progress", ("map", Progress)),
+        ("activities", ("list", Activity)), ("progress", ("map", Progress)), ("as_of", "text"),
     )
-    OMIT_EMPTY = frozenset({"id"})
+    OMIT_EMPTY = frozenset({"id", "as_of"})
+
+    def as_of_date(self, override: _dt.date | None = None) -> _dt.date:
+        """The day overdue is judged by: ``override`` (the command line's --today),
+        else the draft's 截至日期, else today."""
+        if override is not None:
+            return override
+        given = _parse_iso(self.as_of.strip()) if self.as_of.strip() else None
+        return given or _dt.date.today()
 
     @classmethod
     def from_dict(cls, data: Any) -> Draft:
@@ -388,6 +400,48 @@ class Draft(_Record):
         for _, _, item in self.items():
             if item.id == item_id:
                 return item
+        return None
+
+
+_NOT_TYPED = frozenset({"id", "deadline", "date", "print_date", "signature_layout"})
+
+
+def text_fields(draft: Draft) -> list[tuple[str, str]]:
+    """(path, text) of every text the clerk typed, in document order: the notice,
+    the plan and the activities; list entries as ``path[i]``, map values as
+    ``path.key`` (both readable and writable with get_path/set_path). Ids,
+    dates, choices and the ledger are not included."""
+    out: list[tuple[str, str]] = []
+
+    def walk(record: _Record, prefix: str) -> None:
+        for key, kind in record.SPEC:
+            if key in _NOT_TYPED:
+                continue
+            value = getattr(record, key)
+            path = f"{prefix}.{key}"
+            if kind == "text" and isinstance(value, str):
+                out.append((path, value))
+            elif kind == "text_list":
+                out.extend((f"{path}[{i}]", v) for i, v in enumerate(value) if isinstance(v, str))
+            elif kind == "text_map":
+                out.extend((f"{path}.{k}", v) for k, v in value.items() if isinstance(v, str))
+            elif isinstance(kind, tuple) and kind[0] == "obj":
+                walk(value, path)
+            elif isinstance(kind, tuple) and kind[0] == "list":
+                for i, item in enumerate(value):
+                    walk(item, f"{path}[{i}]")
+
+    walk(draft.notice, "notice")
+    walk(draft.plan, "plan")
+    for i, act in enumerate(draft.activities):
+        walk(act, f"activities[{i}]")
+    return out
+
+
+def _parse_iso(value: str) -> _dt.date | None:
+    try:
+        return _dt.date.fromisoformat(value) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else None
+    except ValueError:
         return None
 
 

@@ -195,8 +195,21 @@ DATE_TEXT_RE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2}
 def date_parts(text: str) -> tuple[int, int, int] | None:
     """(year, month, day) of a date typed in one of DATE_TEXT_RE's forms, not
     checked for existence; None when the text has no such form."""
-    m = DATE_TEXT_RE.fullmatch(text.strip())
+    text = text.strip()
+    m = DATE_TEXT_RE.fullmatch(text) or re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text)  # also 20200601
     return (int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
+
+
+def iso_date_from_text(text: str) -> str | None:
+    """A date as people write it (2020年6月1日, 2020/11/30, 2020.6.1, 2020-6-1) as
+    ISO ``YYYY-MM-DD``; None when it is not one or does not exist."""
+    parts = date_parts(text)
+    if parts is None:
+        return None
+    try:
+        return _dt.date(*parts).isoformat()
+    except ValueError:
+        return None
 
 
 def official_date(value: str | _dt.date) -> str:

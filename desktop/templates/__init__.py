@@ -50,7 +50,7 @@ class KeyTask:
         if self.title:
             return self.title
         if self.text:
-            return f"标题缺失，原文为“…{self.text[:16]}…”"
+            return f"标题缺失，残存原文：“…{self.text[:24]}…”"
         return "原文此处缺失"
 
 
