@@ -19,12 +19,47 @@ from desktop.errors import DesktopError
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
 
 
+# argparse's own sentences (it translates through gettext), said in Chinese.
+_ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "positional arguments": "参数",
+    "options": "选项",
+    "show this help message and exit": "显示本帮助并退出",
+    "show program's version number and exit": "显示版本号并退出",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "没有“%(value)s”这一项（可选：%(choices)s）",
+    "argument %(argument_name)s: %(message)s": "%(argument_name)s：%(message)s",
+    "expected one argument": "后面需要一个值",
+    "expected at most one argument": "后面最多只能有一个值",
+    "expected at least one argument": "后面至少需要一个值",
+    "invalid %(type)s value: %(value)r": "“%(value)s”不是有效的值",
+    "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 不明确，可能是：%(matches)s",
+    "not allowed with argument %s": "不能与 %s 同时使用",
+    "one of the arguments %s is required": "必须提供以下参数之一：%s",
+    "ignored explicit argument %r": "选项不接受值：%r",
+    "unexpected option string: %s": "无法识别的选项：%s",
+}
+
+
+def _zh(message: str) -> str:
+    return _ARGPARSE_ZH.get(message, message)
+
+
+def _zh_plural(singular: str, plural: str, n: int) -> str:
+    return f"后面需要 {n} 个值" if singular == "expected %s argument" else (singular if n == 1 else plural)
+
+
+argparse._ = _zh  # type: ignore[attr-defined]  # argparse looks _ up at call time
+argparse.ngettext = _zh_plural  # type: ignore[attr-defined]
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors in Chinese with status 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        raise SystemExit(_fail(f"命令参数有误：{message}"))
+        raise SystemExit(_fail(f"命令参数有误：{message}。用 -h 查看说明。"))
 
 
 def _fail(message: str) -> int:
@@ -47,10 +82,22 @@ def cmd_new(args: argparse.Namespace) -> int:
     from desktop.storage import save_draft
     from desktop.templates import load_template
 
-    template = load_template(args.template)
     out = Path(args.output)
     if out.exists() and not args.force:
         raise DesktopError(f"文件“{out}”已存在。为避免覆盖，请换一个文件名，或加 --force 覆盖。")
+    if args.example:  # the bundled 佛山市 draft, to try every command on
+        from importlib import resources
+
+        from desktop.model import new_draft_id
+        from desktop.storage import parse_draft_bytes
+
+        data = resources.files("desktop_resources").joinpath("examples", "foshan-2020.plan.json").read_bytes()
+        draft = parse_draft_bytes(data, "示例草稿")
+        draft.id = new_draft_id()
+        save_draft(draft, out, backup=False)
+        print(f"已复制示例草稿：{out}（{draft.plan.title}）")
+        return EXIT_OK
+    template = load_template(args.template)
     draft = new_draft(template, OfficeDefaults(city=args.city or ""))
     save_draft(draft, out, backup=False)
     print(f"已新建草稿：{out}（模板：{template.name}）")
@@ -77,7 +124,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from desktop.checks import ERROR, has_errors, run_checks
     from desktop.locations import describer
 
-    today = parse_today(args.today) or _dt.date.today()
+    today = parse_today(args.today)  # None: the draft's 截至日期, else today
     std = standard_for(args)
     draft, template = _load(args.file)
     problems = run_checks(draft, template, today, std)
@@ -115,13 +162,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--template", default="gd-2020-haowangmin", help="模板名称")
     p.add_argument("--city", help="本地名称，例如 佛山市（用于方案标题）")
     p.add_argument("-o", "--output", required=True, help="新草稿的文件名（*.plan.json）")
+    p.add_argument("--example", action="store_true", help="复制自带的示例草稿（佛山市），用来试用各个命令")
     p.add_argument("--force", action="store_true", help="文件已存在时覆盖")
     p.set_defaults(func=cmd_new)
 
     p = sub.add_parser("check", help="检查草稿是否完整、格式是否规范")
     p.add_argument("file", help="草稿文件（*.plan.json）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
-    p.add_argument("--today", help="以该日期（YYYY-MM-DD）判断是否逾期")
+    p.add_argument("--today", help="以该日期（YYYY-MM-DD）判断是否逾期，优先于草稿中的截至日期")
     p.add_argument("--preset", metavar="FILE.json", help="单位预设（行距、字体、印章直径、默认落款），见 README")
     p.set_defaults(func=cmd_check)
 
@@ -169,8 +217,15 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
     try:
         return int(args.func(args))
+    except BrokenPipeError:
+        return _closed_pipe()
     except DesktopError as err:
         return _fail(str(err))
+    except OSError as err:  # the system refused a path (too long, no such drive…): not our bug
+        from desktop.storage import os_reason
+
+        where = f"“{_short(str(err.filename))}”" if err.filename else ""
+        return _fail(f"无法访问{where}：{os_reason(err)}。操作未完成，文件未作任何改动。")
     except KeyboardInterrupt:
         return _fail("已取消。")
     except MemoryError:
@@ -186,6 +241,23 @@ def main(argv: list[str] | None = None) -> int:
         except OSError:
             where = ""
         return _fail(f"发生了意外错误（{type(err).__name__}），操作未完成，文件未作任何改动。{where}请将此信息告知技术支持。")
+
+
+def _short(text: str, keep: int = 60) -> str:
+    return text if len(text) <= keep else f"{text[:keep // 2]}…{text[-keep // 2:]}"
+
+
+def _closed_pipe() -> int:
+    """The reader of our output went away (``check … | head``): stop quietly, as
+    command-line tools do, and keep Python from complaining while it exits."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return 141 if os.name == "posix" else 1  # 128 + SIGPIPE, what the shell reports for such a stop
 
 
 def _crash_log() -> Path:

@@ -18,7 +18,7 @@ FIELD_LABELS = {
     "task_groups": "重点任务", "requirements": "工作要求", "upstream_exemptions": "不适用的省级任务",
     "text": "具体措施", "lead": "牵头单位", "partners": "配合单位", "deadline": "完成时限",
     "upstream": "对应省级任务", "id": "编号", "name": "活动名称", "time": "活动时间",
-    "annex_title": "附件标题", "signature_layout": "落款格式",
+    "annex_title": "附件标题", "signature_layout": "落款格式", "as_of": "截至日期",
 }
 
 
@@ -52,6 +52,8 @@ def _describe(draft: Draft, path: str, items: dict) -> str:
             if len(tokens) > 2 and isinstance(tokens[2], int):
                 parts[-1] += f"第 {tokens[2] + 1} 项"
             return " · ".join(parts)
+        if head == "as_of":
+            return "进度台账 · 截至日期"
         if head == "progress":
             key = str(tokens[1]) if len(tokens) > 1 else ""
             item = items.get(key)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from desktop.errors import DesktopError
 from desktop.official import GRID_PITCH_TWIPS, STANDARD, Standard
-from desktop.storage import regular_file_problem
+from desktop.storage import os_reason, regular_file_problem
 
 KEYS = ("name", "line_spacing", "fonts", "seal_diameter_mm", "signature_layout")
 MAX_PRESET_BYTES = 64 * 1024
@@ -90,7 +90,7 @@ def load_preset(path: str | Path, base: Standard = STANDARD) -> Standard:
             raise PresetError(f"单位预设“{path}”过大（超过 64 KB），不是预设文件。")
         data = path.read_bytes()
     except OSError as err:
-        raise PresetError(f"无法读取单位预设“{path}”：{err.strerror or err}。") from err
+        raise PresetError(f"无法读取单位预设“{path}”：{os_reason(err)}。") from err
     try:
         raw = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError, RecursionError) as err:

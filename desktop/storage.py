@@ -46,7 +46,7 @@ def regular_file_problem(path: Path) -> str | None:
     except FileNotFoundError:
         return None  # the caller reports a missing file in its own words
     except OSError as err:
-        return f"无法读取：{err.strerror or err}"
+        return f"无法读取：{os_reason(err)}"
     if stat.S_ISDIR(mode):
         return "这是一个文件夹，不是文件"
     if not stat.S_ISREG(mode):
@@ -77,6 +77,29 @@ def _size_text(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
 
 
+_REASONS = {
+    errno.ENOSPC: "磁盘空间不足", errno.EROFS: "该位置是只读的", errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限", errno.ENOENT: "文件或文件夹不存在", errno.EISDIR: "这是一个文件夹，不是文件",
+    errno.ENOTDIR: "路径中的某一级不是文件夹", errno.EEXIST: "已存在同名的文件",
+    errno.ENAMETOOLONG: "文件名或路径太长，超过了系统允许的长度，请使用较短的名称或文件夹",
+    errno.EBUSY: "文件正被其他程序使用", errno.EMFILE: "同时打开的文件太多", errno.EIO: "读写磁盘时出错（磁盘或网络盘可能有故障）",
+    errno.EINVAL: "文件名中有系统不允许的字符（如 \\ / : * ? \" < > |）", errno.ELOOP: "路径中的快捷方式（链接）循环指向自身",
+    errno.EXDEV: "不能跨磁盘移动文件",
+}
+
+
+def os_reason(err: OSError) -> str:
+    """Why an OS call failed, in plain Chinese (never the system's English text)."""
+    if getattr(err, "winerror", None) == 206:  # Windows: ERROR_FILENAME_EXCED_RANGE
+        return _REASONS[errno.ENAMETOOLONG]
+    if getattr(err, "winerror", None) in (32, 33):  # sharing / lock violation
+        return "文件正被其他程序使用（如 Word、WPS 或 Excel）"
+    reason = _REASONS.get(err.errno or -1)
+    if reason:
+        return reason
+    return f"系统报告错误（代码 {err.errno}）" if err.errno else "系统报告错误"
+
+
 def os_error_message(err: OSError, path: Path, action: str) -> str:
     """A plain Chinese sentence for an OS error while ``action`` on ``path``."""
     name = f"“{path}”"
@@ -94,8 +117,7 @@ def os_error_message(err: OSError, path: Path, action: str) -> str:
         return f"{action}{name}失败：文件夹不存在。"
     if isinstance(err, IsADirectoryError):
         return f"{action}{name}失败：这是一个文件夹，不是文件。"
-    reason = err.strerror or str(err)
-    return f"{action}{name}失败：{reason}。原文件未受影响。"
+    return f"{action}{name}失败：{os_reason(err)}。原文件未受影响。"
 
 
 @contextlib.contextmanager
@@ -113,7 +135,11 @@ def atomic_target(path: Path, *, error_cls: type[DesktopError] = DesktopError,
     path = real_target(Path(path))
     folder = path.parent if str(path.parent) else Path(".")
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        # The temporary name starts like the file's, cut so that it fits where the file's name fits.
+        stem = path.name
+        while len(stem.encode("utf-8")) > 200:
+            stem = stem[:-1]
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{stem}.", suffix=".tmp", dir=folder)
     except OSError as err:
         raise error_cls(os_error_message(err, path, action)) from err
     os.close(fd)
@@ -253,6 +279,15 @@ def parse_draft_bytes(data: bytes, source: str) -> Draft:
     where = f"草稿文件“{source}”"
     if not data.strip():
         raise DraftError(f"{where}是空的，没有任何内容。它可能在保存时中断，请改用同目录下的备份文件（.bak）。")
+    # Notepad's "Unicode" (UTF-16, with its byte-order mark) is still text: read it.
+    for bom, codec in ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+                       (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            try:
+                data = data.decode(codec).encode("utf-8")
+            except UnicodeDecodeError as err:
+                raise DraftError(f"{where}的文字编码已损坏（第 {err.start + 1} 个字节附近），无法作为草稿打开。") from err
+            break
     if data.startswith(b"\x89PNG") or data.startswith(b"PK\x03\x04") or data.startswith(b"%PDF") \
             or b"\x00" in data[:4096]:
         raise DraftError(f"{where}不是草稿文件：它是二进制文件（例如图片、压缩包或 Word 文档），请选择扩展名为 .plan.json 的草稿。")
@@ -285,13 +320,18 @@ def parse_draft_bytes(data: bytes, source: str) -> Draft:
 def draft_from_json(raw: object, source: str) -> Draft:
     where = f"草稿文件“{source}”"
     if not isinstance(raw, dict):
-        kind = "列表" if isinstance(raw, list) else "单个值"
-        raise DraftError(f"{where}不是草稿：文件内容应为一个对象（{{…}}），实际是{kind}。")
+        kind = "一个列表" if isinstance(raw, list) else "单个值"
+        raise DraftError(f"{where}不是方案草稿：文件中是{kind}，不是草稿的格式。请选择本软件保存的 .plan.json 文件。")
+    if {"user", "host", "pid"} <= set(raw) and "notice" not in raw:
+        who = raw.get("user") if isinstance(raw.get("user"), str) else ""
+        held = f"（它表示该草稿正被{who}打开）" if who else ""
+        raise DraftError(f"{where}是一份草稿的锁定文件{held}，不是草稿本身。"
+                         "请打开同一文件夹中不带“~$”的同名文件。")
     fmt = raw.get("format")
     # A hand-written draft may omit the marker; its sections still identify it.
     looks_like_draft = "format" not in raw and isinstance(raw.get("notice"), dict) and isinstance(raw.get("plan"), dict)
     if fmt != FORMAT and not looks_like_draft:
-        raise DraftError(f"{where}不是本软件的草稿（缺少 \"format\": \"{FORMAT}\" 标记，实际为 {json.dumps(fmt, ensure_ascii=False)[:40]}）。")
+        raise DraftError(f"{where}不是本软件的草稿（文件中没有方案草稿的标记）。请选择本软件保存的 .plan.json 文件。")
     version = raw.get("version", FORMAT_VERSION)
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise DraftError(f"{where}的版本号“version”无效（应为正整数），无法读取。")
@@ -304,7 +344,13 @@ def draft_from_json(raw: object, source: str) -> Draft:
     try:
         draft = Draft.from_dict(raw)
     except SchemaError as err:
-        raise DraftError(f"{where}中的“{err.path}”应为{err.expected}，实际是{err.got}，无法作为草稿读取。文件未作任何改动。") from err
+        from desktop.locations import FIELD_LABELS
+
+        key = str(err.path).rsplit(".", 1)[-1].split("[")[0]
+        label = {"notice": "通知要素", "plan": "实施方案", "activities": "重点活动", "progress": "进度台账"}.get(
+            key, FIELD_LABELS.get(key, ""))
+        named = f"“{err.path}”（{label}）" if label else f"“{err.path}”"
+        raise DraftError(f"{where}中的{named}应为{err.expected}，实际是{err.got}，无法作为草稿读取。文件未作任何改动。") from err
     except RecursionError as err:
         raise DraftError(f"{where}的层级嵌套过深，不是有效的草稿。") from err
     draft.version = FORMAT_VERSION
@@ -335,7 +381,7 @@ def load_draft_with_digest(path: str | os.PathLike[str]) -> tuple[Draft, str]:
     except PermissionError as err:
         raise DraftError(f"无法读取草稿文件“{path}”：没有读取权限或文件被其他程序锁定。") from err
     except OSError as err:
-        raise DraftError(f"无法读取草稿文件“{path}”：{err.strerror or err}。") from err
+        raise DraftError(f"无法读取草稿文件“{path}”：{os_reason(err)}。") from err
     if len(data) > MAX_DRAFT_BYTES:
         raise DraftError(f"草稿文件“{path}”过大，超过 {_size_text(MAX_DRAFT_BYTES)} 的上限，未打开。")
     return parse_draft_bytes(data, str(path)), hashlib.sha256(data).hexdigest()

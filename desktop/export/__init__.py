@@ -53,13 +53,30 @@ class ExportResult:
     notes: list[str] = field(default_factory=list)
 
 
+# Most systems allow 255 bytes a file name; a Chinese character takes 3 in UTF-8,
+# and "-台账.xlsx" is the longest ending we add.
+MAX_BASE_BYTES = 255 - len("-台账.xlsx".encode("utf-8")) - 12
+
+
 def base_name(draft_path: Path | str) -> str:
-    """佛山方案.plan.json -> 佛山方案"""
+    """佛山方案.plan.json -> 佛山方案 (cut to what a file name can hold: see shortened)."""
     name = Path(draft_path).name
     for suffix in (".plan.json", ".json"):
         if name.lower().endswith(suffix):
-            return name[: -len(suffix)] or "方案"
-    return Path(name).stem or "方案"
+            return shortened(name[: -len(suffix)] or "方案")
+    return shortened(Path(name).stem or "方案")
+
+
+def shortened(base: str) -> str:
+    """``base`` cut (at a character) to fit a file name with our longest ending."""
+    if len(base.encode("utf-8")) <= MAX_BASE_BYTES:
+        return base
+    out = ""
+    for ch in base:
+        if len((out + ch).encode("utf-8")) > MAX_BASE_BYTES:
+            break
+        out += ch
+    return out.rstrip(" .") or "方案"
 
 
 def output_path(out_dir: Path, base: str, fmt: str) -> Path:

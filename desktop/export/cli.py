@@ -9,10 +9,10 @@ from desktop.errors import DesktopError
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from desktop.cli import standard_for
+    from desktop.cli import parse_today, standard_for
     from desktop.export import FORMAT_LABELS, FORMATS, ExportOptions, base_name, export_all
     from desktop.official import FONT_PRESETS
-    from desktop.storage import load_draft
+    from desktop.storage import load_draft, os_reason
     from desktop.templates import load_template
 
     formats = [f for f in FORMATS if getattr(args, f)] or list(FORMATS)
@@ -23,14 +23,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     draft = load_draft(args.file)
     template = load_template(draft.template)
     options = ExportOptions(standard=std, font_preset=args.font_preset,
-                            font_dirs=tuple(Path(d) for d in (args.font_dir or [])))
+                            font_dirs=tuple(Path(d) for d in (args.font_dir or [])), today=parse_today(args.today))
     if out_dir.exists() and not out_dir.is_dir():
         raise DesktopError(f"导出位置“{out_dir}”是一个文件，不是文件夹。")
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise DesktopError(f"无法创建导出文件夹“{out_dir}”：{err.strerror or err}。") from err
-    results = export_all(draft, template, out_dir, base_name(args.file), formats, options,
+        raise DesktopError(f"无法创建导出文件夹“{out_dir}”：{os_reason(err)}。") from err
+    base = base_name(args.file)
+    if not Path(args.file).name.startswith(base + "."):
+        print(f"提示：草稿文件名太长，导出的文件名已缩短为“{base}”。")
+    results = export_all(draft, template, out_dir, base, formats, options,
                          inputs=[Path(args.file)], force=args.force)
     for r in results:
         print(f"已导出{FORMAT_LABELS[r.fmt]}：{r.path}")
@@ -49,5 +52,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--preset", metavar="FILE.json", help="单位预设（行距、字体、印章直径、默认落款），见 README")
     p.add_argument("--font-preset", help="Word 中写入的字体名称方案：windows（默认）或 gb2312；优先于单位预设")
     p.add_argument("--font-dir", action="append", help="本单位字体文件夹（可多次指定）")
+    p.add_argument("--today", help="台账的截至日期（YYYY-MM-DD），优先于草稿中的截至日期")
     p.add_argument("--force", action="store_true", help="导出位置已有同名的其他文件时仍然覆盖")
     p.set_defaults(func=cmd_export)

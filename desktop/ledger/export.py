@@ -18,9 +18,10 @@ Sheets:
 - 选项 (hidden): the statuses, the issuing office and a format mark that the
   merge uses to recognise our ledgers.
 
-``options.today`` (a date) fixes "today" for overdue marks; None means the
-real today, and the conditional format then uses TODAY() so an opened copy
-stays current.
+The 截至日期 (``options.today``, the command line's ``--today``, else the
+draft's ``as_of``) fixes the day overdue is judged by and is written out;
+without one the conditional format uses TODAY(), so an opened copy stays
+current, and no date goes into 备注.
 """
 
 from __future__ import annotations
@@ -88,7 +89,9 @@ class Summary:
     average: float = 0.0
 
 
-def build_rows(draft: Draft, template: Any, today: _dt.date) -> list[LedgerRow]:
+def build_rows(draft: Draft, template: Any, today: _dt.date, mark: bool = True) -> list[LedgerRow]:
+    """The ledger's rows; overdue is judged on ``today``, and with ``mark`` the
+    备注 says so ("截至…已逾期": only for a stated 截至日期, never the PC's clock)."""
     kinds = template.ledger.kinds
     rows = []
     for seq, (kind, _path, item) in enumerate(draft.items(), 1):
@@ -105,9 +108,9 @@ def build_rows(draft: Draft, template: Any, today: _dt.date) -> list[LedgerRow]:
             upstream = _numbers(item.upstream)
         overdue = is_overdue(deadline, status, today)
         remark = str(entry.extra.get("remark", "")) if entry and isinstance(entry.extra.get("remark"), str) else ""
-        if overdue:
-            mark = f"截至{official.official_date(today)}已逾期"
-            remark = f"{remark}\n{mark}" if remark else mark
+        if overdue and mark:
+            note = f"截至{official.official_date(today)}已逾期"
+            remark = f"{remark}\n{note}" if remark else note
         updated = official.parse_iso_date(entry.updated) if entry else None
         values = {
             "seq": seq, "kind": kinds.get(kind, kind), "name": name, "upstream": upstream,
@@ -178,12 +181,16 @@ def _display(value: Any) -> str:
 
 def write(draft: Draft, template: Any, dest: Path, options: Any) -> list[str]:
     """Write the ledger workbook to ``dest``; returns notes for the clerk."""
-    today = getattr(options, "today", None) or _dt.date.today()
-    fixed_today = getattr(options, "today", None) is not None
+    # 截至日期: the command line's --today, else the draft's; without one the
+    # workbook marks overdue rows by Excel's TODAY() and writes no date in 备注.
+    override = getattr(options, "today", None)
+    fixed_today = override is not None or bool(official.parse_iso_date(draft.as_of.strip()))
+    today = draft.as_of_date(override)
+    exported = _dt.date.today()
     spec = template.ledger
     columns = list(spec.columns)
     keys = [c.key for c in columns]
-    rows = build_rows(draft, template, today)
+    rows = build_rows(draft, template, today, mark=fixed_today)
     summary = summarize(rows, tuple(spec.statuses))
     notes: list[str] = []
     office = office_of(draft)
@@ -193,7 +200,7 @@ def write(draft: Draft, template: Any, dest: Path, options: Any) -> list[str]:
     ws = wb.active
     ws.title = spec.sheet
     lists = wb.create_sheet(LISTS_SHEET)
-    _write_lists(lists, spec.statuses, office, draft.plan.title, draft.id, today)
+    _write_lists(lists, spec.statuses, office, draft.plan.title, draft.id, exported)
 
     ncol = len(columns)
     key_col = ncol + 1
@@ -219,8 +226,8 @@ def write(draft: Draft, template: Any, dest: Path, options: Any) -> list[str]:
     ws.row_dimensions[TITLE_ROW].height = 30
     split = max(2, ncol // 2)
     set_text(ws.cell(INFO_ROW, 1), f"{OFFICE_PREFIX}{office}")
-    set_text(ws.cell(INFO_ROW, split + 1), f"导出日期：{official.official_date(today)}　　"
-                                           "状态请从下拉列表选择，完成率填 0–100 的整数")
+    when = f"截至日期：{official.official_date(today)}" if fixed_today else f"导出日期：{official.official_date(exported)}"
+    set_text(ws.cell(INFO_ROW, split + 1), f"{when}　　状态请从下拉列表选择，完成率填 0–100 的整数")
     for col in (1, split + 1):
         ws.cell(INFO_ROW, col).font = Font(name=BODY_FONT, size=BODY_SIZE)
         ws.cell(INFO_ROW, col).alignment = Alignment(vertical="center", horizontal="left" if col == 1 else "right")

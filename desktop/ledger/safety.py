@@ -17,6 +17,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from desktop.storage import os_reason
+
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 MAX_FILE_BYTES = 50 * 1024 * 1024  # a ledger of thousands of rows is well under 5 MB
@@ -68,7 +70,7 @@ def inspect_workbook(path: Path) -> Inspection:
     except PermissionError:
         return Inspection("没有读取权限，或文件正被其他程序锁定")
     except OSError as err:
-        return Inspection(f"无法读取文件：{err.strerror or err}")
+        return Inspection(f"无法读取文件：{os_reason(err)}")
     if size == 0:
         return Inspection("文件是空的（0 字节），可能没有复制或保存完整")
     if size > MAX_FILE_BYTES:
