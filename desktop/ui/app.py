@@ -143,8 +143,13 @@ def main(argv: list[str] | None = None) -> int:
     window = MainWindow()
     sys.excepthook = handle_exception
     paths = [a for a in args if not a.startswith("--")]
-    if not (paths and window.open_path(paths[0], ask_save=False)):
-        window.new_document()
+    if paths and not window.open_path(paths[0], ask_save=False):
+        if window.open_cancelled:  # started for a draft someone else has open, and declined: no empty window
+            window.close()
+            return 0
+        window.show_start()
+    elif not paths:
+        window.show_start()
     window.show()
     if "--quit-after-show" in args:  # start-up benchmark and smoke test
         QTimer.singleShot(0, app.quit)

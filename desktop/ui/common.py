@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter, QVBoxLayout, QWidget,
 )
@@ -37,14 +38,33 @@ def browse_row(edit: QLineEdit, on_browse: Callable[[], None]) -> QHBoxLayout:
     return row
 
 
+class AdaptiveSplitter(QSplitter):
+    """A list beside its form; on a narrow editor (a small screen with the side
+    panes open) the list goes above the form, so that neither is crushed."""
+
+    NARROW = 720  # px: below it, side by side leaves the form too little room
+
+    def __init__(self) -> None:
+        super().__init__(Qt.Orientation.Horizontal)
+        self.setChildrenCollapsible(False)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        wanted = Qt.Orientation.Vertical if event.size().width() < self.NARROW else Qt.Orientation.Horizontal
+        if wanted != self.orientation():
+            self.setOrientation(wanted)
+            total = event.size().height() if wanted == Qt.Orientation.Vertical else event.size().width()
+            self.setSizes([total * 2 // 5, total * 3 // 5])
+        super().resizeEvent(event)
+
+
 def fill_with_split(owner: QWidget, left: QWidget, right: QWidget) -> QSplitter:
-    """Lay ``owner`` out as a list or tree on the left and its form on the right (2 : 3)."""
-    splitter = QSplitter()
+    """Lay ``owner`` out as a list or tree beside its form (2 : 3), or above it when narrow."""
+    splitter = AdaptiveSplitter()
     splitter.addWidget(left)
     splitter.addWidget(right)
     splitter.setStretchFactor(0, 2)
     splitter.setStretchFactor(1, 3)
-    splitter.setChildrenCollapsible(False)
+    left.setMinimumHeight(120)
     layout = QVBoxLayout(owner)
     layout.setContentsMargins(0, 0, 0, 0)
     layout.addWidget(splitter)

@@ -29,12 +29,15 @@ class DraftDocument(QObject):
         structure_changed(): items were added, removed, moved or the draft replaced.
         document_changed(): anything changed (after the two above).
         path_changed(): the file the draft is saved to changed.
+        changed_by_undo(str): an undo or redo changed the field or item at this path.
     """
 
     value_changed = Signal(str)
     structure_changed = Signal()
     document_changed = Signal()
     path_changed = Signal()
+    # An undo or redo changed this path (a field, an item, or ""): the window shows it.
+    changed_by_undo = Signal(str)
 
     def __init__(self, draft: Draft, template: Template, path: Path | None = None,
                  undo_limit: int = 0, parent: QObject | None = None) -> None:
@@ -95,10 +98,11 @@ class DraftDocument(QObject):
             self._merge_session += 1
         self.undo_stack.push(SetValueCommand(self, path, old, value, session, label))
 
-    def edit_structure(self, label: str, mutate: Callable[[Draft], None]) -> None:
-        """Push a snapshot command running ``mutate`` on the draft (one undo step)."""
+    def edit_structure(self, label: str, mutate: Callable[[Draft], None], focus: str = "") -> None:
+        """Push a snapshot command running ``mutate`` on the draft (one undo step);
+        undoing it shows ``focus`` (the path of the item it changed)."""
         self.break_merge()
-        self.undo_stack.push(SnapshotCommand(self, label, mutate))
+        self.undo_stack.push(SnapshotCommand(self, label, mutate, focus))
 
     def break_merge(self) -> None:
         """The next typed character starts a new undo step (focus left a field)."""
@@ -128,6 +132,7 @@ class SetValueCommand(QUndoCommand):
         self.old = copy.deepcopy(old)
         self.new = copy.deepcopy(new)
         self.session = session
+        self.pushed = False  # the first redo is the edit itself, not a redo
 
     def id(self) -> int:  # noqa: A003 - Qt's name
         return _SET_VALUE_ID
@@ -144,18 +149,23 @@ class SetValueCommand(QUndoCommand):
 
     def redo(self) -> None:
         self.doc.set_value(self.path, self.new)
+        if self.pushed:
+            self.doc.changed_by_undo.emit(self.path)
+        self.pushed = True
 
     def undo(self) -> None:
         self.doc.set_value(self.path, self.old)
+        self.doc.changed_by_undo.emit(self.path)
 
 
 class SnapshotCommand(QUndoCommand):
     """A structural change: remembers the draft before and after."""
 
-    def __init__(self, doc: DraftDocument, label: str, mutate: Callable[[Draft], None]) -> None:
+    def __init__(self, doc: DraftDocument, label: str, mutate: Callable[[Draft], None], focus: str = "") -> None:
         super().__init__(label)
         self.doc = doc
         self.mutate = mutate
+        self.focus = focus
         self.before: dict[str, Any] | None = None
         self.after: dict[str, Any] | None = None
 
@@ -167,10 +177,12 @@ class SnapshotCommand(QUndoCommand):
             self.doc.replace_draft(self.doc.draft)
         else:
             self.doc.replace_draft(_restore(self.after, self.doc.draft))
+            self.doc.changed_by_undo.emit(self.focus)
 
     def undo(self) -> None:
         assert self.before is not None
         self.doc.replace_draft(_restore(self.before, self.doc.draft))
+        self.doc.changed_by_undo.emit(self.focus)
 
 
 def _restore(data: dict[str, Any], current: Draft) -> Draft:

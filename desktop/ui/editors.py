@@ -234,7 +234,7 @@ class _TaskTree(QTreeWidget):
             return
         src = source.data(0, Qt.ItemDataRole.UserRole)
         dst = target.data(0, Qt.ItemDataRole.UserRole) if target is not None else None
-        QTimer.singleShot(0, lambda: self.editor.drop(src, dst, position))
+        QTimer.singleShot(0, self, lambda: self.editor.drop(src, dst, position))
 
 
 class TasksEditor(Editor):
@@ -490,7 +490,8 @@ class TasksEditor(Editor):
     def add_group(self) -> None:
         assert self.doc is not None
         g = len(self.doc.draft.plan.task_groups)
-        self.doc.edit_structure("添加任务分组", lambda d: d.plan.task_groups.append(TaskGroup()))
+        self.doc.edit_structure("添加任务分组", lambda d: d.plan.task_groups.append(TaskGroup()),
+                                f"plan.task_groups[{g}]")
         self.select((g, -1))
         self.group_title.focus_field()
 
@@ -508,7 +509,7 @@ class TasksEditor(Editor):
                 d.plan.task_groups.append(TaskGroup())
             d.plan.task_groups[g].tasks.insert(pos, Task(id=new_id(d, "t")))
 
-        self.doc.edit_structure("添加任务", mutate)
+        self.doc.edit_structure("添加任务", mutate, f"plan.task_groups[{g}].tasks[{pos}]")
         self.select((g, pos))
         self.task_fields["title"].focus_field()
 
@@ -519,9 +520,9 @@ class TasksEditor(Editor):
         groups = self.doc.draft.plan.task_groups
         if t < 0:
             n = len(groups[g].tasks)
-            if n and messages.ask(self, f"删除分组“{groups[g].title.strip() or '（未填写标题）'}”及其中的 {n} 项任务？"
-                                  "（可用“撤销”恢复）", {"delete": "删除", "cancel": "取消"}, "cancel",
-                                  cancel="cancel") != "delete":
+            what = f"及其中的 {n} 项任务" if n else ""
+            if (n or groups[g].title.strip()) and not _confirm_delete(
+                    self, f"分组“{groups[g].title.strip() or '（未填写标题）'}”{what}"):
                 return
 
             def mutate(d) -> None:
@@ -529,14 +530,20 @@ class TasksEditor(Editor):
                     d.progress.pop(task.id, None)
                 del d.plan.task_groups[g]
 
-            self.doc.edit_structure("删除任务分组", mutate)
+            self.doc.edit_structure("删除任务分组", mutate, f"plan.task_groups[{g}]")
             self.select((min(g, len(self.doc.draft.plan.task_groups) - 1), -1))
         else:
+            task = groups[g].tasks[t]
+            filled = task.title.strip() or task.text.strip() or task.lead.strip() or task.partners
+            progress = " 及其进度记录" if task.id in self.doc.draft.progress else ""
+            if filled and not _confirm_delete(self, f"任务“{task.title.strip() or '（未填写标题）'}”{progress}"):
+                return
+
             def mutate(d) -> None:
                 task = d.plan.task_groups[g].tasks.pop(t)
                 d.progress.pop(task.id, None)
 
-            self.doc.edit_structure("删除任务", mutate)
+            self.doc.edit_structure("删除任务", mutate, f"plan.task_groups[{g}].tasks[{t}]")
             remaining = len(self.doc.draft.plan.task_groups[g].tasks)
             self.select((g, min(t, remaining - 1)) if remaining else (g, -1))
 
@@ -549,12 +556,14 @@ class TasksEditor(Editor):
             target = g + delta
             if not 0 <= target < len(groups):
                 return
-            self.doc.edit_structure("移动任务分组", lambda d: _move(d.plan.task_groups, g, target))
+            self.doc.edit_structure("移动任务分组", lambda d: _move(d.plan.task_groups, g, target),
+                                    f"plan.task_groups[{target}]")
             self.select((target, -1))
             return
         target = t + delta
         if 0 <= target < len(groups[g].tasks):
-            self.doc.edit_structure("移动任务", lambda d: _move(d.plan.task_groups[g].tasks, t, target))
+            self.doc.edit_structure("移动任务", lambda d: _move(d.plan.task_groups[g].tasks, t, target),
+                                    f"plan.task_groups[{g}].tasks[{target}]")
             self.select((g, target))
         elif 0 <= g + delta < len(groups):  # across the group boundary
             ng = g + delta
@@ -563,7 +572,7 @@ class TasksEditor(Editor):
             def mutate(d) -> None:
                 d.plan.task_groups[ng].tasks.insert(npos, d.plan.task_groups[g].tasks.pop(t))
 
-            self.doc.edit_structure("移动任务", mutate)
+            self.doc.edit_structure("移动任务", mutate, f"plan.task_groups[{ng}].tasks[{npos}]")
             self.select((ng, npos))
 
     def drop(self, src, dst, position) -> None:
@@ -582,7 +591,8 @@ class TasksEditor(Editor):
                     target -= 1
             target = max(0, min(target, len(groups) - 1))
             if target != g:
-                self.doc.edit_structure("移动任务分组", lambda d: _move(d.plan.task_groups, g, target))
+                self.doc.edit_structure("移动任务分组", lambda d: _move(d.plan.task_groups, g, target),
+                                        f"plan.task_groups[{target}]")
                 self.select((target, -1))
             return
         if dst is None:
@@ -604,7 +614,7 @@ class TasksEditor(Editor):
             task = d.plan.task_groups[g].tasks.pop(t)
             d.plan.task_groups[ng].tasks.insert(npos, task)
 
-        self.doc.edit_structure("移动任务", mutate)
+        self.doc.edit_structure("移动任务", mutate, f"plan.task_groups[{ng}].tasks[{npos}]")
         self.select((ng, npos))
 
     # --- problems -------------------------------------------------------------------
@@ -633,6 +643,17 @@ class TasksEditor(Editor):
 
 def _move(items: list, src: int, dst: int) -> None:
     items.insert(dst, items.pop(src))
+
+
+def _confirm_delete(parent: QWidget, what: str) -> bool:
+    return messages.ask(parent, f"删除{what}？\n（删除后可用“撤销”（Ctrl+Z）恢复）",
+                        {"delete": "删除", "cancel": "取消"}, "cancel", cancel="cancel") == "delete"
+
+
+def _has_content(item) -> bool:
+    """Whether an item holds anything typed (ids and provincial numbers aside)."""
+    return any(isinstance(v, str) and v.strip() or isinstance(v, list) and any(str(x).strip() for x in v)
+               for k, v in vars(item).items() if k not in ("id", "upstream", "extra"))
 
 
 # --- lists of items (工作要求, 重点活动) -------------------------------------------------
@@ -744,7 +765,8 @@ class _ListEditor(Editor):
     def add_item(self) -> None:
         assert self.doc is not None
         pos = self._row + 1 if self._row >= 0 else len(self._items())
-        self.doc.edit_structure(f"添加{self.noun}", lambda d: self._items_of(d).insert(pos, self._new_item(d)))
+        self.doc.edit_structure(f"添加{self.noun}", lambda d: self._items_of(d).insert(pos, self._new_item(d)),
+                                f"{self.list_path}[{pos}]")
         self.select(pos)
         next(iter(self.item_fields.values())).focus_field()
 
@@ -752,7 +774,10 @@ class _ListEditor(Editor):
         if self.doc is None or self._row < 0:
             return
         row = self._row
-        self.doc.edit_structure(f"删除{self.noun}", lambda d: self._delete(d, row))
+        item = self._items()[row]
+        if _has_content(item) and not _confirm_delete(self, f"{self.noun}“{self._text(row, item)}”"):
+            return
+        self.doc.edit_structure(f"删除{self.noun}", lambda d: self._delete(d, row), f"{self.list_path}[{row}]")
         self.select(min(row, len(self._items()) - 1))
 
     def _delete(self, draft, row: int) -> None:
@@ -764,20 +789,22 @@ class _ListEditor(Editor):
         row, target = self._row, self._row + delta
         if not 0 <= target < len(self._items()):
             return
-        self.doc.edit_structure(f"移动{self.noun}", lambda d: _move(self._items_of(d), row, target))
+        self.doc.edit_structure(f"移动{self.noun}", lambda d: _move(self._items_of(d), row, target),
+                                f"{self.list_path}[{target}]")
         self.select(target)
 
     def _on_rows_moved(self, _parent, start: int, _end: int, _dest, row: int) -> None:
         if self._filling or self.doc is None:
             return
         target = row - 1 if row > start else row
-        QTimer.singleShot(0, lambda: self._apply_drag(start, target))
+        QTimer.singleShot(0, self, lambda: self._apply_drag(start, target))
 
     def _apply_drag(self, start: int, target: int) -> None:
         assert self.doc is not None
         if start == target:
             return
-        self.doc.edit_structure(f"移动{self.noun}", lambda d: _move(self._items_of(d), start, target))
+        self.doc.edit_structure(f"移动{self.noun}", lambda d: _move(self._items_of(d), start, target),
+                                f"{self.list_path}[{target}]")
         self.select(target)
 
     def focus_path(self, path: str, **_kw) -> bool:
@@ -918,8 +945,14 @@ class LedgerEditor(Editor):
             self.table.setColumnWidth(col, width)
         self.table.itemChanged.connect(self._on_table_item_changed)
         self.summary = hint_label("")
+        self.as_of = self._field(DateField("截至日期"), "as_of")
+        as_of_row = QHBoxLayout()
+        as_of_row.addWidget(QLabel("截至日期"))
+        as_of_row.addWidget(self.as_of, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
+        layout.addLayout(as_of_row)
+        layout.addWidget(hint_label("是否逾期按截至日期判断，导出的台账也写明截至日期；留空则按今天（电脑上的日期）。"))
         layout.addWidget(hint_label("每项任务和活动一行。双击“状态”“完成率”“进展情况”“佐证材料”“更新日期”修改；"
                                "也可在“台账”菜单中导入同事填好的台账。"))
         layout.addWidget(self.table, 1)
@@ -930,6 +963,7 @@ class LedgerEditor(Editor):
     def refresh(self) -> None:
         if self.doc is None:
             return
+        super().refresh()  # the 截至日期 field
         draft = self.doc.draft
         self._filling = True
         items = draft.items()
@@ -1000,6 +1034,8 @@ class LedgerEditor(Editor):
         self.doc.edit_value(progress_address(item_id, key), value, merge=False, label=_LEDGER_COLUMNS[cell.column()])
 
     def focus_path(self, path: str, **_kw) -> bool:
+        if path == "as_of":
+            return super().focus_path(path)
         if not path.startswith("progress") or self.doc is None:
             return False
         item_id = path[len("progress."):] if path.startswith("progress.") else ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, QUrl, Signal
+from PySide6.QtCore import QStandardPaths, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton,
@@ -40,7 +40,7 @@ class ExportDialog(QDialog):
     def __init__(self, doc: DraftDocument, settings: AppSettings, problems: list[Problem],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        from desktop.export import FORMATS, base_name
+        from desktop.export import FORMATS, base_name, shortened
 
         self.doc = doc
         self.settings = settings
@@ -60,7 +60,7 @@ class ExportDialog(QDialog):
             QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         self.folder = QLineEdit(settings.value("export/folder", "") or default_dir)
         folder_row = browse_row(self.folder, self._on_browse_clicked)
-        name = base_name(doc.path) if doc.path else (doc.draft.plan.title.strip() or "方案")
+        name = base_name(doc.path) if doc.path else shortened(doc.draft.plan.title.strip() or "方案")
         self.name = QLineEdit(_safe_name(name))
         self.name.setToolTip("导出文件的名称（不含扩展名）；台账文件名后加“-台账”")
         form = QFormLayout()
@@ -78,6 +78,8 @@ class ExportDialog(QDialog):
         self.progress.setVisible(False)
         self.status = QLabel("")
         self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(self.status.textInteractionFlags()
+                                            | Qt.TextInteractionFlag.TextSelectableByMouse)
         self.export_button = QPushButton("导出")
         self.export_button.setDefault(True)
         self.export_button.clicked.connect(self.start_export)
@@ -114,7 +116,11 @@ class ExportDialog(QDialog):
         from desktop.export import ExportOptions, export_all, output_path
 
         folder = Path(self.folder.text().strip())
-        base = _safe_name(self.name.text().strip())
+        typed = self.name.text().strip()
+        base = _safe_name(typed)
+        if base and base != typed:
+            self.name.setText(base)
+            messages.info(self, f"文件名中有 Windows 不允许的字符或太长，已改为“{base}”。")
         if not self.folder.text().strip() or not folder.is_dir():
             messages.warning(self, f"导出文件夹“{folder}”不存在，请重新选择。")
             return
@@ -165,12 +171,14 @@ class ExportDialog(QDialog):
         self._running = False
         self.results = results
         self._update_buttons()
-        self.progress.setValue(self.progress.maximum())
-        lines = ["已导出：" + "、".join(r.path.name for r in results)]
+        self.progress.setVisible(False)  # the result line takes its place, whole
+        lines = [f"已导出到文件夹 {self.out_dir}："] + [f"　· {r.path.name}" for r in results]
         notes = sorted({n for r in results for n in r.notes})
-        lines += notes
+        lines += [f"提示：{n}" for n in notes]
         self.status.setText("\n".join(lines))
+        self.status.setToolTip("\n".join(str(r.path) for r in results))
         self.status.setStyleSheet("color: #1e7d32;")
+        self.adjustSize()
         self.open_button.setEnabled(True)
         self.open_button.setFocus()
         self.export_finished.emit(results)
@@ -198,4 +206,6 @@ def _safe_name(name: str) -> str:
     """A file name Windows accepts: no \\ / : * ? " < > | and no trailing dot or space."""
     for ch in '\\/:*?"<>|':
         name = name.replace(ch, "")
-    return name.strip().rstrip(". ")[:80]
+    from desktop.export import shortened
+
+    return shortened(name.strip().rstrip(". "))

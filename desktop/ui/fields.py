@@ -8,6 +8,7 @@ switched off so that Ctrl+Z always reaches the document's stack.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
@@ -119,6 +120,9 @@ class Field(QWidget):
         target = self.focusProxy() or self
         target.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def highlight(self, text: str) -> None:
+        """Select the first ``text`` shown (after 查找); fields without text ignore it."""
+
 
 class LineField(Field):
     def __init__(self, label: str = "", placeholder: str = "", parent: QWidget | None = None) -> None:
@@ -136,6 +140,11 @@ class LineField(Field):
         text = value if isinstance(value, str) else ""
         if self.edit.text() != text:
             self.edit.setText(text)
+
+    def highlight(self, text: str) -> None:
+        at = self.edit.text().find(text) if text else -1
+        if at >= 0:
+            self.edit.setSelection(at, len(text))
 
 
 class TextField(Field):
@@ -173,6 +182,19 @@ class TextField(Field):
         self.count.setText(f"{len(self.edit.toPlainText())} 字")
         if not self._loading:
             self.commit(self.edit.toPlainText())
+
+    def highlight(self, text: str) -> None:
+        if not text:
+            return
+        cursor = self.edit.textCursor()
+        start = self.edit.toPlainText().find(text, cursor.selectionEnd())
+        if start < 0:
+            start = self.edit.toPlainText().find(text)
+        if start >= 0:
+            cursor.setPosition(start)
+            cursor.setPosition(start + len(text), cursor.MoveMode.KeepAnchor)
+            self.edit.setTextCursor(cursor)
+            self.edit.ensureCursorVisible()
 
     def open_large_editor(self) -> None:
         """A large window for long text; its result is one undo step."""
@@ -220,15 +242,18 @@ class DateField(Field):
     def __init__(self, label: str = "", parent: QWidget | None = None) -> None:
         super().__init__(label, parent)
         self.edit = QLineEdit(self)
-        self.edit.setPlaceholderText("如 2020-05-12")
-        self.edit.setMaximumWidth(120)
+        self.edit.setPlaceholderText("如 2020-05-12 或 2020年5月12日")
+        self.edit.setMinimumWidth(110)
+        self.edit.setMaximumWidth(170)
         self.pick = QToolButton(self)
         self.pick.setText("选择日期")
         self.pick.setToolTip("在日历中选择日期")
         self.pick.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.calendar = QCalendarWidget()
-        self.calendar.setGridVisible(True)
         menu = QMenu(self.pick)
+        # Parented from the start: an unparented calendar is Python's to delete, and
+        # the action deleted it again when the window went (a crash after the window closed).
+        self.calendar = QCalendarWidget(menu)
+        self.calendar.setGridVisible(True)
         action = QWidgetAction(menu)
         action.setDefaultWidget(self.calendar)
         menu.addAction(action)
@@ -236,7 +261,7 @@ class DateField(Field):
         menu.aboutToShow.connect(self._on_menu_about_to_show)
         self.calendar.clicked.connect(self._on_calendar_clicked)
         self.shown = QLabel(self)
-        self.shown.setMinimumWidth(120)
+        self.shown.setWordWrap(True)  # beside the date when there is room, wrapped when narrow
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.edit)
@@ -244,10 +269,30 @@ class DateField(Field):
         layout.addWidget(self.shown, 1)
         self.setFocusProxy(self.edit)
         self.edit.textEdited.connect(lambda text: self.commit(text.strip()))
+        self.edit.editingFinished.connect(self._normalise)
+
+    def _normalise(self) -> None:
+        """A date typed as people write it (2020年6月1日, 2020/11/30) is kept as 2020-06-01."""
+        text = self.edit.text().strip()
+        iso = official.iso_date_from_text(text)
+        if iso and iso != text:
+            self.edit.setText(iso)
+            self.commit(iso)
 
     def _on_menu_about_to_show(self) -> None:
-        d = official.parse_iso_date(self.edit.text().strip())
-        self.calendar.setSelectedDate(QDate(d.year, d.month, d.day) if d else QDate.currentDate())
+        d = official.parse_iso_date(official.iso_date_from_text(self.edit.text()) or "")
+        if d:
+            self.calendar.setSelectedDate(QDate(d.year, d.month, d.day))
+            return
+        # Nothing yet: open in the plan's year (a 2020 plan is filled in long after 2020).
+        today = QDate.currentDate()
+        doc = self.binder.doc if self.binder else None
+        year = getattr(getattr(doc, "template", None), "year", None)
+        if isinstance(year, int) and year != today.year():
+            first = QDate(year, today.month(), 1)
+            self.calendar.setSelectedDate(first.addDays(min(today.day(), first.daysInMonth()) - 1))
+        else:
+            self.calendar.setSelectedDate(today)
 
     def _on_calendar_clicked(self, date: QDate) -> None:
         self.pick.menu().hide()
@@ -264,14 +309,15 @@ class DateField(Field):
 
     def _update_shown(self, text: str) -> None:
         text = text.strip()
+        iso = official.iso_date_from_text(text) if text else None
         if not text:
             self.shown.setText("")
-        elif official.parse_iso_date(text):
-            self.shown.setText(f"即 {official.official_date(text)}")
+        elif iso:
+            self.shown.setText(f"即 {official.official_date(iso)}")
             self.shown.setToolTip("公文中的写法")
             self.shown.setStyleSheet("")
         else:
-            self.shown.setText("日期无效，请按 2020-05-12 的格式填写")
+            self.shown.setText("日期无效，可写作 2020-05-12 或 2020年5月12日")
             self.shown.setStyleSheet("color: #b3261e;")
 
     def load(self) -> None:
@@ -359,9 +405,20 @@ class ListField(Field):
         self.buttons["down"].clicked.connect(lambda: self.move_item(1))
         self.list.itemChanged.connect(self._on_list_item_changed)
         self.list.model().rowsMoved.connect(self._on_rows_moved)
+        self.list.itemDelegate().closeEditor.connect(self._drop_empty_rows)
+
+    def _drop_empty_rows(self, *_args: Any) -> None:
+        """A row added and left empty (Esc, or a click elsewhere) goes away."""
+        self._loading = True
+        for i in reversed(range(self.list.count())):
+            if not self.list.item(i).text().strip():
+                self.list.takeItem(i)
+        self._loading = False
 
     def values(self) -> list[str]:
-        return [self.list.item(i).text().strip() for i in range(self.list.count())]
+        """The entries as stored: a row left empty is not one."""
+        texts = (self.list.item(i).text().strip() for i in range(self.list.count()))
+        return [t for t in texts if t]
 
     def show_value(self, value: Any) -> None:
         values = [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
@@ -374,9 +431,13 @@ class ListField(Field):
         if 0 <= row < self.list.count():
             self.list.setCurrentRow(row)
 
-    def _append(self, text: str) -> QListWidgetItem:
+    def _item(self, text: str) -> QListWidgetItem:
         item = QListWidgetItem(text)
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable | Qt.ItemFlag.ItemIsDragEnabled)
+        return item
+
+    def _append(self, text: str) -> QListWidgetItem:
+        item = self._item(text)
         self.list.addItem(item)
         return item
 
@@ -420,13 +481,48 @@ class ListField(Field):
     def _on_list_item_changed(self, item: QListWidgetItem) -> None:
         if self._loading:
             return
-        if not item.text().strip():
-            return  # an empty new row is kept out of the draft until it has a name
+        parts = _lines(item.text())
+        if len(parts) > 1:  # names pasted from Word, one a line: one entry each (one undo step)
+            self._loading = True
+            row = self.list.row(item)
+            item.setText(parts[0])
+            for k, text in enumerate(parts[1:], 1):
+                self.list.insertItem(row + k, self._item(text))
+            self._loading = False
+        elif not parts:  # an entry left or made empty is removed, not saved as ""
+            self._loading = True
+            self.list.takeItem(self.list.row(item))
+            self._loading = False
         self._store()
+
+    def paste_lines(self, text: str) -> None:
+        """Ctrl+V on the list: each line of the clipboard becomes an entry after the current one."""
+        parts = _lines(text)
+        if not parts:
+            return
+        row = self.list.currentRow() + 1 if self.list.currentRow() >= 0 else self.list.count()
+        self._loading = True
+        for k, name in enumerate(parts):
+            self.list.insertItem(row + k, self._item(name))
+        self.list.setCurrentRow(row + len(parts) - 1)
+        self._loading = False
+        self._store()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if event.matches(QKeySequence.StandardKey.Paste):
+            from PySide6.QtGui import QGuiApplication
+
+            self.paste_lines(QGuiApplication.clipboard().text())
+            return
+        super().keyPressEvent(event)
 
     def _on_rows_moved(self, *args: Any) -> None:
         if not self._loading:
             self._store()
+
+
+def _lines(text: str) -> list[str]:
+    return [p.strip() for p in re.split(r"[\r\n\u2028\u2029\v\f]+", text) if p.strip()]
 
 
 class NumberPicker(Field):

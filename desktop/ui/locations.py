@@ -28,6 +28,6 @@ def section_of(path: str) -> str:
         return "goals"
     if path.startswith("activities"):
         return "activities"
-    if path.startswith("progress"):
+    if path.startswith(("progress", "as_of")):
         return "ledger"
     return "notice"

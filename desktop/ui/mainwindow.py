@@ -61,6 +61,7 @@ class MainWindow(QMainWindow):
         self.export_dialog = None
         self.preview = None
         self._preview_enabled = True
+        self.open_cancelled = False  # the clerk declined to open a draft someone else has open
         self.setObjectName("MainWindow")
         self.setWindowTitle(APP_NAME)
         self.setAcceptDrops(True)
@@ -80,12 +81,27 @@ class MainWindow(QMainWindow):
             item.setSizeHint(QSize(100, 34))
             self.nav.addItem(item)
         self.stack = QStackedWidget()
+        # The side panes give way before the editor does: its inputs never shrink to nothing.
+        self.stack.setMinimumWidth(400)
         self._pages: dict[str, QWidget] = {}
         for key, _ in SECTIONS:
             page = QWidget()
             self._pages[key] = page
             self.stack.addWidget(page)
         self.nav.currentRowChanged.connect(self._on_nav_row_changed)
+        from .start_page import StartPage
+
+        self.start_page = StartPage()
+        self.start_page.open_requested.connect(self._on_start_open)
+        self.start_page.new_requested.connect(self.new_document)
+        self.start_page.example_requested.connect(self.open_example)
+        from PySide6.QtWidgets import QScrollArea
+
+        self.start_area = QScrollArea()  # small screens scroll it rather than grow the window
+        self.start_area.setWidgetResizable(True)
+        self.start_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.start_area.setWidget(self.start_page)
+        self.stack.addWidget(self.start_area)
         splitter = QSplitter()
         splitter.setObjectName("centralSplitter")
         splitter.addWidget(self.nav)
@@ -175,15 +191,20 @@ class MainWindow(QMainWindow):
             "export": self._action("导出(&E)…", self.export, "Ctrl+E", SP.SP_DialogApplyButton,
                                    "导出 Word、PDF 公文和进度台账"),
             "print": self._action("打印(&P)…", self.print_document, K.Print, None, "打印预览中的页面"),
+            "close": self._action("关闭(&C)", self.show_start, "Ctrl+W", None, "关闭当前方案，回到开始页"),
             "quit": self._action("退出(&X)", self.close, "Ctrl+Q"),
+            "guide": self._action("使用指南(&G)", self.show_guide, "F1", None, "五步完成实施方案"),
             "settings": self._action("单位默认设置(&D)…", self.edit_settings, None, None, "发文机关、印发机关、字体等默认值"),
             "import_ledger": self._action("导入填好的台账(&I)…", self.import_ledger, None, None,
                                           "把同事填好的台账进度导入当前方案"),
             "merge_ledgers": self._action("合并多个台账(&M)…", self.merge_ledgers, None, None,
                                           "把一个文件夹中的台账合并为一个汇总表"),
             "next_problem": self._action("下一个问题", self.next_problem, "F8", None, "转到下一个检查问题"),
+            "find": self._action("查找和替换(&F)…", self.find_replace, "Ctrl+H", None,
+                                 "在方案的所有栏目中查找和替换文字"),
             "about": self._action("关于(&A)", self.about),
         }
+        a["find"].setShortcuts([QKeySequence("Ctrl+H"), QKeySequence(QKeySequence.StandardKey.Find)])
         self.undo_action = self.undo_group.createUndoAction(self, "撤销")
         self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
         self.undo_action.setIcon(self.style().standardIcon(SP.SP_ArrowBack))
@@ -205,11 +226,13 @@ class MainWindow(QMainWindow):
         m.addAction(a["export"])
         m.addAction(a["print"])
         m.addSeparator()
+        m.addAction(a["close"])
         m.addAction(a["quit"])
         m = bar.addMenu("编辑(&E)")
         m.addAction(self.undo_action)
         m.addAction(self.redo_action)
         m.addSeparator()
+        m.addAction(a["find"])
         m.addAction(a["next_problem"])
         m.addSeparator()
         m.addAction(a["settings"])
@@ -220,6 +243,7 @@ class MainWindow(QMainWindow):
         for dock in (self.problems_dock, self.reference_dock, self.preview_dock):
             m.addAction(dock.toggleViewAction())
         m = bar.addMenu("帮助(&H)")
+        m.addAction(a["guide"])
         m.addAction(a["about"])
 
         tools = self.addToolBar("常用")
@@ -235,9 +259,19 @@ class MainWindow(QMainWindow):
     def _restore_layout(self) -> None:
         geometry, layout = self.settings.window_state()
         if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1360, 860)
+            screen = self.screen().availableGeometry() if self.screen() else None
+            if screen is not None and (screen.width() < 1400 or screen.height() < 900):
+                self.resize(screen.width(), screen.height())  # a small office screen: use all of it
+            else:
+                self.resize(1360, 860)
         if layout is not None:
             self.restoreState(layout)
+        else:
+            # Panes in proportion to the window: on 1024 × 768 the editor keeps half the width.
+            self.resizeDocks([self.preview_dock], [max(280, min(480, self.width() * 3 // 10))],
+                             Qt.Orientation.Horizontal)
+            self.resizeDocks([self.problems_dock], [max(150, min(220, self.height() // 4))],
+                             Qt.Orientation.Vertical)
 
     # --- editors -----------------------------------------------------------------------
     def editor(self, key: str) -> Editor:
@@ -279,6 +313,7 @@ class MainWindow(QMainWindow):
         if old is not None:
             self.undo_group.removeStack(old.undo_stack)
             old.document_changed.disconnect(self._on_document_changed)
+            old.changed_by_undo.disconnect(self._on_changed_by_undo)
             old.undo_stack.cleanChanged.disconnect(self._update_title)
             old.path_changed.disconnect(self._update_title)
             old.deleteLater()
@@ -288,11 +323,14 @@ class MainWindow(QMainWindow):
         self.undo_group.addStack(doc.undo_stack)
         self.undo_group.setActiveStack(doc.undo_stack)
         doc.document_changed.connect(self._on_document_changed)
+        doc.changed_by_undo.connect(self._on_changed_by_undo)
         doc.undo_stack.cleanChanged.connect(self._update_title)
         doc.path_changed.connect(self._update_title)
         for editor in self.editors.values():
             editor.set_document(doc)
-        self.editor(self.current_section())
+        self.nav.setEnabled(True)
+        self._set_document_actions(True)
+        self.stack.setCurrentWidget(self.editor(self.current_section()))
         self._update_title()
         self.run_checks()
         self.preview_timer.start(0)
@@ -321,13 +359,79 @@ class MainWindow(QMainWindow):
             self.preview_timer.start()
         self._update_title()
 
-    def new_document(self) -> bool:
+    def _on_changed_by_undo(self, path: str) -> None:
+        """Undo and redo go to what they changed, as in Word."""
+        if not path:
+            return
+        if path.startswith("progress:"):  # a ledger cell: progress:<id>:<field>
+            path = "progress." + path.split(":")[1]
+        QTimer.singleShot(0, self, lambda: self.go_to_path(path))  # dropped if the window goes first
+
+    # --- the start page ----------------------------------------------------------------------
+    def show_start(self) -> bool:
+        """Close the draft (asking to save) and show recent drafts, templates and the guide."""
+        if not self.maybe_save():
+            return False
+        if self.doc is not None:
+            self.undo_group.removeStack(self.doc.undo_stack)
+            self.doc.document_changed.disconnect(self._on_document_changed)
+            self.doc.changed_by_undo.disconnect(self._on_changed_by_undo)
+            self.doc.undo_stack.cleanChanged.disconnect(self._update_title)
+            self.doc.path_changed.disconnect(self._update_title)
+            self.doc.deleteLater()
+            self.doc = None
+            self.recovery.discard()
+            self._release_lock()
+        self.problems = []
+        self.problems_panel.set_problems([], None)
+        self.problems_panel.summary.setText("")
+        self.reference_panel.clear()
+        self.count_label.setText("")
+        self.start_page.fill(self.settings.recent_files(), _templates())
+        self.stack.setCurrentWidget(self.start_area)
+        self.nav.setEnabled(False)
+        self._set_document_actions(False)
+        self.setWindowTitle(APP_NAME)
+        return True
+
+    def _set_document_actions(self, on: bool) -> None:
+        for key in ("save", "save_as", "export", "print", "find", "next_problem", "import_ledger", "close"):
+            self.actions_by_name[key].setEnabled(on)
+
+    def _on_start_open(self, path: str) -> None:
+        if path:
+            if not self.open_path(path):
+                self.start_page.fill(self.settings.recent_files(), _templates())
+        else:
+            self.open_dialog()
+
+    def open_example(self) -> bool:
+        """The bundled example as an unsaved copy: saving asks where."""
+        from importlib import resources
+
+        from desktop.storage import parse_draft_bytes
+
+        if not self.maybe_save():
+            return False
+        try:
+            data = resources.files("desktop_resources").joinpath("examples", "foshan-2020.plan.json").read_bytes()
+            draft = parse_draft_bytes(data, "示例草稿")
+            template = load_template(draft.template)
+        except (DesktopError, OSError) as err:
+            messages.error(self, f"无法打开示例草稿：{err}")
+            return False
+        self._release_lock()
+        self.set_document(self._make_document(draft, template, None))
+        self.statusBar().showMessage("已打开示例草稿（副本）。保存时请选择保存位置。", 8000)
+        return True
+
+    def new_document(self, template_id: str = "") -> bool:
         if not self.maybe_save():
             return False
         from desktop.drafting import new_draft
 
         try:
-            template = load_template("gd-2020-haowangmin")
+            template = load_template(template_id or "gd-2020-haowangmin")
         except DesktopError as err:
             messages.error(self, str(err))
             return False
@@ -365,6 +469,7 @@ class MainWindow(QMainWindow):
                 "两人同时修改同一份草稿，后保存的会覆盖先保存的内容。是否仍要打开？",
                 {"open": "仍然打开", "cancel": "取消"}, "cancel", cancel="cancel")
             if answer != "open":
+                self.open_cancelled = True
                 return False
         self._release_lock()
         lock.acquire()
@@ -475,7 +580,7 @@ class MainWindow(QMainWindow):
         paths = _dropped_drafts(event)
         if paths:
             event.acceptProposedAction()
-            QTimer.singleShot(0, lambda: self.open_path(paths[0]))
+            QTimer.singleShot(0, self, lambda: self.open_path(paths[0]))
 
     # --- checks ---------------------------------------------------------------------------
     def run_checks(self) -> None:
@@ -525,9 +630,23 @@ class MainWindow(QMainWindow):
     def fix_problem(self, problem: Problem) -> None:
         if self.doc is None or problem.fix is None:
             return
-        self.doc.edit_structure(f"自动修正：{RULES.get(problem.rule, problem.rule)}", lambda d: apply_fix(d, problem))
+        self.doc.edit_structure(f"自动修正：{RULES.get(problem.rule, problem.rule)}", lambda d: apply_fix(d, problem),
+                                problem.path)
         self.run_checks()
         self.statusBar().showMessage(f"已自动修正：{RULES.get(problem.rule, problem.message)}（可撤销）", 5000)
+
+    def find_replace(self) -> None:
+        if self.doc is None:
+            return
+        from .find_dialog import FindReplaceDialog
+
+        if getattr(self, "find_dialog", None) is None:
+            self.find_dialog = FindReplaceDialog(self)
+        self.find_dialog.refresh()
+        self.find_dialog.show()
+        self.find_dialog.raise_()
+        self.find_dialog.find.setFocus()
+        self.find_dialog.find.selectAll()
 
     def next_problem(self) -> None:
         tree = self.problems_panel.tree
@@ -703,6 +822,25 @@ class MainWindow(QMainWindow):
         self.preview_timer.start()
         self.check_timer.start()
 
+    def show_guide(self) -> None:
+        from PySide6.QtWidgets import QDialog, QTextBrowser, QVBoxLayout
+
+        from .common import ok_cancel
+        from .start_page import GUIDE_HTML
+
+        dialog = QDialog(self)
+        dialog.setWindowTitle("使用指南")
+        dialog.resize(620, 480)
+        text = QTextBrowser(dialog)
+        text.setHtml(GUIDE_HTML)
+        buttons = ok_cancel(dialog)
+        buttons.button(buttons.StandardButton.Cancel).hide()
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(text)
+        layout.addWidget(buttons)
+        self.guide_dialog = dialog
+        dialog.open()
+
     def about(self) -> None:
         from desktop import __version__
 
@@ -724,6 +862,21 @@ class MainWindow(QMainWindow):
         if self in windows:
             windows.remove(self)
         event.accept()
+        # Deleted by Qt at a quiet moment, not by Python's collector in the middle
+        # of some later event (which crashed in an item view's destructor).
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+
+
+def _templates() -> list[tuple[str, str]]:
+    from desktop.templates import template_ids
+
+    out = []
+    for tid in template_ids():
+        try:
+            out.append((tid, load_template(tid).name))
+        except DesktopError:
+            continue
+    return out
 
 
 def _same_file(a: Path, b: Path) -> bool:

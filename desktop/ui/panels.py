@@ -181,6 +181,11 @@ class ReferencePanel(QWidget):
         self._sections: dict[str, QTreeWidgetItem] = {}
         self._state: object = None
 
+    def clear(self) -> None:
+        self.tree.clear()
+        self._sections.clear()
+        self._state = None
+
     def update_from(self, draft: Draft, template: Template) -> None:
         tasks_by: dict[int, list[tuple[str, str]]] = {}
         for g, group in enumerate(draft.plan.task_groups):
@@ -215,8 +220,10 @@ class ReferencePanel(QWidget):
                 text, color, path = "未对应", _RED, "plan.task_groups"
             item = QTreeWidgetItem([f"{kt.number}. {kt.label}", text])
             if kt.title is None:
+                # The source lacks the title: its surviving words tell the tasks apart.
                 item.setForeground(0, QBrush(QColor("#6b6b6b")))
-                item.setToolTip(0, "省级原文此处缺失，按模板标注显示")
+                item.setToolTip(0, f"省级原文缺少标题，残存原文：“{kt.text}”" if kt.text
+                                else "省级原文此处整段缺失（标题和内容都没有），请对照纸质原件。")
             item.setForeground(1, QBrush(color))
             item.setToolTip(1, text)
             item.setData(0, Qt.ItemDataRole.UserRole, (path, None if local else kt.number))

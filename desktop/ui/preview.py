@@ -11,6 +11,7 @@ import importlib
 import tempfile
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QSize, Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QStackedWidget, QToolButton, QVBoxLayout, QWidget
@@ -133,8 +134,9 @@ class PreviewPanel(QWidget):
         generation = self._generation
         self.status.setText("正在更新预览…")
         job = workers.Job(_render_from_dict, data, template, options)
-        job.signals.succeeded.connect(lambda data: self._on_rendered(generation, data))
-        job.signals.failed.connect(lambda msg, _d: self._on_failed(generation, msg))
+        # The panel may be gone (its window closed) before the render ends.
+        job.signals.succeeded.connect(lambda data: shiboken6.isValid(self) and self._on_rendered(generation, data))
+        job.signals.failed.connect(lambda msg, _d: shiboken6.isValid(self) and self._on_failed(generation, msg))
         workers.start(job)
 
     def _on_rendered(self, generation: int, result: tuple[bytes, list[str]]) -> None:

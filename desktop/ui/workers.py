@@ -7,7 +7,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from desktop.errors import DesktopError
 
@@ -65,9 +65,17 @@ _running: set[Job] = set()
 
 
 def start(job: Job, pool: QThreadPool | None = None) -> Job:
-    """Start ``job``; it is kept alive until it reports back."""
+    """Start ``job``; it is kept alive until it has reported back.
+
+    It is let go in a later turn of the event loop, never inside the delivery
+    of its own signal: freeing the signals object while Qt still walks its
+    connections crashed the window (after an export, in the next test)."""
     _running.add(job)
-    job.signals.succeeded.connect(lambda _r: _running.discard(job))
-    job.signals.failed.connect(lambda _m, _d: _running.discard(job))
+
+    def release(*_args: Any) -> None:
+        QTimer.singleShot(0, lambda: _running.discard(job))
+
+    job.signals.succeeded.connect(release)
+    job.signals.failed.connect(release)
     (pool or QThreadPool.globalInstance()).start(job)
     return job

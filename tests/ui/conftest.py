@@ -38,8 +38,10 @@ def make_window(qtbot):
     yield make
     from desktop.ui import messages
 
+    import shiboken6
+
     for window in made:
-        if window.isVisible():
+        if shiboken6.isValid(window) and window.isVisible():  # a closed window is deleted by Qt
             for _ in range(3):
                 messages.queue_answer("discard")
             window.close()

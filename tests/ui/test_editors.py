@@ -54,10 +54,15 @@ def test_task_tree_add_move_drop_delete_each_one_step(window):
     for _ in range(4):
         window.undo_action.trigger()
     assert _titles(window) == before
-    # Delete a task: it and its ledger entry go in one step; undo brings both back.
+    # Delete a task: asked first (it has content; the default keeps it), then it and
+    # its ledger entry go in one step; undo brings both back and shows it.
     tasks.select((0, 1))
     task_id = window.doc.draft.plan.task_groups[0].tasks[1].id
     assert task_id in window.doc.draft.progress
+    tasks.delete_current()
+    assert messages.history[-1].kind == "question" and "删除任务" in messages.history[-1].text
+    assert "进度记录" in messages.history[-1].text and task_id in window.doc.draft.progress
+    messages.queue_answer("delete")
     tasks.delete_current()
     assert task_id not in window.doc.draft.progress
     assert len(_titles(window)[0]) == len(before[0]) - 1
