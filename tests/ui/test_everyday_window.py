@@ -1,0 +1,202 @@
+"""Everyday use of the window: small screens, dates as typed, pasted lists, undo
+that shows its change, find and replace, the start page, export results, 截至日期."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QLineEdit
+
+from desktop.storage import save_draft
+from desktop.ui import messages
+
+from .helpers import focused_in, type_text
+
+
+@pytest.fixture
+def window(make_window, example_draft, tmp_path: Path):
+    path = tmp_path / "佛山.plan.json"
+    save_draft(example_draft, path)
+    window = make_window()
+    assert window.open_path(path)
+    return window
+
+
+def _settle(n: int = 4) -> None:
+    for _ in range(n):
+        QApplication.processEvents()
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1366, 768)])
+def test_task_editor_usable_on_small_screens_with_every_pane_open(window, size):
+    window.resize(*size)
+    for dock in (window.problems_dock, window.reference_dock, window.preview_dock):
+        dock.show()
+    window.resizeDocks([window.preview_dock], [480], Qt.Orientation.Horizontal)  # a clerk widens the preview
+    tasks = window.show_section("tasks")
+    tasks.select((0, 0))
+    _settle()
+    assert (window.width(), window.height()) == size
+    area = tasks.stack.currentWidget()  # the form's scroll area
+    for key in ("title", "text", "lead", "partners", "deadline"):
+        field = tasks.task_fields[key]
+        assert field.isVisibleTo(window) and field.width() >= 240, (size, key, field.width())
+        # the whole input is inside the visible part of the form: no sideways scrolling needed
+        left = field.mapTo(area, field.rect().topLeft()).x()
+        assert left >= 0 and left + field.width() <= area.width(), (size, key, left, field.width(), area.width())
+    assert tasks.tree.width() >= 240 and tasks.tree.height() >= 100
+
+
+def test_dates_as_people_write_them_and_the_picker_in_the_plans_year(window):
+    field = window.show_section("notice").binder.find("notice.date")
+    field.edit.clear()
+    type_text(field.edit, "2020年6月1日")
+    field.edit.editingFinished.emit()
+    assert window.doc.draft.notice.date == "2020-06-01" and field.edit.text() == "2020-06-01"
+    assert "2020年6月1日" in field.shown.text()
+    type_text(field.edit, "")
+    field.edit.setText("2020/11/30")
+    field.edit.textEdited.emit("2020/11/30")
+    field.edit.editingFinished.emit()
+    assert window.doc.draft.notice.date == "2020-11-30"
+    print_date = window.show_section("notice").binder.find("notice.print_date")
+    print_date.edit.setText("")
+    print_date.edit.textEdited.emit("")
+    print_date._on_menu_about_to_show()
+    assert print_date.calendar.selectedDate().year() == 2020  # the template's year, not today's
+
+
+def test_a_list_pasted_from_word_becomes_entries_in_one_step(window):
+    issuers = window.show_section("notice").binder.find("notice.issuers")
+    before = list(window.doc.draft.notice.issuers)
+    QGuiApplication.clipboard().setText("清远市教育局\r\n清远市总工会\n\n清远市妇联")
+    issuers.list.setCurrentRow(len(before) - 1)
+    issuers.list.setFocus()
+    QTest.keySequence(issuers.list, "Ctrl+V")
+    assert window.doc.draft.notice.issuers == before + ["清远市教育局", "清远市总工会", "清远市妇联"]
+    window.undo_action.trigger()
+    assert window.doc.draft.notice.issuers == before
+    # An entry edited to hold several lines splits too; one left empty is not saved.
+    item = issuers.list.item(0)
+    item.setText("甲单位\n乙单位")
+    assert window.doc.draft.notice.issuers[:2] == ["甲单位", "乙单位"]
+    issuers.add_item()
+    issuers._drop_empty_rows()
+    assert "" not in window.doc.draft.notice.issuers and issuers.list.count() == len(window.doc.draft.notice.issuers)
+
+
+def test_undo_and_redo_go_to_what_they_changed(window):
+    title = window.show_section("goals").binder.find("plan.title")
+    type_text(title.edit, "（修订）")
+    assert window.doc.draft.plan.title.endswith("（修订）")
+    window.show_section("activities")
+    window.undo_action.trigger()
+    _settle()
+    assert window.current_section() == "goals" and focused_in(title)
+    window.show_section("ledger")
+    window.redo_action.trigger()
+    _settle()
+    assert window.current_section() == "goals" and window.doc.draft.plan.title.endswith("（修订）")
+    # A structural change: undoing a deleted activity shows it again.
+    acts = window.show_section("activities")
+    acts.select(1)
+    name = window.doc.draft.activities[1].name
+    messages.queue_answer("delete")
+    acts.delete_item()
+    assert "删除活动" in [m.text for m in messages.history if m.kind == "question"][-1][:6]
+    window.show_section("notice")
+    window.undo_action.trigger()
+    _settle()
+    assert window.current_section() == "activities" and window.doc.draft.activities[1].name == name
+    assert acts.list.currentRow() == 1
+
+
+def test_find_and_replace_everywhere_as_one_step(window):
+    from desktop.ui.find_dialog import FindReplaceDialog
+
+    window.doc.edit_value("plan.goals", window.doc.draft.plan.goals + "我市要抓好落实。", merge=False)
+    dialog = FindReplaceDialog(window)
+    dialog.find.setText("我市")
+    assert "共找到" in dialog.count.text() and dialog.results.count() >= 2
+    dialog.find_next()
+    _settle()
+    assert isinstance(QApplication.focusWidget(), (QLineEdit,)) or QApplication.focusWidget() is not None
+    dialog.replace.setText("我区")
+    before = window.doc.undo_stack.count()
+    dialog.replace_everywhere()
+    assert "已替换" in dialog.count.text()
+    assert "我市" not in window.doc.draft.plan.goals and "我区要抓好落实" in window.doc.draft.plan.goals
+    assert window.doc.undo_stack.count() == before + 1
+    window.undo_action.trigger()
+    assert "我市要抓好落实" in window.doc.draft.plan.goals
+
+
+def test_start_page_recent_drafts_templates_and_the_example(make_window, example_draft, tmp_path):
+    path = tmp_path / "最近.plan.json"
+    save_draft(example_draft, path)
+    window = make_window()
+    window.settings.add_recent(path)
+    assert window.show_start()
+    page = window.start_page
+    assert window.stack.currentWidget() is window.start_area and not window.nav.isEnabled()
+    assert not window.actions_by_name["export"].isEnabled()
+    names = [page.recent.item(i).text() for i in range(page.recent.count())]
+    assert "最近.plan.json" in names
+    assert page.templates.count() >= 1 and "好网民" in page.templates.itemText(0)
+    assert "五步" in page.guide.toPlainText()
+    page.recent.itemActivated.emit(page.recent.item(names.index("最近.plan.json")))
+    assert window.doc is not None and window.doc.path == path
+    assert window.show_start()
+    page.example_requested.emit()
+    assert window.doc is not None and window.doc.path is None and window.doc.draft.plan.title.startswith("佛山市")
+    assert window.show_start()
+    page.new_requested.emit(page.templates.currentData())
+    assert window.doc is not None and window.nav.isEnabled()
+
+
+def test_export_results_fully_shown_with_open_folder(window, tmp_path, qtbot):
+    from desktop.ui.export_dialog import ExportDialog
+
+    dialog = ExportDialog(window.doc, window.settings, [], window)
+    dialog.folder.setText(str(tmp_path))
+    for fmt, box in dialog.checks.items():
+        box.setChecked(fmt == "docx")
+    with qtbot.waitSignal(dialog.export_finished, timeout=60000):
+        dialog.start_export()
+    assert not dialog.progress.isVisible()
+    assert "佛山.docx" in dialog.status.text() and str(tmp_path) in dialog.status.text()
+    assert dialog.open_button.isEnabled()
+
+
+def test_as_of_date_in_the_ledger_page_drives_overdue(window):
+    ledger = window.show_section("ledger")
+    window.run_checks()
+    overdue_now = [p for p in window.problems if p.rule == "overdue"]
+    type_text(ledger.as_of.edit, "2020年7月1日")
+    ledger.as_of.edit.editingFinished.emit()
+    assert window.doc.draft.as_of == "2020-07-01"
+    window.run_checks()
+    assert len([p for p in window.problems if p.rule == "overdue"]) < max(1, len(overdue_now)) or not overdue_now
+
+
+def test_declining_to_open_a_draft_someone_has_open_leaves_no_window(example_draft, tmp_path, qtbot):
+    import json
+    import os
+
+    from desktop import recovery
+    from desktop.ui import app
+
+    path = tmp_path / "他人.plan.json"
+    save_draft(example_draft, path)
+    recovery.lock_path(path).write_text(json.dumps({"user": "王五", "host": recovery._hostname(), "pid": 1,
+                                                    "time": "2020-01-01 08:00:00"}), encoding="utf-8")
+    from desktop.ui.mainwindow import windows
+
+    count = len(windows)
+    assert app.main(["plan-drafter", str(path), "--no-err-windows"]) == 0  # the question's default is 取消
+    assert any("已被" in m.text for m in messages.history if m.kind == "question")
+    assert len(windows) == count
