@@ -188,7 +188,7 @@ class _Run:
         need = len(lines) + 1 + official.seal_room(std).lines_below - 1  # with the last body line above it
         if need > std.lines_per_page:
             names = len([s for s in n.effective_signatures if s.strip()])
-            self.add("seal-room", WARNING, "notice.signatures",
+            self.add("seal-room", ERROR, "notice.signatures",
                      f"{names} 个机关加盖印章（直径 {std.seal_diameter_mm:g} 毫米）的落款需要 {need} 行，"
                      f"超过一页的 {std.lines_per_page} 行，印章会跨页；请减少署名机关，或改用不加盖印章的落款。")
 

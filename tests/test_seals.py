@@ -110,7 +110,7 @@ def _pdf_signature(names, diameter):
 @pytest.mark.parametrize("names,diameter", CASES, ids=lambda v: str(len(v)) if isinstance(v, list) else f"{v:g}mm")
 def test_pdf_seals_have_room(names, diameter):
     if _too_tall(names, diameter):  # the check tells the clerk; the block cannot stay on one page
-        pytest.skip("more sealed organs than one page holds at this diameter (the seal-room check warns)")
+        pytest.skip("more sealed organs than one page holds at this diameter (the seal-room check refuses it)")
     spans, (dx0, dx1, dy), body_bottom = _pdf_signature(names, diameter)
     assert [n for n, _, _, _ in spans] == names  # all of them, in order (left to right, top to bottom)
     assert all(TA_LEFT - 0.5 <= x0 and x1 <= TA_RIGHT + 0.5 for _, x0, x1, _ in spans)
@@ -173,7 +173,7 @@ def _docx_signature(names, diameter, tmp_path):
 @pytest.mark.parametrize("names,diameter", CASES, ids=lambda v: str(len(v)) if isinstance(v, list) else f"{v:g}mm")
 def test_word_seals_have_room(names, diameter, tmp_path):
     if _too_tall(names, diameter):
-        pytest.skip("more sealed organs than one page holds at this diameter (the seal-room check warns)")
+        pytest.skip("more sealed organs than one page holds at this diameter (the seal-room check refuses it)")
     items, (dx0, dx1), blank_lines = _docx_signature(names, diameter, tmp_path)
     assert [n for n, _, _ in items] == names
     mm = 72 / 25.4 * 20  # twips
@@ -203,4 +203,5 @@ def test_too_many_sealed_organs_are_flagged_by_the_check():
     problems = run_checks(d, load_template(d.template), std=gb.Standard(seal_diameter_mm=50))
     seal = [p for p in problems if p.rule == "seal-room"]
     assert seal and seal[0].path == "notice.signatures" and "超过一页" in seal[0].message
+    assert seal[0].severity == "error"  # a seal across two pages cannot be issued
     assert not [p for p in run_checks(_draft(ORGANS[:3]), load_template(d.template)) if p.rule == "seal-room"]

@@ -50,6 +50,7 @@ FOOTER_DISTANCE = gb.mm_to_twips(gb.MARGIN_BOTTOM_MM - gb.PAGE_NUMBER_GAP_MM) - 
 ONE_4 = round(gb.SIZE_4 * 20)  # 空一字 in 4号
 TABLE_RULE_ALLOWANCE = 12  # twips (0.6 pt): the annex table's rule below each row, as LibreOffice counts it
 COLOPHON_SLACK = 60  # twips (3 pt): LibreOffice adds the 版记 table's three rules (2.75 pt) to its rows
+SUFFIX_SLACK = 60  # twips (3 pt): LibreOffice wraps "文件" in a cell exactly its width
 # Word's border widths (eighths of a point).
 _BORDER_SIZES = (2, 4, 6, 8, 12, 18, 24, 36, 48)
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT,
@@ -195,6 +196,10 @@ class _Writer:
             block = mark.names_width + mark.gap + mark.suffix_width
             pad = (gb.TYPE_W_PT - block) / 2
             widths = [twips(pad), twips(mark.names_width), twips(mark.gap), twips(mark.suffix_width)]
+            # A cell exactly as wide as "文件" wraps it in LibreOffice: give it slack
+            # from the right pad and set the text flush left, where the PDF has it.
+            slack = min(SUFFIX_SLACK, max(0, TEXT_W - sum(widths)))
+            widths[3] += slack
             widths.append(TEXT_W - sum(widths))
         table = self.d.add_table(rows=5, cols=len(widths))
         table.autofit = False
@@ -243,7 +248,7 @@ class _Writer:
         if mark.suffix:
             suffix = cells[3]
             suffix.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-            line(suffix.paragraphs[0], mark.suffix, "center")
+            line(suffix.paragraphs[0], mark.suffix, "left")
 
     def doc_number(self, p) -> None:
         h = self.doc.header
@@ -374,6 +379,12 @@ class _Writer:
             self.spacer(free, page_break=True)
         else:  # "blank": a last section, unnumbered, of a blank page and the 版记 page
             self.d.add_section(WD_SECTION.NEW_PAGE)
+            # The break is a paragraph of its own (Normal style, a whole grid
+            # line): after a page filled to its last line it would spill and
+            # number one more page in LibreOffice. Make it a 1-twip spacer.
+            brk = self.d.paragraphs[-1]
+            brk.style = self.style["GwSpacer"]
+            brk.paragraph_format.line_spacing = Twips(1)
             section = self.d.sections[-1]
             for footer in (section.footer, section.even_page_footer):
                 footer.is_linked_to_previous = False
