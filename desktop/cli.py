@@ -15,6 +15,7 @@ from typing import Callable
 
 from desktop import __version__
 from desktop.errors import DesktopError
+from desktop.model import DEFAULT_TEMPLATE
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -80,7 +81,7 @@ def parse_today(value: str | None) -> _dt.date | None:
 def cmd_new(args: argparse.Namespace) -> int:
     from desktop.drafting import OfficeDefaults, new_draft
     from desktop.storage import save_draft
-    from desktop.templates import load_template
+    from desktop.templates import resolve_template
 
     out = Path(args.output)
     if out.exists() and not args.force:
@@ -97,7 +98,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         save_draft(draft, out, backup=False)
         print(f"已复制示例草稿：{out}（{draft.plan.title}）")
         return EXIT_OK
-    template = load_template(args.template)
+    template = resolve_template(args.template)
     draft = new_draft(template, OfficeDefaults(city=args.city or ""))
     save_draft(draft, out, backup=False)
     print(f"已新建草稿：{out}（模板：{template.name}）")
@@ -155,11 +156,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m desktop", description="好网民工程实施方案起草助手（命令行）")
-    parser.add_argument("--version", action="version", version=f"plan-drafter {__version__}")
+    parser.add_argument("--version", action="version", version=f"plan-drafter {__version__}", help="显示版本号并退出")
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
 
     p = sub.add_parser("new", help="按模板新建草稿")
-    p.add_argument("--template", default="gd-2020-haowangmin", help="模板名称")
+    p.add_argument("--template", default=DEFAULT_TEMPLATE, help="模板名称，或模板文件（*.json，如 template import 生成的）")
     p.add_argument("--city", help="本地名称，例如 佛山市（用于方案标题）")
     p.add_argument("-o", "--output", required=True, help="新草稿的文件名（*.plan.json）")
     p.add_argument("--example", action="store_true", help="复制自带的示例草稿（佛山市），用来试用各个命令")
@@ -173,9 +174,57 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--preset", metavar="FILE.json", help="单位预设（行距、字体、印章直径、默认落款），见 README")
     p.set_defaults(func=cmd_check)
 
+    p = sub.add_parser("template", help="模板：从上级文件生成本单位模板")
+    tsub = p.add_subparsers(dest="template_command", metavar="操作", parser_class=_Parser)
+    t = tsub.add_parser("import", help="从上级文件（.docx、.pdf、.txt 或 .plan.json 草稿）生成模板")
+    t.add_argument("superior", help="上级文件；用 - 从标准输入读取粘贴的文字")
+    t.add_argument("-o", "--output", required=True, help="生成的模板文件（*.json）")
+    t.add_argument("--force", action="store_true", help="文件已存在时覆盖")
+    t.set_defaults(func=cmd_template_import)
+    tl = tsub.add_parser("list", help="列出可用的模板")
+    tl.set_defaults(func=cmd_template_list)
+    p.set_defaults(func=lambda _args, _p=p: (_p.print_help(), 2)[1])
+
     for register in _EXTENSIONS:
         register(sub)
     return parser
+
+
+def cmd_template_import(args: argparse.Namespace) -> int:
+    from desktop.storage import atomic_write_bytes, os_reason
+    from desktop.superior import import_superior, import_text, summary, template_json
+    from desktop.templates import parse_template_bytes
+
+    out = Path(args.output)
+    if args.superior != "-" and out.resolve() == Path(args.superior).resolve():
+        raise DesktopError(f"输出文件“{out}”就是上级文件本身；请换一个文件名，以免覆盖上级文件。")
+    if out.exists() and not args.force:
+        raise DesktopError(f"文件“{out}”已存在。为避免覆盖，请换一个文件名，或加 --force 覆盖。")
+    if args.superior == "-":
+        derived = import_text(sys.stdin.read())
+    else:
+        derived = import_superior(args.superior)
+    data = template_json(derived).encode("utf-8")
+    parse_template_bytes(data, str(out))  # what we write must load
+    try:
+        atomic_write_bytes(out, data)
+    except OSError as err:
+        raise DesktopError(f"无法写入“{out}”：{os_reason(err)}。") from err
+    sys.stdout.write(summary(derived) + f"\n已生成模板：{out}\n")
+    return EXIT_OK
+
+
+def cmd_template_list(args: argparse.Namespace) -> int:
+    from desktop.templates import load_template, template_ids
+
+    for tid in template_ids():
+        try:
+            t = load_template(tid)
+        except DesktopError as err:
+            sys.stdout.write(f"{tid}\t（无法读取：{err}）\n")
+            continue
+        sys.stdout.write(f"{tid}\t{t.name}\t{len(t.key_tasks)} 项重点任务，{len(t.key_activities)} 项重点活动\n")
+    return EXIT_OK
 
 
 # Later subsystems (export, ledger) add their sub-commands here.

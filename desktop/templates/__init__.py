@@ -33,6 +33,7 @@ class Upstream:
     issuers: tuple[str, ...]
     notice_title: str = ""
     printer: str = ""
+    level: str = "上级"  # 省级 / 市级 / 区级…: how the UI names the superior plan
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,9 @@ class KeyTask:
     title: str | None
     text: str | None
     source_gap: bool
+    lead: str = ""  # where the superior names them (a city's plan does)
+    partners: str = ""
+    deadline: str = ""
 
     @property
     def label(self) -> str:
@@ -53,11 +57,20 @@ class KeyTask:
             return f"标题缺失，残存原文：“…{self.text[:24]}…”"
         return "原文此处缺失"
 
+    @property
+    def units(self) -> str:
+        """（牵头单位：…；完成时限：…） as the superior gives them, or ""."""
+        parts = [f"{k}：{v}" for k, v in (("牵头单位", self.lead), ("配合单位", self.partners),
+                                          ("完成时限", self.deadline)) if v]
+        return "（" + "；".join(parts) + "）" if parts else ""
+
 
 @dataclass(frozen=True)
 class KeyActivity:
     number: int
     name: str
+    time: str = ""
+    lead: str = ""
 
 
 @dataclass(frozen=True)
@@ -111,6 +124,36 @@ class Template:
     checks: CheckParams
     group_titles: Mapping[int, str]
     source: str
+    literacies_name: str = "基本素养"
+
+    @property
+    def literacies_label(self) -> str:
+        """五个基本素养: the named list with its count, as the superior announces it."""
+        from desktop.official import chinese_number
+        n = len(self.literacies)
+        return f"{chinese_number(n)}个{self.literacies_name}" if n else self.literacies_name
+
+    @property
+    def superior(self) -> str:
+        """省级 / 市级…, for UI texts (省级重点任务)."""
+        return self.upstream.level
+
+    def reword(self, text: str) -> str:
+        """UI text written for the 2020 provincial plan, said of this template:
+        省级 -> its superior's level, the counts and the named list."""
+        return (text.replace("省级", self.superior)
+                .replace("五个基本素养", self.literacies_label)
+                .replace("16 项", f"{len(self.key_tasks)} 项")
+                .replace("13 项", f"{len(self.key_activities)} 项"))
+
+    @property
+    def sections(self) -> tuple[str, str, str]:
+        """The plan's three level-1 headings without numbers (工作目标, 重点任务, 工作要求)."""
+        raw = self.skeleton.get("sections") or []
+        names = [re.sub(r"^[一二三四五六七八九十]+、", "", s) for s in raw if isinstance(s, str)]
+        defaults = ("工作目标", "重点任务", "工作要求")
+        return tuple((names + list(defaults))[i] if i < len(names) and names[i] else defaults[i]
+                     for i in range(3))  # type: ignore[return-value]
 
     def key_task(self, number: int) -> KeyTask | None:
         return next((t for t in self.key_tasks if t.number == number), None)
@@ -204,6 +247,7 @@ def parse_template(raw: Any, source: str, expected_id: str | None = None) -> Tem
         issuers=c.text_list(c.key(up, "issuers", "upstream"), "upstream.issuers"),
         notice_title=c.text(up, "notice_title", "upstream", optional=True) or "",
         printer=c.text(up, "printer", "upstream", optional=True) or "",
+        level=c.text(up, "level", "upstream", optional=True) or "上级",
     )
     literacies = c.text_list(c.key(data, "literacies", ""), "literacies")
 
@@ -217,7 +261,10 @@ def parse_template(raw: Any, source: str, expected_id: str | None = None) -> Tem
         gap = c.boolean(kt, "source_gap", p, False)
         if title is None and not gap:
             raise c.fail(f"{p}.title", "为空，但没有标注 source_gap（来源缺失）")
-        key_tasks.append(KeyTask(number, c.integer(kt, "group", p, nullable=True), title, text, gap))
+        key_tasks.append(KeyTask(number, c.integer(kt, "group", p, nullable=True), title, text, gap,
+                                 lead=c.text(kt, "lead", p, optional=True) or "",
+                                 partners=c.text(kt, "partners", p, optional=True) or "",
+                                 deadline=c.text(kt, "deadline", p, optional=True) or ""))
     _unique_numbers(c, key_tasks, "key_tasks")
 
     key_activities = []
@@ -225,7 +272,9 @@ def parse_template(raw: Any, source: str, expected_id: str | None = None) -> Tem
         p = f"key_activities[{i}]"
         number = c.integer(ka, "number", p, minimum=1)
         assert number is not None
-        key_activities.append(KeyActivity(number, c.text(ka, "name", p) or ""))
+        key_activities.append(KeyActivity(number, c.text(ka, "name", p) or "",
+                                          time=c.text(ka, "time", p, optional=True) or "",
+                                          lead=c.text(ka, "lead", p, optional=True) or ""))
     _unique_numbers(c, key_activities, "key_activities")
 
     requirements = []
@@ -241,6 +290,8 @@ def parse_template(raw: Any, source: str, expected_id: str | None = None) -> Tem
     skeleton = c.obj(data.get("skeleton", {}), "skeleton")
     for section in ("notice", "plan"):
         c.obj(skeleton.get(section, {}), f"skeleton.{section}")
+    if "sections" in skeleton:
+        c.text_list(skeleton["sections"], "skeleton.sections")
     for key in ("annex_title", "default_city", "default_place"):
         if key in skeleton and not isinstance(skeleton[key], str):
             raise c.fail(f"skeleton.{key}", "应为文本")
@@ -318,6 +369,7 @@ def parse_template(raw: Any, source: str, expected_id: str | None = None) -> Tem
         checks=checks,
         group_titles=group_titles,
         source=source,
+        literacies_name=c.text(data, "literacies_name", "", optional=True) or "基本素养",
     )
 
 
@@ -337,10 +389,71 @@ def builtin_dir() -> Any:
     return resources.files("desktop.templates")
 
 
+def office_dir() -> Path:
+    """Where an office's own templates live (imported from superior documents)."""
+    from desktop.paths import user_templates_dir
+
+    return user_templates_dir()
+
+
 def _candidates(search_dirs: Iterable[Path] | None) -> list[Any]:
     dirs: list[Any] = [Path(d) for d in (search_dirs or [])]
+    dirs.append(office_dir())
     dirs.append(builtin_dir())
     return dirs
+
+
+def install_template(path: Path | str) -> Template:
+    """Validate a template file and copy it into the office folder, so drafts
+    made from it find it by id; returns the template."""
+    from desktop.storage import atomic_write_bytes, os_reason
+
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise TemplateError(f"无法读取模板文件“{path}”：{os_reason(err)}。") from err
+    template = parse_template_bytes(data, str(path))
+    if template.id in _builtin_ids():
+        return template
+    dest = office_dir() / f"{template.id}.json"
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if not dest.exists() or dest.read_bytes() != data:
+            atomic_write_bytes(dest, data)
+    except OSError as err:
+        raise TemplateError(f"无法把模板保存到“{dest.parent}”：{os_reason(err)}。") from err
+    _cache.clear()
+    return load_template(template.id)
+
+
+def save_office_template(data: dict[str, Any]) -> Template:
+    """Validate template data and keep it in the office folder; returns it loaded."""
+    from desktop.storage import atomic_write_bytes, os_reason
+
+    raw = (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    parse_template_bytes(raw, "生成的模板")
+    if data.get("id") in _builtin_ids():
+        raise TemplateError(f"模板编号“{data.get('id')}”与程序自带的模板相同，不能覆盖自带模板。")
+    dest = office_dir() / f"{data['id']}.json"
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(dest, raw)
+    except OSError as err:
+        raise TemplateError(f"无法把模板保存到“{dest.parent}”：{os_reason(err)}。") from err
+    _cache.clear()
+    return load_template(str(data["id"]))
+
+
+def _builtin_ids() -> set[str]:
+    return {e.name[:-5] for e in builtin_dir().iterdir() if e.name.endswith(".json")}
+
+
+def resolve_template(name: str) -> Template:
+    """A template by id, or by the path of a template file (installed first)."""
+    if name.lower().endswith(".json") or "/" in name or "\\" in name:
+        return install_template(name)
+    return load_template(name)
 
 
 def template_ids(search_dirs: Iterable[Path] | None = None) -> list[str]:
