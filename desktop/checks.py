@@ -16,7 +16,7 @@ from typing import Any
 
 from desktop import official
 from desktop.locations import FIELD_LABELS
-from desktop.model import DONE, NOT_APPLICABLE, STATUSES, Draft, get_path, set_path, text_fields
+from desktop.model import DONE, NOT_APPLICABLE, Draft, get_path, set_path, text_fields
 from desktop.templates import Template
 
 ERROR = "error"
@@ -47,17 +47,17 @@ RULES = {
     "deadline-range": "完成时限早于成文日期或不在方案年度内",
     "title-mismatch": "通知标题与方案标题不一致",
     "title-punctuation": "标题末尾有标点",
-    "task-coverage": "省级重点任务没有对应的本地任务",
+    "task-coverage": "上级重点任务没有对应的本地任务",
     "duplicate-id": "任务或活动编号重复",
-    "upstream-unknown": "对应的省级任务或活动编号不存在",
+    "upstream-unknown": "对应的上级任务或活动编号不存在",
     "progress-percent": "完成率不在 0–100 之间",
     "progress-done-percent": "已完成但完成率不足 100%",
     "progress-status": "进度状态无效",
-    "literacy-missing": "五个基本素养未全部提及",
+    "literacy-missing": "上级方案点名的素养未全部提及",
     "punctuation-halfwidth": "中文中使用了半角标点",
     "measures-short": "具体措施过于简略",
     "phone-invalid": "附注中的电话号码无效",
-    "activity-coverage": "省级重点活动没有对应的本地活动",
+    "activity-coverage": "上级重点活动没有对应的本地活动",
     "overdue": "已超过完成时限但未完成",
     "recipients-colon": "主送机关末尾的标点",
     "progress-unknown": "进度记录对应的任务或活动不存在",
@@ -249,14 +249,14 @@ class _Run:
             valid = numbers_task if kind == "task" else numbers_act
             bad = [u for u in item.upstream if u not in valid]
             if bad:
-                what = "省级重点任务只有 1–%d 项" % max_task if kind == "task" else "省级重点活动只有 1–%d 项" % max(numbers_act, default=0)
+                what = f"{self.t.superior}重点任务只有 1–{max_task} 项" if kind == "task" else f"{self.t.superior}重点活动只有 1–{max(numbers_act, default=0)} 项"
                 self.add("upstream-unknown", ERROR, f"{path}.upstream",
                          f"对应编号 {'、'.join(map(str, bad))} 不存在（{what}）。",
                          fix=[u for u in item.upstream if u in valid])
         for key in self.d.plan.upstream_exemptions:
             if not (key.isdigit() and int(key) in numbers_task):
                 self.add("upstream-unknown", ERROR, "plan.upstream_exemptions",
-                         f"不适用说明中的省级任务编号“{key}”不存在。")
+                         f"不适用说明中的{self.t.superior}任务编号“{key}”不存在。")
 
     def coverage(self) -> None:
         sev = self.t.checks.task_coverage
@@ -267,13 +267,13 @@ class _Run:
                 reason = self.d.plan.upstream_exemptions.get(str(kt.number), "").strip()
                 if kt.number not in answered and reason and not _real_reason(reason):
                     self.add("exemption-short", sev, "plan.upstream_exemptions",
-                             f"省级第 {kt.number} 项重点任务的不适用理由“{reason[:20]}”过于简单，"
+                             f"{self.t.superior}第 {kt.number} 项重点任务的不适用理由“{reason[:20]}”过于简单，"
                              f"请用中文写明本地为什么不适用（至少 {EXEMPTION_MIN_CHARS} 个汉字）。",
                              upstream_task=kt.number)
                     continue
                 if kt.number not in answered and str(kt.number) not in exempt:
                     self.add("task-coverage", sev, "plan.task_groups",
-                             f"省级第 {kt.number} 项重点任务（{kt.label}）还没有对应的本地任务；"
+                             f"{self.t.superior}第 {kt.number} 项重点任务（{kt.label}）还没有对应的本地任务；"
                              "请在任务中勾选对应关系，或填写不适用的理由。",
                              upstream_task=kt.number)
         sev = self.t.checks.activity_coverage
@@ -282,7 +282,7 @@ class _Run:
             for ka in self.t.key_activities:
                 if ka.number not in answered:
                     self.add("activity-coverage", sev, "activities",
-                             f"省级第 {ka.number} 项重点活动（{ka.name}）没有对应的本地活动，请确认是否需要安排。",
+                             f"{self.t.superior}第 {ka.number} 项重点活动（{ka.name}）没有对应的本地活动，请确认是否需要安排。",
                              upstream_activity=ka.number)
 
     def literacies(self) -> None:
@@ -293,16 +293,16 @@ class _Run:
         for lit in self.t.literacies:
             if lit not in corpus:
                 self.add("literacy-missing", sev, "plan.goals",
-                         f"工作目标和各项任务都没有提到“{lit}”，五个基本素养应全部体现。")
+                         f"工作目标和各项任务都没有提到“{lit}”，{self.t.literacies_label}应全部体现。")
 
     # --- progress ---------------------------------------------------------------
     def progress(self) -> None:
         ids = {item.id for _, _, item in self.d.items()}
         for key, entry in self.d.progress.items():
             path = f"progress.{key}"
-            if entry.status and entry.status not in STATUSES:
+            if entry.status and entry.status not in self.t.ledger.statuses:
                 self.add("progress-status", ERROR, path,
-                         f"进度状态“{entry.status}”无效，应为{'、'.join(STATUSES)}之一。")
+                         f"进度状态“{entry.status}”无效，应为{'、'.join(self.t.ledger.statuses)}之一。")
             if entry.percent is not None and not 0 <= entry.percent <= 100:
                 self.add("progress-percent", ERROR, path, f"完成率 {entry.percent:g} 不在 0–100 之间。",
                          fix=max(0, min(100, entry.percent)))

@@ -227,9 +227,10 @@ def build_document(draft: Draft, template: Template, std: gb.Standard = gb.STAND
         blocks.append(Para("heading1", (Span(gb.heading_label(1, section) + text, gb.HEADING_ROLES[1]),),
                            keep_with_next=True))
 
-    heading1("工作目标")
+    goals_h, tasks_h, reqs_h = template.sections
+    heading1(goals_h)
     blocks += _body(plan.goals)
-    heading1("重点任务")
+    heading1(tasks_h)
     task_no = 0
     for g, group in enumerate(plan.task_groups, start=1):
         if group.title.strip() or len(plan.task_groups) > 1:
@@ -239,7 +240,7 @@ def build_document(draft: Draft, template: Template, std: gb.Standard = gb.STAND
         for task in group.tasks:
             task_no += 1
             blocks += _task_blocks(task_no, task)
-    heading1("工作要求")
+    heading1(reqs_h)
     for r, req in enumerate(plan.requirements, start=1):
         paras = _paras(req.text)
         head = Span(gb.heading_label(2, r) + _with_end_mark(req.title), gb.HEADING_ROLES[2])

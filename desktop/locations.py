@@ -15,9 +15,9 @@ FIELD_LABELS = {
     "secrecy": "密级", "urgency": "紧急程度", "signer": "签发人", "title": "标题", "recipients": "主送机关",
     "body": "通知正文", "signatures": "发文机关署名", "date": "成文日期", "note": "附注", "cc": "抄送机关",
     "printer": "印发机关", "print_date": "印发日期", "preamble": "开头段", "goals": "工作目标",
-    "task_groups": "重点任务", "requirements": "工作要求", "upstream_exemptions": "不适用的省级任务",
+    "task_groups": "重点任务", "requirements": "工作要求", "upstream_exemptions": "不适用的上级任务",
     "text": "具体措施", "lead": "牵头单位", "partners": "配合单位", "deadline": "完成时限",
-    "upstream": "对应省级任务", "id": "编号", "name": "活动名称", "time": "活动时间",
+    "upstream": "对应上级任务", "id": "编号", "name": "活动名称", "time": "活动时间",
     "annex_title": "附件标题", "signature_layout": "落款格式", "as_of": "截至日期",
 }
 

@@ -54,7 +54,7 @@ from desktop.ledger.common import (
     set_text,
 )
 from desktop.ledger.reader import open_ledger
-from desktop.model import DONE
+from desktop.model import DEFAULT_TEMPLATE, DONE
 from desktop.outputs import input_among, same_file
 from desktop.storage import atomic_target
 
@@ -188,7 +188,7 @@ def merge_ledgers(paths: Iterable[str | os.PathLike[str]], out: str | os.PathLik
     if template is None:
         from desktop.templates import load_template
 
-        template = load_template("gd-2020-haowangmin")
+        template = load_template(DEFAULT_TEMPLATE)
     today = today or _dt.date.today()
     out = Path(out)
     paths = list(paths)

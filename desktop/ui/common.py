@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter, QVBoxLayout, QWidget,
+    QAbstractButton, QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter, QVBoxLayout, QWidget,
 )
 
 
@@ -69,3 +69,27 @@ def fill_with_split(owner: QWidget, left: QWidget, right: QWidget) -> QSplitter:
     layout.setContentsMargins(0, 0, 0, 0)
     layout.addWidget(splitter)
     return splitter
+
+
+_WORDING = ("省级", "五个基本素养", "16 项", "13 项")
+
+
+def reword(root: QWidget, template) -> None:
+    """Say the fixed labels of ``root`` in the words of ``template`` (Template.reword).
+
+    Only labels, buttons and tooltips: never a field, whose text is the
+    clerk's. The first text seen is kept, so switching templates rewords
+    from the original."""
+    for w in [root, *root.findChildren(QWidget)]:
+        pairs = [("toolTip", "setToolTip", "wordingTip")]
+        if isinstance(w, (QLabel, QAbstractButton)):
+            pairs.append(("text", "setText", "wordingText"))
+        for getter, setter, prop in pairs:
+            source = w.property(prop)
+            if source is None:
+                current = getattr(w, getter)()
+                if not isinstance(current, str) or not any(k in current for k in _WORDING):
+                    continue
+                w.setProperty(prop, current)
+                source = current
+            getattr(w, setter)(template.reword(source))

@@ -21,7 +21,7 @@ from desktop import official
 from desktop.model import STATUSES, Activity, Requirement, Task, TaskGroup, new_id
 
 from . import messages
-from .common import fill_with_split, hint_label
+from .common import fill_with_split, hint_label, reword
 from .document import DraftDocument, progress_address
 from .fields import Binder, ChoiceField, DateField, Field, LineField, ListField, NumberPicker, TextField
 
@@ -59,6 +59,7 @@ class Editor(QWidget):
             self.doc.structure_changed.disconnect(self.refresh)
             self.doc.value_changed.disconnect(self._on_doc_value_changed)
         self.doc = doc
+        reword(self, doc.template)
         self.binder.set_document(doc)
         doc.structure_changed.connect(self.refresh)
         doc.value_changed.connect(self._on_doc_value_changed)
@@ -206,7 +207,8 @@ class GoalsEditor(Editor):
                 parts.append(f"<span style='color:#1e7d32'>✓ {lit}</span>")
             else:
                 parts.append(f"<span style='color:#b3261e'>✗ {lit}</span>")
-        self.literacies.setText("五个基本素养（工作目标或任务中应全部提到）：<br>" + "&nbsp;&nbsp;".join(parts))
+        self.literacies.setText(f"{self.doc.template.literacies_label}（工作目标或任务中应全部提到）：<br>"
+                                + "&nbsp;&nbsp;".join(parts))
 
 
 # --- 重点任务 ---------------------------------------------------------------------
@@ -326,6 +328,8 @@ class TasksEditor(Editor):
         picker = self.task_fields["upstream"]
         assert isinstance(picker, NumberPicker)
         picker.entries = [(kt.number, kt.label) for kt in self.doc.template.key_tasks]
+        self.coverage.setHorizontalHeaderLabels(["编号", f"{self.doc.template.superior}重点任务", "对应的本地任务",
+                                                 "不适用理由"])
         keep = self._current
         self._filling = True
         self.tree.clear()
@@ -460,7 +464,7 @@ class TasksEditor(Editor):
             number = QTableWidgetItem(str(kt.number))
             number.setData(Qt.ItemDataRole.UserRole, kt.number)
             number.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-            title = QTableWidgetItem(kt.label)
+            title = QTableWidgetItem(kt.label + kt.units)
             title.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
             if kt.title is None:
                 title.setForeground(Qt.GlobalColor.darkGray)
@@ -912,10 +916,20 @@ _LEDGER_KEYS = {5: "status", 6: "percent", 7: "summary", 8: "evidence", 9: "upda
 
 
 class _StatusDelegate(QStyledItemDelegate):
+    """The template's statuses: a plan of another year may say 推进中."""
+
+    def __init__(self, owner: Editor) -> None:
+        super().__init__(owner.table)  # type: ignore[attr-defined]
+        self.owner = owner
+
+    def statuses(self) -> tuple[str, ...]:
+        doc = self.owner.doc
+        return tuple(doc.template.ledger.statuses) if doc is not None else STATUSES
+
     def createEditor(self, parent, option, index):  # noqa: N802 - Qt's name
         combo = QComboBox(parent)
         combo.addItem("")
-        combo.addItems(list(STATUSES))
+        combo.addItems(list(self.statuses()))
         return combo
 
     def setEditorData(self, editor, index):  # noqa: N802 - Qt's name
@@ -937,7 +951,7 @@ class LedgerEditor(Editor):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                    | QAbstractItemView.EditTrigger.EditKeyPressed
                                    | QAbstractItemView.EditTrigger.AnyKeyPressed)
-        self.table.setItemDelegateForColumn(5, _StatusDelegate(self.table))
+        self.table.setItemDelegateForColumn(5, _StatusDelegate(self))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)

@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QColor, QDragEnterEvent, QDropEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
-    QDockWidget, QLabel, QListWidget, QListWidgetItem, QMainWindow, QSplitter, QStackedWidget,
+    QDialog, QDockWidget, QLabel, QListWidget, QListWidgetItem, QMainWindow, QSplitter, QStackedWidget,
     QStyle, QWidget,
 )
 
@@ -16,7 +16,7 @@ from desktop import APP_NAME, recovery
 from desktop import settings_model as S
 from desktop.checks import ERROR, RULES, Problem, apply_fix, run_checks
 from desktop.errors import DesktopError
-from desktop.model import Draft
+from desktop.model import DEFAULT_TEMPLATE, Draft
 from desktop.storage import DraftChangedOnDisk, draft_to_bytes, load_draft, load_draft_with_digest, save_draft
 from desktop.templates import Template, load_template
 
@@ -118,7 +118,7 @@ class MainWindow(QMainWindow):
         self.problems_dock = self._dock("检查结果", "problemsDock", self.problems_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.reference_panel = ReferencePanel()
         self.reference_panel.path_requested.connect(self._on_reference_path_requested)
-        self.reference_dock = self._dock("省级方案对照", "referenceDock", self.reference_panel,
+        self.reference_dock = self._dock("上级方案对照", "referenceDock", self.reference_panel,
                                          Qt.DockWidgetArea.RightDockWidgetArea)
         self.preview_holder = QLabel("正在准备预览…")
         self.preview_holder.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -203,6 +203,8 @@ class MainWindow(QMainWindow):
             "find": self._action("查找和替换(&F)…", self.find_replace, "Ctrl+H", None,
                                  "在方案的所有栏目中查找和替换文字"),
             "about": self._action("关于(&A)", self.about),
+            "from_superior": self._action("从上级文件生成(&S)…", self.new_from_superior, None, None,
+                                          "把上级印发的方案（Word、PDF、文本或上级的方案草稿）生成本单位模板"),
         }
         a["find"].setShortcuts([QKeySequence("Ctrl+H"), QKeySequence(QKeySequence.StandardKey.Find)])
         self.undo_action = self.undo_group.createUndoAction(self, "撤销")
@@ -215,7 +217,9 @@ class MainWindow(QMainWindow):
 
         bar = self.menuBar()
         m = bar.addMenu("文件(&F)")
-        m.addAction(a["new"])
+        self.new_menu = m.addMenu("新建(&N)")
+        self.new_menu.aboutToShow.connect(self._fill_new_menu)
+        self._fill_new_menu()
         m.addAction(a["open"])
         self.recent_menu = m.addMenu("最近打开(&R)")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
@@ -328,6 +332,7 @@ class MainWindow(QMainWindow):
         doc.path_changed.connect(self._update_title)
         for editor in self.editors.values():
             editor.set_document(doc)
+        self.reference_dock.setWindowTitle(f"{doc.template.superior}方案对照")
         self.nav.setEnabled(True)
         self._set_document_actions(True)
         self.stack.setCurrentWidget(self.editor(self.current_section()))
@@ -425,13 +430,54 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("已打开示例草稿（副本）。保存时请选择保存位置。", 8000)
         return True
 
+    def _fill_new_menu(self) -> None:
+        menu = self.new_menu
+        menu.clear()
+        menu.addAction(self.actions_by_name["new"])
+        others = [(tid, name) for tid, name in _templates() if tid != DEFAULT_TEMPLATE]
+        if others:
+            menu.addSeparator()
+            for tid, name in others:
+                action = menu.addAction(name)
+                action.triggered.connect(lambda _=False, t=tid: self.new_document(t))
+        menu.addSeparator()
+        menu.addAction(self.actions_by_name["from_superior"])
+
+    def new_from_superior(self, path: str = "") -> bool:
+        """A template from a superior document, reviewed by the clerk, then a new draft from it."""
+        from desktop.superior import import_superior
+        from desktop.templates import save_office_template
+
+        from .superior_dialog import SuperiorDialog
+
+        folder = str(self.doc.path.parent) if self.doc and self.doc.path else self.settings.value("files/last_dir")
+        path = path or messages.open_path(self, "选择上级文件", folder or "",
+                                          "上级文件 (*.docx *.pdf *.txt *.json);;所有文件 (*)")
+        if not path:
+            return False
+        try:
+            derived = import_superior(path)
+        except DesktopError as err:
+            messages.error(self, str(err))
+            return False
+        dialog = SuperiorDialog(derived, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return False
+        try:
+            template = save_office_template(dialog.result_data())
+        except DesktopError as err:
+            messages.error(self, str(err))
+            return False
+        self.statusBar().showMessage(f"已保存本单位模板“{template.name}”，可在“文件 → 新建”中再次选用。", 8000)
+        return self.new_document(template.id)
+
     def new_document(self, template_id: str = "") -> bool:
         if not self.maybe_save():
             return False
         from desktop.drafting import new_draft
 
         try:
-            template = load_template(template_id or "gd-2020-haowangmin")
+            template = load_template(template_id or DEFAULT_TEMPLATE)
         except DesktopError as err:
             messages.error(self, str(err))
             return False
@@ -823,7 +869,7 @@ class MainWindow(QMainWindow):
         self.check_timer.start()
 
     def show_guide(self) -> None:
-        from PySide6.QtWidgets import QDialog, QTextBrowser, QVBoxLayout
+        from PySide6.QtWidgets import QTextBrowser, QVBoxLayout
 
         from .common import ok_cancel
         from .start_page import GUIDE_HTML
@@ -868,6 +914,7 @@ class MainWindow(QMainWindow):
 
 
 def _templates() -> list[tuple[str, str]]:
+    """(id, name) of every template: the program's own and the office's."""
     from desktop.templates import template_ids
 
     out = []

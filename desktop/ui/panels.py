@@ -205,10 +205,11 @@ class ReferencePanel(QWidget):
         self._state = state
         expanded = {k: v.isExpanded() for k, v in self._sections.items()}
         self.tree.clear()
+        self.tree.setHeaderLabels([f"{template.superior}方案", "本地对应"])
         self.note.setText(f"依据：{template.upstream.title}（{template.upstream.doc_number}）。双击条目转到对应内容。")
 
         done = sum(1 for kt in template.key_tasks if kt.number in tasks_by or exemptions.get(str(kt.number), "").strip())
-        sec = self._section("tasks", f"省级重点任务（{len(template.key_tasks)} 项，已对应 {done} 项）")
+        sec = self._section("tasks", f"{template.superior}重点任务（{len(template.key_tasks)} 项，已对应 {done} 项）")
         for kt in template.key_tasks:
             local = tasks_by.get(kt.number, [])
             reason = exemptions.get(str(kt.number), "").strip()
@@ -222,23 +223,27 @@ class ReferencePanel(QWidget):
             if kt.title is None:
                 # The source lacks the title: its surviving words tell the tasks apart.
                 item.setForeground(0, QBrush(QColor("#6b6b6b")))
-                item.setToolTip(0, f"省级原文缺少标题，残存原文：“{kt.text}”" if kt.text
-                                else "省级原文此处整段缺失（标题和内容都没有），请对照纸质原件。")
+                item.setToolTip(0, f"{template.superior}原文缺少标题，残存原文：“{kt.text}”" if kt.text
+                                else f"{template.superior}原文此处整段缺失（标题和内容都没有），请对照纸质原件。")
+            elif kt.units or kt.text:
+                item.setToolTip(0, f"{kt.title}{kt.units}\n{kt.text or ''}".strip())
+            if kt.units:
+                item.setText(0, f"{kt.number}. {kt.label}{kt.units}")
             item.setForeground(1, QBrush(color))
             item.setToolTip(1, text)
             item.setData(0, Qt.ItemDataRole.UserRole, (path, None if local else kt.number))
             sec.addChild(item)
         done = sum(1 for ka in template.key_activities if ka.number in acts_by)
-        sec = self._section("activities", f"省级重点活动（{len(template.key_activities)} 项，已对应 {done} 项）")
+        sec = self._section("activities", f"{template.superior}重点活动（{len(template.key_activities)} 项，已对应 {done} 项）")
         for ka in template.key_activities:
             local = acts_by.get(ka.number, [])
             item = QTreeWidgetItem([f"{ka.number}. {ka.name}", "；".join(lbl for lbl, _ in local) or "未安排"])
             item.setForeground(1, QBrush(_GREEN if local else _AMBER))
-            item.setToolTip(0, ka.name)
+            item.setToolTip(0, ka.name + "".join(f"（{v}）" for v in (ka.time, ka.lead) if v))
             item.setData(0, Qt.ItemDataRole.UserRole, (local[0][1] if local else "activities", None))
             sec.addChild(item)
         mentioned = state[2]
-        sec = self._section("literacies", f"五个基本素养（已提及 {sum(mentioned)} 项）")
+        sec = self._section("literacies", f"{template.literacies_label}（已提及 {sum(mentioned)} 项）")
         for lit, ok in zip(template.literacies, mentioned):
             item = QTreeWidgetItem([lit, "已提及" if ok else "未提及"])
             item.setForeground(1, QBrush(_GREEN if ok else _RED))

@@ -1,0 +1,138 @@
+"""文件 → 新建 → 从上级文件生成: review what the import found, correct it, save
+it as an office template.
+
+The import itself is ``desktop.superior`` (Qt-free); this dialog only shows
+its result in editable tables. Gaps are shown as gaps: an empty title stays
+empty (the template marks it 原文缺失) unless the clerk types one from the
+paper original.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog, QDialogButtonBox, QFormLayout, QHeaderView, QLabel, QLineEdit, QTableWidget, QTableWidgetItem,
+    QTabWidget, QVBoxLayout, QWidget,
+)
+
+from desktop.superior import Derived, summary
+
+from .common import hint_label
+
+_TASK_COLUMNS = ("编号", "分组", "标题", "内容（节选）", "牵头单位", "完成时限")
+_ACT_COLUMNS = ("编号", "活动名称", "时间", "牵头单位")
+
+
+def _item(text: Any, editable: bool = True) -> QTableWidgetItem:
+    item = QTableWidgetItem("" if text is None else str(text))
+    if not editable:
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+    return item
+
+
+class SuperiorDialog(QDialog):
+    """Shows a derived template; ``result_data()`` is the corrected template data."""
+
+    def __init__(self, derived: Derived, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("从上级文件生成模板")
+        self.resize(900, 620)
+        self.data = copy.deepcopy(derived.data)
+        layout = QVBoxLayout(self)
+        head = QLabel(summary(derived).replace("\n", "<br>"))
+        head.setWordWrap(True)
+        head.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(head)
+        layout.addWidget(hint_label("请对照上级文件核对下面的内容；原文缺失的标题保持为空（模板中标注为“原文缺失”），"
+                                    "不要凭记忆补写。可以直接修改表格中的文字。"))
+        form = QFormLayout()
+        self.name = QLineEdit(self.data["name"])
+        form.addRow("模板名称", self.name)
+        lists = self.data.get("named_lists") or []
+        self.lit_name = QLineEdit(lists[0]["name"] if lists else "")
+        self.lit_items = QLineEdit("、".join(self.data.get("literacies", [])))
+        form.addRow("点名的清单", self.lit_name)
+        form.addRow("清单各项（用“、”分隔）", self.lit_items)
+        layout.addLayout(form)
+
+        tabs = QTabWidget()
+        self.tasks = self._table(_TASK_COLUMNS, [
+            (t["number"], t.get("group") or "", t.get("title") or "", (t.get("text") or "")[:40],
+             t.get("lead", ""), t.get("deadline", "")) for t in self.data["key_tasks"]], editable={2, 4, 5})
+        for r, t in enumerate(self.data["key_tasks"]):
+            if t.get("title") is None and t.get("text") is None:
+                gap = self.tasks.item(r, 3)
+                gap.setText("（原文此处整段缺失）")
+                gap.setForeground(Qt.GlobalColor.darkGray)
+            elif t.get("title") is None:
+                self.tasks.item(r, 2).setToolTip("原文缺少标题；对照纸质原件可以补上，否则保持为空")
+        self.tasks.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        tabs.addTab(self.tasks, f"重点任务（{len(self.data['key_tasks'])} 项）")
+        self.acts = self._table(_ACT_COLUMNS, [
+            (a["number"], a["name"], a.get("time", ""), a.get("lead", "")) for a in self.data["key_activities"]],
+            editable={1, 2, 3})
+        tabs.addTab(self.acts, f"重点活动（{len(self.data['key_activities'])} 项）")
+        notes = self.data.get("import", {}).get("notes", [])
+        note_text = QLabel("<br>".join(notes) if notes else "没有未能归类的内容。")
+        note_text.setWordWrap(True)
+        note_text.setAlignment(Qt.AlignmentFlag.AlignTop)
+        tabs.addTab(note_text, f"未能归类（{len(notes)}）")
+        layout.addWidget(tabs, 1)
+
+        buttons = QDialogButtonBox()
+        self.save_button = buttons.addButton("保存为本单位模板", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _table(self, columns: tuple[str, ...], rows: list[tuple], editable: set[int]) -> QTableWidget:
+        table = QTableWidget(len(rows), len(columns))
+        table.setHorizontalHeaderLabels(list(columns))
+        table.verticalHeader().setVisible(False)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                table.setItem(r, c, _item(value, c in editable))
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        table.resizeColumnsToContents()
+        for c in range(len(columns)):
+            table.setColumnWidth(c, min(table.columnWidth(c), 260))
+        return table
+
+    def result_data(self) -> dict[str, Any]:
+        """The template data with the clerk's corrections."""
+        data = copy.deepcopy(self.data)
+        data["name"] = self.name.text().strip() or data["name"]
+        for r, task in enumerate(data["key_tasks"]):
+            title = self.tasks.item(r, 2).text().strip()
+            if title != (task.get("title") or ""):
+                task["title"] = title or None
+                task["title_from_clerk"] = bool(title)
+            task["source_gap"] = task.get("title") is None or bool(task.get("source_gap") and not title)
+            for c, key in ((4, "lead"), (5, "deadline")):
+                value = self.tasks.item(r, c).text().strip()
+                if value:
+                    task[key] = value
+                else:
+                    task.pop(key, None)
+        for r, act in enumerate(data["key_activities"]):
+            act["name"] = self.acts.item(r, 1).text().strip() or act["name"]
+            for c, key in ((2, "time"), (3, "lead")):
+                value = self.acts.item(r, c).text().strip()
+                if value:
+                    act[key] = value
+                else:
+                    act.pop(key, None)
+        items = [i.strip() for i in self.lit_items.text().replace("，", "、").split("、") if i.strip()]
+        data["literacies"] = items
+        name = self.lit_name.text().strip()
+        if items:
+            data["named_lists"] = [{"name": name or "基本素养", "items": items}]
+            data["literacies_name"] = re.sub(r"^([一二三四五六七八九十两]|\d{1,2})个", "", name) or "基本素养"
+        return data

@@ -1,0 +1,64 @@
+"""文件 → 新建 → 从上级文件生成, as a clerk uses it: pick the city's Word file,
+review, correct a title, save; the new district draft answers the city's
+tasks and the window speaks of 市级, not 省级."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication, QDialog, QPushButton
+
+from desktop.export import export_one
+from desktop.storage import load_draft
+from desktop.templates import load_template, template_ids
+from desktop.ui import messages
+from desktop.ui.superior_dialog import SuperiorDialog
+from tests.conftest import BUNDLED_EXAMPLE
+
+
+@pytest.fixture
+def city_docx(tmp_path: Path) -> Path:
+    draft = load_draft(BUNDLED_EXAMPLE)
+    out = tmp_path / "佛山市方案.docx"
+    export_one(draft, load_template(draft.template), "docx", out)
+    return out
+
+
+def test_new_from_superior_reviews_saves_and_opens_a_draft(make_window, city_docx, monkeypatch):
+    window = make_window()
+    seen = {}
+
+    def review(dialog: SuperiorDialog) -> int:
+        seen["rows"] = dialog.tasks.rowCount()
+        seen["title0"] = dialog.tasks.item(0, 2).text()
+        seen["lead0"] = dialog.tasks.item(0, 4).text()
+        dialog.tasks.item(1, 2).setText("提升教师信息技术应用能力（校对）")  # the clerk corrects a title
+        dialog.name.setText("佛山市2020年方案（区级用）")
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(SuperiorDialog, "exec", review)
+    assert window.new_from_superior(str(city_docx))
+    QApplication.processEvents()
+    assert seen == {"rows": 11, "title0": "开展青少年网络素养教育“双进”活动", "lead0": "市教育局"}
+    template = window.doc.template
+    assert template.name == "佛山市2020年方案（区级用）"
+    assert template.id in template_ids()
+    assert template.key_tasks[1].title == "提升教师信息技术应用能力（校对）"
+    assert window.reference_dock.windowTitle() == "市级方案对照"
+    tasks = window.show_section("tasks")
+    button_texts = [b.text() for b in tasks.findChildren(QPushButton)]
+    assert "市级任务对应情况" in button_texts and "省级任务对应情况" not in button_texts
+    # the new template is offered again under 文件 → 新建
+    window._fill_new_menu()
+    assert "佛山市2020年方案（区级用）" in [a.text() for a in window.new_menu.actions()]
+    assert "从上级文件生成(&S)…" in [a.text() for a in window.new_menu.actions()]
+
+
+def test_a_damaged_superior_file_gives_a_plain_message(make_window, tmp_path):
+    window = make_window()
+    bad = tmp_path / "上级.docx"
+    bad.write_bytes(b"not a docx")
+    assert not window.new_from_superior(str(bad))
+    shown = messages.history[-1]
+    assert shown.kind == "error" and "上级.docx" in shown.text
