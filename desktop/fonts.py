@@ -21,23 +21,31 @@ right face index is kept. A character the role's font lacks is drawn with the
 first other font that has it; a character no font has is drawn as the font's
 "missing glyph" box but keeps its text, and is reported.
 
-Fonts are parsed lazily, once per process (large CJK files take ~0.07 s each).
-This module parses only table directories and names itself; glyph metrics come
-from reportlab's TrueType reader, which is also what embeds the fonts.
+Fonts are parsed lazily, once per process, and what reportlab's parser found
+is kept in the user's cache folder (``font_cache_dir()``), keyed by path, size
+and modification time: the next process restores it in milliseconds instead of
+parsing again (large CJK files take 0.1-0.25 s each). A stale or damaged record
+is ignored and rewritten. This module parses only table directories and names
+itself; glyph metrics come from reportlab's TrueType reader, which is also what
+embeds the fonts. Everything that relies on reportlab's internals is in the
+"reportlab adapter" section below.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fnmatch
 import hashlib
+import marshal
 import os
 import re
-import shutil
 import stat
 import struct
-import subprocess
 import sys
 import threading
 import unicodedata
+import zlib
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -230,6 +238,9 @@ def fontconfig_faces() -> list[FontFile]:
     with _FC_LOCK:
         if _FC_CACHE is not None:
             return _FC_CACHE
+        import shutil
+        import subprocess  # both only here: an export without fontconfig need not import them
+
         out: list[FontFile] = []
         exe = shutil.which("fc-list")
         if exe:
@@ -253,6 +264,363 @@ def fontconfig_faces() -> list[FontFile]:
                 out.append(FontFile(Path(parts[0]), index, families, style, parts[4].strip() == "TrueType"))
         _FC_CACHE = out
         return out
+
+
+# --- reportlab adapter: the one place that relies on reportlab internals --------
+#
+# reportlab parses a TrueType file in pure Python (0.1-0.25 s per CJK face, most
+# of a whole-process export) and has no API to load metrics from elsewhere. We
+# keep what its parser sets on a TTFontFace in a per-user cache and put it back
+# into a face built without parsing. The same section holds the ToUnicode CMap
+# and the canvas internals desktop/export/pdf.py needs. tests/test_fonts.py
+# (test_reportlab_adapter_*) fails loudly when a reportlab release changes any
+# of it; at run time an unknown layout only turns the cache off.
+
+# Every attribute a parsed reportlab 5.1 TTFontFace holds; a face from a .ttc
+# also holds RL_TTC_ATTRS.
+RL_FACE_ATTRS = frozenset({
+    "_full_font", "_pdfScale", "_pos", "_ttf_data", "ascent", "bbox", "bold", "builtIn", "capHeight",
+    "charToGlyph", "charWidths", "defaultWidth", "descent", "entrySelector", "familyName",
+    "filename", "flags", "fontRevision", "fullName", "glyphNames", "glyphPos", "glyphToChar", "glyphWidths",
+    "hmetrics", "italic", "italicAngle", "name", "numGlyphs", "numTables", "rangeShift",
+    "requiredEncoding", "searchRange", "stemV", "styleName", "subfontNameX", "table",
+    "tables", "underlinePosition", "underlineThickness", "uniqueFontID",
+    "unitsPerEm", "validate", "version",
+})
+RL_TTC_ATTRS = frozenset({"fileKind", "numSubfonts", "subfontOffsets", "ttcVersion", "ttfVersions"})
+# Rebuilt rather than stored: the file bytes, the scale function, the read position.
+_RL_REBUILT = frozenset({"_ttf_data", "_pdfScale", "_pos"})
+# Every attribute TTFont.__init__ sets.
+RL_TTFONT_ATTRS = frozenset({"fontName", "face", "encoding", "state", "_asciiReadable", "_shapable"})
+
+_CACHE_MAGIC = b"PDFONTM4"  # bump the digit when the record layout changes; then a CRC-32 of the rest
+_CACHE_LOCK = threading.Lock()
+
+
+def font_cache_dir() -> Path:
+    """Where parsed font metrics are kept: the user's cache folder, never the program's.
+
+    Windows: %LOCALAPPDATA%\\PlanDrafter\\cache\\fonts (next to settings and logs);
+    elsewhere $XDG_CACHE_HOME/PlanDrafter/fonts; under PLAN_DRAFTER_HOME (tests,
+    portable use) its cache/fonts.
+    """
+    from desktop.paths import APP_DIR_NAME, data_dir
+
+    if os.environ.get("PLAN_DRAFTER_HOME") or sys.platform == "win32":
+        return data_dir() / "cache" / "fonts"
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / APP_DIR_NAME / "fonts"
+
+
+def _cache_file(file: FontFile) -> Path:
+    digest = hashlib.sha1(f"{file.path}\0{file.index}".encode("utf-8", "surrogatepass")).hexdigest()[:20]
+    return font_cache_dir() / f"{digest}.rlm"
+
+
+def _cache_header(file: FontFile, st: os.stat_result) -> tuple:
+    """What a record must match: reportlab's version, path, face, size, mtime."""
+    from reportlab import Version
+
+    return (Version, sys.byteorder, str(file.path), file.index, st.st_size, st.st_mtime_ns)
+
+
+def _known_layout(attrs: set[str]) -> bool:
+    return attrs == RL_FACE_ATTRS or attrs == RL_FACE_ATTRS | RL_TTC_ATTRS
+
+
+def _ints(values) -> bytes:
+    return array("q", values).tobytes()
+
+
+def _unints(raw: bytes) -> list[int]:
+    a = array("q")
+    a.frombytes(raw)
+    return a.tolist()
+
+
+def _pack(v):
+    """Big int/float containers as packed arrays (marshal builds 25,000-entry
+    dicts of a CJK font several times slower); None when not one of those."""
+    try:
+        if type(v) is dict and v:
+            ks, vs = list(v), list(v.values())
+            if all(type(k) is int for k in ks):
+                if all(type(x) is int for x in vs):
+                    return ("di", _ints(ks), _ints(vs))
+                if all(type(x) is float for x in vs):
+                    return ("df", _ints(ks), array("d", vs).tobytes())
+                if all(type(x) is list and all(type(y) is int for y in x) for x in vs):
+                    return ("dl", _ints(ks), _ints([len(x) for x in vs]), _ints([y for x in vs for y in x]))
+        elif type(v) is list and v:
+            if all(type(x) is int for x in v):
+                return ("li", _ints(v))
+            if all(type(x) is tuple and len(x) == 2 and type(x[0]) is int and type(x[1]) is int for x in v):
+                return ("lt", _ints([x[0] for x in v]), _ints([x[1] for x in v]))
+            # hmtx pairs: reportlab 5.1 stores the advances after numberOfHMetrics
+            # already scaled, as floats; keep each one's type.
+            if all(type(x) is tuple and len(x) == 2 and type(x[0]) in (int, float) and type(x[1]) is int for x in v):
+                return ("lm", array("d", [x[0] for x in v]).tobytes(),
+                        bytes(type(x[0]) is float for x in v), _ints([x[1] for x in v]))
+    except OverflowError:
+        pass
+    return None
+
+
+def _unpack(packed: tuple):
+    kind = packed[0]
+    if kind == "di":
+        return dict(zip(_unints(packed[1]), _unints(packed[2])))
+    if kind == "df":
+        floats = array("d")
+        floats.frombytes(packed[2])
+        return dict(zip(_unints(packed[1]), floats.tolist()))
+    if kind == "dl":
+        flat, out, i = _unints(packed[3]), {}, 0
+        for k, n in zip(_unints(packed[1]), _unints(packed[2])):
+            out[k] = flat[i:i + n]
+            i += n
+        return out
+    if kind == "li":
+        return _unints(packed[1])
+    if kind == "lt":
+        return list(zip(_unints(packed[1]), _unints(packed[2])))
+    if kind == "lm":
+        firsts = array("d")
+        firsts.frombytes(packed[1])
+        return [(a if is_float else int(a), b)
+                for a, is_float, b in zip(firsts.tolist(), packed[2], _unints(packed[3]))]
+    raise ValueError(kind)
+
+
+# Decoded on first use only (see CachedFace): layout needs none of them.
+_RL_LAZY = ("glyphToChar", "hmetrics", "glyphPos")
+
+
+def _lazy_attr(name: str) -> property:
+    slot = "_rl_" + name
+
+    def get(self):
+        d = self.__dict__
+        if slot not in d:
+            d[slot] = _unpack(d["_rl_lazy"][name])
+        return d[slot]
+
+    def set_(self, value):
+        self.__dict__[slot] = value
+
+    return property(get, set_)
+
+
+def _cache_load(file: FontFile, st: os.stat_result) -> dict | None:
+    """The stored face attributes, or None when absent, stale or damaged (then rebuilt)."""
+    try:
+        raw = _cache_file(file).read_bytes()
+    except OSError:
+        return None
+    try:
+        body = memoryview(raw)[12:]
+        if raw[:8] != _CACHE_MAGIC or zlib.crc32(body).to_bytes(4, "big") != raw[8:12]:
+            return None
+        header, state, packed, names = marshal.loads(body)
+        if header != _cache_header(file, st):
+            return None
+        if not _known_layout(set(state) | set(packed) | set(names) | _RL_REBUILT):
+            return None
+        state = dict(state)
+        for k, v in packed.items():
+            if k not in _RL_LAZY:
+                state[k] = _unpack(v)
+        return {"state": state, "lazy": {k: packed[k] for k in _RL_LAZY if k in packed}, "names": names}
+    except Exception:  # noqa: BLE001 - any damage means "parse again", never a failed export
+        return None
+
+
+def _cache_store(file: FontFile, st: os.stat_result, face) -> None:
+    """Write the record atomically (temp file + replace); a failure only costs speed."""
+    from reportlab.pdfbase.ttfonts import TTFNameBytes
+
+    if not _known_layout(set(vars(face))):
+        return  # a reportlab we do not know: never cache what we might restore wrongly
+    state, packed, names = {}, {}, {}
+    for k, v in vars(face).items():
+        if k in _RL_REBUILT:
+            continue
+        if isinstance(v, TTFNameBytes):
+            names[k] = v.ustr
+        elif (p := _pack(v)) is not None:
+            packed[k] = p
+        else:
+            state[k] = v
+    try:
+        body = marshal.dumps((_cache_header(file, st), state, packed, names))
+    except ValueError:
+        return
+    import tempfile
+
+    target = _cache_file(file)
+    tmp = None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".rlm")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(_CACHE_MAGIC + zlib.crc32(body).to_bytes(4, "big") + body)
+        os.replace(tmp, target)
+        tmp = None
+    except OSError:
+        pass
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
+def _face_class():
+    from reportlab.pdfbase.ttfonts import TTFontFace
+
+    global _CachedFace
+    if _CachedFace is None:
+        class CachedFace(TTFontFace):
+            """A TTFontFace restored from the cache. The file's bytes, which only
+            embedding needs, are read on first use: checking a fallback font's
+            characters then costs no read of a 10-20 MB file."""
+
+            @property
+            def _ttf_data(self):
+                data = self.__dict__.get("_rl_bytes")
+                if data is None:
+                    data = Path(self.filename).read_bytes()
+                    if len(data) != self.__dict__["_rl_size"]:
+                        from desktop.errors import ExportError
+
+                        raise ExportError(f"字体文件“{self.filename}”在导出过程中被改动，请重新导出。")
+                    self.__dict__["_rl_bytes"] = data
+                return data
+
+            # Decoded on first use: glyphToChar only for shaping, the others only for embedding.
+            glyphToChar = _lazy_attr("glyphToChar")  # noqa: N815 - reportlab's names
+            hmetrics = _lazy_attr("hmetrics")
+            glyphPos = _lazy_attr("glyphPos")  # noqa: N815
+
+        _CachedFace = CachedFace
+    return _CachedFace
+
+
+_CachedFace = None
+
+
+def _restore_face(record: dict, size: int):
+    from reportlab.pdfbase.ttfonts import TTFNameBytes
+
+    face = _face_class().__new__(_face_class())
+    d = face.__dict__
+    d.update(record["state"])
+    for k, text in record["names"].items():
+        d[k] = TTFNameBytes(text.encode("utf8"), "utf8")
+    d["_pos"] = 0
+    d["_rl_size"] = size
+    d["_rl_lazy"] = record["lazy"]
+    for name in _RL_LAZY:  # stored unpacked: already decoded, behind the same property
+        if name in d:
+            d["_rl_" + name] = d.pop(name)
+    upem = d["unitsPerEm"]
+    if upem == 1000:  # the same function reportlab's parser builds
+        d["_pdfScale"] = lambda x: x
+    else:
+        mult = 1000 / upem
+        d["_pdfScale"] = lambda x: x * mult
+    return face
+
+
+def _ttfont_with_face(name: str, face):
+    """A TTFont around an existing face, set up as TTFont.__init__ does."""
+    from weakref import WeakKeyDictionary
+
+    from reportlab import rl_config
+    from reportlab.pdfbase import ttfonts
+
+    tt = ttfonts.TTFont.__new__(ttfonts.TTFont)
+    tt.fontName = name
+    tt.face = face
+    tt.encoding = ttfonts.TTEncoding()
+    tt.state = WeakKeyDictionary()
+    tt._asciiReadable = rl_config.ttfAsciiReadable
+    tt.shapable = not any(fnmatch.fnmatch(name, g) for g in rl_config.unShapedFontGlob)
+    return tt
+
+
+def load_ttfont(name: str, file: FontFile, use_cache: bool = True):
+    """reportlab's TTFont for one face, from the metrics cache when it is current."""
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    st = os.stat(file.path)
+    if use_cache:
+        with _CACHE_LOCK:
+            record = _cache_load(file, st)
+        if record is not None:
+            return _ttfont_with_face(name, _restore_face(record, st.st_size))
+    tt = TTFont(name, str(file.path), subfontIndex=file.index)
+    if use_cache:
+        with _CACHE_LOCK:
+            _cache_store(file, st, tt.face)
+    return tt
+
+
+def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """ToUnicode CMap writing UTF-16 (surrogate pairs beyond the BMP): the
+    stock one writes U+20000 as five hex digits, which readers misread."""
+    def utf16(cp: int) -> str:
+        return chr(cp).encode("utf-16-be", "surrogatepass").hex().upper()
+
+    entries = [f"<{i:02X}> <{utf16(v)}>" for i, v in enumerate(subset)]
+    return "\n".join([
+        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
+        "/CIDSystemInfo", f"<< /Registry ({fontname})", f"/Ordering ({fontname})", "/Supplement 0", ">> def",
+        f"/CMapName /{fontname} def", "/CMapType 2 def",
+        "1 begincodespacerange", f"<00> <{len(subset) - 1:02X}>", "endcodespacerange",
+        f"{len(entries)} beginbfchar", *entries, "endbfchar",
+        "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end",
+    ])
+
+
+@contextlib.contextmanager
+def utf16_to_unicode_cmaps():
+    """While drawing one PDF, make reportlab write our ToUnicode CMaps
+    (TTFont.addObjects calls the module-level makeToUnicodeCMap; there is no
+    option for it). Restored afterwards, so other reportlab users are untouched.
+    Callers hold a lock: reportlab's registry is process-wide anyway."""
+    from reportlab.pdfbase import ttfonts
+
+    stock = ttfonts.makeToUnicodeCMap
+    ttfonts.makeToUnicodeCMap = _to_unicode_cmap
+    try:
+        yield
+    finally:
+        ttfonts.makeToUnicodeCMap = stock
+
+
+def canvas_document(c):
+    """The PDFDocument behind a canvas: TTFont.splitString and
+    getSubsetInternalName (reportlab's documented API for dynamic fonts)
+    need it, and the canvas offers no public accessor."""
+    return c._doc
+
+
+def _missing_ttfont(base, key: str):
+    """A twin of ``base`` under its own PDF name whose extra characters all use
+    glyph 0: reportlab would otherwise write code 0 and lose the text."""
+    import copy
+    from weakref import WeakKeyDictionary
+
+    tt = copy.copy(base)
+    tt.fontName = key
+    tt.state = WeakKeyDictionary()
+    tt.face = copy.copy(base.face)
+    tt.face.name = base.face.name + b"-Missing"
+    tt.face.charToGlyph = dict(base.face.charToGlyph)
+    tt.face.charWidths = dict(base.face.charWidths)
+    return tt
 
 
 # --- loaded faces (reportlab parses; we keep them) ------------------------------
@@ -285,9 +653,7 @@ class Face:
                 if self._base is not None:
                     self._tt = _missing_ttfont(self._base.ttfont, self.key)
                 else:
-                    from reportlab.pdfbase.ttfonts import TTFont
-
-                    self._tt = TTFont(self.key, str(self.file.path), subfontIndex=self.file.index)
+                    self._tt = load_ttfont(self.key, self.file)
             return self._tt
 
     def add_missing(self, ch: str) -> None:
@@ -324,22 +690,6 @@ def _missing_advance(ch: str) -> float:
     if unicodedata.combining(ch) or ch in "\u200d\ufe0f\ufe0e":
         return 0.0
     return 1.0 if ord(ch) > 0x2e7f else gb.char_units(ch)
-
-
-def _missing_ttfont(base, key: str):
-    """A twin of ``base`` under its own PDF name whose extra characters all use
-    glyph 0: reportlab would otherwise write code 0 and lose the text."""
-    import copy
-    from weakref import WeakKeyDictionary
-
-    tt = copy.copy(base)
-    tt.fontName = key
-    tt.state = WeakKeyDictionary()
-    tt.face = copy.copy(base.face)
-    tt.face.name = base.face.name + b"-Missing"
-    tt.face.charToGlyph = dict(base.face.charToGlyph)
-    tt.face.charWidths = dict(base.face.charWidths)
-    return tt
 
 
 _FACES: dict[str, Face] = {}

@@ -102,3 +102,132 @@ def test_fonts_load_once():
     b = fontmod.load_face(read_faces(WENKAI)[0])
     assert a is b and a.ttfont is b.ttfont
     assert font_set(()) is font_set(())
+
+
+# --- font metrics cache and the reportlab adapter (issue 16) ----------------------
+
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+def _same_face(restored, parsed) -> None:
+    """Every attribute reportlab's parser sets is back, equal and of the same type."""
+    for name in sorted(set(vars(parsed))):
+        if name in ("_pdfScale", "_pos"):
+            continue
+        got, want = getattr(restored, name), getattr(parsed, name)
+        assert type(got) is type(want) and got == want, name
+        if isinstance(want, dict) and want:
+            assert list(got) == list(want), f"{name}: key order"
+            sample = next(iter(want.values()))
+            assert all(type(a) is type(b) for a, b in zip(got.values(), want.values())), name
+            assert type(sample) is type(next(iter(got.values())))
+        if isinstance(want, list):
+            assert [type(x) for x in got] == [type(x) for x in want], name
+    for name in ("familyName", "fullName", "name", "styleName", "uniqueFontID"):
+        assert getattr(restored, name).ustr == getattr(parsed, name).ustr
+    for v in (0, 1, 1000, -517, 2048):
+        assert restored._pdfScale(v) == parsed._pdfScale(v)
+
+
+def _faces_for_cache_tests() -> list[fontmod.FontFile]:
+    paths = [p for p in (DEJAVU, WENKAI, UMING, ZENHEI) if p.exists()]
+    if not paths:
+        pytest.skip("no TrueType font installed")
+    return [read_faces(p)[0] for p in paths]
+
+
+@pytest.fixture
+def cache_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("PLAN_DRAFTER_HOME", str(tmp_path / "home"))
+    return tmp_path / "home"
+
+
+def test_metrics_cache_restores_exactly_what_reportlab_parses(cache_home):
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    for f in _faces_for_cache_tests():
+        cold = fontmod.load_ttfont("T", f)  # parses and writes the record
+        record = fontmod._cache_file(f)
+        assert record.is_file() and record.parent.is_relative_to(cache_home)
+        warm = fontmod.load_ttfont("T", f)
+        assert type(warm.face) is not type(cold.face), "the second load must come from the cache"
+        parsed = TTFont("T", str(f.path), subfontIndex=f.index)
+        _same_face(warm.face, parsed.face)
+        assert set(vars(warm)) == set(vars(parsed)) == fontmod.RL_TTFONT_ATTRS
+        for name in ("fontName", "_asciiReadable", "_shapable"):
+            assert getattr(warm, name) == getattr(parsed, name)
+        assert list(record.parent.glob(".tmp-*")) == [], "writes go through a temp file and a rename"
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "garbage", "empty", "old-magic"])
+def test_damaged_cache_is_ignored_and_rebuilt(cache_home, damage):
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    f = _faces_for_cache_tests()[0]
+    fontmod.load_ttfont("T", f)
+    record = fontmod._cache_file(f)
+    good = record.read_bytes()
+    bad = {"truncate": good[: len(good) // 2], "flip": good[:-100] + bytes([good[-100] ^ 0x40]) + good[-99:],
+           "garbage": b"\x00\xff" * 5000, "empty": b"", "old-magic": b"PDFONTM0" + good[8:]}[damage]
+    record.write_bytes(bad)
+    assert fontmod._cache_load(f, __import__("os").stat(f.path)) is None
+    tt = fontmod.load_ttfont("T", f)  # parses again, never fails
+    _same_face(tt.face, TTFont("T", str(f.path), subfontIndex=f.index).face)
+    assert record.read_bytes() == good, "the damaged record is replaced by a good one"
+
+
+def test_cache_is_keyed_by_size_and_mtime(cache_home, tmp_path):
+    import os
+    import shutil
+
+    if not DEJAVU.exists():
+        pytest.skip("DejaVu not installed")
+    copy = tmp_path / "font.ttf"
+    shutil.copyfile(DEJAVU, copy)
+    f = read_faces(copy)[0]
+    fontmod.load_ttfont("T", f)
+    st = os.stat(copy)
+    assert fontmod._cache_load(f, st) is not None
+    os.utime(copy, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    assert fontmod._cache_load(f, os.stat(copy)) is None, "a changed file must not use the old record"
+
+
+def test_unwritable_cache_folder_costs_only_speed(tmp_path, monkeypatch):
+    blocker = tmp_path / "home"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("PLAN_DRAFTER_HOME", str(blocker))
+    f = _faces_for_cache_tests()[0]
+    assert fontmod.load_ttfont("T", f).face.charWidths
+
+
+def test_reportlab_adapter_matches_this_reportlab():
+    """Fails when a reportlab release changes what desktop/fonts.py's adapter
+    relies on. Then update the section "reportlab adapter" (RL_FACE_ATTRS,
+    _ttfont_with_face, utf16_to_unicode_cmaps) and bump _CACHE_MAGIC."""
+    import inspect
+
+    import reportlab
+    from reportlab.pdfbase import ttfonts
+    from reportlab.pdfgen.canvas import Canvas
+
+    for f in _faces_for_cache_tests():
+        tt = ttfonts.TTFont("T", str(f.path), subfontIndex=f.index)
+        attrs = set(vars(tt.face))
+        expected = fontmod.RL_FACE_ATTRS | (fontmod.RL_TTC_ATTRS if f.path.suffix == ".ttc" else set())
+        assert attrs == expected, (f"reportlab {reportlab.Version} changed TTFontFace: new {sorted(attrs - expected)}, "
+                                   f"gone {sorted(expected - attrs)}; update the adapter in desktop/fonts.py")
+        assert set(vars(tt)) == fontmod.RL_TTFONT_ATTRS, f"reportlab {reportlab.Version} changed TTFont.__init__"
+    assert "makeToUnicodeCMap(" in inspect.getsource(ttfonts.TTFont.addObjects), \
+        "TTFont.addObjects no longer calls ttfonts.makeToUnicodeCMap: our UTF-16 ToUnicode CMaps would be lost"
+    assert list(inspect.signature(ttfonts.makeToUnicodeCMap).parameters) == ["fontname", "subset"]
+    bmp = [0, 32, 0x4E2D, 0x3002, 0xFF0C]
+    assert fontmod._to_unicode_cmap("F", bmp) == ttfonts.makeToUnicodeCMap("F", bmp), \
+        "ours must differ from reportlab's only beyond the BMP"
+    stock = ttfonts.makeToUnicodeCMap
+    with fontmod.utf16_to_unicode_cmaps():
+        assert ttfonts.makeToUnicodeCMap is fontmod._to_unicode_cmap
+    assert ttfonts.makeToUnicodeCMap is stock, "the override must not outlive one PDF"
+    import io
+
+    c = Canvas(io.BytesIO())
+    assert fontmod.canvas_document(c) is not None and hasattr(c, "addLiteral")

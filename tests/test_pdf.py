@@ -431,3 +431,46 @@ def test_export_writes_named_pdf(tmp_path: Path, tmpl):
     meta = PdfReader(io.BytesIO(data)).metadata
     assert meta.title == draft.plan.title and meta.author == draft.notice.issuers[0]
     assert "通知" in meta.subject
+
+
+_EXPORT_IN_CHILD = r"""
+import sys
+from desktop.export import ExportOptions
+from desktop.export.pdf import render_pdf_bytes
+from desktop.sample import make_draft
+from desktop.storage import load_draft
+from desktop.templates import load_template
+import desktop.fonts as fonts
+tmpl = load_template("gd-2020-haowangmin")
+odd = make_draft(tasks=6, activities=2)
+odd.plan.task_groups[0].tasks[0].text += "𠀀𪚥😀☃㐀"  # fallback fonts and the missing-glyph twin
+out = b""
+for draft in (load_draft(sys.argv[1]), make_draft(tasks=40, activities=8, issuers=3), odd):
+    data, _ = render_pdf_bytes(draft, tmpl, ExportOptions())
+    out += len(data).to_bytes(8, "big") + data
+sys.stdout.buffer.write(out)
+print(sum(isinstance(f.ttfont.face, fonts._face_class()) for f in fonts._FACES.values() if f._tt is not None),
+      file=sys.stderr)
+"""
+
+
+def test_identical_bytes_with_cold_and_warm_font_cache(tmp_path):
+    """Separate processes: the first parses every font and fills the cache,
+    the second restores them from it; the PDFs are the same bytes."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    env = dict(os.environ, PLAN_DRAFTER_HOME=str(tmp_path / "home"))
+
+    def run() -> tuple[bytes, int]:
+        res = subprocess.run([sys.executable, "-c", _EXPORT_IN_CHILD, str(example_paths()[0])], cwd=root, env=env,
+                             capture_output=True, check=True, timeout=300)
+        return res.stdout, int(res.stderr.decode().strip().splitlines()[-1])
+
+    cold, from_cache_cold = run()
+    assert list((tmp_path / "home" / "cache" / "fonts").glob("*.rlm")), "the first export fills the cache"
+    warm, from_cache_warm = run()
+    assert from_cache_cold == 0 and from_cache_warm > 0
+    assert cold == warm

@@ -17,44 +17,18 @@ from __future__ import annotations
 
 import io
 import threading
+from itertools import repeat
 from pathlib import Path
 
 from desktop.document import build_document
 from desktop.export import ExportOptions
-from desktop.fonts import FontSet, face_by_key, font_set
+from desktop.fonts import FontSet, canvas_document, face_by_key, font_set, utf16_to_unicode_cmaps
 from desktop.layout import PAGE_H, PAGE_W, Page, layout_document
 from desktop.model import Draft
 from desktop.outputs import PDF_KEYWORD
 from desktop.templates import Template
 
 _LOCK = threading.Lock()  # reportlab's font registry and rl_config are process-wide
-_PATCHED = False
-
-
-def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
-    """ToUnicode CMap writing UTF-16 (surrogate pairs beyond the BMP): the
-    stock one writes U+20000 as five hex digits, which readers misread."""
-    def utf16(cp: int) -> str:
-        return chr(cp).encode("utf-16-be", "surrogatepass").hex().upper()
-
-    entries = [f"<{i:02X}> <{utf16(v)}>" for i, v in enumerate(subset)]
-    return "\n".join([
-        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
-        "/CIDSystemInfo", f"<< /Registry ({fontname})", f"/Ordering ({fontname})", "/Supplement 0", ">> def",
-        f"/CMapName /{fontname} def", "/CMapType 2 def",
-        "1 begincodespacerange", f"<00> <{len(subset) - 1:02X}>", "endcodespacerange",
-        f"{len(entries)} beginbfchar", *entries, "endbfchar",
-        "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end",
-    ])
-
-
-def _setup() -> None:
-    global _PATCHED
-    if not _PATCHED:
-        from reportlab.pdfbase import ttfonts
-
-        ttfonts.makeToUnicodeCMap = _to_unicode_cmap
-        _PATCHED = True
 
 
 def _register(fonts: FontSet, keys: set[str]) -> None:
@@ -71,8 +45,7 @@ def render_pages(pages: list[Page], fonts: FontSet, title: str = "", author: str
     from reportlab import rl_config
     from reportlab.pdfgen import canvas
 
-    with _LOCK:
-        _setup()
+    with _LOCK, utf16_to_unicode_cmaps():
         keys = {r.font for p in pages for r in p.runs}
         _register(fonts, keys)
         old = rl_config.invariant, rl_config.useA85
@@ -88,8 +61,9 @@ def render_pages(pages: list[Page], fonts: FontSet, title: str = "", author: str
             c.setCreator("好网民工程实施方案起草工具")
             c.setProducer("好网民工程实施方案起草工具")
             c.setKeywords(PDF_KEYWORD)
+            memo: dict = {}  # per document: fonts, subset names and numbers already looked up
             for page in pages:
-                _draw_page(c, page)
+                _draw_page(c, page, memo)
                 c.showPage()
             c.save()
             return buf.getvalue()
@@ -97,39 +71,51 @@ def render_pages(pages: list[Page], fonts: FontSet, title: str = "", author: str
             rl_config.invariant, rl_config.useA85 = old
 
 
-_ESCAPE = [chr(b) if 32 <= b < 127 and b not in (0x28, 0x29, 0x5C) else
-           ("\\" + chr(b) if b in (0x28, 0x29, 0x5C) else f"\\{b:03o}") for b in range(256)]
+# Bytes of a PDF string: printable ASCII as itself, ( ) and backslash escaped, the rest octal.
+_ESCAPE = {b: ("\\" + chr(b) if b in (0x28, 0x29, 0x5C) else f"\\{b:03o}")
+           for b in range(256) if not (32 <= b < 127) or b in (0x28, 0x29, 0x5C)}
 
 
 def _num(v: float) -> str:
-    text = f"{v:.4f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    hit = _NUMS.get(v)
+    if hit is None:
+        text = f"{v:.4f}".rstrip("0").rstrip(".")
+        hit = _NUMS[v] = "0" if text in ("-0", "") else text
+    return hit
 
 
-def _draw_page(c, page: Page) -> None:
+_NUMS: dict[float, str] = {}  # a document uses a handful of sizes, spacings and colours
+
+
+def _draw_page(c, page: Page, memo: dict | None = None) -> None:
     """Rules with the canvas; text as one raw text object (reportlab's text
-    object formats every number in pure Python, several times slower)."""
+    object formats every number in pure Python, several times slower).
+    ``memo`` carries lookups from page to page of one document."""
     from reportlab.pdfbase import pdfmetrics
 
+    memo = {} if memo is None else memo
     for rule in page.rules:
         c.setStrokeColorRGB(*rule.color)
         c.setLineWidth(rule.width)
         c.line(rule.x0, PAGE_H - rule.y0, rule.x1, PAGE_H - rule.y1)
     if not page.runs:
         return
-    doc = c._doc
+    doc = canvas_document(c)
     out = ["BT"]
+    append = out.append
     cur_font = cur_space = cur_scale = cur_color = None
     for r in page.runs:
-        font = pdfmetrics.getFont(r.font)
+        font = memo.get(r.font)
+        if font is None:
+            font = memo[r.font] = pdfmetrics.getFont(r.font)
         if r.char_space != cur_space:
-            out.append(f"{_num(r.char_space)} Tc")
+            append(f"{_num(r.char_space)} Tc")
             cur_space = r.char_space
         if r.hscale != cur_scale:
-            out.append(f"{_num(r.hscale * 100)} Tz")
+            append(f"{_num(r.hscale * 100)} Tz")
             cur_scale = r.hscale
         if r.color != cur_color:
-            out.append(" ".join(_num(v) for v in r.color) + " rg")
+            append(" ".join(_num(v) for v in r.color) + " rg")
             cur_color = r.color
         # reportlab's subsets hold 256 glyphs, one string each. Place every
         # string explicitly: readers differ on whether the character spacing
@@ -141,18 +127,23 @@ def _draw_page(c, page: Page) -> None:
         default = font.face.defaultWidth
         chunks = font.splitString(r.text, doc)
         for subset, chunk in chunks:
-            name = (font.getSubsetInternalName(subset, doc), r.size)
+            # Only the first lookup has an effect (it registers the subset): keep its answer.
+            sub_key = (r.font, subset)
+            internal = memo.get(sub_key)
+            if internal is None:
+                internal = memo[sub_key] = font.getSubsetInternalName(subset, doc)
+            name = (internal, r.size)
             if name != cur_font:
-                out.append(f"{name[0]} {_num(r.size)} Tf")
+                append(f"{internal} {_num(r.size)} Tf")
                 cur_font = name
-            out.append(f"1 0 0 1 {x:.3f} {y} Tm ({''.join([_ESCAPE[b] for b in chunk])}) Tj")
+            append(f"1 0 0 1 {x:.3f} {y} Tm ({chunk.decode('latin-1').translate(_ESCAPE)}) Tj")
             if len(chunks) > 1:
                 seg = r.text[pos:pos + len(chunk)]
                 pos += len(chunk)
-                em = sum([widths.get(ord(ch), default) for ch in seg])
+                em = sum(map(widths.get, map(ord, seg), repeat(default, len(seg))))
                 x += (em / 1000 * r.size + r.char_space * len(seg)) * r.hscale
-    out.append("ET")
-    c._code.append("\n".join(out))
+    append("ET")
+    c.addLiteral("\n".join(out))
 
 
 def render_pdf_bytes(draft: Draft, template: Template, options=None) -> tuple[bytes, list[str]]:
