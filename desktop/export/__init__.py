@@ -22,10 +22,35 @@ from desktop.official import STANDARD, Standard
 from desktop.storage import atomic_target, os_error_message
 from desktop.templates import Template
 
-FORMATS = ("docx", "pdf", "xlsx")
-FORMAT_LABELS = {"docx": "Word 公文（.docx）", "pdf": "PDF 公文（.pdf）", "xlsx": "进度台账（.xlsx）"}
-_MODULES = {"docx": "desktop.export.docx", "pdf": "desktop.export.pdf", "xlsx": "desktop.ledger.export"}
-_APPS = {"docx": "Word 或 WPS", "pdf": "PDF 阅读器", "xlsx": "Excel 或 WPS"}
+@dataclass(frozen=True)
+class Format:
+    """Everything about one output format: adding a format is one module
+    exposing ``write`` plus one record here (CLI flag, dialog, bundle follow)."""
+
+    key: str  # also the CLI flag (--docx) and the settings value
+    module: str  # exposes write(draft, template, dest, options) -> notes
+    label: str  # in the dialog and in "已导出…"
+    help: str  # the CLI flag's help
+    step: str  # the dialog's progress line
+    opened_by: str  # who may hold the file open (for the "file in use" message)
+    ending: str  # what follows the base name
+    default: bool = True  # chosen when the clerk names no format
+    bundle: tuple[str, ...] = ()  # modules the frozen build must include beyond ``module``
+
+
+REGISTRY: tuple[Format, ...] = (
+    Format("docx", "desktop.export.docx", "Word 公文（.docx）", "导出 Word 公文", "正在生成 Word 公文…",
+           "Word 或 WPS", ".docx"),
+    Format("pdf", "desktop.export.pdf", "PDF 公文（.pdf）", "导出 PDF 公文", "正在排版 PDF…", "PDF 阅读器", ".pdf"),
+    Format("xlsx", "desktop.ledger.export", "进度台账（.xlsx）", "导出进度台账", "正在生成进度台账…",
+           "Excel 或 WPS", "-台账.xlsx"),
+    Format("ofd", "desktop.export.ofd", "OFD 版式公文（.ofd）", "导出 OFD 版式公文（GB/T 33190，电子公文系统用）",
+           "正在生成 OFD…", "OFD 阅读器", ".ofd", default=False),
+)
+BY_KEY = {f.key: f for f in REGISTRY}
+FORMATS = tuple(f.key for f in REGISTRY)
+DEFAULT_FORMATS = tuple(f.key for f in REGISTRY if f.default)
+FORMAT_LABELS = {f.key: f.label for f in REGISTRY}
 
 
 @dataclass(frozen=True)
@@ -53,9 +78,9 @@ class ExportResult:
     notes: list[str] = field(default_factory=list)
 
 
-# Most systems allow 255 bytes a file name; a Chinese character takes 3 in UTF-8,
-# and "-台账.xlsx" is the longest ending we add.
-MAX_BASE_BYTES = 255 - len("-台账.xlsx".encode("utf-8")) - 12
+# Most systems allow 255 bytes a file name; a Chinese character takes 3 in UTF-8;
+# room for our longest ending and the temporary name's suffix.
+MAX_BASE_BYTES = 255 - max(len(f.ending.encode("utf-8")) for f in REGISTRY) - 12
 
 
 def base_name(draft_path: Path | str) -> str:
@@ -80,15 +105,13 @@ def shortened(base: str) -> str:
 
 
 def output_path(out_dir: Path, base: str, fmt: str) -> Path:
-    if fmt == "xlsx":
-        return Path(out_dir) / f"{base}-台账.xlsx"
-    return Path(out_dir) / f"{base}.{fmt}"
+    return Path(out_dir) / f"{base}{BY_KEY[fmt].ending}"
 
 
 def writer(fmt: str) -> Callable[[Draft, Template, Path, ExportOptions], list[str]]:
-    if fmt not in _MODULES:
+    if fmt not in BY_KEY:
         raise ExportError(f"不支持的导出格式“{fmt}”。")
-    return importlib.import_module(_MODULES[fmt]).write
+    return importlib.import_module(BY_KEY[fmt].module).write
 
 
 def export_one(draft: Draft, template: Template, fmt: str, dest: Path,
@@ -109,7 +132,7 @@ def export_one(draft: Draft, template: Template, fmt: str, dest: Path,
             if dest.exists():
                 raise ExportError(
                     f"无法写入“{dest}”：文件正在被其他程序使用或没有写入权限。"
-                    f"请先关闭已在 {_APPS[fmt]} 中打开的文件，再重新导出；原文件未受影响。") from cause
+                    f"请先关闭已在 {BY_KEY[fmt].opened_by} 中打开的文件，再重新导出；原文件未受影响。") from cause
         raise
     except OSError as err:  # raised by a writer before the final replace
         raise ExportError(os_error_message(err, dest, "导出")) from err
@@ -117,7 +140,7 @@ def export_one(draft: Draft, template: Template, fmt: str, dest: Path,
 
 
 def export_all(draft: Draft, template: Template, out_dir: Path, base: str,
-               formats: Iterable[str] = FORMATS, options: ExportOptions | None = None,
+               formats: Iterable[str] = DEFAULT_FORMATS, options: ExportOptions | None = None,
                progress: Callable[[str, int, int], None] | None = None, *,
                inputs: Iterable[Path] = (), force: bool = True) -> list[ExportResult]:
     """Every requested format into ``out_dir``; stops at the first failure.

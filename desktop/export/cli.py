@@ -1,4 +1,4 @@
-"""``python -m desktop export FILE [--docx] [--pdf] [--xlsx] --out DIR``."""
+"""``python -m desktop export FILE [--docx] [--pdf] [--xlsx] … --out DIR`` (one flag per registered format)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from desktop.errors import DesktopError
 
 def cmd_export(args: argparse.Namespace) -> int:
     from desktop.cli import parse_today, standard_for
-    from desktop.export import FORMAT_LABELS, FORMATS, ExportOptions, base_name, export_all
+    from desktop.export import DEFAULT_FORMATS, FORMAT_LABELS, FORMATS, ExportOptions, base_name, export_all
     from desktop.official import FONT_PRESETS
     from desktop.storage import load_draft, os_reason
     from desktop.templates import load_template
 
-    formats = [f for f in FORMATS if getattr(args, f)] or list(FORMATS)
+    formats = [f for f in FORMATS if getattr(args, f)] or list(DEFAULT_FORMATS)
     out_dir = Path(args.out) if args.out else Path(args.file).resolve().parent
     if args.font_preset is not None and args.font_preset not in FONT_PRESETS:
         raise DesktopError(f"字体方案“{args.font_preset}”无效，可选：{'、'.join(FONT_PRESETS)}。")
@@ -45,9 +45,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export", help="导出 Word、PDF 公文和进度台账")
     p.add_argument("file", help="草稿文件（*.plan.json）")
-    p.add_argument("--docx", action="store_true", help="导出 Word 公文")
-    p.add_argument("--pdf", action="store_true", help="导出 PDF 公文")
-    p.add_argument("--xlsx", action="store_true", help="导出进度台账")
+    from desktop.export import REGISTRY
+
+    for fmt in REGISTRY:
+        p.add_argument(f"--{fmt.key}", action="store_true",
+                       help=fmt.help + ("" if fmt.default else "（不指定格式时不导出）"))
     p.add_argument("--out", help="导出到的文件夹（默认为草稿所在文件夹）")
     p.add_argument("--preset", metavar="FILE.json", help="单位预设（行距、字体、印章直径、默认落款），见 README")
     p.add_argument("--font-preset", help="Word 中写入的字体名称方案：windows（默认）或 gb2312；优先于单位预设")

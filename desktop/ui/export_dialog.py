@@ -19,13 +19,6 @@ from .common import browse_row
 from .document import DraftDocument
 from .settings import AppSettings
 
-_STEP_LABELS = {"docx": "正在生成 Word 公文…", "pdf": "正在排版 PDF…", "xlsx": "正在生成进度台账…"}
-
-
-def _labels() -> dict[str, str]:
-    from desktop.export import FORMAT_LABELS
-
-    return FORMAT_LABELS
 
 
 class ExportDialog(QDialog):
@@ -40,7 +33,7 @@ class ExportDialog(QDialog):
     def __init__(self, doc: DraftDocument, settings: AppSettings, problems: list[Problem],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        from desktop.export import FORMATS, base_name, shortened
+        from desktop.export import DEFAULT_FORMATS, REGISTRY, base_name, shortened
 
         self.doc = doc
         self.settings = settings
@@ -49,13 +42,13 @@ class ExportDialog(QDialog):
         self.setMinimumWidth(560)
         self.checks: dict[str, QCheckBox] = {}
         boxes = QVBoxLayout()
-        chosen = set(settings.value("export/formats", ",".join(FORMATS)).split(","))
-        for fmt in FORMATS:
-            box = QCheckBox(_labels()[fmt])
-            box.setChecked(fmt in chosen)
+        chosen = set(settings.value("export/formats", ",".join(DEFAULT_FORMATS)).split(","))
+        for fmt in REGISTRY:
+            box = QCheckBox(fmt.label)
+            box.setChecked(fmt.key in chosen)
             box.toggled.connect(self._update_buttons)
             boxes.addWidget(box)
-            self.checks[fmt] = box
+            self.checks[fmt.key] = box
         default_dir = str(doc.path.parent) if doc.path else \
             QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         self.folder = QLineEdit(settings.value("export/folder", "") or default_dir)
@@ -165,7 +158,9 @@ class ExportDialog(QDialog):
     def _on_progress(self, fmt: str, step: int, total: int) -> None:
         self.progress.setValue(step)
         if fmt:
-            self.status.setText(_STEP_LABELS.get(fmt, "正在导出…"))
+            from desktop.export import BY_KEY
+
+            self.status.setText(BY_KEY[fmt].step if fmt in BY_KEY else "正在导出…")
 
     def _on_succeeded(self, results: list) -> None:
         self._running = False
