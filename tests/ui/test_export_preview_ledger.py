@@ -68,6 +68,26 @@ def test_export_dialog_writes_the_three_files(qtbot, opened, tmp_path: Path, mon
     assert opened_urls == [str(out)]
 
 
+def test_export_dialog_offers_ofd(qtbot, opened, tmp_path: Path):
+    window = opened()
+    out = tmp_path / "电子公文"
+    out.mkdir()
+    window.export()
+    dialog = window.export_dialog
+    assert [b.text() for b in dialog.checks.values()] == [
+        "Word 公文（.docx）", "PDF 公文（.pdf）", "进度台账（.xlsx）", "OFD 版式公文（.ofd）"]
+    assert not dialog.checks["ofd"].isChecked()  # opt-in: only offices that send OFD need it
+    for key, box in dialog.checks.items():
+        box.setChecked(key == "ofd")
+    dialog.folder.setText(str(out))
+    with qtbot.waitSignal(dialog.export_finished, timeout=60000) as blocker:
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert [r.fmt for r in blocker.args[0]] == ["ofd"]
+    assert sorted(p.name for p in out.iterdir()) == ["佛山方案.ofd"]
+    with zipfile.ZipFile(out / "佛山方案.ofd") as zf:
+        assert "Doc_0/Document.xml" in zf.namelist()
+
+
 def test_export_to_a_file_open_in_word_reports_it_and_keeps_the_old_file(qtbot, opened, tmp_path: Path,
                                                                          monkeypatch):
     window = opened()
