@@ -14,9 +14,11 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from desktop import official
+from desktop import coverage, official
 from desktop.locations import FIELD_LABELS
-from desktop.model import DONE, NOT_APPLICABLE, Draft, get_path, set_path, text_fields
+from desktop.model import DONE, Draft, get_path, set_path, text_fields
+from desktop.coverage import EXEMPTION_MIN_CHARS
+from desktop.ledger.common import is_overdue
 from desktop.templates import Template
 
 ERROR = "error"
@@ -261,26 +263,25 @@ class _Run:
     def coverage(self) -> None:
         sev = self.t.checks.task_coverage
         if sev != "off":
-            answered = {u for _, t in self.d.plan.tasks() for u in t.upstream}
-            exempt = {k for k, v in self.d.plan.upstream_exemptions.items() if _real_reason(v)}
+            answers = coverage.task_answers(self.d)
             for kt in self.t.key_tasks:
-                reason = self.d.plan.upstream_exemptions.get(str(kt.number), "").strip()
-                if kt.number not in answered and reason and not _real_reason(reason):
+                reason = coverage.exemption(self.d, kt.number)
+                if not answers.get(kt.number) and reason and not coverage.real_reason(reason):
                     self.add("exemption-short", sev, "plan.upstream_exemptions",
                              f"{self.t.superior}第 {kt.number} 项重点任务的不适用理由“{reason[:20]}”过于简单，"
                              f"请用中文写明本地为什么不适用（至少 {EXEMPTION_MIN_CHARS} 个汉字）。",
                              upstream_task=kt.number)
                     continue
-                if kt.number not in answered and str(kt.number) not in exempt:
+                if not coverage.is_covered(self.d, kt.number, answers):
                     self.add("task-coverage", sev, "plan.task_groups",
                              f"{self.t.superior}第 {kt.number} 项重点任务（{kt.label}）还没有对应的本地任务；"
                              "请在任务中勾选对应关系，或填写不适用的理由。",
                              upstream_task=kt.number)
         sev = self.t.checks.activity_coverage
         if sev != "off":
-            answered = {u for a in self.d.activities for u in a.upstream}
+            answered = coverage.activity_answers(self.d)
             for ka in self.t.key_activities:
-                if ka.number not in answered:
+                if not answered.get(ka.number):
                     self.add("activity-coverage", sev, "activities",
                              f"{self.t.superior}第 {ka.number} 项重点活动（{ka.name}）没有对应的本地活动，请确认是否需要安排。",
                              upstream_activity=ka.number)
@@ -289,9 +290,8 @@ class _Run:
         sev = self.t.checks.literacies
         if sev == "off":
             return
-        corpus = self.d.plan.goals + "".join(t.title + t.text for _, t in self.d.plan.tasks())
-        for lit in self.t.literacies:
-            if lit not in corpus:
+        for lit, mentioned in zip(self.t.literacies, coverage.literacies_mentioned(self.d, self.t), strict=True):
+            if not mentioned:
                 self.add("literacy-missing", sev, "plan.goals",
                          f"工作目标和各项任务都没有提到“{lit}”，{self.t.literacies_label}应全部体现。")
 
@@ -314,13 +314,10 @@ class _Run:
                 self.add("progress-unknown", WARNING, path, f"进度记录“{key}”找不到对应的任务或活动（可能已被删除）。")
 
     def overdue(self) -> None:
-        for path, task in self.d.plan.tasks():
+        for _path, task in self.d.plan.tasks():
             dl = official.parse_iso_date(task.deadline)
-            if dl is None or dl >= self.today or not task.id:
-                continue
             entry = self.d.progress.get(task.id)
-            status = entry.status if entry else ""
-            if status in (DONE, NOT_APPLICABLE):
+            if not task.id or not is_overdue(dl, entry.status if entry else "", self.today):
                 continue
             self.add("overdue", WARNING, f"progress.{task.id}",
                      f"任务“{task.title.strip()[:24]}”已超过完成时限（{official.official_date(dl)}），尚未完成。")
@@ -409,13 +406,8 @@ def apply_fix(draft: Draft, problem: Problem) -> bool:
 
 # What a template leaves for the clerk to replace: ××市, XX区, （此处填写…）.
 _PLACEHOLDER = re.compile(r"[×Ｘ]{2,}|(?<![A-Za-z])(?:XX|xx)(?![A-Za-z])|[（(【\[]\s*此处[^）)】\]]*[）)】\]]|此处填写")
-EXEMPTION_MIN_CHARS = 4
 _LIST_KEYS = frozenset({"issuers", "signatures", "cc", "partners"})
 
-
-def _real_reason(text: str) -> bool:
-    """An exemption reason a reader can accept: a few Chinese characters, not "N/A" or "无"."""
-    return len(re.findall(r"[\u4e00-\u9fff]", text)) >= EXEMPTION_MIN_CHARS
 
 
 def _all_lists(draft: Draft) -> list[tuple[str, list[str]]]:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QTableWidget, QTableWidgetItem, QToolButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
-from desktop import official
+from desktop import coverage, official
 from desktop.model import STATUSES, Activity, Requirement, Task, TaskGroup, new_id
 
 from . import messages
@@ -199,11 +199,10 @@ class GoalsEditor(Editor):
     def _update_literacies(self) -> None:
         if self.doc is None:
             return
-        plan = self.doc.draft.plan
-        corpus = plan.goals + "".join(t.title + t.text for _, t in plan.tasks())
         parts = []
-        for lit in self.doc.template.literacies:
-            if lit in corpus:
+        for lit, mentioned in zip(self.doc.template.literacies,
+                                  coverage.literacies_mentioned(self.doc.draft, self.doc.template), strict=True):
+            if mentioned:
                 parts.append(f"<span style='color:#1e7d32'>✓ {lit}</span>")
             else:
                 parts.append(f"<span style='color:#b3261e'>✗ {lit}</span>")
@@ -454,12 +453,7 @@ class TasksEditor(Editor):
         self._filling = True
         keys = self.doc.template.key_tasks
         self.coverage.setRowCount(len(keys))
-        answered: dict[int, list[str]] = {}
-        for g, group in enumerate(draft.plan.task_groups):
-            for t, task in enumerate(group.tasks):
-                for u in task.upstream:
-                    answered.setdefault(u, []).append(
-                        f"{official.heading_label(2, g + 1)}{t + 1}. {task.title.strip() or '（未填写标题）'}")
+        answered = {u: [a.label for a in answers] for u, answers in coverage.task_answers(draft).items()}
         for row, kt in enumerate(keys):
             number = QTableWidgetItem(str(kt.number))
             number.setData(Qt.ItemDataRole.UserRole, kt.number)

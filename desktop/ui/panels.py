@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from desktop import official
+from desktop import coverage
 from desktop.checks import ERROR, Problem
 from desktop.model import Draft
 from desktop.templates import Template
@@ -187,19 +187,10 @@ class ReferencePanel(QWidget):
         self._state = None
 
     def update_from(self, draft: Draft, template: Template) -> None:
-        tasks_by: dict[int, list[tuple[str, str]]] = {}
-        for g, group in enumerate(draft.plan.task_groups):
-            for t, task in enumerate(group.tasks):
-                label = f"{official.heading_label(2, g + 1)}{t + 1}. {task.title.strip() or '（未填写标题）'}"
-                for u in task.upstream:
-                    tasks_by.setdefault(u, []).append((label, f"plan.task_groups[{g}].tasks[{t}]"))
-        acts_by: dict[int, list[tuple[str, str]]] = {}
-        for i, act in enumerate(draft.activities):
-            for u in act.upstream:
-                acts_by.setdefault(u, []).append((f"{i + 1}. {act.name.strip() or '（未填写名称）'}", f"activities[{i}]"))
-        corpus = draft.plan.goals + "".join(t.title + t.text for _, t in draft.plan.tasks())
+        tasks_by = {u: [(a.label, a.path) for a in answers] for u, answers in coverage.task_answers(draft).items()}
+        acts_by = {u: [(a.label, a.path) for a in answers] for u, answers in coverage.activity_answers(draft).items()}
         exemptions = draft.plan.upstream_exemptions
-        state = (tasks_by, acts_by, [lit in corpus for lit in template.literacies], dict(exemptions), template.id)
+        state = (tasks_by, acts_by, coverage.literacies_mentioned(draft, template), dict(exemptions), template.id)
         if state == self._state:
             return
         self._state = state
@@ -208,7 +199,7 @@ class ReferencePanel(QWidget):
         self.tree.setHeaderLabels([f"{template.superior}方案", "本地对应"])
         self.note.setText(f"依据：{template.upstream.title}（{template.upstream.doc_number}）。双击条目转到对应内容。")
 
-        done = sum(1 for kt in template.key_tasks if kt.number in tasks_by or exemptions.get(str(kt.number), "").strip())
+        done = sum(1 for kt in template.key_tasks if coverage.is_covered(draft, kt.number))
         sec = self._section("tasks", f"{template.superior}重点任务（{len(template.key_tasks)} 项，已对应 {done} 项）")
         for kt in template.key_tasks:
             local = tasks_by.get(kt.number, [])
