@@ -38,3 +38,37 @@ def test_every_package_is_listed_in_pyproject():
     listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
     found = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "desktop").rglob("__init__.py")}
     assert found <= listed
+
+
+def _ui_imports() -> dict[str, set[str]]:
+    """desktop.ui module -> the desktop.ui modules it imports (anywhere in it, lazily too)."""
+    graph: dict[str, set[str]] = {}
+    for path in (ROOT / "desktop" / "ui").glob("*.py"):
+        name = path.stem
+        deps: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                module = node.module or ""
+                if node.level == 1:
+                    deps |= {module.split(".")[0]} if module else {a.name for a in node.names}
+                elif module.startswith("desktop.ui."):
+                    deps.add(module.split(".")[2])
+        graph[name] = {d for d in deps if d != name}
+    return graph
+
+
+def test_no_import_cycle_between_ui_modules():
+    graph = _ui_imports()
+    assert "mainwindow" in graph["app"]  # the graph is read at all
+    cycles = []
+
+    def visit(node: str, stack: list[str]) -> None:
+        for dep in sorted(graph.get(node, ())):
+            if dep in stack:
+                cycles.append(stack[stack.index(dep):] + [dep])
+            elif len(stack) < 12:
+                visit(dep, stack + [dep])
+
+    for start in sorted(graph):
+        visit(start, [start])
+    assert cycles == []

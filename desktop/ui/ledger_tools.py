@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -14,8 +14,18 @@ from PySide6.QtWidgets import (
 from . import messages, workers
 from .common import browse_row
 
-if TYPE_CHECKING:
-    from .mainwindow import MainWindow
+
+
+class LedgerHost(Protocol):
+    """What the ledger tools need of the window (MainWindow is one): no import
+    of the main window here, so the two modules do not depend on each other."""
+
+    doc: Any  # DraftDocument | None
+    settings: Any  # AppSettings
+
+    def statusBar(self) -> Any: ...  # noqa: N802 - Qt's name
+
+    def show_import_plan(self, dialog: QDialog) -> None: ...
 
 LEDGER_FILTER = "Excel 台账 (*.xlsx *.xlsm);;所有文件 (*)"
 
@@ -23,7 +33,7 @@ LEDGER_FILTER = "Excel 台账 (*.xlsx *.xlsm);;所有文件 (*)"
 # --- import -------------------------------------------------------------------------
 
 
-def start_import(window: MainWindow, path: str | None = None) -> workers.Job | None:
+def start_import(window: LedgerHost, path: str | None = None) -> workers.Job | None:
     """Ask for a ledger (unless given), read it in the background, then show the changes."""
     if window.doc is None:
         return None
@@ -35,7 +45,7 @@ def start_import(window: MainWindow, path: str | None = None) -> workers.Job | N
     return _read_ledger(window, path, force=False)
 
 
-def _read_ledger(window: MainWindow, path: str, *, force: bool) -> workers.Job | None:
+def _read_ledger(window: LedgerHost, path: str, *, force: bool) -> workers.Job | None:
     import functools
 
     from desktop.ledger.importing import plan_import
@@ -49,7 +59,7 @@ def _read_ledger(window: MainWindow, path: str, *, force: bool) -> workers.Job |
     return workers.start(job)
 
 
-def _on_read_failed(window: MainWindow, job: workers.Job, path: str, message: str, detail: str) -> None:
+def _on_read_failed(window: LedgerHost, job: workers.Job, path: str, message: str, detail: str) -> None:
     from desktop.errors import LedgerIdentityError
 
     window.statusBar().clearMessage()
@@ -62,10 +72,9 @@ def _on_read_failed(window: MainWindow, job: workers.Job, path: str, message: st
     messages.error(window, message, detail)
 
 
-def _show_plan(window: MainWindow, plan) -> None:
+def _show_plan(window: LedgerHost, plan) -> None:
     window.statusBar().clearMessage()
-    window.import_dialog = ImportPreviewDialog(window, plan, window)
-    window.import_dialog.open()
+    window.show_import_plan(ImportPreviewDialog(window, plan, window if isinstance(window, QWidget) else None))
 
 
 class ImportPreviewDialog(QDialog):
@@ -77,7 +86,7 @@ class ImportPreviewDialog(QDialog):
 
     applied = Signal(int)
 
-    def __init__(self, window: MainWindow, plan, parent: QWidget | None = None) -> None:
+    def __init__(self, window: LedgerHost, plan, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.window_ = window
         self.plan = plan

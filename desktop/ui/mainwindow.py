@@ -59,6 +59,8 @@ class MainWindow(QMainWindow):
         self.editors: dict[str, Editor] = {}
         self.undo_group = QUndoGroup(self)
         self.export_dialog = None
+        self.import_dialog: QDialog | None = None  # the ledger import's preview, while it is open
+        self.merge_dialog: QDialog | None = None
         self.preview = None
         self._preview_enabled = True
         self.open_cancelled = False  # the clerk declined to open a draft someone else has open
@@ -845,6 +847,11 @@ class MainWindow(QMainWindow):
         from .ledger_tools import start_import
 
         start_import(self)
+
+    def show_import_plan(self, dialog: QDialog) -> None:
+        """The ledger import's changes, shown before anything changes (ledger_tools.LedgerHost)."""
+        self.import_dialog = dialog
+        dialog.open()
 
     def merge_ledgers(self) -> None:
         from .ledger_tools import MergeDialog

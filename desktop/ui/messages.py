@@ -1,16 +1,18 @@
 """The one place that shows messages to the clerk.
 
 ``error``/``warning``/``info`` log the text and show it in a box; ``ask``
-offers a choice. With ``set_noninteractive(True)`` (tests, ``--selftest``)
-nothing opens: messages are logged and kept in ``history`` and questions take
-the next answer queued with ``queue_answer`` (or their default).
+offers a choice; ``open_path``/``save_path``/``folder_path`` ask for a file.
+What actually shows them is the installed presenter: ``Dialogs`` (message
+boxes) normally, ``Silent`` for ``--no-err-windows`` (logged only, questions
+take their default). Tests install their own recorder (tests/ui/recorder.py)
+with ``install``.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import deque
-from dataclasses import dataclass
+from collections.abc import Callable
+from typing import Protocol
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -19,53 +21,77 @@ from desktop import APP_NAME
 log = logging.getLogger("plan_drafter.ui")
 
 
-@dataclass
-class Shown:
-    kind: str  # error / warning / info / question
-    text: str
-    detail: str = ""
-    answer: str = ""
+class Presenter(Protocol):
+    def show(self, kind: str, parent: QWidget | None, text: str, detail: str) -> None: ...
+
+    def ask(self, parent: QWidget | None, text: str, choices: dict[str, str], default: str,
+            cancel: str | None, detail: str) -> str: ...
+
+    def path(self, kind: str, title: str, run: Callable[[], str]) -> str: ...
 
 
-history: list[Shown] = []
-_answers: deque[str] = deque()
-_noninteractive = False
+class Dialogs:
+    """Message boxes and the system's file dialogs."""
+
+    def show(self, kind: str, parent: QWidget | None, text: str, detail: str) -> None:
+        icon = {"error": QMessageBox.Icon.Critical, "warning": QMessageBox.Icon.Warning}.get(
+            kind, QMessageBox.Icon.Information)
+        box = QMessageBox(icon, APP_NAME, text, QMessageBox.StandardButton.Ok, parent)
+        if detail:
+            box.setDetailedText(detail)
+        box.exec()
+
+    def ask(self, parent: QWidget | None, text: str, choices: dict[str, str], default: str,
+            cancel: str | None, detail: str) -> str:
+        box = QMessageBox(QMessageBox.Icon.Question, APP_NAME, text, QMessageBox.StandardButton.NoButton, parent)
+        if detail:
+            box.setInformativeText(detail)
+        buttons = {}
+        for key, label in choices.items():
+            role = QMessageBox.ButtonRole.RejectRole if key == cancel else QMessageBox.ButtonRole.AcceptRole
+            buttons[box.addButton(label, role)] = key
+        for button, key in buttons.items():
+            if key == default:
+                box.setDefaultButton(button)
+            if key == cancel:
+                box.setEscapeButton(button)
+        box.exec()
+        return buttons.get(box.clickedButton(), cancel or default)
+
+    def path(self, kind: str, title: str, run: Callable[[], str]) -> str:
+        return run()
+
+
+class Silent:
+    """No window opens (--no-err-windows, unattended runs): everything is in the log."""
+
+    def show(self, kind: str, parent: QWidget | None, text: str, detail: str) -> None:
+        pass
+
+    def ask(self, parent: QWidget | None, text: str, choices: dict[str, str], default: str,
+            cancel: str | None, detail: str) -> str:
+        return default
+
+    def path(self, kind: str, title: str, run: Callable[[], str]) -> str:
+        return ""
+
+
+_presenter: Presenter = Dialogs()
+
+
+def install(presenter: Presenter) -> Presenter:
+    """Make ``presenter`` show every message from now on; returns the previous one."""
+    global _presenter
+    previous, _presenter = _presenter, presenter
+    return previous
 
 
 def set_noninteractive(value: bool) -> None:
-    global _noninteractive
-    _noninteractive = value
+    install(Silent() if value else Dialogs())
 
 
-def noninteractive() -> bool:
-    return _noninteractive
-
-
-def queue_answer(answer: str) -> None:
-    """The answer (a key of the ``choices`` passed to ``ask``) the next question gets."""
-    _answers.append(answer)
-
-
-def reset() -> None:
-    history.clear()
-    _answers.clear()
-    _paths.clear()
-
-
-_paths: deque[str] = deque()
-
-
-def queue_path(path: str) -> None:
-    """The path the next file or folder dialog returns when non-interactive ("" = cancelled)."""
-    _paths.append(path)
-
-
-def _dialog_path(kind: str, title: str, run) -> str:
-    if _noninteractive:
-        path = _paths.popleft() if _paths else ""
-        history.append(Shown(kind, title, answer=path))
-        return path
-    return run()
+def _dialog_path(kind: str, title: str, run: Callable[[], str]) -> str:
+    return _presenter.path(kind, title, run)
 
 
 def open_path(parent: QWidget | None, title: str, folder: str, filters: str) -> str:
@@ -89,15 +115,7 @@ def folder_path(parent: QWidget | None, title: str, folder: str) -> str:
 
 def _show(kind: str, parent: QWidget | None, text: str, detail: str) -> None:
     getattr(log, "error" if kind == "error" else "warning" if kind == "warning" else "info")(text)
-    history.append(Shown(kind, text, detail))
-    if _noninteractive:
-        return
-    icon = {"error": QMessageBox.Icon.Critical, "warning": QMessageBox.Icon.Warning}.get(
-        kind, QMessageBox.Icon.Information)
-    box = QMessageBox(icon, APP_NAME, text, QMessageBox.StandardButton.Ok, parent)
-    if detail:
-        box.setDetailedText(detail)
-    box.exec()
+    _presenter.show(kind, parent, text, detail)
 
 
 def error(parent: QWidget | None, text: str, detail: str = "") -> None:
@@ -119,23 +137,6 @@ def ask(parent: QWidget | None, text: str, choices: dict[str, str], default: str
     Returns the chosen key; ``cancel`` is returned when the box is closed.
     """
     log.info("question: %s", text)
-    if _noninteractive:
-        answer = _answers.popleft() if _answers else default
-        history.append(Shown("question", text, detail, answer))
-        return answer
-    box = QMessageBox(QMessageBox.Icon.Question, APP_NAME, text, QMessageBox.StandardButton.NoButton, parent)
-    if detail:
-        box.setInformativeText(detail)
-    buttons = {}
-    for key, label in choices.items():
-        role = QMessageBox.ButtonRole.RejectRole if key == cancel else QMessageBox.ButtonRole.AcceptRole
-        buttons[box.addButton(label, role)] = key
-    for button, key in buttons.items():
-        if key == default:
-            box.setDefaultButton(button)
-        if key == cancel:
-            box.setEscapeButton(button)
-    box.exec()
-    answer = buttons.get(box.clickedButton(), cancel or default)
-    history.append(Shown("question", text, detail, answer))
+    answer = _presenter.ask(parent, text, choices, default, cancel, detail)
+    log.info("answer: %s", answer)
     return answer

@@ -5,15 +5,18 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QApplication
 
+from tests.ui.recorder import recorder
+
 
 @pytest.fixture(autouse=True)
 def _quiet_messages():
     from desktop.ui import messages
 
-    messages.set_noninteractive(True)
-    messages.reset()
+    previous = messages.install(recorder)
+    recorder.reset()
     yield
-    messages.reset()
+    recorder.reset()
+    messages.install(previous)
 
 
 @pytest.fixture
@@ -36,14 +39,12 @@ def make_window(qtbot):
         return window
 
     yield make
-    from desktop.ui import messages
-
     import shiboken6
 
     for window in made:
         if shiboken6.isValid(window) and window.isVisible():  # a closed window is deleted by Qt
             for _ in range(3):
-                messages.queue_answer("discard")
+                recorder.queue_answer("discard")
             window.close()
     QApplication.processEvents()
     from PySide6.QtCore import QThreadPool

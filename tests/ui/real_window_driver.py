@@ -15,6 +15,8 @@ import os
 import sys
 from pathlib import Path
 
+from tests.ui.recorder import recorder
+
 
 def main() -> int:
     state_path, section, field_path = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
@@ -27,7 +29,7 @@ def main() -> int:
     from desktop.ui.mainwindow import MainWindow
 
     app = create_app([sys.argv[0]])
-    messages.set_noninteractive(True)
+    messages.install(recorder)
     window = MainWindow()
     window.new_document()
     window._preview_enabled = False
@@ -47,7 +49,7 @@ def main() -> int:
         tmp.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, state_path)
         if target and len(value) >= target:
-            messages.queue_answer("discard")
+            recorder.queue_answer("discard")
             window.close()
             app.quit()
 

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication
 
 from desktop.model import Progress
 from desktop.storage import save_draft
-from desktop.ui import messages
+from tests.ui.recorder import recorder
 
 from .helpers import type_text
 
@@ -60,9 +60,9 @@ def test_task_tree_add_move_drop_delete_each_one_step(window):
     task_id = window.doc.draft.plan.task_groups[0].tasks[1].id
     assert task_id in window.doc.draft.progress
     tasks.delete_current()
-    assert messages.history[-1].kind == "question" and "删除任务" in messages.history[-1].text
-    assert "进度记录" in messages.history[-1].text and task_id in window.doc.draft.progress
-    messages.queue_answer("delete")
+    assert recorder.history[-1].kind == "question" and "删除任务" in recorder.history[-1].text
+    assert "进度记录" in recorder.history[-1].text and task_id in window.doc.draft.progress
+    recorder.queue_answer("delete")
     tasks.delete_current()
     assert task_id not in window.doc.draft.progress
     assert len(_titles(window)[0]) == len(before[0]) - 1
@@ -71,9 +71,9 @@ def test_task_tree_add_move_drop_delete_each_one_step(window):
     # Deleting a group with tasks asks first; the default answer keeps it.
     tasks.select((1, -1))
     tasks.delete_current()
-    assert messages.history[-1].kind == "question" and "删除分组" in messages.history[-1].text
+    assert recorder.history[-1].kind == "question" and "删除分组" in recorder.history[-1].text
     assert _titles(window) == before
-    messages.queue_answer("delete")
+    recorder.queue_answer("delete")
     tasks.delete_current()
     assert len(window.doc.draft.plan.task_groups) == len(before) - 1
 
@@ -184,7 +184,7 @@ def test_ledger_view_edits_status_and_percent(window):
     entry = window.doc.draft.progress["t2"]
     assert (entry.status, entry.percent) == ("已完成", 100)
     ledger.table.item(row, 6).setText("一百")
-    assert "不是数字" in messages.history[-1].text
+    assert "不是数字" in recorder.history[-1].text
     assert window.doc.draft.progress["t2"].percent == 100
     assert ledger.table.item(row, 6).text() == "100"
     # An activity's row.

@@ -12,7 +12,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit
 
 from desktop.storage import save_draft
-from desktop.ui import messages
+from tests.ui.recorder import recorder
 
 from .helpers import focused_in, type_text
 
@@ -105,9 +105,9 @@ def test_undo_and_redo_go_to_what_they_changed(window):
     acts = window.show_section("activities")
     acts.select(1)
     name = window.doc.draft.activities[1].name
-    messages.queue_answer("delete")
+    recorder.queue_answer("delete")
     acts.delete_item()
-    assert "删除活动" in [m.text for m in messages.history if m.kind == "question"][-1][:6]
+    assert "删除活动" in [m.text for m in recorder.history if m.kind == "question"][-1][:6]
     window.show_section("notice")
     window.undo_action.trigger()
     _settle()
@@ -185,7 +185,6 @@ def test_as_of_date_in_the_ledger_page_drives_overdue(window):
 
 def test_declining_to_open_a_draft_someone_has_open_leaves_no_window(example_draft, tmp_path, qtbot):
     import json
-    import os
 
     from desktop import recovery
     from desktop.ui import app
@@ -197,6 +196,6 @@ def test_declining_to_open_a_draft_someone_has_open_leaves_no_window(example_dra
     from desktop.ui.mainwindow import windows
 
     count = len(windows)
-    assert app.main(["plan-drafter", str(path), "--no-err-windows"]) == 0  # the question's default is 取消
-    assert any("已被" in m.text for m in messages.history if m.kind == "question")
+    assert app.main(["plan-drafter", str(path)]) == 0  # the recorder answers with the default, 取消
+    assert any("已被" in m.text for m in recorder.history if m.kind == "question")
     assert len(windows) == count

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import Qt
 from pypdf import PdfReader
+from PySide6.QtCore import Qt
 
 from desktop.storage import save_draft
-from desktop.ui import messages
+from tests.ui.recorder import recorder
 
 from .helpers import type_text
 
@@ -106,12 +106,12 @@ def test_export_to_a_file_open_in_word_reports_it_and_keeps_the_old_file(qtbot, 
     window.export()
     dialog = window.export_dialog
     dialog.folder.setText(str(out))
-    messages.queue_answer("replace")
+    recorder.queue_answer("replace")
     with qtbot.waitSignal(dialog.export_failed, timeout=60000) as blocker:
         dialog.start_export()
     message = blocker.args[0]
     assert "请先关闭已在 Word 或 WPS 中打开的文件" in message and "佛山方案.docx" in message
-    assert messages.history[-1].kind == "error"
+    assert recorder.history[-1].kind == "error"
     assert target.read_bytes() == b"old document"
     assert sorted(p.name for p in out.iterdir()) == ["佛山方案.docx"], "no half-written or temporary file left"
     assert dialog.export_button.isEnabled()
@@ -235,12 +235,12 @@ def test_ledger_merge_reports_skipped_files(qtbot, make_window, example_draft, t
     assert out.is_file()
     # Again into the same file: the earlier result is replaced after a question;
     # a file that is not a merge result is never replaced.
-    messages.queue_answer("replace")
+    recorder.queue_answer("replace")
     with qtbot.waitSignal(dialog.merge_finished, timeout=60000) as blocker:
         dialog.start_merge()
-    assert blocker.args[0].written and "上次合并生成" in messages.history[-1].text
+    assert blocker.args[0].written and "上次合并生成" in recorder.history[-1].text
     theirs = tmp_path / "别人的表.xlsx"
     theirs.write_bytes(b"PK\x03\x04 somebody's workbook")
     dialog.out.setText(str(theirs))
     dialog.start_merge()
-    assert "不是合并结果" in messages.history[-1].text and theirs.read_bytes() == b"PK\x03\x04 somebody's workbook"
+    assert "不是合并结果" in recorder.history[-1].text and theirs.read_bytes() == b"PK\x03\x04 somebody's workbook"

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 from desktop import recovery
 from desktop import settings_model as S
 from desktop.storage import save_draft
-from desktop.ui import messages
+from tests.ui.recorder import recorder
 
 from .helpers import type_into
 
@@ -42,7 +42,7 @@ def test_autosave_then_crash_leaves_a_recovery_file_the_next_start_offers(qtbot,
         raise RuntimeError("模拟的程序错误")
     except RuntimeError:
         handle_exception(*sys.exc_info())
-    shown = messages.history[-1]
+    shown = recorder.history[-1]
     assert shown.kind == "error" and "恢复文件" in shown.text and "RuntimeError" in shown.detail
     entries = recovery.orphaned_entries()
     assert len(entries) == 1 and entries[0].source == str(path)
@@ -55,9 +55,9 @@ def test_autosave_then_crash_leaves_a_recovery_file_the_next_start_offers(qtbot,
     window.hide()
     nxt = make_window()
     nxt.new_document()
-    messages.queue_answer("recover")
+    recorder.queue_answer("recover")
     assert nxt.offer_recovery()
-    question = [m for m in messages.history if m.kind == "question"][-1]
+    question = [m for m in recorder.history if m.kind == "question"][-1]
     assert "上次程序没有正常关闭" in question.text and "佛山.plan.json" in question.text
     got = nxt.doc.draft.to_dict()
     got.pop("generator", None)
@@ -78,7 +78,7 @@ def test_discarding_a_recovery_file(make_window, tmp_path: Path):
     assert len(recovery.orphaned_entries()) == 1
     window = make_window()
     window.new_document()
-    messages.queue_answer("discard")
+    recorder.queue_answer("discard")
     assert not window.offer_recovery()
     assert recovery.orphaned_entries() == []
     assert not rf.path.exists()
@@ -95,10 +95,10 @@ def test_lock_file_warns_when_another_live_holder_has_the_draft(make_window, exa
         window = make_window()
         window.new_document()
         assert not window.open_path(path), "default answer: do not open"
-        question = messages.history[-1]
+        question = recorder.history[-1]
         assert question.kind == "question" and "李四" in question.text and "已被" in question.text
         assert window.doc.path is None
-        messages.queue_answer("open")
+        recorder.queue_answer("open")
         assert window.open_path(path)
         assert json.loads(lock.read_text(encoding="utf-8"))["pid"] == os.getpid()
         window.close()
@@ -117,7 +117,7 @@ def test_stale_lock_of_a_dead_process_is_replaced_silently(make_window, example_
                                                     "time": "2020-01-01 08:00:00"}), encoding="utf-8")
     window = make_window()
     assert window.open_path(path)
-    assert not [m for m in messages.history if m.kind == "question"]
+    assert not [m for m in recorder.history if m.kind == "question"]
     assert recovery.read_lock(path).pid == os.getpid()
 
 
@@ -164,7 +164,7 @@ def test_settings_dialog_refuses_a_missing_font_folder(make_window, tmp_path: Pa
     dialog.font_dir.setText(str(tmp_path / "没有这个文件夹"))
     dialog.accept()
     assert dialog.result() != dialog.DialogCode.Accepted
-    assert "不存在" in messages.history[-1].text
+    assert "不存在" in recorder.history[-1].text
     assert window.settings.get(S.OFFICE_FONT_DIR) == ""
 
 
@@ -201,9 +201,9 @@ def test_open_dialog_and_unreadable_file_gives_a_plain_message(make_window, tmp_
     bad.write_text("{ 这不是 JSON", encoding="utf-8")
     window = make_window()
     window.new_document()
-    messages.queue_path(str(bad))
+    recorder.queue_path(str(bad))
     window.open_dialog()
-    shown = messages.history[-1]
+    shown = recorder.history[-1]
     assert shown.kind == "error" and "坏.plan.json" in shown.text and "损坏" in shown.text
     assert window.doc.path is None
     assert bad.read_text(encoding="utf-8") == "{ 这不是 JSON"
@@ -261,7 +261,7 @@ def test_settings_dialog_office_preset_shapes_exports_and_travels_as_a_file(qtbo
     assert dialog.lines_note.text() == "每页 21 行"
     dialog.seal_diameter.setValue(45)
     shared = tmp_path / "本科室.json"
-    messages.queue_path(str(shared))
+    recorder.queue_path(str(shared))
     dialog._on_export_clicked()
     assert json.loads(shared.read_text(encoding="utf-8"))["line_spacing"] == 29.2
     dialog.accept()
@@ -273,11 +273,11 @@ def test_settings_dialog_office_preset_shapes_exports_and_travels_as_a_file(qtbo
     bad = tmp_path / "坏.json"
     bad.write_text('{"line_spacing": 70}', encoding="utf-8")
     dialog = SettingsDialog(other.settings, other)
-    messages.queue_path(str(bad))
+    recorder.queue_path(str(bad))
     dialog._on_import_clicked()
-    assert "line_spacing" in messages.history[-1].text and "70 磅" in messages.history[-1].text
+    assert "line_spacing" in recorder.history[-1].text and "70 磅" in recorder.history[-1].text
     assert dialog.line_mode.currentData() == "exact"  # unchanged: this window shares the settings file
-    messages.queue_path(str(shared))
+    recorder.queue_path(str(shared))
     dialog._on_import_clicked()
-    assert "已导入单位预设" in messages.history[-1].text
+    assert "已导入单位预设" in recorder.history[-1].text
     assert dialog.seal_diameter.value() == 45 and dialog.lines_note.text() == "每页 21 行"

@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QApplication
 
 from desktop.checks import run_checks
 from desktop.storage import load_draft
-from desktop.ui import messages
 from desktop.ui.fields import LineField, TextField
+from tests.ui.recorder import recorder
 
 from .helpers import focused_in, type_text
 
@@ -112,7 +112,7 @@ def test_new_fill_fix_undo_save_reopen(qtbot, make_window, tmp_path: Path):
     assert _content(load_draft(path)) == saved
 
     for _ in range(2):
-        messages.queue_answer("discard")
+        recorder.queue_answer("discard")
     window.close()
     other = make_window()
     assert other.open_path(path)
@@ -203,16 +203,16 @@ def test_title_marker_and_close_prompt(qtbot, make_window, tmp_path: Path):
     type_text(_field(window, "notice", "notice.recipients").edit, "各区党委网信办")
     assert window.isWindowModified()
     assert "[*]" in window.windowTitle()
-    messages.queue_answer("cancel")
+    recorder.queue_answer("cancel")
     window.close()
     assert window.isVisible(), "cancel keeps the window and the draft"
-    assert messages.history[-1].kind == "question" and "已修改" in messages.history[-1].text
+    assert recorder.history[-1].kind == "question" and "已修改" in recorder.history[-1].text
     window.undo_action.trigger()
     assert not window.isWindowModified(), "undoing back to the saved state clears the marker"
-    messages.reset()
+    recorder.reset()
     window.close()
     assert not window.isVisible()
-    assert not [m for m in messages.history if m.kind == "question"]
+    assert not [m for m in recorder.history if m.kind == "question"]
 
 
 def test_hostile_text_round_trips_through_the_editors(qtbot, make_window, tmp_path: Path):

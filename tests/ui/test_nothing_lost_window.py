@@ -15,7 +15,7 @@ from desktop.export import ExportOptions, export_one
 from desktop.model import Progress
 from desktop.sample import make_draft
 from desktop.storage import load_draft, save_draft
-from desktop.ui import messages
+from tests.ui.recorder import recorder
 
 from .helpers import crash_with_unsaved_work, type_into
 
@@ -37,20 +37,20 @@ def test_save_after_another_program_changed_the_file_asks_first(make_window, tmp
     save_draft(theirs, path)
     before = _sha(path)
 
-    messages.queue_answer("cancel")
+    recorder.queue_answer("cancel")
     assert not window.save()
     assert _sha(path) == before and window.is_modified()
-    assert "已被其他程序或其他人修改" in messages.history[-1].text
+    assert "已被其他程序或其他人修改" in recorder.history[-1].text
 
-    messages.queue_answer("save_as")
-    messages.queue_path(str(tmp_path / "另存.plan.json"))
+    recorder.queue_answer("save_as")
+    recorder.queue_path(str(tmp_path / "另存.plan.json"))
     assert window.save()
     assert _sha(path) == before  # both kept
     assert load_draft(tmp_path / "另存.plan.json").plan.goals.startswith("窗口里的新内容。")
 
     _type(window, "goals", "plan.goals", "再改一句。")
     assert window.save()  # the file it now belongs to did not change: no question
-    assert messages.history[-1].kind != "question" or "另存" not in messages.history[-1].text
+    assert recorder.history[-1].kind != "question" or "另存" not in recorder.history[-1].text
 
 
 def _crashed_session(make_window, tmp_path: Path, text: str) -> Path:
@@ -66,7 +66,7 @@ def _crashed_session(make_window, tmp_path: Path, text: str) -> Path:
 def _next_start(make_window, answer: str):
     window = make_window()
     window.new_document()
-    messages.queue_answer(answer)
+    recorder.queue_answer(answer)
     assert window.offer_recovery()
     return window
 
@@ -79,11 +79,11 @@ def test_a_stale_recovery_file_is_offered_only_as_a_copy(make_window, tmp_path: 
     before = _sha(path)
 
     nxt = _next_start(make_window, "copy")
-    question = [m for m in messages.history if m.kind == "question"][-1]
+    question = [m for m in recorder.history if m.kind == "question"][-1]
     assert "又被保存过" in question.text and "副本" in question.text
     assert nxt.doc.path is None and nxt.doc.draft.plan.goals.startswith("崩溃前未保存的内容。")
     assert _sha(path) == before
-    messages.queue_path(str(tmp_path / "恢复的副本.plan.json"))
+    recorder.queue_path(str(tmp_path / "恢复的副本.plan.json"))
     assert nxt.save()
     assert _sha(path) == before and load_draft(path).plan.goals == "后来保存的较新内容。"
 
@@ -109,14 +109,14 @@ def test_import_of_another_units_ledger_asks_and_old_ledger_warns(qtbot, make_wi
     assert window.open_path(path)
     window.doc.draft.notice.issuers = ["顺德区委网信办"]
 
-    messages.queue_answer("cancel")
+    recorder.queue_answer("cancel")
     start_import(window, str(ledger))
     QThreadPool.globalInstance().waitForDone(20000)
-    qtbot.waitUntil(lambda: any(m.kind == "question" for m in messages.history), timeout=5000)
-    assert "南海区委网信办" in messages.history[-1].text and "顺德区委网信办" in messages.history[-1].text
+    qtbot.waitUntil(lambda: any(m.kind == "question" for m in recorder.history), timeout=5000)
+    assert "南海区委网信办" in recorder.history[-1].text and "顺德区委网信办" in recorder.history[-1].text
     assert getattr(window, "import_dialog", None) is None
 
-    messages.queue_answer("import")
+    recorder.queue_answer("import")
     start_import(window, str(ledger))
     QThreadPool.globalInstance().waitForDone(20000)
     qtbot.waitUntil(lambda: getattr(window, "import_dialog", None) is not None, timeout=5000)
@@ -140,5 +140,5 @@ def test_export_dialog_refuses_to_write_over_the_draft(qtbot, make_window, examp
     dialog.start_export()
     QThreadPool.globalInstance().waitForDone(20000)
     QApplication.processEvents()
-    assert "覆盖草稿" in messages.history[-1].text
+    assert "覆盖草稿" in recorder.history[-1].text
     assert _sha(path) == before and sorted(p.name for p in tmp_path.iterdir()) == ["~$方案.docx", "方案.docx"]

@@ -1,7 +1,8 @@
 """Screenshots of the window, each editor, the problem list and the preview.
 
-Written to $PLAN_DRAFTER_SCREENSHOTS (default: screenshots/ in the checkout,
-gitignored) so that a person can look at them; not compared pixel by pixel,
+Written to $PLAN_DRAFTER_SCREENSHOTS when set (a person looks at them there),
+else to the test's temporary folder: tests never write into the checkout. Not
+compared pixel by pixel,
 but each must be a real, non-blank picture of the right size.
 """
 
@@ -13,8 +14,6 @@ from pathlib import Path
 from PySide6.QtGui import QImage
 
 from desktop.storage import save_draft
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _save(widget, folder: Path, name: str) -> Path:
@@ -29,7 +28,7 @@ def _save(widget, folder: Path, name: str) -> Path:
 
 
 def test_screenshots(qtbot, make_window, example_draft, tmp_path: Path):
-    folder = Path(os.environ.get("PLAN_DRAFTER_SCREENSHOTS", ROOT / "screenshots"))
+    folder = Path(os.environ.get("PLAN_DRAFTER_SCREENSHOTS") or tmp_path / "screenshots")
     folder.mkdir(parents=True, exist_ok=True)
     path = tmp_path / "佛山市2020年实施方案.plan.json"
     save_draft(example_draft, path)

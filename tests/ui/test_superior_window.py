@@ -12,9 +12,9 @@ from PySide6.QtWidgets import QApplication, QDialog, QPushButton
 from desktop.export import export_one
 from desktop.storage import load_draft
 from desktop.templates import load_template, template_ids
-from desktop.ui import messages
 from desktop.ui.superior_dialog import SuperiorDialog
 from tests.conftest import BUNDLED_EXAMPLE
+from tests.ui.recorder import recorder
 
 
 @pytest.fixture
@@ -60,5 +60,5 @@ def test_a_damaged_superior_file_gives_a_plain_message(make_window, tmp_path):
     bad = tmp_path / "上级.docx"
     bad.write_bytes(b"not a docx")
     assert not window.new_from_superior(str(bad))
-    shown = messages.history[-1]
+    shown = recorder.history[-1]
     assert shown.kind == "error" and "上级.docx" in shown.text
