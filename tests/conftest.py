@@ -50,3 +50,30 @@ def template():
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PLAN_DRAFTER_HOME", str(tmp_path_factory.mktemp("home")))
+
+
+# --- tests write only to temporary folders ------------------------------------------------
+_TOOL_DIRS = {".git", ".venv", "__pycache__", ".pytest_cache", ".hypothesis", ".ruff_cache", ".mypy_cache",
+              "plan_drafter.egg-info", "build", "dist"}
+
+
+def _checkout_files() -> set[str]:
+    found = set()
+    for folder, dirs, files in os.walk(ROOT):
+        dirs[:] = [d for d in dirs if d not in _TOOL_DIRS]
+        found.update(os.path.relpath(os.path.join(folder, f), ROOT) for f in files)
+    return found
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.config._checkout_before = _checkout_files()  # type: ignore[attr-defined]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    before = getattr(session.config, "_checkout_before", None)
+    if before is None or hasattr(session.config, "workerinput"):
+        return
+    added = sorted(_checkout_files() - before)
+    if added:
+        session.config.get_terminal_writer().line(f"tests wrote into the checkout: {added[:10]}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -28,6 +28,7 @@ import zipfile
 from dataclasses import replace
 from importlib import resources
 from pathlib import Path
+from typing import assert_never
 
 from docx import Document as open_docx
 from docx.enum.section import WD_SECTION
@@ -36,7 +37,17 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.shared import Pt, RGBColor, Twips
 
 from desktop import official as gb
-from desktop.document import AnnexTable, Blank, Colophon, Document, PageBreak, Para, Signature, Title, build_document
+from desktop.document import (
+    AnnexTable,
+    Blank,
+    Colophon,
+    Document,
+    PageBreak,
+    Para,
+    Signature,
+    Title,
+    build_document,
+)
 from desktop.export import docx_oxml as ox
 from desktop.layout import LayoutInfo, layout
 from desktop.textclean import clean_text
@@ -461,22 +472,25 @@ class _Writer:
             split = self.info.splits.get(i) if isinstance(block, Para) else None
             if moved and split is None:
                 self.break_before = True
-            if isinstance(block, Title):
-                self.title(block)
-            elif isinstance(block, Para):
-                self.paragraph(block, keep_next=isinstance(nxt, Signature), split=split,
-                               breaks=self.info.forced_breaks.get(i, ()), break_tail=moved)
-            elif isinstance(block, Blank):
-                for _ in range(block.lines):
-                    self.blank()
-            elif isinstance(block, PageBreak):
-                self.break_before = True
-            elif isinstance(block, Signature):
-                self.signature(block, keep_last=isinstance(nxt, Para) and nxt.kind == "note")
-            elif isinstance(block, AnnexTable):
-                if self.break_before:  # a table cannot carry pageBreakBefore itself
-                    self.spacer(1)
-                self.annex_table(block)
+            match block:  # every Block kind, or the type checker says which is missing
+                case Title():
+                    self.title(block)
+                case Para():
+                    self.paragraph(block, keep_next=isinstance(nxt, Signature), split=split,
+                                   breaks=self.info.forced_breaks.get(i, ()), break_tail=moved)
+                case Blank():
+                    for _ in range(block.lines):
+                        self.blank()
+                case PageBreak():
+                    self.break_before = True
+                case Signature():
+                    self.signature(block, keep_last=isinstance(nxt, Para) and nxt.kind == "note")
+                case AnnexTable():
+                    if self.break_before:  # a table cannot carry pageBreakBefore itself
+                        self.spacer(1)
+                    self.annex_table(block)
+                case _:
+                    assert_never(block)
         self.footers()
         c = self.doc.colophon
         if self.info.colophon_placement != "none":

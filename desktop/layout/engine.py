@@ -19,9 +19,22 @@ PDF are laid out by one set of rules.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import assert_never
 
 from desktop import official as gb
-from desktop.document import AnnexTable, Blank, Colophon, Document, Header, PageBreak, Para, Signature, Span, Title
+from desktop.document import (
+    AnnexTable,
+    Blank,
+    Block,
+    Colophon,
+    Document,
+    Header,
+    PageBreak,
+    Para,
+    Signature,
+    Span,
+    Title,
+)
 from desktop.layout.linebreak import Glyph, Line, break_lines, gaps, positions
 from desktop.layout.model import BLACK, RED, FontsLike, Page, Rule, TextRun
 
@@ -310,34 +323,37 @@ def build_slots(doc: Document, fonts: FontsLike,
     return slots
 
 
-def _add_block_slots(fonts: FontsLike, slots: list[Slot], blocks: list, i: int, b: object, pitch: float,
+def _add_block_slots(fonts: FontsLike, slots: list[Slot], blocks: list, i: int, b: Block, pitch: float,
                      cell_breaks: dict[tuple[int, int], tuple[int, ...]] | None = None) -> None:
     """Append the slots of block ``i`` (it may tie the slot before it to itself)."""
-    if isinstance(b, Title):
-        slots += _title_slots(fonts, b)
-    elif isinstance(b, Para):
-        slots += _para_slots(fonts, b)
-    elif isinstance(b, Blank):
-        # An empty line is a line, at the top of a page too: as in Word.
-        slots += [Slot("blank", keep=bool(slots and slots[-1].keep and slots[-1].kind != "blank"))
-                  for _ in range(b.lines)]
-    elif isinstance(b, PageBreak):
-        slots.append(Slot("break"))
-    elif isinstance(b, Signature):
-        sig = _signature_slots(fonts, b)
-        # Never a page of signature alone: keep the last text line with it.
-        for s in reversed(slots):
-            if s.kind == "text":
-                s.keep = True
-                break
-        nxt = blocks[i + 1] if i + 1 < len(blocks) else None
-        if sig and isinstance(nxt, Para) and nxt.kind == "note":
-            sig[-1].keep = True  # 附注 on the line after the date
-        slots += sig
-    elif isinstance(b, AnnexTable):
-        slots += _row_slots(fonts, b, tuple(c[0] for c in b.columns), -1, pitch, cell_breaks)
-        for r, row in enumerate(b.rows):
-            slots += _row_slots(fonts, b, row, r, pitch, cell_breaks)
+    match b:  # every Block kind, or the type checker says which is missing
+        case Title():
+            slots += _title_slots(fonts, b)
+        case Para():
+            slots += _para_slots(fonts, b)
+        case Blank():
+            # An empty line is a line, at the top of a page too: as in Word.
+            slots += [Slot("blank", keep=bool(slots and slots[-1].keep and slots[-1].kind != "blank"))
+                      for _ in range(b.lines)]
+        case PageBreak():
+            slots.append(Slot("break"))
+        case Signature():
+            sig = _signature_slots(fonts, b)
+            # Never a page of signature alone: keep the last text line with it.
+            for s in reversed(slots):
+                if s.kind == "text":
+                    s.keep = True
+                    break
+            nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+            if sig and isinstance(nxt, Para) and nxt.kind == "note":
+                sig[-1].keep = True  # 附注 on the line after the date
+            slots += sig
+        case AnnexTable():
+            slots += _row_slots(fonts, b, tuple(c[0] for c in b.columns), -1, pitch, cell_breaks)
+            for r, row in enumerate(b.rows):
+                slots += _row_slots(fonts, b, row, r, pitch, cell_breaks)
+        case _:
+            assert_never(b)
 
 
 # --- 版头 --------------------------------------------------------------------------
