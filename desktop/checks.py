@@ -15,10 +15,10 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from desktop import coverage, official
-from desktop.locations import FIELD_LABELS
-from desktop.model import DONE, Draft, get_path, set_path, text_fields
 from desktop.coverage import EXEMPTION_MIN_CHARS
 from desktop.ledger.common import is_overdue
+from desktop.locations import FIELD_LABELS
+from desktop.model import DONE, Draft, get_path, set_path, text_fields
 from desktop.templates import Template
 
 ERROR = "error"
@@ -113,7 +113,8 @@ class _Run:
             name = f"活动“{act.name.strip()[:20]}”" if act.name.strip() else f"第 {i + 1} 项活动"
             for key in req.get("activity", ()):
                 if _blank(getattr(act, key, "")):
-                    self.add("required", ERROR, f"activities[{i}].{key}", f"请填写{name}的{FIELD_LABELS.get(key, key)}。")
+                    self.add("required", ERROR, f"activities[{i}].{key}",
+                             f"请填写{name}的{FIELD_LABELS.get(key, key)}。")
 
     # --- 发文字号 ----------------------------------------------------------------
     def doc_number(self) -> None:
@@ -154,7 +155,8 @@ class _Run:
         if d is None:
             fix = _iso_from_text(value)
             kw = {"fix": fix} if fix else {}
-            self.add("date-invalid", ERROR, path, f"{label}“{value}”不是有效的日期，请用日期选择或按“2020-05-12”的格式填写。", **kw)
+            self.add("date-invalid", ERROR, path,
+                     f"{label}“{value}”不是有效的日期，请用日期选择或按“2020-05-12”的格式填写。", **kw)
         return d
 
     def dates(self) -> None:
@@ -197,7 +199,7 @@ class _Run:
     # --- what was pasted or left over -------------------------------------------------
     def leftovers(self) -> None:
         """Template placeholders still in a field, and list entries holding several lines."""
-        for path, value, is_list in _all_texts(self.d):
+        for path, value, _is_list in _all_texts(self.d):
             m = _PLACEHOLDER.search(value)
             if m:
                 label = FIELD_LABELS.get(path.rsplit(".", 1)[-1].split("[")[0], "")
@@ -247,11 +249,13 @@ class _Run:
             if ident:
                 seen[ident] += 1
                 if seen[ident] == 2 or seen[ident] > 2:
-                    self.add("duplicate-id", ERROR, f"{path}.id", f"编号“{ident}”与前面的任务或活动重复，进度台账将无法区分它们。")
+                    self.add("duplicate-id", ERROR, f"{path}.id",
+                             f"编号“{ident}”与前面的任务或活动重复，进度台账将无法区分它们。")
             valid = numbers_task if kind == "task" else numbers_act
             bad = [u for u in item.upstream if u not in valid]
             if bad:
-                what = f"{self.t.superior}重点任务只有 1–{max_task} 项" if kind == "task" else f"{self.t.superior}重点活动只有 1–{max(numbers_act, default=0)} 项"
+                what = (f"{self.t.superior}重点任务只有 1–{max_task} 项" if kind == "task"
+                        else f"{self.t.superior}重点活动只有 1–{max(numbers_act, default=0)} 项")
                 self.add("upstream-unknown", ERROR, f"{path}.upstream",
                          f"对应编号 {'、'.join(map(str, bad))} 不存在（{what}）。",
                          fix=[u for u in item.upstream if u in valid])
@@ -283,7 +287,8 @@ class _Run:
             for ka in self.t.key_activities:
                 if not answered.get(ka.number):
                     self.add("activity-coverage", sev, "activities",
-                             f"{self.t.superior}第 {ka.number} 项重点活动（{ka.name}）没有对应的本地活动，请确认是否需要安排。",
+                             f"{self.t.superior}第 {ka.number} 项重点活动（{ka.name}）"
+                             "没有对应的本地活动，请确认是否需要安排。",
                              upstream_activity=ka.number)
 
     def literacies(self) -> None:
@@ -340,7 +345,8 @@ class _Run:
             length = len(re.sub(r"\s", "", task.text))
             if minimum and length < minimum:
                 self.add("measures-short", WARNING, f"{path}.text",
-                         f"任务“{task.title.strip()[:20]}”的具体措施只有 {length} 个字，建议写明做什么、怎么做（至少 {minimum} 字）。")
+                         f"任务“{task.title.strip()[:20]}”的具体措施只有 {length} 个字，"
+                         f"建议写明做什么、怎么做（至少 {minimum} 字）。")
         if n.note.strip():
             for number in _bad_phones(n.note):
                 self.add("phone-invalid", WARNING, "notice.note",
@@ -501,7 +507,8 @@ def valid_phone(number: str) -> bool:
     return False
 
 
-_LABELLED_PHONE = re.compile(r"(?:电话|手机|联系电话|联系方式|传真|Tel|TEL|tel)\s*[：:]?\s*((?:\+?86[\s-]?)?\d[\d\s\-－—]*\d|\d)")
+_LABELLED_PHONE = re.compile(r"(?:电话|手机|联系电话|联系方式|传真|Tel|TEL|tel)\s*[：:]?\s*"
+                             r"((?:\+?86[\s-]?)?\d[\d\s\-－—]*\d|\d)")
 
 
 def _bad_phones(note: str) -> list[str]:

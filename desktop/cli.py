@@ -130,7 +130,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     draft, template = _load(args.file)
     problems = run_checks(draft, template, today, std)
     for note in draft.clean_notes:
-        print(f"提示：“{note.path}”中含有无法保存到文档的控制字符（{'、'.join(sorted({f'U+{ord(c):04X}' for c in note.removed}))}），已自动删除。",
+        print(f"提示：“{note.path}”中含有无法保存到文档的控制字符"
+              f"（{'、'.join(sorted({f'U+{ord(c):04X}' for c in note.removed}))}），已自动删除。",
               file=sys.stderr)
     if args.json:
         json.dump([p.to_json() for p in problems], sys.stdout, ensure_ascii=False, indent=2)
@@ -160,7 +161,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
 
     p = sub.add_parser("new", help="按模板新建草稿")
-    p.add_argument("--template", default=DEFAULT_TEMPLATE, help="模板名称，或模板文件（*.json，如 template import 生成的）")
+    p.add_argument("--template", default=DEFAULT_TEMPLATE,
+                   help="模板名称，或模板文件（*.json，如 template import 生成的）")
     p.add_argument("--city", help="本地名称，例如 佛山市（用于方案标题）")
     p.add_argument("-o", "--output", required=True, help="新草稿的文件名（*.plan.json）")
     p.add_argument("--example", action="store_true", help="复制自带的示例草稿（佛山市），用来试用各个命令")
@@ -289,7 +291,8 @@ def main(argv: list[str] | None = None) -> int:
             where = f"详细信息已记录在“{log}”。"
         except OSError:
             where = ""
-        return _fail(f"发生了意外错误（{type(err).__name__}），操作未完成，文件未作任何改动。{where}请将此信息告知技术支持。")
+        return _fail(f"发生了意外错误（{type(err).__name__}），操作未完成，文件未作任何改动。"
+                     f"{where}请将此信息告知技术支持。")
 
 
 def _short(text: str, keep: int = 60) -> str:

@@ -57,7 +57,8 @@ from desktop import official as gb
 WANTED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     gb.FANGSONG: (("仿宋_GB2312", "FangSong_GB2312", "仿宋", "FangSong", "FangSong_GB18030", "方正仿宋简体",
                    "方正仿宋_GBK", "FZFangSong-Z02S", "FZFangSong-Z02", "华文仿宋", "STFangsong"), ()),
-    gb.HEITI: (("黑体", "SimHei", "方正黑体简体", "方正黑体_GBK", "FZHei-B01S", "FZHei-B01", "华文黑体", "STHeiti"), ()),
+    gb.HEITI: (("黑体", "SimHei", "方正黑体简体", "方正黑体_GBK", "FZHei-B01S", "FZHei-B01",
+                "华文黑体", "STHeiti"), ()),
     gb.KAITI: (("楷体_GB2312", "KaiTi_GB2312", "楷体", "KaiTi", "方正楷体简体", "方正楷体_GBK", "FZKai-Z03S",
                 "FZKai-Z03", "华文楷体", "STKaiti"), ()),
     gb.XIAOBIAOSONG: (("方正小标宋简体", "方正小标宋_GBK", "FZXiaoBiaoSong-B05S", "FZXiaoBiaoSong-B05", "小标宋"),
@@ -799,7 +800,8 @@ class FontSet:
             for ch, label in fallback.items():
                 by_font.setdefault(label, []).append(ch)
             for label, chars in by_font.items():
-                out.append(f"字符“{''.join(chars[:20])}”{'等' if len(chars) > 20 else ''}在所选字体中缺字，已改用“{label}”显示。")
+                out.append(f"字符“{''.join(chars[:20])}”{'等' if len(chars) > 20 else ''}"
+                           f"在所选字体中缺字，已改用“{label}”显示。")
         for path, size in sorted(skipped_font_files().items())[:5]:
             out.append(f"字体文件“{Path(path).name}”过大（{size / 1024 / 1024:.0f} MB，超过 "
                        f"{MAX_FONT_BYTES // 1024 // 1024} MB），不像是可用的字体，已跳过（{path}）。")
@@ -820,7 +822,8 @@ def _match(files: list[FontFile], names: tuple[str, ...]) -> FontFile | None:
         fams = {_norm(x) for x in f.families}
         for rank, w in enumerate(wanted):
             if w in fams:
-                penalty = 1 if _STYLE_PENALTY.search(f.style or "") and not re.search("regular|book|normal", f.style or "", re.I) else 0
+                penalty = 1 if (_STYLE_PENALTY.search(f.style or "")
+                                and not re.search("regular|book|normal", f.style or "", re.I)) else 0
                 cand = (rank, penalty, f)
                 if best is None or cand[:2] < best[:2]:
                     best = cand
@@ -900,7 +903,8 @@ def font_set(font_dirs: tuple[Path, ...] | list[Path] = ()) -> FontSet:
     for role in gb.ROLES:
         choices.setdefault(role, Choice(role, choices[gb.FANGSONG].face, gb.ROLE_NAMES[role], False))
     pool = [f for f in office + windows + system if f.truetype]
-    pool.sort(key=lambda f: (0 if f in office else 1, _STYLE_PENALTY.search(f.style or "") is not None, str(f.path), f.index))
+    pool.sort(key=lambda f: (0 if f in office else 1, _STYLE_PENALTY.search(f.style or "") is not None,
+                             str(f.path), f.index))
     fs = FontSet(choices, pool)
     with _SETS_LOCK:
         return _SETS.setdefault(key, fs)

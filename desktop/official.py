@@ -355,9 +355,11 @@ class Standard:
             out.append(("fonts", f"字体方案“{self.font_preset}”不存在，可选：{'、'.join(FONT_PRESETS)}。"))
         lo, hi = SEAL_DIAMETER_RANGE_MM
         if not lo <= self.seal_diameter_mm <= hi:
-            out.append(("seal_diameter_mm", f"印章直径 {self.seal_diameter_mm:g} 毫米无法使用：应在 {lo:g}–{hi:g} 毫米之间。"))
+            out.append(("seal_diameter_mm",
+                        f"印章直径 {self.seal_diameter_mm:g} 毫米无法使用：应在 {lo:g}–{hi:g} 毫米之间。"))
         if self.signature_layout not in SIGNATURE_LAYOUTS:
-            out.append(("signature_layout", f"落款格式“{self.signature_layout}”无效：应为 seal（加盖印章）或 no_seal（不加盖印章）。"))
+            out.append(("signature_layout",
+                        f"落款格式“{self.signature_layout}”无效：应为 seal（加盖印章）或 no_seal（不加盖印章）。"))
         return out
 
 

@@ -13,7 +13,8 @@ _ORGANS = [
     "中共清远市委网络安全和信息化委员会办公室", "清远市教育局", "清远市总工会",
     "共青团清远市委员会", "清远市妇女联合会", "中国人民银行清远市中心支行",
 ]
-_UNITS = ["市委网信办", "市教育局", "市总工会", "团市委", "市妇联", "市文化广电旅游体育局", "市司法局", "各县（市、区）党委网信办"]
+_UNITS = ["市委网信办", "市教育局", "市总工会", "团市委", "市妇联", "市文化广电旅游体育局", "市司法局",
+          "各县（市、区）党委网信办"]
 _PHRASES = [
     "组织开展网络素养教育进校园、进家庭活动", "推动网络文明志愿服务常态化", "加强网络安全知识普及",
     "培育具有地方特色的好网民活动品牌", "引导网民树立网络法治观念", "提升青少年文明用网习惯",
@@ -54,7 +55,8 @@ def make_draft(tasks: int = 30, activities: int = 10, issuers: int = 1, groups: 
         )
         task_groups[i % len(task_groups)].tasks.append(task)
     acts = [
-        Activity(id=f"a{i + 1}", name=f"{rnd.choice(_PHRASES)}主题活动（第{i + 1}场）", time=f"2020年{rnd.randint(6, 12)}月",
+        Activity(id=f"a{i + 1}", name=f"{rnd.choice(_PHRASES)}主题活动（第{i + 1}场）",
+                 time=f"2020年{rnd.randint(6, 12)}月",
                  lead=rnd.choice(_UNITS), partners=rnd.sample(_UNITS, k=rnd.randint(0, 2)), upstream=[(i % 13) + 1])
         for i in range(activities)
     ]

@@ -82,8 +82,10 @@ _REASONS = {
     errno.EPERM: "没有权限", errno.ENOENT: "文件或文件夹不存在", errno.EISDIR: "这是一个文件夹，不是文件",
     errno.ENOTDIR: "路径中的某一级不是文件夹", errno.EEXIST: "已存在同名的文件",
     errno.ENAMETOOLONG: "文件名或路径太长，超过了系统允许的长度，请使用较短的名称或文件夹",
-    errno.EBUSY: "文件正被其他程序使用", errno.EMFILE: "同时打开的文件太多", errno.EIO: "读写磁盘时出错（磁盘或网络盘可能有故障）",
-    errno.EINVAL: "文件名中有系统不允许的字符（如 \\ / : * ? \" < > |）", errno.ELOOP: "路径中的快捷方式（链接）循环指向自身",
+    errno.EBUSY: "文件正被其他程序使用", errno.EMFILE: "同时打开的文件太多",
+    errno.EIO: "读写磁盘时出错（磁盘或网络盘可能有故障）",
+    errno.EINVAL: "文件名中有系统不允许的字符（如 \\ / : * ? \" < > |）",
+    errno.ELOOP: "路径中的快捷方式（链接）循环指向自身",
     errno.EXDEV: "不能跨磁盘移动文件",
 }
 
@@ -286,11 +288,13 @@ def parse_draft_bytes(data: bytes, source: str) -> Draft:
             try:
                 data = data.decode(codec).encode("utf-8")
             except UnicodeDecodeError as err:
-                raise DraftError(f"{where}的文字编码已损坏（第 {err.start + 1} 个字节附近），无法作为草稿打开。") from err
+                raise DraftError(f"{where}的文字编码已损坏（第 {err.start + 1} 个字节附近），"
+                                 "无法作为草稿打开。") from err
             break
     if data.startswith(b"\x89PNG") or data.startswith(b"PK\x03\x04") or data.startswith(b"%PDF") \
             or b"\x00" in data[:4096]:
-        raise DraftError(f"{where}不是草稿文件：它是二进制文件（例如图片、压缩包或 Word 文档），请选择扩展名为 .plan.json 的草稿。")
+        raise DraftError(f"{where}不是草稿文件：它是二进制文件（例如图片、压缩包或 Word 文档），"
+                         "请选择扩展名为 .plan.json 的草稿。")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -298,7 +302,8 @@ def parse_draft_bytes(data: bytes, source: str) -> Draft:
             # Cut inside a character: a truncated file, which the JSON parser reports as such.
             text = data[: err.start].decode("utf-8-sig", errors="replace")
         else:
-            raise DraftError(f"{where}不是 UTF-8 编码的文本（第 {err.start + 1} 个字节无法识别），无法作为草稿打开。") from err
+            raise DraftError(f"{where}不是 UTF-8 编码的文本（第 {err.start + 1} 个字节无法识别），"
+                             "无法作为草稿打开。") from err
     try:
         raw = json.loads(text, parse_constant=_reject_constant, parse_float=_parse_float, parse_int=_parse_int)
     except json.JSONDecodeError as err:
@@ -350,7 +355,8 @@ def draft_from_json(raw: object, source: str) -> Draft:
         label = {"notice": "通知要素", "plan": "实施方案", "activities": "重点活动", "progress": "进度台账"}.get(
             key, FIELD_LABELS.get(key, ""))
         named = f"“{err.path}”（{label}）" if label else f"“{err.path}”"
-        raise DraftError(f"{where}中的{named}应为{err.expected}，实际是{err.got}，无法作为草稿读取。文件未作任何改动。") from err
+        raise DraftError(f"{where}中的{named}应为{err.expected}，实际是{err.got}，"
+                         "无法作为草稿读取。文件未作任何改动。") from err
     except RecursionError as err:
         raise DraftError(f"{where}的层级嵌套过深，不是有效的草稿。") from err
     draft.version = FORMAT_VERSION

@@ -53,8 +53,8 @@ class Source:
 
 _TERMINAL = "。！？；…”」』）)"
 _CJK = r"\u3400-\u9fff"
-_L1 = re.compile(rf"^([一二三四五六七八九十]+)[、.．]\s*(.*)$")
-_L2 = re.compile(rf"^[（(]\s*([一二三四五六七八九十]+)\s*[）)]\s*(.*)$")
+_L1 = re.compile(r"^([一二三四五六七八九十]+)[、.．]\s*(.*)$")
+_L2 = re.compile(r"^[（(]\s*([一二三四五六七八九十]+)\s*[）)]\s*(.*)$")
 _L3 = re.compile(r"^(\d{1,3})\s*[.．、](?!\d)\s*(.*)$")
 _L4 = re.compile(r"^[（(]\s*(\d{1,3})\s*[）)]\s*(.*)$")
 _DOC_NUMBER = re.compile(rf"([{_CJK}]{{1,16}}〔\d{{4}}〕\d{{1,4}}号)")
@@ -356,8 +356,10 @@ def _split_title(rest: str) -> tuple[str | None, str]:
 
 
 _UNITS = re.compile(r"[（(]\s*((?:牵头|责任|主责)单位[^）)]*)[）)]\s*$")
-_LABEL_LINE = re.compile(r"^\s*[（(]?\s*(牵头单位|责任单位|主责单位|配合单位|参与单位|完成时限|完成时间|时间安排|时限)\s*[：:]")
-_LABELLED = re.compile(r"(牵头单位|责任单位|主责单位|配合单位|参与单位|完成时限|完成时间|时间安排|时限)\s*[：:]\s*([^；;。，,）)]+)")
+_LABEL_LINE = re.compile(r"^\s*[（(]?\s*"
+                         r"(牵头单位|责任单位|主责单位|配合单位|参与单位|完成时限|完成时间|时间安排|时限)\s*[：:]")
+_LABELLED = re.compile(r"(牵头单位|责任单位|主责单位|配合单位|参与单位|完成时限|完成时间|时间安排|时限)"
+                       r"\s*[：:]\s*([^；;。，,）)]+)")
 
 
 def _units(text: str) -> tuple[str, dict[str, str]]:
@@ -400,7 +402,8 @@ def _place(title: str) -> tuple[str, str]:
 
 
 def _level_word(place: str) -> str:
-    for end, word in (("省", "省级"), ("自治区", "省级"), ("市", "市级"), ("州", "州级"), ("区", "区级"), ("县", "县级")):
+    for end, word in (("省", "省级"), ("自治区", "省级"), ("市", "市级"), ("州", "州级"), ("区", "区级"),
+                      ("县", "县级")):
         if place.endswith(end):
             return word
     return "上级"
@@ -531,7 +534,7 @@ def derive(src: Source) -> Derived:
     goal_section = _find_section(sections, ("目标", "总体要求", "指导思想"), exclude=task_section)
     req_section = _find_section(sections, ("要求", "保障", "措施"), exclude=(task_section, goal_section))
     act_section = _find_section(sections, ("活动",), exclude=(task_section, goal_section, req_section))
-    for name, items in sections:
+    for name, _items in sections:
         if not name or name in (task_section, req_section, goal_section, act_section):
             continue
         notes.append(f"第“{name}”部分未归类（既不是重点任务、工作目标、工作要求，也不是重点活动），已略过。")
@@ -947,7 +950,8 @@ def summary(derived: Derived) -> str:
     tasks = d["key_tasks"]
     gaps = [t for t in tasks if t.get("source_gap")]
     titled = sum(1 for t in tasks if t.get("title"))
-    lines = [f"上级文件：{d['upstream']['title']}（{d['year']}年{('，' + d['upstream']['doc_number']) if d['upstream']['doc_number'] else ''}）",
+    lines = [f"上级文件：{d['upstream']['title']}"
+             f"（{d['year']}年{('，' + d['upstream']['doc_number']) if d['upstream']['doc_number'] else ''}）",
              f"重点任务 {len(tasks)} 项（{titled} 项有标题，{len(gaps)} 项原文有缺失），"
              f"分组 {len(d['task_groups'])} 个；重点活动 {len(d['key_activities'])} 项。"]
     for lst in d.get("named_lists", []):

@@ -29,7 +29,8 @@ def main() -> None:
     big = draw(256)
     (ROOT / "resources").mkdir(exist_ok=True)
     big.save(ROOT / "resources" / "icon.png")
-    big.save(ROOT / "resources" / "icon.ico", sizes=[(16, 16), (24, 24), (32, 32), (48, 48), (64, 64), (128, 128), (256, 256)])
+    big.save(ROOT / "resources" / "icon.ico",
+             sizes=[(16, 16), (24, 24), (32, 32), (48, 48), (64, 64), (128, 128), (256, 256)])
 
 
 if __name__ == "__main__":

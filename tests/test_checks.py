@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from desktop.checks import ERROR, WARNING, apply_fix, fix_halfwidth, run_checks, valid_phone
-from desktop.model import Progress, Task
+from desktop.model import Progress
 from desktop.sample import make_draft
 
 TODAY = dt.date(2020, 6, 1)
@@ -217,7 +217,8 @@ def test_halfwidth_punctuation_rule(example_draft, template):
     found = [p for p in run_checks(example_draft, template, TODAY) if p.rule == "punctuation-halfwidth"]
     assert [(p.severity, p.path) for p in found] == [(WARNING, "plan.task_groups[0].tasks[1].text")]
     apply_fix(example_draft, found[0])
-    assert example_draft.plan.task_groups[0].tasks[1].text == "开展教师轮训，纳入必修内容；确保全员覆盖并形成长效机制和制度。"
+    assert example_draft.plan.task_groups[0].tasks[1].text == (
+        "开展教师轮训，纳入必修内容；确保全员覆盖并形成长效机制和制度。")
 
 
 def test_short_measures(example_draft, template):

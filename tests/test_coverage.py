@@ -9,7 +9,8 @@ from desktop.templates import load_template
 
 def _draft() -> Draft:
     d = Draft(plan=Plan(goals="大力培育具备爱国主义精神、网络安全技能的好网民。"))
-    d.plan.task_groups = [TaskGroup(title="一组", tasks=[Task(title="甲", upstream=[1, 3]), Task(title="", upstream=[3])]),
+    d.plan.task_groups = [TaskGroup(title="一组",
+                                    tasks=[Task(title="甲", upstream=[1, 3]), Task(title="", upstream=[3])]),
                           TaskGroup(title="二组", tasks=[Task(title="乙", text="养成文明用网习惯", upstream=[16])])]
     d.activities = [Activity(name="活动一", upstream=[2])]
     d.plan.upstream_exemptions = {"2": "N/A", "4": "本地没有此项工作"}
@@ -20,7 +21,8 @@ def test_task_answers_name_the_local_tasks():
     answers = coverage.task_answers(_draft())
     assert {u: [(a.path, a.label) for a in v] for u, v in answers.items()} == {
         1: [("plan.task_groups[0].tasks[0]", "（一）1. 甲")],
-        3: [("plan.task_groups[0].tasks[0]", "（一）1. 甲"), ("plan.task_groups[0].tasks[1]", "（一）2. （未填写标题）")],
+        3: [("plan.task_groups[0].tasks[0]", "（一）1. 甲"),
+            ("plan.task_groups[0].tasks[1]", "（一）2. （未填写标题）")],
         16: [("plan.task_groups[1].tasks[0]", "（二）1. 乙")],
     }
     assert {u: [a.label for a in v] for u, v in coverage.activity_answers(_draft()).items()} == {2: ["1. 活动一"]}

@@ -66,7 +66,8 @@ def hostile_draft():
         tasks[i].text = f"正文含有{bit}。\n第二段{bit}。"
     tasks[-1].text = HOSTILE_PARAGRAPH
     d.activities[0].name = "=HYPERLINK(\"http://evil\")活动👍𠀀"
-    d.activities.append(Activity(id="a99", name="很长的活动名称" * 60, time="全年", lead=LONG_ORGAN, partners=["甲", "乙"]))
+    d.activities.append(Activity(id="a99", name="很长的活动名称" * 60, time="全年", lead=LONG_ORGAN,
+                                 partners=["甲", "乙"]))
     return d
 
 

@@ -248,7 +248,8 @@ def test_a_long_draft_name_gives_shortened_outputs(example_path, tmp_path):
 def _readme_commands() -> list[str]:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     block = text.split("## 命令行一览", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
-    return [line.split("#", 1)[0].strip() for line in block.splitlines() if line.strip().startswith("python -m desktop")]
+    return [line.split("#", 1)[0].strip() for line in block.splitlines()
+            if line.strip().startswith("python -m desktop")]
 
 
 def test_readme_command_line_examples_run_in_an_empty_folder(tmp_path):

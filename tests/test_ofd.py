@@ -7,8 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import zipfile
 import xml.etree.ElementTree as ET
+import zipfile
 from collections import Counter
 
 import ofdkit
@@ -19,8 +19,7 @@ from pypdf import PdfReader
 
 from desktop import official as gb
 from desktop.document import build_document
-from desktop.export import ExportOptions
-from desktop.export import ofd
+from desktop.export import ExportOptions, ofd
 from desktop.export.pdf import render_pdf_bytes
 from desktop.fonts import face_by_key, font_set
 from desktop.layout import PAGE_H, layout_document

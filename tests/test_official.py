@@ -89,7 +89,8 @@ def test_heading_fonts_and_labels():
     assert gb.HEADING_ROLES == {1: "heiti", 2: "kaiti", 3: "fangsong", 4: "fangsong"}
     assert [gb.heading_label(1, 3), gb.heading_label(2, 3), gb.heading_label(3, 3), gb.heading_label(4, 3)] == \
         ["三、", "（三）", "3.", "（3）"]
-    assert [gb.chinese_number(n) for n in (1, 10, 11, 21, 105, 110)] == ["一", "十", "十一", "二十一", "一百零五", "一百一十"]
+    assert [gb.chinese_number(n) for n in (1, 10, 11, 21, 105, 110)] == \
+        ["一", "十", "十一", "二十一", "一百零五", "一百一十"]
 
 
 def test_annex_columns_and_alignment():

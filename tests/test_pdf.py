@@ -185,7 +185,7 @@ def test_first_line_at_top_of_type_area(name, tmpl):
         # no body.
         chars = [c for c in p["chars"] if not is_page_number(c) and c["size"] >= 16 - 0.05]
         if chars:
-            lines = text_lines(p, lambda c: c in chars)
+            lines = text_lines(p, lambda c: c in chars)  # noqa: B023 - text_lines calls it before returning
             top = min(c["top"] for c in lines[0])
             size = lines[0][0]["size"]
             if top < TA_TOP + L:
@@ -289,7 +289,8 @@ def test_every_character_of_the_draft_is_in_the_pdf(name, tmpl):
         for ch, n in need.items():
             assert have[ch] >= n, (name, ch, text[:40])
     # running text survives in order (across line and page breaks)
-    flat = "".join(c["text"] for p in pages for c in sorted(p["chars"], key=lambda c: (round(baseline(c, p["h"]), 1), c["x0"]))
+    flat = "".join(c["text"] for p in pages
+                   for c in sorted(p["chars"], key=lambda c: (round(baseline(c, p["h"]), 1), c["x0"]))
                    if not is_page_number(c))
     flat = re.sub(r"\s", "", flat)
     for text in (draft.notice.body, draft.plan.preamble, draft.plan.goals):

@@ -76,7 +76,8 @@ def test_settings_hold_a_preset_and_survive_bad_values():
     s.set_preset(gb.Standard(line_pitch_twips=584, exact_lines=True, font_preset="gb2312", seal_diameter_mm=45,
                              signature_layout="no_seal"))
     std = s.standard()
-    assert (std.lines_per_page, std.font_preset, std.seal_diameter_mm, std.signature_layout) == (21, "gb2312", 45, "no_seal")
+    assert (std.lines_per_page, std.font_preset, std.seal_diameter_mm, std.signature_layout) == \
+        (21, "gb2312", 45, "no_seal")
     assert s.export_options().standard == std
     s.backend["office/seal_diameter_mm"] = "999"  # an edited settings file
     assert s.standard().seal_diameter_mm == 42.0 and s.standard().lines_per_page == 21

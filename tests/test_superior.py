@@ -80,7 +80,8 @@ def test_pasted_text_works_like_the_file():
 
 OTHER_YEAR_TASKS = ["推进网络素养教育常态化", "壮大青年网络文明志愿者队伍", "建设网络文明示范基地",
                     "开展“清朗校园”专项行动", "打造网络正能量精品"]
-OTHER_YEAR_ACTIVITIES = ["2022“网信普法进万家”活动", "青少年网络文明大会", "网络正能量短视频大赛", "“e路护航”网络安全宣传月"]
+OTHER_YEAR_ACTIVITIES = ["2022“网信普法进万家”活动", "青少年网络文明大会", "网络正能量短视频大赛",
+                         "“e路护航”网络安全宣传月"]
 
 
 def _other_year_docx(path: Path) -> Path:
@@ -98,7 +99,8 @@ def _other_year_docx(path: Path) -> Path:
     d.add_paragraph("坚持以社会主义核心价值观为引领，聚焦三个重点群体，着力覆盖青少年、职工群众、妇女儿童等群体，营造清朗网络空间。")
     d.add_paragraph("二、主要任务")
     for i, title in enumerate(OTHER_YEAR_TASKS, start=1):
-        d.add_paragraph(f"（{'一二三四五'[i - 1]}）{title}。围绕第{i}项工作，组织各地各部门扎实推进相关工作，按期报送进展情况。")
+        d.add_paragraph(f"（{'一二三四五'[i - 1]}）{title}。围绕第{i}项工作，"
+                        "组织各地各部门扎实推进相关工作，按期报送进展情况。")
     d.add_paragraph("三、保障措施")
     d.add_paragraph("（一）加强统筹协调。各地要明确责任分工。")
     d.add_paragraph("附件")
@@ -163,7 +165,8 @@ def _city_docx(path: Path) -> Path:
     d.add_paragraph("2. 开展教师轮训。依托信息技术应用能力提升工程开展教师轮训。")
     d.add_paragraph("牵头单位：市教育局")
     d.add_paragraph("（二）壮大好网民队伍")
-    d.add_paragraph("1. 寻找职工好网民。面向全市职工征集好网民典型。（牵头单位：市总工会；配合单位：团市委；完成时限：2021年11月30日前）")
+    d.add_paragraph("1. 寻找职工好网民。面向全市职工征集好网民典型。"
+                    "（牵头单位：市总工会；配合单位：团市委；完成时限：2021年11月30日前）")
     d.add_paragraph("三、工作要求")
     d.add_paragraph("（一）加强组织领导。各区要把好网民工程纳入重点工作。")
     d.add_paragraph("附件")
@@ -194,7 +197,8 @@ def test_city_plan_in_word(tmp_path):
 # --- the cascade: our own export of a city draft ---------------------------------------------
 
 FOSHAN_TASKS = ["开展青少年网络素养教育“双进”活动", "提升教师信息技术应用能力", "开展金融知识普及进校园",
-                "开展“网聚职工正能量 争做中国好网民”系列活动", "团结培育青年好网民", "开展“小康路上她力量”短视频征集展播",
+                "开展“网聚职工正能量 争做中国好网民”系列活动", "团结培育青年好网民",
+                "开展“小康路上她力量”短视频征集展播",
                 "实施“纷享佛山”网络传播品牌行动", "开展网络公益和网络诚信宣传", "征集推广网络文化精品",
                 "强化整体矩阵宣传", "加强网络普法宣传"]
 
@@ -220,7 +224,8 @@ def test_our_city_export_is_a_superior_document(foshan_exports, name):
     assert data["key_tasks"][0]["lead"] == "市教育局"
     assert data["key_tasks"][0]["partners"] == "团市委、市妇联"
     assert data["key_tasks"][0]["deadline"] == "2020年11月30日前"
-    assert [a["name"] for a in data["key_activities"]][:2] == ["“纷享佛山”网络传播品牌行动", "佛山市青少年网络素养教育“双进”活动"]
+    assert [a["name"] for a in data["key_activities"]][:2] == [
+        "“纷享佛山”网络传播品牌行动", "佛山市青少年网络素养教育“双进”活动"]
     assert data["upstream"]["doc_number"] == "佛委网办〔2020〕9号"
     assert data["upstream"]["level"] == "市级"
     assert len(data["task_groups"]) == 4
@@ -235,7 +240,8 @@ def test_district_draft_from_city_template_reports_each_task_by_title(foshan_exp
     for p, title in zip(problems, FOSHAN_TASKS):
         assert f"（{title}）" in p.message and p.message.startswith("市级第")
     # the template is found again by id (the draft names it)
-    assert load_template(template.id).key_tasks[0].units == "（牵头单位：市教育局；配合单位：团市委、市妇联；完成时限：2020年11月30日前）"
+    assert load_template(template.id).key_tasks[0].units == (
+        "（牵头单位：市教育局；配合单位：团市委、市妇联；完成时限：2020年11月30日前）")
 
 
 def test_template_statuses_reach_checks_ledger_and_merge(tmp_path):

@@ -22,6 +22,7 @@ from desktop.official import STANDARD, Standard
 from desktop.storage import atomic_target, os_error_message
 from desktop.templates import Template
 
+
 @dataclass(frozen=True)
 class Format:
     """Everything about one output format: adding a format is one module
@@ -128,7 +129,8 @@ def export_one(draft: Draft, template: Template, fmt: str, dest: Path,
             notes = write(draft, template, tmp, options) or []
     except ExportError as err:
         cause = err.__cause__
-        if isinstance(cause, PermissionError) or (isinstance(cause, OSError) and cause.errno in (errno.EACCES, errno.EPERM)):
+        if isinstance(cause, PermissionError) or (isinstance(cause, OSError)
+                                                  and cause.errno in (errno.EACCES, errno.EPERM)):
             if dest.exists():
                 raise ExportError(
                     f"无法写入“{dest}”：文件正在被其他程序使用或没有写入权限。"

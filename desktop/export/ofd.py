@@ -304,7 +304,7 @@ def render_pages_ofd(pages: list[Page], fonts: FontSet, title: str = "", author:
         files[f"Doc_0/Pages/Page_{n}/Content.xml"] = _xml("".join(objs))
 
     font_xml = []
-    for (file, family), fr in sorted(res.by_face.items(), key=lambda kv: kv[1].id):
+    for (_file, family), fr in sorted(res.by_face.items(), key=lambda kv: kv[1].id):
         font_xml.append(f'<ofd:Font ID="{fr.id}" FontName="{_attr(family)}" FamilyName="{_attr(family)}">'
                         f"<ofd:FontFile>{fr.file_name}</ofd:FontFile></ofd:Font>")
     for file, name in res.files.items():

@@ -16,8 +16,6 @@ from desktop.cli import parse_today
 from desktop.errors import DesktopError, LedgerError
 
 
-
-
 def cmd_import(args: argparse.Namespace) -> int:
     from desktop.ledger.importing import apply_import, plan_import
     from desktop.outputs import refuse_overwrite, same_file
@@ -59,7 +57,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(f"试运行：将更新 {changed} 项，未保存任何文件。")
             return 1 if plan.rejections else 0
         if plan.needs_confirmation and changed and not args.force:
-            raise LedgerError(f"未保存：无法确认台账属于这份方案。请核对上面列出的 {changed} 项变化，确认无误后加 --force 再导入。")
+            raise LedgerError(f"未保存：无法确认台账属于这份方案。"
+                              f"请核对上面列出的 {changed} 项变化，确认无误后加 --force 再导入。")
         if changed or args.output:
             expect = digest if same_file(target, draft_path) else None
             save_draft(draft, target, expect=expect)
@@ -95,7 +94,6 @@ class _ProgressLine:
 
 def cmd_merge(args: argparse.Namespace) -> int:
     from desktop.ledger.merge import merge_ledgers
-
     from desktop.outputs import input_among, refuse_overwrite
 
     out = Path(args.output)

@@ -226,7 +226,8 @@ def write(draft: Draft, template: Any, dest: Path, options: Any) -> list[str]:
     ws.row_dimensions[TITLE_ROW].height = 30
     split = max(2, ncol // 2)
     set_text(ws.cell(INFO_ROW, 1), f"{OFFICE_PREFIX}{office}")
-    when = f"截至日期：{official.official_date(today)}" if fixed_today else f"导出日期：{official.official_date(exported)}"
+    when = (f"截至日期：{official.official_date(today)}" if fixed_today
+            else f"导出日期：{official.official_date(exported)}")
     set_text(ws.cell(INFO_ROW, split + 1), f"{when}　　状态请从下拉列表选择，完成率填 0–100 的整数")
     for col in (1, split + 1):
         ws.cell(INFO_ROW, col).font = Font(name=BODY_FONT, size=BODY_SIZE)

@@ -96,7 +96,8 @@ class ImportPlan:
         """The whole plan as lines a clerk reads (changes, refusals, notes)."""
         out = [f"注意：{self.identity_warning}"] if self.identity_warning else []
         for ch in self.changes:
-            out.append(f"第 {ch.row} 行“{_cut(ch.name)}”（{ch.item_id}）：" + "；".join(c.describe() for c in ch.changes))
+            out.append(f"第 {ch.row} 行“{_cut(ch.name)}”（{ch.item_id}）："
+                       + "；".join(c.describe() for c in ch.changes))
         out += [r.message for r in self.rejections]
         out += [f"提示：{n}" for n in self.notes]
         return out
@@ -190,7 +191,8 @@ def plan_import(draft: Draft, template: Any, path: Path, *, force: bool = False)
         raise LedgerError(f"无法导入台账“{path}”：{err}") from err
     matched = len(plan.changes) + plan.unchanged
     if rows and not matched and not any(r.matched for r in plan.rejections):
-        raise LedgerError(f"台账“{path}”中没有一行能与草稿中的任务或活动对应，它可能不是这份方案的台账。草稿未作任何改动。")
+        raise LedgerError(f"台账“{path}”中没有一行能与草稿中的任务或活动对应，"
+                          "它可能不是这份方案的台账。草稿未作任何改动。")
     plan.not_in_ledger = [i for i in by_id if i not in seen]
     if plan.not_in_ledger:
         names = "、".join(f"“{_cut(_item_name(by_id[i][1]), 16)}”" for i in plan.not_in_ledger[:5])
@@ -250,8 +252,8 @@ def _plan_row(plan: ImportPlan, draft: Draft, template: Any, cols: Any, n: int, 
         raw = getattr(cell, "value", None)
         old_value = getattr(base, f)
         if (n, cols.index[f]) in uncalculated:
-            plan.notes.append(f"第 {n} 行“{_cut(name or _item_name(item))}”的“{labels.get(f, f)}”是公式，但文件中没有它的"
-                              "计算结果（保存前未在 Excel 或 WPS 中计算），已保留草稿中的原值。")
+            plan.notes.append(f"第 {n} 行“{_cut(name or _item_name(item))}”的“{labels.get(f, f)}”是公式，"
+                              "但文件中没有它的计算结果（保存前未在 Excel 或 WPS 中计算），已保留草稿中的原值。")
             continue
         if f in TEXT_FIELDS and isinstance(old_value, str) and cell_text(raw, strip=False) == safe_text(old_value)[0]:
             continue  # as exported; a text longer than a cell holds was cut only in the workbook

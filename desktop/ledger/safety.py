@@ -137,7 +137,8 @@ def _inspect_zip(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> Inspectio
             return Inspection(f"解压后体积过大（超过 {_mb(min(total, MAX_UNPACKED_BYTES))}），"
                               "可能是恶意构造的“压缩炸弹”，已拒绝读取")
         if info.file_size > RATIO_FLOOR_BYTES and info.file_size > MAX_RATIO * max(1, info.compress_size):
-            return Inspection(f"压缩比异常（{info.filename} 解压后放大 {info.file_size // max(1, info.compress_size)} 倍），"
+            return Inspection(f"压缩比异常（{info.filename} 解压后放大 "
+                              f"{info.file_size // max(1, info.compress_size)} 倍），"
                               "可能是恶意构造的“压缩炸弹”，已拒绝读取")
         if info.filename == "xl/sharedStrings.xml" and info.file_size > MAX_SHARED_STRINGS_BYTES:
             return Inspection(f"共享字符串表过大（{_mb(info.file_size)}），不像是进度台账，已拒绝读取")
@@ -151,7 +152,8 @@ def _inspect_zip(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> Inspectio
         except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, ValueError):
             return Inspection("文件已损坏（内部数据校验失败），可能没有复制完整，请向报送单位重新索取")
         if prologue is None:
-            return Inspection(f"文件内部结构异常（{info.filename} 开头没有正常的内容），可能是恶意构造的文件，已拒绝读取")
+            return Inspection(f"文件内部结构异常（{info.filename} 开头没有正常的内容），"
+                              "可能是恶意构造的文件，已拒绝读取")
         if b"<!DOCTYPE" in prologue or b"<!ENTITY" in prologue:
             return Inspection("文件中含有 XML 实体声明（正常的 Excel 文件没有），可能是恶意构造的文件，已拒绝读取")
     if any(n.startswith("xl/externalLinks/") for n in names):

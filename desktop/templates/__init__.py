@@ -285,7 +285,8 @@ def parse_template(raw: Any, source: str, expected_id: str | None = None) -> Tem
 
     group_titles = {}
     for i, g in enumerate(c.obj_list(data.get("task_groups", []), "task_groups")):
-        group_titles[c.integer(g, "number", f"task_groups[{i}]", minimum=1)] = c.text(g, "title", f"task_groups[{i}]") or ""
+        group_titles[c.integer(g, "number", f"task_groups[{i}]", minimum=1)] = \
+            c.text(g, "title", f"task_groups[{i}]") or ""
 
     skeleton = c.obj(data.get("skeleton", {}), "skeleton")
     for section in ("notice", "plan"):

@@ -126,7 +126,8 @@ class NoticeEditor(Editor):
         row.addWidget(QLabel("密级"))
         row.addWidget(f(LineField("密级和保密期限", "可不填"), "notice.secrecy"))
         row.addWidget(QLabel("紧急程度"))
-        row.addWidget(f(ChoiceField("紧急程度", [("", "（无）"), ("加急", "加急"), ("特急", "特急")]), "notice.urgency"))
+        row.addWidget(f(ChoiceField("紧急程度", [("", "（无）"), ("加急", "加急"), ("特急", "特急")]),
+                        "notice.urgency"))
         form.addRow("", row)
         form.addRow("签发人", f(LineField("签发人", "仅上行文需要"), "notice.signer"))
         head.setLayout(form)
@@ -905,7 +906,8 @@ class ActivitiesEditor(_ListEditor):
 
 # --- 进度台账 ----------------------------------------------------------------------
 
-_LEDGER_COLUMNS = ("序号", "类别", "名称", "牵头单位", "完成时限", "状态", "完成率（%）", "进展情况", "佐证材料", "更新日期")
+_LEDGER_COLUMNS = ("序号", "类别", "名称", "牵头单位", "完成时限", "状态", "完成率（%）", "进展情况", "佐证材料",
+                   "更新日期")
 _LEDGER_KEYS = {5: "status", 6: "percent", 7: "summary", 8: "evidence", 9: "updated"}
 
 

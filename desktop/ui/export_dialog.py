@@ -20,7 +20,6 @@ from .document import DraftDocument
 from .settings import AppSettings
 
 
-
 class ExportDialog(QDialog):
     """Signals:
         export_finished(object): the list of ExportResult.
@@ -125,7 +124,8 @@ class ExportDialog(QDialog):
         from desktop.outputs import same_file
 
         if self.doc.path is not None:
-            clash = [output_path(folder, base, f) for f in formats if same_file(output_path(folder, base, f), self.doc.path)]
+            clash = [output_path(folder, base, f) for f in formats
+                     if same_file(output_path(folder, base, f), self.doc.path)]
             if clash:
                 messages.warning(self, f"导出文件“{clash[0].name}”就是当前草稿文件本身，导出会覆盖草稿。"
                                        "请换一个文件名或文件夹。")

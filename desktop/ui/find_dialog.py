@@ -35,12 +35,12 @@ class FindReplaceDialog(QDialog):
         self.window_ = window
         self.setWindowTitle("查找和替换")
         self.setMinimumWidth(460)
-        self.find = QLineEdit()
-        self.find.setPlaceholderText("如 我市")
+        self.find_edit = QLineEdit()
+        self.find_edit.setPlaceholderText("如 我市")
         self.replace = QLineEdit()
         self.replace.setPlaceholderText("如 我区（留空则删除找到的文字）")
         form = QFormLayout()
-        form.addRow("查找", self.find)
+        form.addRow("查找", self.find_edit)
         form.addRow("替换为", self.replace)
         self.count = QLabel("")
         self.results = QListWidget()
@@ -64,15 +64,15 @@ class FindReplaceDialog(QDialog):
         layout.addWidget(hint_label("查找所有栏目（通知、方案、任务、活动和各项名单）；双击结果转到该处。"))
         layout.addWidget(buttons)
         QShortcut(QKeySequence(QKeySequence.StandardKey.FindNext), self, self.find_next)
-        self.find.textChanged.connect(self.refresh)
-        self.find.returnPressed.connect(self.find_next)
+        self.find_edit.textChanged.connect(self.refresh)
+        self.find_edit.returnPressed.connect(self.find_next)
         self._places: list[tuple[str, int]] = []
         self._next = 0
         self.refresh()
 
     def refresh(self) -> None:
         doc = self.window_.doc
-        needle = self.find.text()
+        needle = self.find_edit.text()
         self._places = occurrences(doc.draft, needle) if doc is not None else []
         self._next = 0
         self.results.clear()
@@ -107,11 +107,11 @@ class FindReplaceDialog(QDialog):
         if self.window_.go_to_path(shown, number):
             field = self.window_.editor(self.window_.current_section()).binder.find(shown)
             if field is not None:
-                field.highlight(self.find.text())
+                field.highlight(self.find_edit.text())
 
     def replace_everywhere(self) -> None:
         doc = self.window_.doc
-        needle, new = self.find.text(), self.replace.text()
+        needle, new = self.find_edit.text(), self.replace.text()
         if doc is None or not needle:
             return
         total = sum(n for _, n in occurrences(doc.draft, needle))

@@ -15,7 +15,6 @@ from . import messages, workers
 from .common import browse_row
 
 
-
 class LedgerHost(Protocol):
     """What the ledger tools need of the window (MainWindow is one): no import
     of the main window here, so the two modules do not depend on each other."""
@@ -26,6 +25,11 @@ class LedgerHost(Protocol):
     def statusBar(self) -> Any: ...  # noqa: N802 - Qt's name
 
     def show_import_plan(self, dialog: QDialog) -> None: ...
+
+def _parent(window: LedgerHost) -> QWidget | None:
+    """The window as the parent of the boxes it opens (MainWindow is a widget)."""
+    return window if isinstance(window, QWidget) else None
+
 
 LEDGER_FILTER = "Excel 台账 (*.xlsx *.xlsm);;所有文件 (*)"
 
@@ -39,7 +43,7 @@ def start_import(window: LedgerHost, path: str | None = None) -> workers.Job | N
         return None
     if path is None:
         folder = str(window.doc.path.parent) if window.doc.path else window.settings.value("files/last_dir")
-        path = messages.open_path(window, "选择填好的台账", folder, LEDGER_FILTER)
+        path = messages.open_path(_parent(window), "选择填好的台账", folder, LEDGER_FILTER)
         if not path:
             return None
     return _read_ledger(window, path, force=False)
@@ -64,17 +68,17 @@ def _on_read_failed(window: LedgerHost, job: workers.Job, path: str, message: st
 
     window.statusBar().clearMessage()
     if isinstance(job.error, LedgerIdentityError) and job.error.overridable:
-        answer = messages.ask(window, message, {"import": "确属本单位，仍然查看并导入", "cancel": "取消"}, "cancel",
-                              cancel="cancel")
+        answer = messages.ask(_parent(window), message, {"import": "确属本单位，仍然查看并导入", "cancel": "取消"},
+                              "cancel", cancel="cancel")
         if answer == "import":
             _read_ledger(window, path, force=True)
         return
-    messages.error(window, message, detail)
+    messages.error(_parent(window), message, detail)
 
 
 def _show_plan(window: LedgerHost, plan) -> None:
     window.statusBar().clearMessage()
-    window.show_import_plan(ImportPreviewDialog(window, plan, window if isinstance(window, QWidget) else None))
+    window.show_import_plan(ImportPreviewDialog(window, plan, _parent(window)))
 
 
 class ImportPreviewDialog(QDialog):

@@ -117,14 +117,16 @@ class MainWindow(QMainWindow):
         self.problems_panel = ProblemsPanel()
         self.problems_panel.problem_activated.connect(self.go_to_problem)
         self.problems_panel.fix_requested.connect(self.fix_problem)
-        self.problems_dock = self._dock("检查结果", "problemsDock", self.problems_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.problems_dock = self._dock("检查结果", "problemsDock", self.problems_panel,
+                                        Qt.DockWidgetArea.BottomDockWidgetArea)
         self.reference_panel = ReferencePanel()
         self.reference_panel.path_requested.connect(self._on_reference_path_requested)
         self.reference_dock = self._dock("上级方案对照", "referenceDock", self.reference_panel,
                                          Qt.DockWidgetArea.RightDockWidgetArea)
         self.preview_holder = QLabel("正在准备预览…")
         self.preview_holder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.preview_dock = self._dock("预览", "previewDock", self.preview_holder, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.preview_dock = self._dock("预览", "previewDock", self.preview_holder,
+                                       Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(self.reference_dock, self.preview_dock)
         self.preview_dock.raise_()
         # Wide enough for an A4 page to be readable beside the editor.
@@ -196,7 +198,8 @@ class MainWindow(QMainWindow):
             "close": self._action("关闭(&C)", self.show_start, "Ctrl+W", None, "关闭当前方案，回到开始页"),
             "quit": self._action("退出(&X)", self.close, "Ctrl+Q"),
             "guide": self._action("使用指南(&G)", self.show_guide, "F1", None, "五步完成实施方案"),
-            "settings": self._action("单位默认设置(&D)…", self.edit_settings, None, None, "发文机关、印发机关、字体等默认值"),
+            "settings": self._action("单位默认设置(&D)…", self.edit_settings, None, None,
+                                     "发文机关、印发机关、字体等默认值"),
             "import_ledger": self._action("导入填好的台账(&I)…", self.import_ledger, None, None,
                                           "把同事填好的台账进度导入当前方案"),
             "merge_ledgers": self._action("合并多个台账(&M)…", self.merge_ledgers, None, None,
@@ -693,8 +696,8 @@ class MainWindow(QMainWindow):
         self.find_dialog.refresh()
         self.find_dialog.show()
         self.find_dialog.raise_()
-        self.find_dialog.find.setFocus()
-        self.find_dialog.find.selectAll()
+        self.find_dialog.find_edit.setFocus()
+        self.find_dialog.find_edit.selectAll()
 
     def next_problem(self) -> None:
         tree = self.problems_panel.tree
@@ -871,7 +874,8 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         self.autosave_timer.setInterval(self.settings.get(S.AUTOSAVE_MS))
         self.autosave_deadline.setInterval(self.settings.get(S.AUTOSAVE_MAX_MS))
-        self.statusBar().showMessage("单位默认设置已保存：版式设置用于今后的导出和预览，机关名称等用于新建的方案。", 5000)
+        self.statusBar().showMessage("单位默认设置已保存：版式设置用于今后的导出和预览，"
+                                     "机关名称等用于新建的方案。", 5000)
         self.preview_timer.start()
         self.check_timer.start()
 
@@ -897,7 +901,8 @@ class MainWindow(QMainWindow):
     def about(self) -> None:
         from desktop import __version__
 
-        messages.info(self, f"{APP_NAME} {__version__}\n按 GB/T 9704-2012《党政机关公文格式》起草、检查和导出实施方案。")
+        messages.info(self, f"{APP_NAME} {__version__}\n"
+                            "按 GB/T 9704-2012《党政机关公文格式》起草、检查和导出实施方案。")
 
     # --- closing ------------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -46,7 +46,7 @@ class Dialogs:
         box = QMessageBox(QMessageBox.Icon.Question, APP_NAME, text, QMessageBox.StandardButton.NoButton, parent)
         if detail:
             box.setInformativeText(detail)
-        buttons = {}
+        buttons: dict[Any, str] = {}  # QPushButton -> key; clickedButton() is typed more widely
         for key, label in choices.items():
             role = QMessageBox.ButtonRole.RejectRole if key == cancel else QMessageBox.ButtonRole.AcceptRole
             buttons[box.addButton(label, role)] = key

@@ -11,10 +11,9 @@ from PySide6.QtWidgets import (
 
 from desktop import coverage
 from desktop.checks import ERROR, Problem
+from desktop.locations import describer
 from desktop.model import Draft
 from desktop.templates import Template
-
-from desktop.locations import describer
 
 _RED = QColor("#b3261e")
 _AMBER = QColor("#8a5a00")
@@ -128,7 +127,7 @@ class ProblemsPanel(QWidget):
     def item_for(self, problem: Problem) -> QTreeWidgetItem | None:
         for i in range(self.tree.topLevelItemCount()):
             item = self.tree.topLevelItem(i)
-            if item.data(0, Qt.ItemDataRole.UserRole) == problem:
+            if item is not None and item.data(0, Qt.ItemDataRole.UserRole) == problem:
                 return item
         return None
 
@@ -225,7 +224,8 @@ class ReferencePanel(QWidget):
             item.setData(0, Qt.ItemDataRole.UserRole, (path, None if local else kt.number))
             sec.addChild(item)
         done = sum(1 for ka in template.key_activities if ka.number in acts_by)
-        sec = self._section("activities", f"{template.superior}重点活动（{len(template.key_activities)} 项，已对应 {done} 项）")
+        sec = self._section("activities",
+                            f"{template.superior}重点活动（{len(template.key_activities)} 项，已对应 {done} 项）")
         for ka in template.key_activities:
             local = acts_by.get(ka.number, [])
             item = QTreeWidgetItem([f"{ka.number}. {ka.name}", "；".join(lbl for lbl, _ in local) or "未安排"])
@@ -256,7 +256,8 @@ class ReferencePanel(QWidget):
     def answered_rows(self, key: str) -> list[tuple[str, str]]:
         """(provincial item, local answer) rows of a section (for tests and tooltips)."""
         sec = self._sections[key]
-        return [(sec.child(i).text(0), sec.child(i).text(1)) for i in range(sec.childCount())]
+        children = [sec.child(i) for i in range(sec.childCount())]
+        return [(c.text(0), c.text(1)) for c in children if c is not None]
 
     def _on_item_activated(self, item: QTreeWidgetItem, _column: int) -> None:
         data = item.data(0, Qt.ItemDataRole.UserRole)

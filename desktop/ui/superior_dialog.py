@@ -27,6 +27,13 @@ _TASK_COLUMNS = ("编号", "分组", "标题", "内容（节选）", "牵头单�
 _ACT_COLUMNS = ("编号", "活动名称", "时间", "牵头单位")
 
 
+def _cell(table: QTableWidget, row: int, column: int) -> QTableWidgetItem:
+    """The item every cell of our tables has (_table fills them all)."""
+    item = table.item(row, column)
+    assert item is not None
+    return item
+
+
 def _item(text: Any, editable: bool = True) -> QTableWidgetItem:
     item = QTableWidgetItem("" if text is None else str(text))
     if not editable:
@@ -65,11 +72,11 @@ class SuperiorDialog(QDialog):
              t.get("lead", ""), t.get("deadline", "")) for t in self.data["key_tasks"]], editable={2, 4, 5})
         for r, t in enumerate(self.data["key_tasks"]):
             if t.get("title") is None and t.get("text") is None:
-                gap = self.tasks.item(r, 3)
+                gap = _cell(self.tasks, r, 3)
                 gap.setText("（原文此处整段缺失）")
                 gap.setForeground(Qt.GlobalColor.darkGray)
             elif t.get("title") is None:
-                self.tasks.item(r, 2).setToolTip("原文缺少标题；对照纸质原件可以补上，否则保持为空")
+                _cell(self.tasks, r, 2).setToolTip("原文缺少标题；对照纸质原件可以补上，否则保持为空")
         self.tasks.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         tabs.addTab(self.tasks, f"重点任务（{len(self.data['key_tasks'])} 项）")
         self.acts = self._table(_ACT_COLUMNS, [
@@ -110,21 +117,21 @@ class SuperiorDialog(QDialog):
         data = copy.deepcopy(self.data)
         data["name"] = self.name.text().strip() or data["name"]
         for r, task in enumerate(data["key_tasks"]):
-            title = self.tasks.item(r, 2).text().strip()
+            title = _cell(self.tasks, r, 2).text().strip()
             if title != (task.get("title") or ""):
                 task["title"] = title or None
                 task["title_from_clerk"] = bool(title)
             task["source_gap"] = task.get("title") is None or bool(task.get("source_gap") and not title)
             for c, key in ((4, "lead"), (5, "deadline")):
-                value = self.tasks.item(r, c).text().strip()
+                value = _cell(self.tasks, r, c).text().strip()
                 if value:
                     task[key] = value
                 else:
                     task.pop(key, None)
         for r, act in enumerate(data["key_activities"]):
-            act["name"] = self.acts.item(r, 1).text().strip() or act["name"]
+            act["name"] = _cell(self.acts, r, 1).text().strip() or act["name"]
             for c, key in ((2, "time"), (3, "lead")):
-                value = self.acts.item(r, c).text().strip()
+                value = _cell(self.acts, r, c).text().strip()
                 if value:
                     act[key] = value
                 else:

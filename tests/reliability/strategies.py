@@ -52,7 +52,8 @@ def draft_dict(draw, max_tasks: int = 12):
                    "signature_layout": draw(st.sampled_from(["", "no_seal"]))},
         "plan": {"title": draw(text), "preamble": draw(long_text), "goals": draw(long_text), "task_groups": groups,
                  "upstream_exemptions": draw(st.dictionaries(st.integers(1, 18).map(str), text, max_size=2)),
-                 "requirements": [{"title": draw(text), "text": draw(long_text)} for _ in range(draw(st.integers(0, 3)))]},
+                 "requirements": [{"title": draw(text), "text": draw(long_text)}
+                                  for _ in range(draw(st.integers(0, 3)))]},
         "activities": activities,
         "progress": progress,
     }

@@ -26,7 +26,7 @@ TRAPS = [
 @pytest.fixture(scope="module")
 def outputs(tmp_path_factory) -> tuple[dict[str, Path], object]:
     draft = make_draft(len(TRAPS), len(TRAPS))
-    for (path, task), trap in zip(draft.plan.tasks(), TRAPS):
+    for (_path, task), trap in zip(draft.plan.tasks(), TRAPS):
         task.title = trap
         task.text = f"{trap}，这是用来检验的足够长的具体措施说明文字。"
         task.lead = trap

@@ -26,7 +26,7 @@ from desktop.cli import main as cli
 from desktop.errors import DesktopError, LedgerError, LedgerIdentityError
 from desktop.export import ExportOptions, export_all, export_one
 from desktop.ledger.importing import apply_import, plan_import
-from desktop.ledger.merge import COMBINED_SHEET, merge_ledgers
+from desktop.ledger.merge import merge_ledgers
 from desktop.model import Progress
 from desktop.recovery import DraftLock, RecoveryFile, lock_path, orphaned_entries, read_lock
 from desktop.sample import make_draft
@@ -271,14 +271,16 @@ def test_deep_unknown_data_is_refused_up_front_not_at_every_save(tmp_path):
 
 _json = st.recursive(st.none() | st.booleans() | st.integers(-10**30, 10**30)
                      | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
-                     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+                     lambda inner: (st.lists(inner, max_size=4)
+                                    | st.dictionaries(st.text(max_size=6), inner, max_size=4)),
                      max_leaves=20)
 
 
 @settings(max_examples=int(os.environ.get("PLAN_DRAFTER_FUZZ", "60")), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(extra=st.dictionaries(st.text(min_size=1, max_size=8).filter(lambda k: k not in (
-    "format", "version", "id", "template", "notice", "plan", "activities", "progress", "generator")), _json, max_size=4))
+    "format", "version", "id", "template", "notice", "plan", "activities", "progress", "generator")),
+    _json, max_size=4))
 def test_whatever_loads_saves_and_reads_back_the_same(extra):
     data = _draft_with(extra)
     try:
@@ -290,7 +292,8 @@ def test_whatever_loads_saves_and_reads_back_the_same(extra):
     assert parse_draft_bytes(written, "again").extra == draft.extra
 
 
-@pytest.mark.parametrize("value, words", [("1" * 400, "过大"), ("1e400", "无效的数值"), ("-" + "9" * 5000, "无效的数值")])
+@pytest.mark.parametrize("value, words", [("1" * 400, "过大"), ("1e400", "无效的数值"),
+                                          ("-" + "9" * 5000, "无效的数值")])
 def test_huge_numbers_give_messages(tmp_path, value, words):
     raw = draft_to_bytes(make_draft(3, 1)).decode("utf-8").replace('"percent": ', f'"percent": {value}, "x": ', 1)
     path = tmp_path / "n.plan.json"
@@ -351,8 +354,8 @@ def test_two_imports_at_once_never_both_succeed_with_one_lost(template, tmp_path
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     for _ in range(int(os.environ.get("PLAN_DRAFTER_RACES", "10"))):
         save_draft(draft, path)
-        procs = [subprocess.Popen([sys.executable, "-m", "desktop", "ledger", "import", str(path), str(l)], env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for l in ledgers]
+        procs = [subprocess.Popen([sys.executable, "-m", "desktop", "ledger", "import", str(path), str(lp)], env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for lp in ledgers]
         codes = [p.wait(timeout=120) for p in procs]
         result = load_draft(path).progress
         got = [result.get(k) is not None and result[k].percent == 11 + n for n, k in enumerate(("t1", "t2"))]

@@ -120,7 +120,7 @@ def test_find_and_replace_everywhere_as_one_step(window):
 
     window.doc.edit_value("plan.goals", window.doc.draft.plan.goals + "我市要抓好落实。", merge=False)
     dialog = FindReplaceDialog(window)
-    dialog.find.setText("我市")
+    dialog.find_edit.setText("我市")
     assert "共找到" in dialog.count.text() and dialog.results.count() >= 2
     dialog.find_next()
     _settle()
