@@ -11,6 +11,7 @@ callers can put it where they like).
 from __future__ import annotations
 
 import contextlib
+import re
 import warnings
 import zipfile
 from collections.abc import Iterator
@@ -63,14 +64,29 @@ def _filled(value: Any) -> bool:
 
 
 @contextlib.contextmanager
-def open_ledger(path: Path, template: Any) -> Iterator[LedgerSheet]:
-    """Open ``path`` for reading; raise LedgerError(reason) when it cannot be used."""
+def open_ledger(path: Path, template: Any, *, fast: bool = False) -> Iterator[LedgerSheet]:
+    """Open ``path`` for reading; raise LedgerError(reason) when it cannot be used.
+
+    ``fast=True`` (the merge) first tries the lean reader below and, when it
+    cannot read the file, falls back to openpyxl's load_workbook, which gives
+    every refusal its message. Both yield the same cells: value, data_type and
+    number_format.
+    """
     import openpyxl
 
     path = Path(path)
     check = inspect_workbook(path)
     if check.reason:
         raise LedgerError(check.reason)
+    if fast:
+        lean = _open_lean(path, template, check.notes)
+        if lean is not None:
+            try:
+                yield lean[1]
+            finally:
+                with contextlib.suppress(Exception):
+                    lean[0].close()
+            return
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -86,6 +102,21 @@ def open_ledger(path: Path, template: Any) -> Iterator[LedgerSheet]:
     finally:
         with contextlib.suppress(Exception):
             wb.close()
+
+
+def _open_lean(path: Path, template: Any, notes: list[str]) -> tuple[Any, LedgerSheet] | None:
+    """(workbook, ledger) through the lean reader, or None: then openpyxl decides."""
+    wb = None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = _lean_workbook(path)
+            return wb, _find_ledger(wb, path, template, notes)
+    except Exception:  # noqa: BLE001 - whatever it is, the ordinary reader says what is wrong
+        if wb is not None:
+            with contextlib.suppress(Exception):
+                wb.close()
+        return None
 
 
 def _find_ledger(wb: Any, path: Path, template: Any, notes: list[str]) -> LedgerSheet:
@@ -209,3 +240,293 @@ def is_merge_result(path: Path) -> bool:
             return MERGED_MARK.encode("ascii") in zf.read("docProps/core.xml")
     except (OSError, zipfile.BadZipFile, KeyError, ValueError, RuntimeError):
         return False
+
+
+# --- the fast way in: openpyxl's own parsers, minus what a ledger never uses ----------
+#
+# A read-only load_workbook spends ~18 ms per ledger before the first row: a full
+# Workbook() with default styles, every style object of styles.xml, and a
+# dimension scan of every sheet. Merging 500 ledgers needs none of that. The lean
+# reader below runs the same openpyxl steps (manifest, shared strings, workbook
+# package, properties, defined names, worksheet parser) but keeps only the number
+# formats of the styles (cached per styles.xml, parsed by openpyxl itself the first
+# time) and builds each sheet when it is asked for. Cell values come from the same
+# conversions openpyxl applies. Anything it does not expect raises, and the caller
+# then opens the file the ordinary way, so messages for damaged files are unchanged.
+
+_STYLE_CACHE: dict[bytes, tuple[list[int], list[str], frozenset[int], frozenset[int]]] = {}
+_STYLE_CACHE_MAX = 64
+_COORDS: dict[str, tuple[int, int]] = {}
+_COORDS_MAX = 50_000
+_HEAD_BYTES = 8192
+_DIMENSION = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?dimension\s+ref="'
+                        rb'([A-Z]{1,3}[0-9]{1,7}(?::[A-Z]{1,3}[0-9]{1,7})?)"\s*/>')
+_DIMENSION_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension[\s/>]")
+_SHEET_DATA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheetData[\s/>]")
+
+
+class _LeanCell:
+    """What the ledger code reads of a ReadOnlyCell: value, data_type, number_format."""
+
+    __slots__ = ("value", "data_type", "_style_id", "_book")
+
+    def __init__(self, book: Any, value: Any, data_type: str, style_id: Any) -> None:
+        self.value, self.data_type, self._style_id, self._book = value, data_type, style_id, book
+
+    @property
+    def number_format(self) -> str:
+        # Same lookup as ReadOnlyCell.number_format (and the same IndexError for a bad s=).
+        from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
+
+        _id = self._book._cell_styles[self._style_id]
+        if _id < BUILTIN_FORMATS_MAX_SIZE:
+            return BUILTIN_FORMATS.get(_id, "General")
+        return self._book._number_formats[_id - BUILTIN_FORMATS_MAX_SIZE]
+
+
+def _lean_classes() -> tuple[type, type, type]:
+    """(book reader, sheet, sheet parser) subclasses, built on first use so
+    openpyxl is imported only when a ledger is read."""
+    global _LEAN
+    if _LEAN is not None:
+        return _LEAN
+    from openpyxl.cell.read_only import EMPTY_CELL
+    from openpyxl.cell.text import Text
+    from openpyxl.reader.excel import ExcelReader, _find_workbook_part
+    from openpyxl.reader.workbook import WorkbookParser
+    from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
+    from openpyxl.utils.datetime import WINDOWS_EPOCH, from_excel, from_ISO8601
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+    from openpyxl.worksheet._reader import INLINE_STRING, VALUE_TAG, WorkSheetParser, _cast_number
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+
+    t_tag = f"{{{SHEET_MAIN_NS}}}t"
+
+    class Book:
+        """The parts of a read-only Workbook that reading a ledger touches."""
+
+        def __init__(self) -> None:
+            self._sheets: list[Any] = []
+            self.epoch = WINDOWS_EPOCH
+            self.data_only = True
+            self.properties = None
+            self.custom_doc_props = None
+            self._archive: Any = None
+
+        @property
+        def sheetnames(self) -> list[str]:
+            return [s.title for s in self._sheets]
+
+        def __getitem__(self, name: str) -> Any:
+            for s in self._sheets:
+                if s.title == name:
+                    return s
+            raise KeyError(f"Worksheet {name} does not exist.")
+
+        def close(self) -> None:
+            if self._archive is not None:
+                self._archive.close()
+
+    class Parser(WorkSheetParser):
+        """WorkSheetParser (data_only) with a leaner parse_row; all other elements
+        still go through openpyxl's own handlers."""
+
+        def parse_row(self, row: Any) -> tuple[int, list[dict]]:
+            r = row.get("r")
+            if r is not None:
+                try:
+                    self.row_counter = int(r)
+                except ValueError:
+                    val = float(r)
+                    if not val.is_integer():
+                        raise ValueError(f"{r} is not a valid row number") from None
+                    self.row_counter = int(val)
+            else:
+                self.row_counter += 1
+            self.col_counter = 0
+            return self.row_counter, [self.parse_cell(el) for el in row]
+
+        def parse_cell(self, element: Any) -> dict:
+            # openpyxl's parse_cell for data_only=True; inline strings of one <t>
+            # (what we and most programs write) without building a Text object.
+            data_type = element.get("t", "n")
+            coordinate = element.get("r")
+            style_id = element.get("s", 0)
+            if style_id:
+                style_id = int(style_id)
+            value = None if data_type == "inlineStr" else (element.findtext(VALUE_TAG, None) or None)
+            if coordinate:
+                pos = _COORDS.get(coordinate)
+                if pos is None:
+                    pos = coordinate_to_tuple(coordinate)
+                    if len(_COORDS) < _COORDS_MAX:
+                        _COORDS[coordinate] = pos
+                row, column = pos
+                self.col_counter = column
+            else:
+                self.col_counter += 1
+                row, column = self.row_counter, self.col_counter
+            if value is not None:
+                if data_type == "n":
+                    value = _cast_number(value)
+                    if style_id in self.date_formats:
+                        data_type = "d"
+                        try:
+                            value = from_excel(value, self.epoch, timedelta=style_id in self.timedelta_formats)
+                        except (OverflowError, ValueError):
+                            data_type = "e"
+                            value = "#VALUE!"
+                elif data_type == "s":
+                    value = self.shared_strings[int(value)]
+                elif data_type == "b":
+                    value = bool(int(value))
+                elif data_type == "str":
+                    data_type = "s"
+                elif data_type == "d":
+                    value = from_ISO8601(value)
+            elif data_type == "inlineStr":
+                child = element.find(INLINE_STRING)
+                if child is not None:
+                    data_type = "s"
+                    if len(child) == 1 and child[0].tag == t_tag and not len(child[0]) and child[0].text:
+                        value = child[0].text
+                    else:
+                        value = Text.from_tree(child).content
+            return {"row": row, "column": column, "value": value, "data_type": data_type, "style_id": style_id}
+
+    class Sheet(ReadOnlyWorksheet):
+        """ReadOnlyWorksheet whose rows hold _LeanCell and come from Parser."""
+
+        def _get_size(self) -> None:
+            # openpyxl iterparses up to <dimension> or <sheetData>; a look at the first
+            # bytes finds the same ref, and openpyxl's own scan decides when unsure.
+            with self._get_source() as src:
+                head = src.read(_HEAD_BYTES)
+            tag, data = _DIMENSION_TAG.search(head), _SHEET_DATA.search(head)
+            if tag is not None and (data is None or tag.start() < data.start()):
+                ref = _DIMENSION.match(head, tag.start())
+                if ref is None:
+                    return super()._get_size()
+                self._min_column, self._min_row, self._max_column, self._max_row = range_boundaries(
+                    ref.group(1).decode("ascii"))
+            elif data is None:
+                return super()._get_size()
+
+        def _cells_by_row(self, min_col: int, min_row: int, max_col: int | None, max_row: int | None,
+                          values_only: bool = False) -> Iterator[tuple]:
+            # Line for line ReadOnlyWorksheet._cells_by_row, with Parser.
+            filler = None if values_only else EMPTY_CELL
+            max_col = max_col or self.max_column
+            max_row = max_row or self.max_row
+            empty_row: tuple = ()
+            if max_col is not None:
+                empty_row = (filler,) * (max_col + 1 - min_col)
+            counter = min_row
+            idx = 1
+            book = self.parent
+            with self._get_source() as src:
+                parser = Parser(src, self._shared_strings, data_only=True, epoch=book.epoch,
+                                date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
+                for idx, row in parser.parse():
+                    if max_row is not None and idx > max_row:
+                        break
+                    for _ in range(counter, idx):
+                        counter += 1
+                        yield empty_row
+                    if counter <= idx:
+                        counter += 1
+                        yield self._get_row(row, min_col, max_col, values_only)
+            if max_row is not None and max_row < idx:
+                for _ in range(counter, max_row + 1):
+                    yield empty_row
+
+        def _get_row(self, row: list[dict], min_col: int = 1, max_col: int | None = None,
+                     values_only: bool = False) -> tuple:
+            if not row and not max_col:
+                return ()
+            max_col = max_col or row[-1]["column"]
+            new_row: list[Any] = [None if values_only else EMPTY_CELL] * (max_col + 1 - min_col)
+            book = self.parent
+            for cell in row:
+                counter = cell["column"]
+                if min_col <= counter <= max_col:
+                    new_row[counter - min_col] = cell["value"] if values_only else _LeanCell(
+                        book, cell["value"], cell["data_type"], cell["style_id"])
+            return tuple(new_row)
+
+    class LeanParser(WorkbookParser):
+        def __init__(self, archive: Any, part: str, book: Any) -> None:
+            from openpyxl.workbook.defined_name import DefinedNameList
+
+            self.archive = archive
+            self.workbook_part_name = part
+            self.defined_names = DefinedNameList()
+            self.wb = book
+            self.keep_links = False
+            self.sheets = []
+
+    class Reader(ExcelReader):
+        def read_workbook(self) -> None:
+            wb_part = _find_workbook_part(self.package)
+            book = Book()
+            self.parser = LeanParser(self.archive, wb_part.PartName[1:], book)
+            self.parser.parse()  # sets book.epoch (1904 dates) like a Workbook
+            book._archive = self.archive
+            self.wb = book
+
+        def read_styles(self) -> None:
+            # Only number formats matter; parsed by openpyxl's Stylesheet once per distinct styles.xml.
+            src = self.archive.read("xl/styles.xml")
+            hit = _STYLE_CACHE.get(src)
+            if hit is None:
+                from openpyxl.styles.stylesheet import Stylesheet
+                from openpyxl.xml.functions import fromstring
+
+                sheet = Stylesheet.from_tree(fromstring(src))
+                if not sheet.cell_styles:
+                    raise ValueError("no cell styles")  # openpyxl would use its defaults: leave it to openpyxl
+                hit = ([s.numFmtId for s in sheet.cell_styles], list(sheet.number_formats),
+                       frozenset(sheet.date_formats), frozenset(sheet.timedelta_formats))
+                if len(_STYLE_CACHE) >= _STYLE_CACHE_MAX:
+                    _STYLE_CACHE.clear()
+                _STYLE_CACHE[src] = hit
+            wb = self.wb
+            wb._cell_styles, wb._number_formats, wb._date_formats, wb._timedelta_formats = hit
+
+        def read_worksheets(self) -> None:
+            for sheet, rel in self.parser.find_sheets():
+                if rel.target not in self.valid_files:
+                    continue
+                if "chartsheet" in rel.Type:
+                    raise ValueError("chart sheet")  # rare in a ledger: openpyxl reads it
+                ws = Sheet(self.wb, sheet.name, rel.target, self.shared_strings)
+                ws.sheet_state = sheet.state
+                self.wb._sheets.append(ws)
+
+        def read(self) -> None:
+            self.read_manifest()
+            self.read_strings()
+            self.read_workbook()
+            self.read_properties()
+            self.read_custom()
+            self.read_styles()
+            self.read_worksheets()
+            self.parser.assign_names()
+
+    _LEAN = (Reader, Sheet, Parser)
+    return _LEAN
+
+
+_LEAN: tuple[type, type, type] | None = None
+
+
+def _lean_workbook(path: Path) -> Any:
+    """The workbook through the lean reader; raises on anything unexpected."""
+    reader_cls = _lean_classes()[0]
+    reader = reader_cls(path, read_only=True, data_only=True, keep_links=False)
+    try:
+        reader.read()
+    except BaseException:
+        reader.archive.close()
+        raise
+    return reader.wb
