@@ -37,3 +37,13 @@ def test_covered_means_answered_or_a_real_reason():
 def test_literacies_mentioned_in_goals_and_tasks():
     assert coverage.literacies_mentioned(_draft(), load_template("gd-2020-haowangmin")) == [
         True, False, True, True, False]
+
+
+def test_overdue_formula_is_the_overdue_rule_in_excel():
+    import datetime as dt
+
+    from desktop.ledger.common import overdue_formula
+
+    assert overdue_formula("$G2", "$I2", dt.date(2020, 10, 1)) == \
+        'AND(ISNUMBER($G2),$G2<DATE(2020,10,1),$I2<>"已完成",$I2<>"不适用")'
+    assert overdue_formula("$G4", "$I4", None) == 'AND(ISNUMBER($G4),$G4<TODAY(),$I4<>"已完成",$I4<>"不适用")'

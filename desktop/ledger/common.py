@@ -112,6 +112,17 @@ def is_overdue(deadline: _dt.date | None, status: str, today: _dt.date) -> bool:
     return deadline is not None and deadline < today and status not in (DONE, NOT_APPLICABLE)
 
 
+def excel_date(day: _dt.date | None) -> str:
+    """A fixed day in a formula (DATE(2020,10,1)); None: Excel's own TODAY()."""
+    return f"DATE({day.year},{day.month},{day.day})" if day else "TODAY()"
+
+
+def overdue_formula(deadline_cell: str, status_cell: str, today: _dt.date | None) -> str:
+    """is_overdue as an Excel formula, for conditional formats that follow later edits."""
+    return (f'AND(ISNUMBER({deadline_cell}),{deadline_cell}<{excel_date(today)},'
+            f'{status_cell}<>"{DONE}",{status_cell}<>"{NOT_APPLICABLE}")')
+
+
 # --- parsing what people type ----------------------------------------------------
 
 class ValueProblem(ValueError):
@@ -219,14 +230,14 @@ class Columns:
     header_row: int  # 1-based row number of the header
     index: dict[str, int]
 
-    def get(self, row: tuple, key: str) -> Any:
+    def get(self, row: tuple[Any, ...], key: str) -> Any:
         i = self.index.get(key)
         if i is None or i >= len(row):
             return None
         cell = row[i]
         return getattr(cell, "value", cell)
 
-    def cell(self, row: tuple, key: str) -> Any:
+    def cell(self, row: tuple[Any, ...], key: str) -> Any:
         i = self.index.get(key)
         if i is None or i >= len(row):
             return None
@@ -244,7 +255,7 @@ def title_map(columns: Any) -> dict[str, str]:
     return out
 
 
-def match_header(values: tuple, titles: dict[str, str]) -> dict[str, int] | None:
+def match_header(values: tuple[Any, ...], titles: dict[str, str]) -> dict[str, int] | None:
     """Column keys of a header row, or None when it is not our header."""
     index: dict[str, int] = {}
     for i, value in enumerate(values):

@@ -44,7 +44,7 @@ from desktop import official
 from desktop.ledger.common import (
     DATE_FORMAT, DRAFT_ID_LABEL, DRAFT_ID_PROPERTY, EXPORT_DATE_LABEL, KEY_TITLE, LISTS_SHEET, MARK, OFFICE_LABEL,
     OFFICE_PREFIX, PLAN_TITLE_LABEL, SUMMARY_SHEET, completion_chart, counts_in_average, effective_percent,
-    is_overdue, office_of, plan_ledger_title, safe_text, set_text,
+    is_overdue, office_of, overdue_formula, plan_ledger_title, safe_text, set_text,
 )
 from desktop.model import DONE, Activity, Draft, Task
 
@@ -358,9 +358,7 @@ def _conditional_formats(ws: Any, letter: dict[str, str], last_letter: str, key_
     done = FormulaRule(formula=[f'{st}="{DONE}"'], fill=_DONE_FILL, font=Font(color="375623"), stopIfTrue=True)
     ws.conditional_formatting.add(rng, done)
     if "deadline" in letter:
-        dl = f"${letter['deadline']}{FIRST_ROW}"
-        now = f"DATE({today.year},{today.month},{today.day})" if today else "TODAY()"
-        formula = f'AND(ISNUMBER({dl}),{dl}<{now},{st}<>"{DONE}",{st}<>"不适用")'
+        formula = overdue_formula(f"${letter['deadline']}{FIRST_ROW}", st, today)
         ws.conditional_formatting.add(rng, FormulaRule(formula=[formula], fill=_OVERDUE_FILL,
                                                        font=Font(color="9C0006")))
 
@@ -389,8 +387,8 @@ def _summary_sheet(wb: Workbook, s: Summary, statuses: tuple[str, ...], title: s
     bold = Font(name=HEAD_FONT, size=BODY_SIZE, bold=True)
     body = Font(name=BODY_FONT, size=BODY_SIZE)
     widths = {"A": 34, "B": 10, "C": 10, "D": 10, "E": 14, "F": 14}
-    for col, w in widths.items():
-        ws.column_dimensions[col].width = w
+    for column, w in widths.items():
+        ws.column_dimensions[column].width = w
 
     def text(row: int, col: int, value: Any, font: Font = body, head: bool = False) -> None:
         cell = ws.cell(row, col)
@@ -423,7 +421,10 @@ def _summary_sheet(wb: Workbook, s: Summary, statuses: tuple[str, ...], title: s
     for col, head in enumerate(("项目", "导出时", "当前"), 1):
         text(row, col, head, bold, head=True)
     key_letter = get_column_letter(len(letter) + 1)
-    rng = lambda k: f"{ledger}!${letter[k]}${FIRST_ROW}:${letter[k]}${max(last_row, FIRST_ROW)}"  # noqa: E731
+
+    def rng(k: str) -> str:
+        return f"{ledger}!${letter[k]}${FIRST_ROW}:${letter[k]}${max(last_row, FIRST_ROW)}"
+
     live_total = f"=COUNTA({ledger}!${key_letter}${FIRST_ROW}:${key_letter}${max(last_row, FIRST_ROW)})"
     live_done = f'=COUNTIF({rng("status")},"{DONE}")' if "status" in letter else None
     overall = [

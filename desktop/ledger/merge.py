@@ -52,7 +52,7 @@ from desktop.errors import LedgerError
 from desktop.ledger.common import (
     DATE_FORMAT, KEY_TITLE, MERGED_MARK, SOURCE_TITLE, UNIT_TITLE, ValueProblem, cell_text, completion_chart,
     counts_in_average, deadline_of, effective_percent, is_overdue, norm_name, parse_date, parse_ledger_value,
-    set_text,
+    overdue_formula, set_text,
 )
 from desktop.ledger.reader import open_ledger
 from desktop.model import DEFAULT_TEMPLATE, DONE
@@ -336,7 +336,8 @@ def _drop_double_counting(read: list[_Read], report: MergeReport) -> list[_Read]
             continue
         best = newest[r.same_plan_key]
         if best is not r:
-            report.skipped.append(FileIssue(r.path, f"与“{best.path.name}”是同一单位（{r.office or '未填写'}）同一方案的台账，"
+            report.skipped.append(FileIssue(r.path, f"与“{best.path.name}”是同一单位（{r.office or '未填写'}）"
+                                                    "同一方案的台账，"
                                                     "已使用导出日期较新的那一份，未重复合并"))
             continue
         kept.append(r)
@@ -369,11 +370,9 @@ def _write_merged(wb: Workbook, kept: list[_Read], titles: list[str], columns: l
     ws.append([_head(ws, t) for t in titles])
     col_of = {k: get_column_letter(i + 2) for i, k in enumerate(keys)}
     if "status" in col_of and "deadline" in col_of:
-        st, dl = f"${col_of['status']}2", f"${col_of['deadline']}2"
         last = get_column_letter(len(titles))
-        now = f"DATE({today.year},{today.month},{today.day})"
         ws.conditional_formatting.add(f"A2:{last}1048576", FormulaRule(
-            formula=[f'AND(ISNUMBER({dl}),{dl}<{now},{st}<>"{DONE}",{st}<>"不适用")'],
+            formula=[overdue_formula(f"${col_of['deadline']}2", f"${col_of['status']}2", today)],
             fill=PatternFill("solid", fgColor="F8CBAD", bgColor="F8CBAD")))
     offices: dict[str, OfficeStats] = {}
     for r in kept:
