@@ -2,15 +2,16 @@
 
 ``plan-drafter`` with no arguments or a draft path opens the window;
 ``plan-drafter --selftest`` runs the headless self-test; a command-line verb
-(``check``, ``export``, ``ledger``, ``new``, ``--version``) runs the command
-line, so the frozen bundle serves clerks and scripts alike.
+(``new``, ``check``, ``template``, ``export``, ``ledger``, ``--version``) runs the command line, so
+the frozen bundle serves clerks and scripts alike.
 """
 
 from __future__ import annotations
 
 import sys
 
-CLI_VERBS = {"new", "check", "export", "ledger", "--version", "-h", "--help"}
+# The command line's verbs (tests/test_architecture.py keeps them equal to the parser's).
+CLI_VERBS = {"new", "check", "template", "export", "ledger", "--version", "-h", "--help"}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -25,7 +25,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from desktop import official as gb
 from desktop.errors import TemplateError
@@ -177,7 +177,14 @@ def read_pdf(path: Path) -> Source:
     from desktop.outputs import PDF_KEYWORD
 
     reader = PdfReader(str(path))
-    keywords = str((reader.metadata or {}).get("/Keywords", "") or "")
+    if reader.is_encrypted:
+        try:
+            return _read_pdf_exact(path)  # "no copying" PDFs open with an empty password
+        except Exception as err:  # pdfminer raises many kinds; AES needs cryptography
+            raise TemplateError(f"上级文件“{path.name}”是加密的 PDF，无法读取其中的文字。"
+                                "请向发文单位索取 Word 版本或未加密的 PDF，或把正文复制为文本后导入。") from err
+    info: Mapping[str, Any] = reader.metadata or {}
+    keywords = str(info.get("/Keywords", "") or "")
     if PDF_KEYWORD not in keywords:
         # pypdf misplaces text after a change of font (LibreOffice and Word
         # write quotation marks in a Latin font); pdfminer does not.
@@ -201,7 +208,7 @@ def _read_pdf_exact(path: Path, first: int = 0, src: Source | None = None) -> So
     columns = 0
     with pdfplumber.open(str(path)) as pdf:
         for page in pdf.pages[first:]:
-            found = []
+            found: list[tuple[tuple[float, float, float, float], list[list[str]]]] = []
             for t in page.find_tables():
                 rows = [[_tidy(c or "").replace("\n", "") for c in row] for row in (t.extract() or [])]
                 if rows and _header_index(rows) is not None:
@@ -211,7 +218,10 @@ def _read_pdf_exact(path: Path, first: int = 0, src: Source | None = None) -> So
                     found.append((t.bbox, rows))
             outside = page
             for bbox, _ in found:
-                outside = outside.filter(lambda o, b=bbox: not _within(o, b))
+                def not_within(o: dict[str, Any], b: tuple[float, float, float, float] = bbox) -> bool:
+                    return not _within(o, b)
+
+                outside = outside.filter(not_within)
             # Our grid spreads digits between CJK characters by up to a quarter em;
             # a typed space is half an em.
             lines = [{"top": ln["top"], "x0": ln["x0"], "x1": ln["x1"], "text": ln["text"],
@@ -221,9 +231,9 @@ def _read_pdf_exact(path: Path, first: int = 0, src: Source | None = None) -> So
     return src
 
 
-def _within(obj: dict, bbox: tuple) -> bool:
-    x = (obj.get("x0", 0) + obj.get("x1", 0)) / 2
-    y = (obj.get("top", 0) + obj.get("bottom", 0)) / 2
+def _within(obj: dict[str, Any], bbox: tuple[float, float, float, float]) -> bool:
+    x: float = (obj.get("x0", 0) + obj.get("x1", 0)) / 2
+    y: float = (obj.get("top", 0) + obj.get("bottom", 0)) / 2
     return bbox[0] <= x <= bbox[2] and bbox[1] <= y <= bbox[3]
 
 
@@ -235,7 +245,7 @@ def _page_chunks(page: Any) -> list[_Chunk]:
     height = float(page.mediabox.height)
     chunks: list[_Chunk] = []
 
-    def text(t: str, cm: list, tm: list, font: Any, size: float) -> None:
+    def text(t: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
         if t.strip():
             x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
             y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
@@ -245,9 +255,9 @@ def _page_chunks(page: Any) -> list[_Chunk]:
     return chunks
 
 
-def _lines(chunks: list[_Chunk]) -> list[dict]:
+def _lines(chunks: list[_Chunk]) -> list[dict[str, Any]]:
     """Chunks on one baseline (within 2 pt) joined left to right."""
-    lines: list[dict] = []
+    lines: list[dict[str, Any]] = []
     for top, x, size, text in sorted(chunks, key=lambda c: (c[0], c[1])):
         width = sum(size if ord(ch) > 0x2000 else size / 2 for ch in text)
         last = lines[-1] if lines else None
@@ -259,13 +269,13 @@ def _lines(chunks: list[_Chunk]) -> list[dict]:
     return lines
 
 
-def _glue(src: Source, lines: list[dict], tables: list[tuple[float, list[list[str]]]]) -> None:
+def _glue(src: Source, lines: list[dict[str, Any]], tables: list[tuple[float, list[list[str]]]]) -> None:
     left = min((ln["x0"] for ln in lines), default=0.0)
     right = max((ln["x1"] for ln in lines), default=0.0)
     placed: list[tuple[float, Any]] = [(ln["top"], ln) for ln in lines]
     placed += [(top, rows) for top, rows in tables]
     placed.sort(key=lambda item: item[0])
-    prev_line: dict | None = None
+    prev_line: dict[str, Any] | None = None
     for _, obj in placed:
         if not isinstance(obj, dict):
             src.items.append(Table(obj))
@@ -291,7 +301,7 @@ def _glue(src: Source, lines: list[dict], tables: list[tuple[float, list[list[st
         prev_line = {"x1": obj["x1"], "size": size}
 
 
-def read_source(path: Path) -> Source | dict:
+def read_source(path: Path) -> Source | dict[str, Any]:
     """The paragraphs of a superior document, or the parsed JSON of a draft."""
     suffix = path.name.lower()
     try:
@@ -370,7 +380,7 @@ def _units(text: str) -> tuple[str, dict[str, str]]:
     if m:
         labelled.append(m.group(1))
         text = text[: m.start()].rstrip()
-    kept = []
+    kept: list[str] = []
     for line in text.split("\n"):
         (labelled if _LABEL_LINE.match(line) else kept).append(line)
     for part in labelled:
@@ -497,7 +507,7 @@ def derive(src: Source) -> Derived:
     for k, item in enumerate(body_items):
         if isinstance(item, Para):
             nxt = body_items[k + 1] if k + 1 < len(body_items) else None
-            if isinstance(nxt, Para) and _PRINTED.match(nxt.text) and not _PRINTED.match(nxt.text).group(1):
+            if isinstance(nxt, Para) and (nm := _PRINTED.match(nxt.text)) and not nm.group(1):
                 printer = squeeze(item.text)  # the 印制机关 on its own line above the date
                 continue
             t = item.text
@@ -617,7 +627,7 @@ def _index_of(items: list[Para | Table], texts: list[str], text_index: int) -> i
     return len(items) - 1
 
 
-def _find_section(sections: list[tuple[str, list]], words: tuple[str, ...],
+def _find_section(sections: list[tuple[str, list[Para | Table]]], words: tuple[str, ...],
                   exclude: str | None | tuple[str | None, ...] = None) -> str | None:
     skip = exclude if isinstance(exclude, tuple) else (exclude,)
     for name, _ in sections:
@@ -626,7 +636,7 @@ def _find_section(sections: list[tuple[str, list]], words: tuple[str, ...],
     return None
 
 
-def _most_numbered(sections: list[tuple[str, list]]) -> str | None:
+def _most_numbered(sections: list[tuple[str, list[Para | Table]]]) -> str | None:
     best, count = None, 0
     for name, items in sections:
         n = sum(1 for p in items if isinstance(p, Para) and (_L3.match(p.text) or _L2.match(p.text)))
@@ -635,12 +645,12 @@ def _most_numbered(sections: list[tuple[str, list]]) -> str | None:
     return best
 
 
-def _tasks(items: list[Para | Table]) -> tuple[list[dict], list[dict], list[str]]:
+def _tasks(items: list[Para | Table]) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
     """Groups and numbered tasks of the key-task section, gaps kept."""
     paras = [p for p in items if isinstance(p, Para)]
     level = 3 if any(_L3.match(p.text) for p in paras) else 2
     notes: list[str] = []
-    groups: list[dict] = []
+    groups: list[dict[str, Any]] = []
     found: list[_Item] = []
     group: int | None = None
     pending: list[Para] = []  # text after a gap, before the next number
@@ -679,7 +689,8 @@ def _tasks(items: list[Para | Table]) -> tuple[list[dict], list[dict], list[str]
     if pending:  # the section ends with a fragment: the tail of one more task
         found.append(_Item(level, -1, "", True, None, [q.text for q in pending], starts_mid=True))
 
-    tasks: list[dict] = []
+    tasks: list[dict[str, Any]] = []
+    it: _Item | None  # each loop below narrows it; by_number.get() may give None
     if restart:
         # Numbers repeat per group: the superior's tasks are numbered in reading order.
         for k, it in enumerate([f for f in found if f.number != -1], start=1):
@@ -732,8 +743,8 @@ def _tasks(items: list[Para | Table]) -> tuple[list[dict], list[dict], list[str]
     return groups, tasks, notes
 
 
-def _requirements(items: list[Para | Table]) -> list[dict]:
-    out: list[dict] = []
+def _requirements(items: list[Para | Table]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
     for p in items:
         if not isinstance(p, Para):
             continue
@@ -766,8 +777,8 @@ def _row_activity(number: int, rest: str) -> dict[str, Any]:
     return entry
 
 
-def _activities(items: list[Para | Table], notes: list[str]) -> list[dict]:
-    out: list[dict] = []
+def _activities(items: list[Para | Table], notes: list[str]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
     header = False
     last_head: list[str] = []
     for item in items:
@@ -795,11 +806,11 @@ def _activities(items: list[Para | Table], notes: list[str]) -> list[dict]:
                 out.append(entry)
             continue
         m = _L3.match(item.text) or _L2.match(item.text)
-        row = _ROW.match(item.text) if header else None
+        row_match = _ROW.match(item.text) if header else None
         if m:
             out.append({"number": len(out) + 1, "name": m.group(2).strip()})
-        elif row:
-            out.append(_row_activity(len(out) + 1, row.group(1)))
+        elif row_match:
+            out.append(_row_activity(len(out) + 1, row_match.group(1)))
         elif _header_index([item.text.split()]) is not None:
             header = True  # a table without rules: its header line, then one line a row
         elif item.text.strip():

@@ -72,3 +72,15 @@ def test_no_import_cycle_between_ui_modules():
     for start in sorted(graph):
         visit(start, [start])
     assert cycles == []
+
+
+def test_the_launcher_knows_every_command():
+    import argparse
+
+    from desktop.cli import _register_optional, build_parser
+    from desktop.launcher import CLI_VERBS
+
+    _register_optional()
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    assert set(sub.choices) == {"new", "check", "template", "export", "ledger"}
+    assert set(sub.choices) <= CLI_VERBS  # else the frozen program opens the window for that command

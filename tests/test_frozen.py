@@ -83,3 +83,22 @@ def test_frozen_window_starts_with_the_example(bundle: Path, tmp_path: Path, exa
     internal = bundle / "_internal"
     for lib in ("QtPdf", "QtPdfWidgets", "QtPrintSupport"):
         assert list(internal.rglob(f"{lib}*")), lib
+
+
+def test_frozen_template_import_and_ofd(bundle: Path, tmp_path: Path, example_path: Path):
+    """What the bundle leaves out (pdfminer's non-GB maps, the real cryptography)
+    does not stop reading a superior document or writing OFD."""
+    folder = tmp_path / "上级 文件"
+    folder.mkdir()
+    draft = folder / "市方案.plan.json"
+    shutil.copy(example_path, draft)
+    proc = _run(bundle, "export", str(draft), "--docx", "--pdf", "--ofd", "--out", str(folder))
+    assert proc.returncode == 0, proc.stderr
+    assert (folder / "市方案.ofd").stat().st_size > 1000
+    reference = ROOT.parent / "shared" / "reference" / "gd-2020-haowangmin-work-plan.txt"
+    sources = [folder / "市方案.docx", folder / "市方案.pdf"] + ([reference] if reference.exists() else [])
+    for i, src in enumerate(sources):
+        proc = _run(bundle, "template", "import", str(src), "-o", str(folder / f"模板{i}.json"))
+        assert proc.returncode == 0, (src.name, proc.stderr)
+        assert "Traceback" not in proc.stderr
+        assert "重点任务" in proc.stdout and "已生成模板" in proc.stdout

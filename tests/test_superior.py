@@ -307,3 +307,20 @@ def test_cli_bad_superior_files_give_plain_messages(tmp_path):
     r = _cli("template", "import", "通知.txt", "-o", "t.json", cwd=tmp_path)
     assert r.returncode != 0 and "找不到方案标题" in r.stderr and "Traceback" not in r.stderr
     assert not (tmp_path / "t.json").exists()
+
+
+def test_encrypted_pdf_gives_a_plain_message(foshan_exports, tmp_path):
+    from pypdf import PdfReader, PdfWriter
+
+    from desktop.errors import TemplateError
+
+    writer = PdfWriter()
+    for page in PdfReader(str(foshan_exports / "佛山.pdf")).pages:
+        writer.add_page(page)
+    writer.encrypt("口令123", algorithm="AES-256")
+    locked = tmp_path / "加密.pdf"
+    with open(locked, "wb") as fh:
+        writer.write(fh)
+    with pytest.raises(TemplateError) as err:
+        import_superior(locked)
+    assert "加密.pdf" in str(err.value) and "加密的 PDF" in str(err.value)
