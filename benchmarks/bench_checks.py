@@ -28,8 +28,8 @@ def main() -> int:
     worst = 0.0
     for name, draft in cases:
         data = draft_to_bytes(draft)
-        fast, med = best_of(lambda: run_checks(draft, template, today), repeat=15)
-        base, _ = best_of(lambda: parse_draft_bytes(data, name), repeat=15)
+        fast, med = best_of(lambda d=draft: run_checks(d, template, today), repeat=15)
+        base, _ = best_of(lambda b=data, n=name: parse_draft_bytes(b, n), repeat=15)
         worst = max(worst, med)
         print(f"{name:<32}{fast:>10.1f} / {med:<9.1f}{base:>14.1f}{len(run_checks(draft, template, today)):>8}")
     verdict = "达标" if worst < TARGET_MS else "未达标"

@@ -35,7 +35,7 @@ def main() -> int:
         work = Path(tmp)
         for label, stem, draft in cases:
             dest = work / f"{stem}.docx"
-            fast, med = best_of(lambda: write(draft, template, dest, options))
+            fast, med = best_of(lambda d=draft, p=dest: write(d, template, p, options))
             worst = max(worst, fast)
             lo_result = libreoffice_pdf(dest, work)
             lo, pages = (lo_result[0] * 1000, lo_result[1]) if lo_result else (float("nan"), 0)

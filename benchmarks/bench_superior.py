@@ -52,8 +52,8 @@ def main() -> int:
     worst = 0.0
     for fmt, read in (("docx", _read_docx), ("pdf", _read_pdf)):
         path = work / f"city.{fmt}"
-        fast, med = best_of(lambda: import_superior(path), repeat=3)
-        base, _ = best_of(lambda: read(path), repeat=3)
+        fast, med = best_of(lambda p=path: import_superior(p), repeat=3)
+        base, _ = best_of(lambda r=read, p=path: r(p), repeat=3)
         worst = max(worst, med)
         n = len(import_superior(path).data["key_tasks"])
         print(f"{fmt:<12}{fast:>12.0f} / {med:<10.0f}{base:>18.0f}{n:>10}")

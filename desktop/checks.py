@@ -324,6 +324,7 @@ class _Run:
             entry = self.d.progress.get(task.id)
             if not task.id or not is_overdue(dl, entry.status if entry else "", self.today):
                 continue
+            assert dl is not None  # is_overdue() is False without a deadline
             self.add("overdue", WARNING, f"progress.{task.id}",
                      f"任务“{task.title.strip()[:24]}”已超过完成时限（{official.official_date(dl)}），尚未完成。")
 

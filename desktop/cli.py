@@ -11,11 +11,16 @@ import datetime as _dt
 import json
 import sys
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from desktop import __version__
 from desktop.errors import DesktopError
 from desktop.model import DEFAULT_TEMPLATE
+
+if TYPE_CHECKING:  # imported lazily at run time, to keep start-up quick
+    from desktop.model import Draft
+    from desktop.official import Standard
+    from desktop.templates import Template
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -105,7 +110,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _load(path: str):
+def _load(path: str) -> tuple[Draft, Template]:
     from desktop.storage import load_draft
     from desktop.templates import load_template
 
@@ -113,7 +118,7 @@ def _load(path: str):
     return draft, load_template(draft.template)
 
 
-def standard_for(args: argparse.Namespace):
+def standard_for(args: argparse.Namespace) -> Standard:
     """GB/T 9704 with the office preset named by ``--preset`` (official.Standard)."""
     from desktop.official import STANDARD
     from desktop.presets import load_preset
@@ -230,7 +235,7 @@ def cmd_template_list(args: argparse.Namespace) -> int:
 
 
 # Later subsystems (export, ledger) add their sub-commands here.
-_EXTENSIONS: list[Callable[[argparse._SubParsersAction], None]] = []
+_EXTENSIONS: list[Callable[[argparse._SubParsersAction[Any]], None]] = []
 
 
 def _register_optional() -> None:

@@ -48,6 +48,7 @@ import zlib
 from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, BinaryIO, Iterable, Iterator
 
 from desktop import official as gb
 
@@ -126,7 +127,7 @@ MAX_NAME_TABLE = 1024 * 1024
 _skipped_files: dict[str, int] = {}  # path -> size, for notes
 
 
-def _table_dir(fh, offset: int) -> dict[bytes, tuple[int, int]]:
+def _table_dir(fh: BinaryIO, offset: int) -> dict[bytes, tuple[int, int]]:
     fh.seek(offset)
     head = fh.read(12)
     num = struct.unpack_from(">H", head, 4)[0]
@@ -138,7 +139,7 @@ def _table_dir(fh, offset: int) -> dict[bytes, tuple[int, int]]:
     return out
 
 
-def _names(fh, table: tuple[int, int]) -> tuple[list[str], str]:
+def _names(fh: BinaryIO, table: tuple[int, int]) -> tuple[list[str], str]:
     off, length = table
     fh.seek(off)
     data = fh.read(min(length, MAX_NAME_TABLE))
@@ -318,7 +319,7 @@ def _cache_file(file: FontFile) -> Path:
     return font_cache_dir() / f"{digest}.rlm"
 
 
-def _cache_header(file: FontFile, st: os.stat_result) -> tuple:
+def _cache_header(file: FontFile, st: os.stat_result) -> tuple[str, str, str, int, int, int]:
     """What a record must match: reportlab's version, path, face, size, mtime."""
     from reportlab import Version
 
@@ -329,7 +330,7 @@ def _known_layout(attrs: set[str]) -> bool:
     return attrs == RL_FACE_ATTRS or attrs == RL_FACE_ATTRS | RL_TTC_ATTRS
 
 
-def _ints(values) -> bytes:
+def _ints(values: Iterable[int]) -> bytes:
     return array("q", values).tobytes()
 
 
@@ -339,7 +340,7 @@ def _unints(raw: bytes) -> list[int]:
     return a.tolist()
 
 
-def _pack(v):
+def _pack(v: Any) -> tuple[Any, ...] | None:
     """Big int/float containers as packed arrays (marshal builds 25,000-entry
     dicts of a CJK font several times slower); None when not one of those."""
     try:
@@ -367,7 +368,7 @@ def _pack(v):
     return None
 
 
-def _unpack(packed: tuple):
+def _unpack(packed: tuple[Any, ...]) -> dict[int, Any] | list[Any]:
     kind = packed[0]
     if kind == "di":
         return dict(zip(_unints(packed[1]), _unints(packed[2])))
@@ -400,19 +401,19 @@ _RL_LAZY = ("glyphToChar", "hmetrics", "glyphPos")
 def _lazy_attr(name: str) -> property:
     slot = "_rl_" + name
 
-    def get(self):
+    def get(self: Any) -> Any:
         d = self.__dict__
         if slot not in d:
             d[slot] = _unpack(d["_rl_lazy"][name])
         return d[slot]
 
-    def set_(self, value):
+    def set_(self: Any, value: Any) -> None:
         self.__dict__[slot] = value
 
     return property(get, set_)
 
 
-def _cache_load(file: FontFile, st: os.stat_result) -> dict | None:
+def _cache_load(file: FontFile, st: os.stat_result) -> dict[str, Any] | None:
     """The stored face attributes, or None when absent, stale or damaged (then rebuilt)."""
     try:
         raw = _cache_file(file).read_bytes()
@@ -436,7 +437,7 @@ def _cache_load(file: FontFile, st: os.stat_result) -> dict | None:
         return None
 
 
-def _cache_store(file: FontFile, st: os.stat_result, face) -> None:
+def _cache_store(file: FontFile, st: os.stat_result, face: Any) -> None:
     """Write the record atomically (temp file + replace); a failure only costs speed."""
     from reportlab.pdfbase.ttfonts import TTFNameBytes
 
@@ -477,18 +478,18 @@ def _cache_store(file: FontFile, st: os.stat_result, face) -> None:
                 pass
 
 
-def _face_class():
+def _face_class() -> Any:  # the CachedFace class; its base, reportlab's TTFontFace, is untyped
     from reportlab.pdfbase.ttfonts import TTFontFace
 
     global _CachedFace
     if _CachedFace is None:
-        class CachedFace(TTFontFace):
+        class CachedFace(TTFontFace):  # type: ignore[misc]  # reportlab ships no type hints: TTFontFace is Any
             """A TTFontFace restored from the cache. The file's bytes, which only
             embedding needs, are read on first use: checking a fallback font's
             characters then costs no read of a 10-20 MB file."""
 
             @property
-            def _ttf_data(self):
+            def _ttf_data(self) -> bytes:
                 data = self.__dict__.get("_rl_bytes")
                 if data is None:
                     data = Path(self.filename).read_bytes()
@@ -508,10 +509,10 @@ def _face_class():
     return _CachedFace
 
 
-_CachedFace = None
+_CachedFace: type[Any] | None = None
 
 
-def _restore_face(record: dict, size: int):
+def _restore_face(record: dict[str, Any], size: int) -> Any:
     from reportlab.pdfbase.ttfonts import TTFNameBytes
 
     face = _face_class().__new__(_face_class())
@@ -534,7 +535,7 @@ def _restore_face(record: dict, size: int):
     return face
 
 
-def _ttfont_with_face(name: str, face):
+def _ttfont_with_face(name: str, face: Any) -> Any:
     """A TTFont around an existing face, set up as TTFont.__init__ does."""
     from weakref import WeakKeyDictionary
 
@@ -551,7 +552,7 @@ def _ttfont_with_face(name: str, face):
     return tt
 
 
-def load_ttfont(name: str, file: FontFile, use_cache: bool = True):
+def load_ttfont(name: str, file: FontFile, use_cache: bool = True) -> Any:
     """reportlab's TTFont for one face, from the metrics cache when it is current."""
     from reportlab.pdfbase.ttfonts import TTFont
 
@@ -586,7 +587,7 @@ def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
 
 
 @contextlib.contextmanager
-def utf16_to_unicode_cmaps():
+def utf16_to_unicode_cmaps() -> Iterator[None]:
     """While drawing one PDF, make reportlab write our ToUnicode CMaps
     (TTFont.addObjects calls the module-level makeToUnicodeCMap; there is no
     option for it). Restored afterwards, so other reportlab users are untouched.
@@ -601,14 +602,14 @@ def utf16_to_unicode_cmaps():
         ttfonts.makeToUnicodeCMap = stock
 
 
-def canvas_document(c):
+def canvas_document(c: Any) -> Any:
     """The PDFDocument behind a canvas: TTFont.splitString and
     getSubsetInternalName (reportlab's documented API for dynamic fonts)
     need it, and the canvas offers no public accessor."""
     return c._doc
 
 
-def _missing_ttfont(base, key: str):
+def _missing_ttfont(base: Any, key: str) -> Any:
     """A twin of ``base`` under its own PDF name whose extra characters all use
     glyph 0: reportlab would otherwise write code 0 and lose the text."""
     import copy
@@ -639,7 +640,7 @@ class Face:
         self.file = file
         self.missing = missing
         self._base = base
-        self._tt = None
+        self._tt: Any = None  # reportlab's TTFont (untyped)
         self._lock = threading.Lock()
         self.key = ("X" if missing else "") + file.key
 
@@ -648,7 +649,7 @@ class Face:
         return self.file.label
 
     @property
-    def ttfont(self):
+    def ttfont(self) -> Any:
         with self._lock:
             if self._tt is None:
                 if self._base is not None:
@@ -672,12 +673,14 @@ class Face:
         """Advance width in ems."""
         if self.missing:
             return _missing_advance(ch)
-        return self.ttfont.face.getCharWidth(ord(ch)) / 1000.0
+        width: float = self.ttfont.face.getCharWidth(ord(ch)) / 1000.0
+        return width
 
     @property
     def descent(self) -> float:
         """The PDF Descent, negative, in ems (what a PDF reader uses for the em box)."""
-        return self.ttfont.face.descent / 1000.0
+        descent: float = self.ttfont.face.descent / 1000.0
+        return descent
 
     @property
     def ps_name(self) -> str:
@@ -782,7 +785,7 @@ class FontSet:
         face.add_missing(ch)
         return face
 
-    def notes(self, chars=None) -> list[str]:
+    def notes(self, chars: Iterable[str] | None = None) -> list[str]:
         """Plain-Chinese notes about stand-in fonts, and about those of ``chars``
         (the characters of one document; all seen so far when None) that needed
         another font or that no font has."""

@@ -6,7 +6,9 @@
 
 from __future__ import annotations
 
-from desktop.model import Draft, parse_path
+from collections.abc import Callable
+
+from desktop.model import Activity, Draft, Task, parse_path
 from desktop.official import chinese_number
 
 # Field names as a clerk knows them; the checks' messages use them too.
@@ -32,14 +34,14 @@ def describe_path(draft: Draft, path: str) -> str:
     return describer(draft)(path)
 
 
-def describer(draft: Draft):  # -> Callable[[str], str]
+def describer(draft: Draft) -> Callable[[str], str]:
     """``describe_path`` for many paths of one draft: ledger entries are found
     through one index, so describing n problems takes time linear in n."""
     items = {item.id: item for _, _, item in draft.items()}
     return lambda path: _describe(draft, path, items)
 
 
-def _describe(draft: Draft, path: str, items: dict) -> str:
+def _describe(draft: Draft, path: str, items: dict[str, Task | Activity]) -> str:
     tokens = parse_path(path)
     if not tokens:
         return path
@@ -84,8 +86,8 @@ def _describe(draft: Draft, path: str, items: dict) -> str:
             if field == "requirements" and len(tokens) >= 3:
                 r = int(tokens[2])
                 where = f"工作要求（{chinese_number(r + 1)}）"
-                rest = ["内容" if x == "text" else FIELD_LABELS.get(str(x), str(x)) for x in tokens[3:4]]
-                return " · ".join([where] + rest)
+                labels = ["内容" if x == "text" else FIELD_LABELS.get(str(x), str(x)) for x in tokens[3:4]]
+                return " · ".join([where] + labels)
             label = "方案标题" if field == "title" else FIELD_LABELS.get(field, field)
             return f"实施方案 · {label}"
     except (IndexError, KeyError, TypeError, ValueError):

@@ -474,7 +474,7 @@ def get_path(draft: Draft, path: str) -> Any:
 
 def set_path(draft: Draft, path: str, value: Any) -> None:
     tokens = parse_path(path)
-    parent = get_path(draft, _join(tokens[:-1])) if len(tokens) > 1 else draft
+    parent: Any = get_path(draft, _join(tokens[:-1])) if len(tokens) > 1 else draft
     last = tokens[-1]
     if isinstance(last, int) or isinstance(parent, dict):
         parent[last] = value

@@ -19,6 +19,7 @@ import json
 import math
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from desktop.errors import DesktopError
 from desktop.official import GRID_PITCH_TWIPS, STANDARD, Standard
@@ -46,7 +47,7 @@ def standard_from_preset(data: object, source: str = "单位预设", base: Stand
     if unknown:
         raise PresetError(f"{where}中有无法识别的设置“{str(unknown[0])[:40]}”。可用的设置：{'、'.join(KEYS)}。",
                           key=str(unknown[0]))
-    changes: dict[str, object] = {}
+    changes: dict[str, Any] = {}  # Standard field -> value, each checked above its use
     if "name" in data:
         if not isinstance(data["name"], str):
             raise PresetError(f"{where}中的 name 应为文字。", key="name")

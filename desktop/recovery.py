@@ -73,7 +73,7 @@ def _read_small_json(path: Path) -> object:
 
 
 def _pid(value: object) -> int:
-    pid = int(value)  # type: ignore[call-overload]
+    pid: int = int(value)  # type: ignore[call-overload]
     if not 0 < pid <= MAX_PID:
         raise ValueError(value)
     return pid

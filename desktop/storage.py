@@ -19,6 +19,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from desktop import __version__
 from desktop.errors import DesktopError, DraftError
@@ -164,13 +165,13 @@ def atomic_target(path: Path, *, error_cls: type[DesktopError] = DesktopError,
         raise
 
 
-def atomic_write_bytes(path: Path, data: bytes, **kwargs) -> None:
+def atomic_write_bytes(path: Path, data: bytes, **kwargs: Any) -> None:
     with atomic_target(path, **kwargs) as tmp:
         with open(tmp, "wb") as fh:
             fh.write(data)
 
 
-def write_with(path: Path, writer: Callable[[Path], None], **kwargs) -> None:
+def write_with(path: Path, writer: Callable[[Path], None], **kwargs: Any) -> None:
     """Run ``writer(tmp_path)`` and give the result its final name atomically."""
     with atomic_target(path, **kwargs) as tmp:
         writer(tmp)

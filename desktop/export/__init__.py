@@ -112,7 +112,9 @@ def output_path(out_dir: Path, base: str, fmt: str) -> Path:
 def writer(fmt: str) -> Callable[[Draft, Template, Path, ExportOptions], list[str]]:
     if fmt not in BY_KEY:
         raise ExportError(f"不支持的导出格式“{fmt}”。")
-    return importlib.import_module(BY_KEY[fmt].module).write
+    module = importlib.import_module(BY_KEY[fmt].module)
+    write: Callable[[Draft, Template, Path, ExportOptions], list[str]] = module.write
+    return write
 
 
 def export_one(draft: Draft, template: Template, fmt: str, dest: Path,

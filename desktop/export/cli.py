@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from desktop.errors import DesktopError
 
@@ -42,7 +43,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[Any]) -> None:
     p = sub.add_parser("export", help="导出 Word、PDF 公文和进度台账")
     p.add_argument("file", help="草稿文件（*.plan.json）")
     from desktop.export import REGISTRY

@@ -28,12 +28,13 @@ import zipfile
 from dataclasses import replace
 from importlib import resources
 from pathlib import Path
-from typing import assert_never
+from typing import TYPE_CHECKING, assert_never
 
 from docx import Document as open_docx
 from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
+from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor, Twips
 
 from desktop import official as gb
@@ -51,6 +52,18 @@ from desktop.document import (
 from desktop.export import docx_oxml as ox
 from desktop.layout import LayoutInfo, layout
 from desktop.textclean import clean_text
+
+if TYPE_CHECKING:
+    from docx.oxml.text.parfmt import CT_PPr
+    from docx.table import _Row
+    from docx.text.paragraph import Paragraph
+    from docx.text.run import Run
+
+    from desktop.document import Span
+    from desktop.export import ExportOptions
+    from desktop.layout.engine import MarkLayout
+    from desktop.model import Draft
+    from desktop.templates import Template
 
 TEXT_W = gb.mm_to_twips(gb.TYPE_W_MM)  # 8844
 CELL = TEXT_W / gb.CHARS_PER_LINE  # twips of one 3号 cell of the 28-cell measure
@@ -97,8 +110,8 @@ class _Writer:
         self.d = open_docx(io.BytesIO(base_document_bytes()))
         self.style = {s.style_id: s for s in self.d.styles}
         self.break_before = False
-        self._formats: dict[tuple, object] = {}
-        self._styled: dict[str, object] = {}
+        self._formats: dict[tuple[str, float, str, int, bool | None], Run] = {}
+        self._styled: dict[str, CT_PPr] = {}
         self._set_style_fonts()
         self._set_style_pitch(std)
 
@@ -125,17 +138,18 @@ class _Writer:
             style = self.style[sid]
             style.font.name = self.names[role]
             ox.east_asian_font(style.element.get_or_add_rPr(), self.names[role])
-        defaults = self.d.styles.element.find(ox.qn("w:docDefaults")).find(ox.qn("w:rPrDefault"))
-        ox.east_asian_font(defaults.find(ox.qn("w:rPr")), self.names[gb.FANGSONG])
+        defaults = self.d.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
+        ox.east_asian_font(defaults.find(qn("w:rPr")), self.names[gb.FANGSONG])
 
-    def run(self, paragraph, text: str, role: str = gb.FANGSONG, size: float = gb.BODY_SIZE, *,
-            color: str = "", scale: int = 100, snap: bool | None = None):
+    def run(self, paragraph: Paragraph, text: str, role: str = gb.FANGSONG, size: float = gb.BODY_SIZE, *,
+            color: str = "", scale: int = 100, snap: bool | None = None) -> Run:
         """A run of literal text in the role's font (tabs and line breaks become w:tab and w:br)."""
         run = paragraph.add_run(_clean(text))
         self.font(run, role, size, color=color, scale=scale, snap=snap)
         return run
 
-    def font(self, run, role: str, size: float, *, color: str = "", scale: int = 100, snap: bool | None = None):
+    def font(self, run: Run, role: str, size: float, *, color: str = "", scale: int = 100,
+             snap: bool | None = None) -> Run:
         """The run's font, size, colour and scale. Each combination is set once
         through python-docx and copied to later runs: setting every property on
         each of a long plan's thousand runs was most of the export's time."""
@@ -157,7 +171,7 @@ class _Writer:
         return run
 
     # --- paragraphs -------------------------------------------------------------------
-    def para(self, style: str, *, keep_next: bool = False):
+    def para(self, style: str, *, keep_next: bool = False) -> Paragraph:
         styled = self._styled.get(style)
         if styled is None:  # python-docx looks the default style up on every style set: once per style
             p = self.d.add_paragraph(style=self.style[style])
@@ -172,7 +186,7 @@ class _Writer:
             p.paragraph_format.keep_with_next = True
         return p
 
-    def spacer(self, height_twips: int, *, page_break: bool = False):
+    def spacer(self, height_twips: int, *, page_break: bool = False) -> Paragraph:
         """An empty paragraph exactly ``height_twips`` high (off the grid)."""
         p = self.para("GwSpacer")
         p.paragraph_format.line_spacing = Twips(max(1, height_twips))
@@ -180,7 +194,7 @@ class _Writer:
             p.paragraph_format.page_break_before = True
         return p
 
-    def blank(self, keep_next: bool = False):
+    def blank(self, keep_next: bool = False) -> Paragraph:
         p = self.para("GwBody", keep_next=keep_next)
         ox.char_indent(p._p.get_or_add_pPr(), first=0, cell_twips=CELL)
         return p
@@ -234,11 +248,11 @@ class _Writer:
         self.doc_number(number.paragraphs[0])
         ox.cell_border(number, "bottom", border_size(gb.RED_LINE_WIDTH_MM), gb.RED_HEX)
 
-    def mark(self, row, mark) -> None:
+    def mark(self, row: _Row, mark: MarkLayout) -> None:
         size = mark.size
         scale = round(mark.hscale * 100)
 
-        def line(p, text: str, align: str) -> None:
+        def line(p: Paragraph, text: str, align: str) -> None:
             p.style = self.style["GwMark"]
             fmt = p.paragraph_format
             fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
@@ -261,7 +275,7 @@ class _Writer:
             suffix.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             line(suffix.paragraphs[0], mark.suffix, "left")
 
-    def doc_number(self, p) -> None:
+    def doc_number(self, p: Paragraph) -> None:
         h = self.doc.header
         p.style = self.style["GwDocNumber"]
         if not h.doc_number:
@@ -341,7 +355,7 @@ class _Writer:
             table.columns[c].width = Twips(w)
         kept = self.info.table_rows_kept
         lines = self.info.table_row_lines
-        formats: dict[tuple[int, str], object] = {}
+        formats: dict[tuple[int, str], CT_PPr] = {}
         for r, row in enumerate(table.rows):
             head = r == 0
             cells = tuple(c[0] for c in t.columns) if head else t.rows[r - 1]
@@ -435,7 +449,7 @@ class _Writer:
                     self.run(p, "\t" + date, size=gb.COLOPHON_SIZE)
         self.spacer(1)  # a document (and a section) ends with a paragraph
 
-    def _colophon_row(self, row, lines: int) -> None:
+    def _colophon_row(self, row: _Row, lines: int) -> None:
         ox.cant_split(row)
         row.height = Twips(max(1, lines) * self.line)
         row.height_rule = WD_ROW_HEIGHT_RULE.EXACTLY
@@ -519,10 +533,11 @@ def _with_breaks(text: str, offsets: tuple[int, ...]) -> str:
     return text
 
 
-def _spans_with_breaks(spans: tuple, offsets: tuple[int, ...]) -> tuple:
+def _spans_with_breaks(spans: tuple[Span, ...], offsets: tuple[int, ...]) -> tuple[Span, ...]:
     if not offsets:
         return spans
-    out, pos = [], 0
+    out: list[Span] = []
+    pos = 0
     for span in spans:
         end = pos + len(span.text)
         inside = tuple(x - pos for x in offsets if pos < x < end or (x == pos and pos > 0))
@@ -531,9 +546,11 @@ def _spans_with_breaks(spans: tuple, offsets: tuple[int, ...]) -> tuple:
     return tuple(out)
 
 
-def _split_spans(spans: tuple, at: int) -> tuple[tuple, tuple]:
+def _split_spans(spans: tuple[Span, ...], at: int) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
     """The spans of a paragraph's text before and from character ``at``."""
-    head, tail, pos = [], [], 0
+    head: list[Span] = []
+    tail: list[Span] = []
+    pos = 0
     for span in spans:
         end = pos + len(span.text)
         if end <= at:
@@ -556,7 +573,7 @@ def _deterministic_zip(data: bytes, dest: Path) -> None:
             out.writestr(member, src.read(info.filename))
 
 
-def write(draft, template, dest: Path, options) -> list[str]:
+def write(draft: Draft, template: Template, dest: Path, options: ExportOptions) -> list[str]:
     """Write the official-format .docx of ``draft`` to ``dest``; return notes for the clerk."""
     from desktop.fonts import font_set
 

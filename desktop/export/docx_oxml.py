@@ -10,9 +10,19 @@ repeated header rows and the PAGE field. Each takes a python-docx proxy.
 from __future__ import annotations
 
 import copy
+from typing import TYPE_CHECKING, Callable
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+
+if TYPE_CHECKING:
+    from docx.oxml.text.font import CT_RPr
+    from docx.oxml.text.parfmt import CT_PPr
+    from docx.oxml.xmlchemy import BaseOxmlElement
+    from docx.section import Section
+    from docx.table import Table, _Cell, _Row
+    from docx.text.paragraph import Paragraph
+    from docx.text.run import Run
 
 # Children of w:rPr / w:pPr in schema order (ECMA-376 17.3.2.28 / 17.3.1.26):
 # Word "repairs" a file whose property children are out of order.
@@ -31,9 +41,9 @@ _TCPR_ORDER = ("cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "
                "textDirection", "tcFitText", "vAlign", "hideMark")
 
 
-def _child(parent, tag: str, order: tuple[str, ...]):
+def _child(parent: BaseOxmlElement, tag: str, order: tuple[str, ...]) -> BaseOxmlElement:
     """The ``w:tag`` child of ``parent``, created in schema order when missing."""
-    found = parent.find(qn(f"w:{tag}"))
+    found: BaseOxmlElement | None = parent.find(qn(f"w:{tag}"))
     if found is not None:
         return found
     el = OxmlElement(f"w:{tag}")
@@ -47,7 +57,7 @@ def _child(parent, tag: str, order: tuple[str, ...]):
     return el
 
 
-def _set(el, **attrs) -> None:
+def _set(el: BaseOxmlElement, **attrs: object) -> None:
     for key, value in attrs.items():
         el.set(qn(f"w:{key}"), str(value))
 
@@ -55,7 +65,7 @@ def _set(el, **attrs) -> None:
 # --- runs ------------------------------------------------------------------------
 
 
-def east_asian_font(rpr, name: str) -> None:
+def east_asian_font(rpr: CT_RPr, name: str) -> None:
     """All four font slots to ``name`` (python-docx sets only ascii/hAnsi), no theme
     fonts, and ``w:hint="eastAsia"`` so “”‘’—… are drawn full-width by the Chinese font."""
     fonts = _child(rpr, "rFonts", _RPR_ORDER)
@@ -64,17 +74,17 @@ def east_asian_font(rpr, name: str) -> None:
     _set(fonts, ascii=name, hAnsi=name, eastAsia=name, cs=name, hint="eastAsia")
 
 
-def copy_run_format(source, run) -> None:
+def copy_run_format(source: Run, run: Run) -> None:
     """Give ``run`` (new, unformatted) the run properties of ``source``."""
     run._r.insert(0, copy.deepcopy(source._r.rPr))
 
 
-def format_snapshot(paragraph):
+def format_snapshot(paragraph: Paragraph) -> CT_PPr:
     """A copy of the paragraph's properties as they are now (see apply_format_snapshot)."""
     return copy.deepcopy(paragraph._p.get_or_add_pPr())
 
 
-def apply_format_snapshot(snapshot, paragraph) -> None:
+def apply_format_snapshot(snapshot: CT_PPr, paragraph: Paragraph) -> None:
     """Give ``paragraph`` (new, unformatted) the properties of ``snapshot``."""
     old = paragraph._p.pPr
     if old is not None:
@@ -82,29 +92,29 @@ def apply_format_snapshot(snapshot, paragraph) -> None:
     paragraph._p.insert(0, copy.deepcopy(snapshot))
 
 
-def tracking(rpr, twips: int) -> None:
+def tracking(rpr: CT_RPr, twips: int) -> None:
     """Character spacing (w:spacing, twentieths of a point)."""
     _set(_child(rpr, "spacing", _RPR_ORDER), val=twips)
 
 
-def scale(rpr, percent: int) -> None:
+def scale(rpr: CT_RPr, percent: int) -> None:
     """Horizontal character scaling (w:w): a long organ name narrowed, not wrapped."""
     _set(_child(rpr, "w", _RPR_ORDER), val=percent)
 
 
-def run_snap(rpr, on: bool) -> None:
+def run_snap(rpr: CT_RPr, on: bool) -> None:
     _set(_child(rpr, "snapToGrid", _RPR_ORDER), val=1 if on else 0)
 
 
 # --- paragraphs ---------------------------------------------------------------------
 
 
-def paragraph_snap(ppr, on: bool) -> None:
+def paragraph_snap(ppr: CT_PPr, on: bool) -> None:
     """Whether the paragraph's lines snap to the document grid's line pitch."""
     _set(_child(ppr, "snapToGrid", _PPR_ORDER), val=1 if on else 0)
 
 
-def char_indent(ppr, *, first: float | None = None, left: float | None = None, right: float | None = None,
+def char_indent(ppr: CT_PPr, *, first: float | None = None, left: float | None = None, right: float | None = None,
                 hanging: float | None = None, cell_twips: float) -> None:
     """Indents in 3号 character cells, written both as Word's character units
     (what its dialog shows) and in twips (what other readers use)."""
@@ -116,7 +126,7 @@ def char_indent(ppr, *, first: float | None = None, left: float | None = None, r
             _set(ind, **{f"{name}Chars": round(value * 100), name: round(value * cell_twips)})
 
 
-def twips_indent(ppr, **twips: int) -> None:
+def twips_indent(ppr: CT_PPr, **twips: int) -> None:
     """Indents in twips only (left, right, firstLine, hanging)."""
     ind = _child(ppr, "ind", _PPR_ORDER)
     for key in list(ind.attrib):
@@ -124,7 +134,7 @@ def twips_indent(ppr, **twips: int) -> None:
     _set(ind, **twips)
 
 
-def paragraph_border(ppr, side: str, size_eighths: int, color: str, space_pt: int = 0) -> None:
+def paragraph_border(ppr: CT_PPr, side: str, size_eighths: int, color: str, space_pt: int = 0) -> None:
     borders = _child(ppr, "pBdr", _PPR_ORDER)
     el = OxmlElement(f"w:{side}")
     _set(el, val="single", sz=size_eighths, space=space_pt, color=color)
@@ -134,7 +144,7 @@ def paragraph_border(ppr, side: str, size_eighths: int, color: str, space_pt: in
 # --- sections ------------------------------------------------------------------------
 
 
-def line_grid(section, pitch_twips: int, on: bool = True) -> None:
+def line_grid(section: Section, pitch_twips: int, on: bool = True) -> None:
     """The document grid of ``section``: lines only, one every ``pitch_twips``.
 
     Not a character grid: Word shrinks each glyph to a cell narrower than it,
@@ -159,13 +169,13 @@ def line_grid(section, pitch_twips: int, on: bool = True) -> None:
 # --- tables ---------------------------------------------------------------------------
 
 
-def table_width(table, twips: int) -> None:
+def table_width(table: Table, twips: int) -> None:
     tblpr = table._tbl.tblPr
     _set(_child(tblpr, "tblW", _TBLPR_ORDER), w=twips, type="dxa")
     _set(_child(tblpr, "tblInd", _TBLPR_ORDER), w=0, type="dxa")
 
 
-def table_borders(table, **sides: tuple[int, str] | None) -> None:
+def table_borders(table: Table, **sides: tuple[int, str] | None) -> None:
     """Table borders by side (top, left, bottom, right, insideH, insideV): (size in 1/8 pt, colour) or None."""
     borders = _child(table._tbl.tblPr, "tblBorders", _TBLPR_ORDER)
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
@@ -178,7 +188,7 @@ def table_borders(table, **sides: tuple[int, str] | None) -> None:
         borders.append(el)
 
 
-def cell_margins(table, *, left: int, right: int, top: int = 0, bottom: int = 0) -> None:
+def cell_margins(table: Table, *, left: int, right: int, top: int = 0, bottom: int = 0) -> None:
     mar = _child(table._tbl.tblPr, "tblCellMar", _TBLPR_ORDER)
     for side, value in (("top", top), ("left", left), ("bottom", bottom), ("right", right)):
         el = OxmlElement(f"w:{side}")
@@ -186,20 +196,20 @@ def cell_margins(table, *, left: int, right: int, top: int = 0, bottom: int = 0)
         mar.append(el)
 
 
-def cell_border(cell, side: str, size_eighths: int, color: str) -> None:
+def cell_border(cell: _Cell, side: str, size_eighths: int, color: str) -> None:
     borders = _child(cell._tc.get_or_add_tcPr(), "tcBorders", _TCPR_ORDER)
     el = OxmlElement(f"w:{side}")
     _set(el, val="single", sz=size_eighths, space=0, color=color)
     borders.append(el)
 
 
-def repeat_as_header(row) -> None:
+def repeat_as_header(row: _Row) -> None:
     """The row repeats at the top of every page the table continues onto."""
     trpr = row._tr.get_or_add_trPr()
     trpr.append(OxmlElement("w:tblHeader"))
 
 
-def cant_split(row) -> None:
+def cant_split(row: _Row) -> None:
     trpr = row._tr.get_or_add_trPr()
     trpr.insert(0, OxmlElement("w:cantSplit"))
 
@@ -207,10 +217,10 @@ def cant_split(row) -> None:
 # --- fields -------------------------------------------------------------------------------
 
 
-def page_field(paragraph, style_run) -> None:
+def page_field(paragraph: Paragraph, style_run: Callable[[Run], object]) -> None:
     """A PAGE field (the page's number) after the paragraph's runs; ``style_run(run)``
     gives each of its runs the footer's font and size."""
-    def run_with(child_tag: str, **attrs):
+    def run_with(child_tag: str, **attrs: object) -> Run:
         run = paragraph.add_run()
         style_run(run)
         el = OxmlElement(f"w:{child_tag}")
@@ -229,7 +239,7 @@ def page_field(paragraph, style_run) -> None:
     run_with("fldChar", fldCharType="end")
 
 
-def float_at_bottom(table) -> None:
+def float_at_bottom(table: Table) -> None:
     """Anchor the table to the bottom of the type area (Word: tblpYSpec=bottom), centred."""
     pos = _child(table._tbl.tblPr, "tblpPr", _TBLPR_ORDER)
     _set(pos, leftFromText=0, rightFromText=0, topFromText=0, bottomFromText=0, vertAnchor="margin",

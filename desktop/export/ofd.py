@@ -84,7 +84,7 @@ def _color(rgb: tuple[float, float, float]) -> str:
 
 # --- fonts ------------------------------------------------------------------------
 
-_SUBSETS: OrderedDict[tuple, bytes] = OrderedDict()
+_SUBSETS: OrderedDict[tuple[str, int, int, int, str], bytes] = OrderedDict()
 _SUBSETS_LOCK = threading.Lock()
 _SUBSETS_MAX = 16
 
@@ -261,7 +261,7 @@ def _xml(body: str) -> bytes:
 # --- the package -----------------------------------------------------------------
 
 
-def _date_text(created) -> str | None:
+def _date_text(created: _dt.date | str | None) -> str | None:
     if isinstance(created, _dt.datetime):
         created = created.date()
     if isinstance(created, _dt.date):
@@ -277,7 +277,7 @@ def _date_text(created) -> str | None:
 
 
 def render_pages_ofd(pages: list[Page], fonts: FontSet, title: str = "", author: str = "", subject: str = "",
-                     created=None, family_names: dict[str, str] | None = None) -> bytes:
+                     created: _dt.date | str | None = None, family_names: dict[str, str] | None = None) -> bytes:
     """Write laid-out pages as an OFD package; returns its bytes.
 
     ``created`` (a date or a typed date text) becomes DocInfo/CreationDate;
@@ -362,7 +362,8 @@ def document_date(draft: Draft) -> str | None:
     return None
 
 
-def render_ofd_bytes(draft: Draft, template: Template, options=None) -> tuple[bytes, list[str]]:
+def render_ofd_bytes(draft: Draft, template: Template,
+                     options: ExportOptions | None = None) -> tuple[bytes, list[str]]:
     """The whole document as OFD bytes, and notes for the clerk."""
     options = options or ExportOptions()
     fonts = font_set(tuple(options.font_dirs))
@@ -374,7 +375,7 @@ def render_ofd_bytes(draft: Draft, template: Template, options=None) -> tuple[by
     return data, notes
 
 
-def write(draft: Draft, template: Template, dest: Path, options) -> list[str]:
+def write(draft: Draft, template: Template, dest: Path, options: ExportOptions) -> list[str]:
     """Write the OFD to ``dest`` (the facade renames it into place)."""
     data, notes = render_ofd_bytes(draft, template, options)
     Path(dest).write_bytes(data)

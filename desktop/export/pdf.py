@@ -19,6 +19,7 @@ import io
 import threading
 from itertools import repeat
 from pathlib import Path
+from typing import Any
 
 from desktop.document import build_document
 from desktop.export import ExportOptions
@@ -37,7 +38,9 @@ def _register(fonts: FontSet, keys: set[str]) -> None:
     known = set(pdfmetrics.getRegisteredFontNames())
     for key in sorted(keys | {fonts.face("fangsong").key}):
         if key not in known:
-            pdfmetrics.registerFont(face_by_key(key).ttfont)
+            face = face_by_key(key)
+            assert face is not None  # the layout loaded every face its runs name
+            pdfmetrics.registerFont(face.ttfont)
 
 
 def render_pages(pages: list[Page], fonts: FontSet, title: str = "", author: str = "", subject: str = "") -> bytes:
@@ -61,7 +64,8 @@ def render_pages(pages: list[Page], fonts: FontSet, title: str = "", author: str
             c.setCreator("好网民工程实施方案起草工具")
             c.setProducer("好网民工程实施方案起草工具")
             c.setKeywords(PDF_KEYWORD)
-            memo: dict = {}  # per document: fonts, subset names and numbers already looked up
+            # per document: fonts, subset names and numbers already looked up
+            memo: dict[str | tuple[str, int], Any] = {}
             for page in pages:
                 _draw_page(c, page, memo)
                 c.showPage()
@@ -87,7 +91,7 @@ def _num(v: float) -> str:
 _NUMS: dict[float, str] = {}  # a document uses a handful of sizes, spacings and colours
 
 
-def _draw_page(c, page: Page, memo: dict | None = None) -> None:
+def _draw_page(c: Any, page: Page, memo: dict[str | tuple[str, int], Any] | None = None) -> None:
     """Rules with the canvas; text as one raw text object (reportlab's text
     object formats every number in pure Python, several times slower).
     ``memo`` carries lookups from page to page of one document."""
@@ -146,7 +150,8 @@ def _draw_page(c, page: Page, memo: dict | None = None) -> None:
     c.addLiteral("\n".join(out))
 
 
-def render_pdf_bytes(draft: Draft, template: Template, options=None) -> tuple[bytes, list[str]]:
+def render_pdf_bytes(draft: Draft, template: Template,
+                     options: ExportOptions | None = None) -> tuple[bytes, list[str]]:
     """The whole document as PDF bytes, and notes for the clerk."""
     options = options or ExportOptions()
     fonts = font_set(tuple(options.font_dirs))
@@ -157,7 +162,7 @@ def render_pdf_bytes(draft: Draft, template: Template, options=None) -> tuple[by
     return data, fonts.notes(chars)
 
 
-def write(draft: Draft, template: Template, dest: Path, options) -> list[str]:
+def write(draft: Draft, template: Template, dest: Path, options: ExportOptions) -> list[str]:
     """Write the PDF to ``dest`` (the facade renames it into place)."""
     data, notes = render_pdf_bytes(draft, template, options)
     Path(dest).write_bytes(data)

@@ -19,7 +19,7 @@ PDF are laid out by one set of rules.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import assert_never
+from typing import Sequence, assert_never
 
 from desktop import official as gb
 from desktop.document import (
@@ -56,7 +56,7 @@ TABLE_RULE = gb.TABLE_RULE_PT
 FIT = 0.5  # points a slot may reach past the type area's bottom (grid rounding)
 
 # Paragraph kinds -> (first-line indent, wrapped-line indent) in 3号 cells.
-_INDENTS = {"recipients": (0, 0), "attachment-label": (0, 0)}
+_INDENTS: dict[str, tuple[float, float]] = {"recipients": (0, 0), "attachment-label": (0, 0)}
 
 
 def autospace(size: float) -> float:
@@ -86,7 +86,7 @@ class Slot:
 
 def _metrics(fonts: FontsLike, role: str, ch: str) -> tuple[str, float]:
     """(font key, advance in ems), memoised on the fonts object."""
-    memo = fonts.__dict__.setdefault("_layout_memo", {})
+    memo: dict[tuple[str, str], tuple[str, float]] = fonts.__dict__.setdefault("_layout_memo", {})
     hit = memo.get((role, ch))
     if hit is None:
         face = fonts.face_for(role, ch)
@@ -94,7 +94,7 @@ def _metrics(fonts: FontsLike, role: str, ch: str) -> tuple[str, float]:
     return hit
 
 
-def _glyphs(fonts: FontsLike, spans, size: float) -> list[Glyph]:
+def _glyphs(fonts: FontsLike, spans: Sequence[Span], size: float) -> list[Glyph]:
     out = []
     made = fonts.__dict__.setdefault("_glyph_memo", {})  # Glyphs are immutable: one per (role, size, char)
     for span in spans:
@@ -110,7 +110,8 @@ def _glyphs(fonts: FontsLike, spans, size: float) -> list[Glyph]:
 
 
 def _runs_for_line(glyphs: list[Glyph], xs: list[float], last_space: float, x0: float, size: float,
-                   baseline: float, kind: str, color=BLACK, hscale: float = 1.0) -> list[TextRun]:
+                   baseline: float, kind: str, color: tuple[float, float, float] = BLACK,
+                   hscale: float = 1.0) -> list[TextRun]:
     """Runs of one font and one character spacing each; a run ends after a glyph
     whose gap differs (中西文间距) and the next one starts at its own x."""
     n = len(glyphs)
@@ -135,7 +136,7 @@ def _baseline(fonts: FontsLike, role: str, size: float) -> float:
     return size * (1 + fonts.face(role).descent)
 
 
-def paragraph_lines(fonts: FontsLike, spans, size: float, width: float, first_indent: float,
+def paragraph_lines(fonts: FontsLike, spans: Sequence[Span], size: float, width: float, first_indent: float,
                     rest_indent: float, tracking: float, justify: bool = True,
                     kind: str = "body") -> list[list[TextRun]]:
     """Runs of each line of a paragraph; x relative to the measure, baseline
@@ -143,8 +144,8 @@ def paragraph_lines(fonts: FontsLike, spans, size: float, width: float, first_in
     return [runs for runs, _ in _lines(fonts, spans, size, width, first_indent, rest_indent, tracking, justify, kind)]
 
 
-def _lines(fonts: FontsLike, spans, size: float, width: float, first_indent: float, rest_indent: float,
-           tracking: float, justify: bool, kind: str) -> list[tuple[list[TextRun], Line]]:
+def _lines(fonts: FontsLike, spans: Sequence[Span], size: float, width: float, first_indent: float,
+           rest_indent: float, tracking: float, justify: bool, kind: str) -> list[tuple[list[TextRun], Line]]:
     """(runs, the line) for each line of a paragraph."""
     glyphs = _glyphs(fonts, spans, size)
     role = spans[0].role if spans else gb.FANGSONG
@@ -191,7 +192,8 @@ def _width(fonts: FontsLike, text: str, role: str, size: float, tracking: float 
 
 
 def _centred_line(fonts: FontsLike, text: str, role: str, size: float, kind: str,
-                  tracking: float = 0.0, color=BLACK, width: float = TA_W, left: float = TA_LEFT) -> list[TextRun]:
+                  tracking: float = 0.0, color: tuple[float, float, float] = BLACK, width: float = TA_W,
+                  left: float = TA_LEFT) -> list[TextRun]:
     """A single line centred on [left, left + width]; squeezed if wider."""
     glyphs = _glyphs(fonts, [Span(text, role)], size)
     xs, total = _natural(glyphs, tracking, size)
@@ -323,7 +325,7 @@ def build_slots(doc: Document, fonts: FontsLike,
     return slots
 
 
-def _add_block_slots(fonts: FontsLike, slots: list[Slot], blocks: list, i: int, b: Block, pitch: float,
+def _add_block_slots(fonts: FontsLike, slots: list[Slot], blocks: list[Block], i: int, b: Block, pitch: float,
                      cell_breaks: dict[tuple[int, int], tuple[int, ...]] | None = None) -> None:
     """Append the slots of block ``i`` (it may tie the slot before it to itself)."""
     match b:  # every Block kind, or the type checker says which is missing
@@ -583,8 +585,8 @@ def layout_colophon(fonts: FontsLike, col: Colophon, pitch: float = L) -> Coloph
         hang = _width(fonts, label, gb.FANGSONG, size)
         parts = _lines(fonts, [Span(col.cc)], size, width, 0, hang, 0.0, True, "colophon")
         cc_breaks = pushed_breaks(parts)
-        for runs, _ in parts:
-            rows.append(_shift(runs, TA_LEFT + C4))
+        for line_runs, _ in parts:
+            rows.append(_shift(line_runs, TA_LEFT + C4))
     n_cc = len(rows)
     hscale = 1.0
     printer_rows: tuple[tuple[str, str], ...] = ()
@@ -616,9 +618,9 @@ def layout_colophon(fonts: FontsLike, col: Colophon, pitch: float = L) -> Coloph
                 prows.append([])
                 texts.append(["", ""])
             for n, line in enumerate(dlines):
-                row = len(prows) - len(dlines) + n
-                prows[row] = prows[row] + _shift(line, TA_RIGHT - C4 - date_w)
-                texts[row][1] = "".join(r.text for r in line)
+                at = len(prows) - len(dlines) + n
+                prows[at] = prows[at] + _shift(line, TA_RIGHT - C4 - date_w)
+                texts[at][1] = "".join(r.text for r in line)
         rows += prows
         printer_rows = tuple((a, b) for a, b in texts)
     k = len(rows)
@@ -727,6 +729,7 @@ def _place(page: Page, slots: list[Slot], top: float, pitch: float) -> None:
     for group in table_groups:
         g_top, g_bottom = group[0][1], group[-1][1] + pitch
         table = group[0][0].table
+        assert table is not None  # a "table" slot always carries its table
         page.rules.append(Rule(TA_LEFT, g_top, TA_RIGHT, g_top, TABLE_RULE))
         for (a, _), (b, y) in zip(group, group[1:]):
             if a.row != b.row:

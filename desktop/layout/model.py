@@ -13,7 +13,7 @@ from typing import Protocol
 from desktop import official as gb
 
 BLACK = (0.0, 0.0, 0.0)
-RED = tuple(c / 255 for c in gb.RED_RGB)
+RED = (gb.RED_RGB[0] / 255, gb.RED_RGB[1] / 255, gb.RED_RGB[2] / 255)
 
 
 class FaceLike(Protocol):

@@ -11,6 +11,7 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from desktop.cli import parse_today
 from desktop.errors import DesktopError, LedgerError
@@ -112,7 +113,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[Any]) -> None:
     p = sub.add_parser("ledger", help="进度台账：导回草稿、合并多个单位的台账")
     lsub = p.add_subparsers(dest="ledger_command", metavar="操作", parser_class=type(p))
     p.set_defaults(func=lambda args: (p.print_help(), 0)[1])

@@ -201,7 +201,7 @@ def plan_import(draft: Draft, template: Any, path: Path, *, force: bool = False)
     return plan
 
 
-def _plan_row(plan: ImportPlan, draft: Draft, template: Any, cols: Any, n: int, cells: tuple,
+def _plan_row(plan: ImportPlan, draft: Draft, template: Any, cols: Any, n: int, cells: tuple[Any, ...],
               present: list[str], labels: dict[str, str], kinds_by_label: dict[str, str],
               by_id: dict[str, tuple[str, Task | Activity]],
               by_name: dict[str, list[tuple[str, Task | Activity]]], seen: dict[str, int],

@@ -45,7 +45,7 @@ class LedgerSheet:
     exported: str = ""  # ISO date of the export, when recorded
     merged: bool = False  # a merge result (several offices), not one office's ledger
 
-    def rows(self) -> Iterator[tuple[int, tuple]]:
+    def rows(self) -> Iterator[tuple[int, tuple[Any, ...]]]:
         """(row number, cells) of every non-empty row below the header."""
         width = min(MAX_COLUMNS, max(self.columns.index.values()) + 1)
         with warnings.catch_warnings():
@@ -123,7 +123,8 @@ def _find_ledger(wb: Any, path: Path, template: Any, notes: list[str]) -> Ledger
     titles = title_map(template.ledger.columns)
     preferred = template.ledger.sheet
     names = list(wb.sheetnames)
-    order = [n for n in names if n == preferred] + [n for n in names if n not in (preferred, SUMMARY_SHEET, LISTS_SHEET)]
+    order = [n for n in names if n == preferred] + [
+        n for n in names if n not in (preferred, SUMMARY_SHEET, LISTS_SHEET)]
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -280,8 +281,8 @@ class _LeanCell:
 
         _id = self._book._cell_styles[self._style_id]
         if _id < BUILTIN_FORMATS_MAX_SIZE:
-            return BUILTIN_FORMATS.get(_id, "General")
-        return self._book._number_formats[_id - BUILTIN_FORMATS_MAX_SIZE]
+            return str(BUILTIN_FORMATS.get(_id, "General"))
+        return str(self._book._number_formats[_id - BUILTIN_FORMATS_MAX_SIZE])
 
 
 def _lean_classes() -> tuple[type, type, type]:
@@ -312,6 +313,11 @@ def _lean_classes() -> tuple[type, type, type]:
             self.properties = None
             self.custom_doc_props = None
             self._archive: Any = None
+            # What openpyxl's cell reader reads off its workbook (set from styles.xml).
+            self._cell_styles: list[Any] = []
+            self._number_formats: list[Any] = []
+            self._date_formats: frozenset[int] = frozenset()
+            self._timedelta_formats: frozenset[int] = frozenset()
 
         @property
         def sheetnames(self) -> list[str]:
@@ -327,11 +333,11 @@ def _lean_classes() -> tuple[type, type, type]:
             if self._archive is not None:
                 self._archive.close()
 
-    class Parser(WorkSheetParser):
+    class Parser(WorkSheetParser):  # type: ignore[misc]  # openpyxl ships no types
         """WorkSheetParser (data_only) with a leaner parse_row; all other elements
         still go through openpyxl's own handlers."""
 
-        def parse_row(self, row: Any) -> tuple[int, list[dict]]:
+        def parse_row(self, row: Any) -> tuple[int, list[dict[str, Any]]]:
             r = row.get("r")
             if r is not None:
                 try:
@@ -346,7 +352,7 @@ def _lean_classes() -> tuple[type, type, type]:
             self.col_counter = 0
             return self.row_counter, [self.parse_cell(el) for el in row]
 
-        def parse_cell(self, element: Any) -> dict:
+        def parse_cell(self, element: Any) -> dict[str, Any]:
             # openpyxl's parse_cell for data_only=True; inline strings of one <t>
             # (what we and most programs write) without building a Text object.
             data_type = element.get("t", "n")
@@ -394,7 +400,7 @@ def _lean_classes() -> tuple[type, type, type]:
                         value = Text.from_tree(child).content
             return {"row": row, "column": column, "value": value, "data_type": data_type, "style_id": style_id}
 
-    class Sheet(ReadOnlyWorksheet):
+    class Sheet(ReadOnlyWorksheet):  # type: ignore[misc]  # openpyxl ships no types
         """ReadOnlyWorksheet whose rows hold _LeanCell and come from Parser."""
 
         def _get_size(self) -> None:
@@ -406,19 +412,21 @@ def _lean_classes() -> tuple[type, type, type]:
             if tag is not None and (data is None or tag.start() < data.start()):
                 ref = _DIMENSION.match(head, tag.start())
                 if ref is None:
-                    return super()._get_size()
+                    super()._get_size()
+                    return
                 self._min_column, self._min_row, self._max_column, self._max_row = range_boundaries(
                     ref.group(1).decode("ascii"))
             elif data is None:
-                return super()._get_size()
+                super()._get_size()
+                return
 
         def _cells_by_row(self, min_col: int, min_row: int, max_col: int | None, max_row: int | None,
-                          values_only: bool = False) -> Iterator[tuple]:
+                          values_only: bool = False) -> Iterator[tuple[Any, ...]]:
             # Line for line ReadOnlyWorksheet._cells_by_row, with Parser.
             filler = None if values_only else EMPTY_CELL
             max_col = max_col or self.max_column
             max_row = max_row or self.max_row
-            empty_row: tuple = ()
+            empty_row: tuple[Any, ...] = ()
             if max_col is not None:
                 empty_row = (filler,) * (max_col + 1 - min_col)
             counter = min_row
@@ -440,8 +448,8 @@ def _lean_classes() -> tuple[type, type, type]:
                 for _ in range(counter, max_row + 1):
                     yield empty_row
 
-        def _get_row(self, row: list[dict], min_col: int = 1, max_col: int | None = None,
-                     values_only: bool = False) -> tuple:
+        def _get_row(self, row: list[dict[str, Any]], min_col: int = 1, max_col: int | None = None,
+                     values_only: bool = False) -> tuple[Any, ...]:
             if not row and not max_col:
                 return ()
             max_col = max_col or row[-1]["column"]
@@ -454,7 +462,7 @@ def _lean_classes() -> tuple[type, type, type]:
                         book, cell["value"], cell["data_type"], cell["style_id"])
             return tuple(new_row)
 
-    class LeanParser(WorkbookParser):
+    class LeanParser(WorkbookParser):  # type: ignore[misc]  # openpyxl ships no types
         def __init__(self, archive: Any, part: str, book: Any) -> None:
             from openpyxl.workbook.defined_name import DefinedNameList
 
@@ -463,9 +471,9 @@ def _lean_classes() -> tuple[type, type, type]:
             self.defined_names = DefinedNameList()
             self.wb = book
             self.keep_links = False
-            self.sheets = []
+            self.sheets: list[Any] = []
 
-    class Reader(ExcelReader):
+    class Reader(ExcelReader):  # type: ignore[misc]  # openpyxl ships no types
         def read_workbook(self) -> None:
             wb_part = _find_workbook_part(self.package)
             book = Book()

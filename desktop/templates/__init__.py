@@ -283,10 +283,12 @@ def parse_template(raw: Any, source: str, expected_id: str | None = None) -> Tem
         requirements.append(RequirementText(c.integer(rq, "number", p, minimum=1) or 0,
                                             c.text(rq, "title", p) or "", c.text(rq, "text", p) or ""))
 
-    group_titles = {}
+    group_titles: dict[int, str] = {}
     for i, g in enumerate(c.obj_list(data.get("task_groups", []), "task_groups")):
-        group_titles[c.integer(g, "number", f"task_groups[{i}]", minimum=1)] = \
-            c.text(g, "title", f"task_groups[{i}]") or ""
+        title = c.text(g, "title", f"task_groups[{i}]") or ""  # read first, as the assignment did
+        number = c.integer(g, "number", f"task_groups[{i}]", minimum=1)
+        assert number is not None  # not nullable: integer() raises rather than return None
+        group_titles[number] = title
 
     skeleton = c.obj(data.get("skeleton", {}), "skeleton")
     for section in ("notice", "plan"):

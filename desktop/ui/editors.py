@@ -367,6 +367,7 @@ class TasksEditor(Editor):
         if not 0 <= g < self.tree.topLevelItemCount():
             return None
         gi = self.tree.topLevelItem(g)
+        assert gi is not None  # g is in range (checked above)
         if t < 0:
             return gi
         return gi.child(t) if 0 <= t < gi.childCount() else None
@@ -442,9 +443,11 @@ class TasksEditor(Editor):
         self.stack.setCurrentIndex(3)
         if number is not None:
             for row in range(self.coverage.rowCount()):
-                if self.coverage.item(row, 0).data(Qt.ItemDataRole.UserRole) == number:
+                first, reason = self.coverage.item(row, 0), self.coverage.item(row, 3)
+                assert first is not None and reason is not None  # _fill_coverage() sets every cell
+                if first.data(Qt.ItemDataRole.UserRole) == number:
                     self.coverage.setCurrentCell(row, 3)
-                    self.coverage.scrollToItem(self.coverage.item(row, 3))
+                    self.coverage.scrollToItem(reason)
         self.coverage.setFocus()
 
     def _fill_coverage(self) -> None:
@@ -476,7 +479,9 @@ class TasksEditor(Editor):
     def _on_coverage_item_changed(self, item: QTableWidgetItem) -> None:
         if self._filling or self.doc is None or item.column() != 3:
             return
-        number = self.coverage.item(item.row(), 0).data(Qt.ItemDataRole.UserRole)
+        first = self.coverage.item(item.row(), 0)
+        assert first is not None  # _fill_coverage() sets every cell
+        number = first.data(Qt.ItemDataRole.UserRole)
         exemptions = dict(self.doc.draft.plan.upstream_exemptions)
         text = item.text().strip()
         if text:
@@ -617,13 +622,15 @@ class TasksEditor(Editor):
         self.select((ng, npos))
 
     # --- problems -------------------------------------------------------------------
-    def focus_path(self, path: str, upstream_task: int | None = None) -> bool:
+    def focus_path(self, path: str, upstream_task: int | None = None, **_kw: object) -> bool:
         if path.startswith("plan.upstream_exemptions") or (path == "plan.task_groups" and upstream_task):
             self.show_coverage(upstream_task)
             return True
         if path == "plan.task_groups":
             if self.tree.currentItem() is None and self.tree.topLevelItemCount():
-                self.tree.setCurrentItem(self.tree.topLevelItem(0))
+                top = self.tree.topLevelItem(0)
+                assert top is not None  # the tree has a top-level item
+                self.tree.setCurrentItem(top)
             self.tree.setFocus()
             return True
         m = _TASK_PATH.match(path)
@@ -982,7 +989,7 @@ class LedgerEditor(Editor):
         for row, (kind, _path, item) in enumerate(items):
             entry = draft.progress.get(item.id)
             name = getattr(item, "title", "") if kind == "task" else getattr(item, "name", "")
-            deadline = official.official_date(item.deadline) if kind == "task" and item.deadline else \
+            deadline = official.official_date(item.deadline) if isinstance(item, Task) and item.deadline else \
                 getattr(item, "time", "")
             percent = "" if entry is None or entry.percent is None else f"{entry.percent:g}"
             values = [str(row + 1), "重点任务" if kind == "task" else "重点活动", name, item.lead, deadline,
@@ -1017,8 +1024,10 @@ class LedgerEditor(Editor):
                 for col, key in _LEDGER_KEYS.items():
                     value = getattr(entry, key) if entry else None
                     text = "" if value is None else (f"{value:g}" if key == "percent" else str(value))
-                    if self.table.item(row, col).text() != text:
-                        self.table.item(row, col).setText(text)
+                    cell = self.table.item(row, col)
+                    assert cell is not None  # refresh() sets every cell
+                    if cell.text() != text:
+                        cell.setText(text)
                 self._filling = False
             self._update_summary()
 
@@ -1052,6 +1061,8 @@ class LedgerEditor(Editor):
         row = self._ids.index(item_id) if item_id in self._ids else 0
         if self.table.rowCount():
             self.table.setCurrentCell(row, 6 if "percent" in path else 5)
-            self.table.scrollToItem(self.table.item(row, 5))
+            lead = self.table.item(row, 5)
+            assert lead is not None  # refresh() sets every cell
+            self.table.scrollToItem(lead)
         self.table.setFocus()
         return True

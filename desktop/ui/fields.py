@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView, QCalendarWidget, QComboBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
     QListWidgetItem, QMenu, QPlainTextEdit, QToolButton, QVBoxLayout, QWidget, QWidgetAction,
@@ -32,7 +32,7 @@ class _KeyFilter(QObject):
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         kind = event.type()
-        if kind == QEvent.Type.ShortcutOverride:
+        if kind == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
             if event.matches(QKeySequence.StandardKey.Undo) or event.matches(QKeySequence.StandardKey.Redo):
                 event.ignore()
                 return True
@@ -164,6 +164,7 @@ class TextField(Field):
         self.expand.setText("放大编辑")
         self.expand.setToolTip("在大窗口中编辑这段文字")
         self.expand.clicked.connect(self.open_large_editor)
+        self.large_editor: tuple[QWidget, QPlainTextEdit] | None = None  # while the big editor is open
         self.count = QLabel(self)
         self.count.setStyleSheet("color: #5f6368;")
         side = QVBoxLayout()
@@ -349,8 +350,9 @@ class ChoiceField(Field):
         layout.addStretch(1)
         self.setFocusProxy(self.combo)
         self.combo.activated.connect(self._on_combo_activated)
-        if editable:
-            self.combo.lineEdit().textEdited.connect(lambda text: self.commit(text))
+        line = self.combo.lineEdit() if editable else None
+        if line is not None:
+            line.textEdited.connect(lambda text: self.commit(text))
 
     def _on_combo_activated(self, index: int) -> None:
         value = self.combo.itemData(index)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QColor, QDragEnterEvent, QDropEvent, QKeySequence, QUndoGroup
@@ -26,6 +27,10 @@ from .editors import ActivitiesEditor, Editor, GoalsEditor, LedgerEditor, Notice
 from .locations import SECTIONS, section_of
 from .panels import ProblemsPanel, ReferencePanel
 from .settings import AppSettings
+
+if TYPE_CHECKING:  # both imported on first use, to keep start-up quick
+    from .export_dialog import ExportDialog
+    from .preview import PreviewPanel
 
 log = logging.getLogger("plan_drafter.ui")
 
@@ -58,10 +63,10 @@ class MainWindow(QMainWindow):
         self.problems: list[Problem] = []
         self.editors: dict[str, Editor] = {}
         self.undo_group = QUndoGroup(self)
-        self.export_dialog = None
+        self.export_dialog: ExportDialog | None = None
         self.import_dialog: QDialog | None = None  # the ledger import's preview, while it is open
         self.merge_dialog: QDialog | None = None
-        self.preview = None
+        self.preview: PreviewPanel | None = None
         self._preview_enabled = True
         self.open_cancelled = False  # the clerk declined to open a draft someone else has open
         self.setObjectName("MainWindow")
@@ -681,8 +686,11 @@ class MainWindow(QMainWindow):
     def fix_problem(self, problem: Problem) -> None:
         if self.doc is None or problem.fix is None:
             return
-        self.doc.edit_structure(f"自动修正：{RULES.get(problem.rule, problem.rule)}", lambda d: apply_fix(d, problem),
-                                problem.path)
+
+        def fix(d: Draft) -> None:  # apply_fix()'s bool is not wanted here
+            apply_fix(d, problem)
+
+        self.doc.edit_structure(f"自动修正：{RULES.get(problem.rule, problem.rule)}", fix, problem.path)
         self.run_checks()
         self.statusBar().showMessage(f"已自动修正：{RULES.get(problem.rule, problem.message)}（可撤销）", 5000)
 
@@ -703,8 +711,10 @@ class MainWindow(QMainWindow):
         tree = self.problems_panel.tree
         if tree.topLevelItemCount() == 0:
             return
-        row = tree.indexOfTopLevelItem(tree.currentItem()) + 1 if tree.currentItem() else 0
+        current = tree.currentItem()
+        row = tree.indexOfTopLevelItem(current) + 1 if current else 0
         item = tree.topLevelItem(row % tree.topLevelItemCount())
+        assert item is not None  # the row is within the count
         tree.setCurrentItem(item)
         self.go_to_problem(item.data(0, Qt.ItemDataRole.UserRole))
 
@@ -796,7 +806,7 @@ class MainWindow(QMainWindow):
         if visible and self.doc is not None:
             self.preview_timer.start(0)
 
-    def ensure_preview(self):
+    def ensure_preview(self) -> PreviewPanel:
         if self.preview is None:
             from .preview import PreviewPanel
 

@@ -79,7 +79,7 @@ class ProblemsPanel(QWidget):
         errors = sum(1 for p in self.problems if p.severity == ERROR)
         return errors, len(self.problems) - errors
 
-    def set_problems(self, problems: list[Problem], draft: Draft) -> None:
+    def set_problems(self, problems: list[Problem], draft: Draft | None) -> None:
         self._draft = draft
         if problems == self.problems:
             return

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QSize, Qt, Signal
@@ -24,6 +25,12 @@ from . import workers
 
 _ZOOMS = (("适合宽度", 0.0), ("整页", -1.0), ("50%", 0.5), ("75%", 0.75), ("100%", 1.0), ("125%", 1.25),
           ("150%", 1.5), ("200%", 2.0))
+
+
+def _tool_button(text: str) -> QToolButton:
+    button = QToolButton()
+    button.setText(text)
+    return button
 
 
 def render_pdf(draft: Draft, template: Template, options: object) -> tuple[bytes, list[str]]:
@@ -78,9 +85,9 @@ class PreviewPanel(QWidget):
         self.pdf_bytes = b""
         self.notes: list[str] = []
 
-        self.prev_button = QToolButton(text="◀")
+        self.prev_button = _tool_button("◀")
         self.prev_button.setToolTip("上一页")
-        self.next_button = QToolButton(text="▶")
+        self.next_button = _tool_button("▶")
         self.next_button.setToolTip("下一页")
         self.page_label = QLabel("—")
         self.page_label.setMinimumWidth(self.page_label.fontMetrics().horizontalAdvance("第 888 / 888 页") + 8)
@@ -89,7 +96,7 @@ class PreviewPanel(QWidget):
         for text, _ in _ZOOMS:
             self.zoom.addItem(text)
         self.zoom.setToolTip("缩放")
-        self.print_button = QToolButton(text="打印…")
+        self.print_button = _tool_button("打印…")
         self.status = QLabel("")
         self.status.setStyleSheet("color: #5f6368;")
         bar = QHBoxLayout()
@@ -135,8 +142,16 @@ class PreviewPanel(QWidget):
         self.status.setText("正在更新预览…")
         job = workers.Job(_render_from_dict, data, template, options)
         # The panel may be gone (its window closed) before the render ends.
-        job.signals.succeeded.connect(lambda data: shiboken6.isValid(self) and self._on_rendered(generation, data))
-        job.signals.failed.connect(lambda msg, _d: shiboken6.isValid(self) and self._on_failed(generation, msg))
+        def rendered(data: Any) -> None:
+            if shiboken6.isValid(self):
+                self._on_rendered(generation, data)
+
+        def failed(msg: str, _detail: str) -> None:
+            if shiboken6.isValid(self):
+                self._on_failed(generation, msg)
+
+        job.signals.succeeded.connect(rendered)
+        job.signals.failed.connect(failed)
         workers.start(job)
 
     def _on_rendered(self, generation: int, result: tuple[bytes, list[str]]) -> None:
