@@ -150,7 +150,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.count_label)
 
         # timers
-        self.check_timer = self._timer(CHECK_DELAY_MS, self.run_checks)
+        self.check_timer = self._timer(CHECK_DELAY_MS, self._checks_due)
+        self._checks_pending = False
         self.autosave_timer = self._timer(self.settings.get(S.AUTOSAVE_MS), self.autosave)
         # The pause timer above restarts with every keystroke; this one does not,
         # so a clerk who types without pausing still has a recent recovery file.
@@ -639,8 +640,21 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self, lambda: self.open_path(paths[0]))
 
     # --- checks ---------------------------------------------------------------------------
+    def _checks_due(self) -> None:
+        """The pause after typing: check now, or after the preview's render if one
+        is running (both at once share the interpreter and stall the keystrokes)."""
+        if self.preview is not None and self.preview.busy:
+            self._checks_pending = True
+            return
+        self.run_checks()
+
+    def _run_pending_checks(self) -> None:
+        if self._checks_pending and self.check_timer.isActive() is False:
+            self.run_checks()
+
     def run_checks(self) -> None:
         self.check_timer.stop()
+        self._checks_pending = False
         if self.doc is None:
             return
         self.problems = run_checks(self.doc.draft, self.doc.template, std=self.settings.standard())
@@ -812,6 +826,7 @@ class MainWindow(QMainWindow):
 
             self.preview = PreviewPanel()
             self.preview.print_button.clicked.connect(self.print_document)
+            self.preview.idle.connect(self._run_pending_checks)
             self.preview_dock.setWidget(self.preview)
             self.preview_holder.deleteLater()
         return self.preview

@@ -63,6 +63,7 @@ class PreviewPanel(QWidget):
 
     rendered = Signal(int)
     render_failed = Signal(str)
+    idle = Signal()  # no render running any more (the window runs its deferred checks)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -161,6 +162,13 @@ class PreviewPanel(QWidget):
             self._show_pdf(data)
             self._shown_generation = generation
         self._start_next()
+        if not self._busy:
+            self.idle.emit()
+
+    @property
+    def busy(self) -> bool:
+        """A render is running in the worker thread."""
+        return self._busy
 
     def _on_failed(self, generation: int, message: str) -> None:
         self._busy = False
@@ -170,6 +178,8 @@ class PreviewPanel(QWidget):
             self.status.setText("")
             self.render_failed.emit(message)
         self._start_next()
+        if not self._busy:
+            self.idle.emit()
 
     def _show_pdf(self, data: bytes) -> None:
         page = self.current_page()
