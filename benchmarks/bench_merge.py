@@ -5,8 +5,10 @@
 Each measurement runs in a fresh child process so ``ru_maxrss`` is that
 step's own peak (RSS of the whole interpreter, openpyxl included). Baselines
 in the same run: openpyxl merely opening every file read-only and iterating
-its rows, and the merge reading every file with openpyxl's load_workbook (as
-before issue 16). The two merges must write the same sheets. Targets (issue
+its rows, the merge reading every file with openpyxl's load_workbook (as
+before issue 16) and with the lean reader (openpyxl's parsers, trimmed); the
+merge itself uses the direct reader (zipfile + lxml). All merges must write
+the same sheets. Targets (issue
 16): merge under 5 s and 100 MB.
 """
 
@@ -35,6 +37,9 @@ from desktop.ledger.merge import merge_ledgers
 if mode == "merge-openpyxl":  # the reader as it was: load_workbook for every file
     _open = merge_module.open_ledger
     merge_module.open_ledger = lambda path, template, fast=False: _open(path, template, fast=False)
+if mode == "merge-lean":  # the lean reader only (before the direct reader)
+    import desktop.ledger.reader as reader_module
+    reader_module.DIRECT_READER = False
 files = sorted(Path(folder).glob("*.xlsx"))
 tracemalloc.start()
 t0 = time.perf_counter()
@@ -105,12 +110,13 @@ def main() -> int:
         folder = Path(tmp) / "in"
         folder.mkdir()
         gen = generate(folder, args.files, args.rows)
-        outs = {"merge-openpyxl": Path(tmp) / "merged-openpyxl.xlsx", "merge": Path(tmp) / "merged.xlsx"}
+        outs = {"merge-openpyxl": Path(tmp) / "merged-openpyxl.xlsx", "merge-lean": Path(tmp) / "merged-lean.xlsx",
+                "merge": Path(tmp) / "merged.xlsx"}
         out = outs["merge"]
         print(f"generated {args.files} ledgers x {args.rows} rows in {gen:.1f} s")
         results = {}
         # Time and RSS without tracemalloc (it slows Python down); traced peak in a second run.
-        for mode in ("baseline", "merge-openpyxl", "merge"):
+        for mode in ("baseline", "merge-openpyxl", "merge-lean", "merge"):
             plain = run(mode, folder, outs.get(mode, out), trace=False)
             traced = run(mode, folder, outs.get(mode, out), trace=True)
             results[mode] = {**plain, "traced_mb": traced["traced_mb"]}
@@ -118,13 +124,16 @@ def main() -> int:
         print()
         print(f"{'step':<28}{'seconds':>9}{'rss MB':>9}{'traced MB':>11}{'rows':>8}")
         for mode, label in (("baseline", "openpyxl: open read-only"), ("merge-openpyxl", "merge, openpyxl reader"),
-                            ("merge", "merge_ledgers (lean)")):
+                            ("merge-lean", "merge, lean reader"), ("merge", "merge_ledgers (direct)")):
             r = results[mode]
             print(f"{label:<28}{r['seconds']:>9.2f}{r['rss_mb']:>9.0f}{r['traced_mb']:>11.1f}{r['rows']:>8}")
         m, b = results["merge"], results["baseline"]
         print(f"\nmerge / baseline time: {m['seconds'] / b['seconds']:.2f}x; output {size:.1f} MB")
-        same = same_sheets(outs["merge-openpyxl"], outs["merge"])
-        print(f"lean and openpyxl readers wrote the same sheets: {'yes' if same else 'NO'}")
+        same = True
+        for mode in ("merge-lean", "merge"):
+            ok = same_sheets(outs["merge-openpyxl"], outs[mode])
+            same = same and ok
+            print(f"{mode} and the openpyxl-reader merge wrote the same sheets: {'yes' if ok else 'NO'}")
         print(f"time < {TARGET_S:.0f} s: {'met' if m['seconds'] < TARGET_S else 'NOT met'}; "
               f"memory < {TARGET_MB:.0f} MB (RSS): {'met' if m['rss_mb'] < TARGET_MB else 'NOT met'}")
         ok = same and m["seconds"] < TARGET_S and m["rss_mb"] < TARGET_MB

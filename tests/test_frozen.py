@@ -38,9 +38,12 @@ def _run(bundle: Path, *args: str, cwd: Path | None = None) -> subprocess.Comple
 
 
 def test_bundle_size_and_contents(bundle: Path):
-    size = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file() and not p.is_symlink())
-    print(f"bundle size: {size / 1048576:.1f} MB")
-    assert size < 155 * 1048576  # target 150 MB (Linux one-folder build)
+    files = [p for p in bundle.rglob("*") if p.is_file() and not p.is_symlink()]
+    size = sum(p.stat().st_size for p in files)
+    print(f"bundle size: {size / 1048576:.1f} MB; largest parts:")
+    for p in sorted(files, key=lambda p: p.stat().st_size, reverse=True)[:12]:
+        print(f"  {p.stat().st_size / 1048576:6.1f} MB  {p.relative_to(bundle)}")
+    assert size < 155 * 1048576  # target 150 MB (Linux one-folder build); the margin absorbs system libraries
     translations = {p.name for p in bundle.rglob("*.qm")}
     assert "qtbase_zh_CN.qm" in translations
     assert not [t for t in translations if "zh_CN" not in t]

@@ -1,8 +1,9 @@
-"""The merge's lean ledger reader (issue 16) reads exactly what openpyxl reads.
+"""The merge's direct and lean ledger readers (issue 16) read exactly what openpyxl reads.
 
-Every file is read both ways: the lean reader must give the same cells
-(value, data_type, number_format) or refuse, in which case the merge falls
-back to openpyxl. Files are built the way colleagues send them: re-saved by
+Every file is read each way: the direct reader (zipfile + lxml) and the lean
+reader (openpyxl's parsers, trimmed) must give the same cells (value,
+data_type, number_format) or refuse, in which case the merge falls back to
+the next reader and finally openpyxl. Files are built the way colleagues send them: re-saved by
 a spreadsheet program, edited as raw XML as Excel and WPS write it.
 """
 
@@ -131,13 +132,17 @@ def cells(ws, **kwargs) -> list[list[tuple]]:
                  for c in row] for row in ws.iter_rows(**kwargs)]
 
 
+READERS = {"lean": reader._lean_workbook, "direct": reader._direct_workbook}
+
+
+@pytest.mark.parametrize("kind", list(READERS))
 @pytest.mark.parametrize("edit", list(EDITS), ids=list(EDITS))
-def test_lean_reader_reads_what_openpyxl_reads(ledger_file, template, edit):
+def test_fast_readers_read_what_openpyxl_reads(ledger_file, template, edit, kind):
     path = ledger_file(EDITS[edit])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         plain = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
-    lean = reader._lean_workbook(path)  # must not fall back for these
+    lean = READERS[kind](path)  # raises instead of falling back: must not for these
     try:
         assert lean.sheetnames == plain.sheetnames
         assert lean.epoch == plain.epoch
@@ -148,11 +153,19 @@ def test_lean_reader_reads_what_openpyxl_reads(ledger_file, template, edit):
         b = reader._find_ledger(plain, path, template, [])
         same = ("columns", "office", "ours", "draft_id", "plan_title", "exported", "merged")
         assert [getattr(a, k) for k in same] == [getattr(b, k) for k in same]
-        assert [(n, [(c.value, c.number_format) for c in row]) for n, row in a.rows()] == \
-               [(n, [(c.value, c.number_format) for c in row]) for n, row in b.rows()]
+        assert [(n, [(c.value, c.data_type, c.number_format) for c in row]) for n, row in a.rows()] == \
+               [(n, [(c.value, c.data_type, c.number_format) for c in row]) for n, row in b.rows()]
     finally:
         lean.close()
         plain.close()
+
+
+@pytest.mark.parametrize("edit", list(EDITS), ids=list(EDITS))
+def test_merge_reads_these_with_the_direct_reader(ledger_file, template, edit, monkeypatch):
+    path = ledger_file(EDITS[edit])
+    monkeypatch.setattr(reader, "_open_lean", lambda *a: pytest.fail("fell back to the lean reader"))
+    with reader.open_ledger(path, template, fast=True) as ledger:
+        assert isinstance(ledger.sheet, reader._DirectSheet)
 
 
 def test_merge_output_and_messages_do_not_depend_on_the_reader(ledger_file, template, tmp_path, monkeypatch):
@@ -169,6 +182,8 @@ def test_merge_output_and_messages_do_not_depend_on_the_reader(ledger_file, temp
     other.active.append(["姓名", "电话"])
     other.save(folder / "通讯录.xlsx")
 
+    direct = merge_ledgers([folder], tmp_path / "direct.xlsx", template=template, today=TODAY)
+    monkeypatch.setattr(reader, "DIRECT_READER", False)
     fast = merge_ledgers([folder], tmp_path / "lean.xlsx", template=template, today=TODAY)
     original = merge_module.open_ledger
     monkeypatch.setattr(merge_module, "open_ledger", lambda p, t, fast=False: original(p, t, fast=False))
@@ -177,17 +192,20 @@ def test_merge_output_and_messages_do_not_depend_on_the_reader(ledger_file, temp
     def lines(report, out):
         return [line.replace(str(out), "OUT") for line in report.lines()]
 
+    assert lines(direct, tmp_path / "direct.xlsx") == lines(slow, tmp_path / "openpyxl.xlsx")
     assert lines(fast, tmp_path / "lean.xlsx") == lines(slow, tmp_path / "openpyxl.xlsx")
-    assert "样式坏了.xlsx" in "\n".join(fast.lines()) and "损坏" in "\n".join(fast.lines())
-    with zipfile.ZipFile(tmp_path / "lean.xlsx") as a, zipfile.ZipFile(tmp_path / "openpyxl.xlsx") as b:
-        assert a.namelist() == b.namelist()
-        for name in a.namelist():
-            if name != "docProps/core.xml":  # holds the time of writing
-                assert a.read(name) == b.read(name), name
+    assert "样式坏了.xlsx" in "\n".join(direct.lines()) and "损坏" in "\n".join(direct.lines())
+    for out in ("direct.xlsx", "lean.xlsx"):
+        with zipfile.ZipFile(tmp_path / out) as a, zipfile.ZipFile(tmp_path / "openpyxl.xlsx") as b:
+            assert a.namelist() == b.namelist()
+            for name in a.namelist():
+                if name != "docProps/core.xml":  # holds the time of writing
+                    assert a.read(name) == b.read(name), (out, name)
 
 
 def test_damaged_parts_fall_back_to_openpyxl(ledger_file, template):
     path = ledger_file(lambda p: rezip(p, lambda n, b: b[: len(b) // 2] if n == "xl/styles.xml" else b))
+    assert reader._open_direct(path, template, []) is None
     assert reader._open_lean(path, template, []) is None
     messages = []
     for fast in (True, False):
@@ -196,3 +214,25 @@ def test_damaged_parts_fall_back_to_openpyxl(ledger_file, template):
                 pass
         messages.append(str(err.value))
     assert messages[0] == messages[1] and "损坏" in messages[0]
+
+
+@pytest.mark.parametrize("edit", [
+    pytest.param(in_sheet(lambda s: s.replace('t="inlineStr"', 't="x"', 1)), id="unknown cell type"),
+    pytest.param(in_sheet(lambda s: '<!DOCTYPE worksheet [<!ENTITY e "x">]>' + s), id="DOCTYPE"),
+    pytest.param(in_sheet(lambda s: s.replace("<v>", "<v>x", 1)), id="bad number"),
+    pytest.param(lambda n, b: b.replace(b"<workbookPr/>", b'<workbookPr date1904="ja"/>')
+                 if n == "xl/workbook.xml" else b, id="odd date1904"),
+])
+def test_direct_reader_leaves_the_unusual_to_the_others(ledger_file, template, edit):
+    path = ledger_file(lambda p: rezip(p, edit))
+    assert reader._open_direct(path, template, []) is None
+    messages = []
+    for fast in (True, False):
+        try:
+            with reader.open_ledger(path, template, fast=fast) as ledger:
+                messages.append([(n, [(c.value, c.number_format) for c in row]) for n, row in ledger.rows()])
+        except LedgerError as err:
+            messages.append(str(err))
+        except ValueError as err:  # a bad number below the header: the readers fail alike
+            messages.append(type(err).__name__)
+    assert messages[0] == messages[1]

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import re
+import threading
 import warnings
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -67,10 +68,10 @@ def _filled(value: Any) -> bool:
 def open_ledger(path: Path, template: Any, *, fast: bool = False) -> Iterator[LedgerSheet]:
     """Open ``path`` for reading; raise LedgerError(reason) when it cannot be used.
 
-    ``fast=True`` (the merge) first tries the lean reader below and, when it
-    cannot read the file, falls back to openpyxl's load_workbook, which gives
-    every refusal its message. Both yield the same cells: value, data_type and
-    number_format.
+    ``fast=True`` (the merge) first tries the direct reader, then the lean
+    reader (both below) and, when neither can read the file, falls back to
+    openpyxl's load_workbook, which gives every refusal its message. All yield
+    the same cells: value, data_type and number_format.
     """
     import openpyxl
 
@@ -79,7 +80,10 @@ def open_ledger(path: Path, template: Any, *, fast: bool = False) -> Iterator[Le
     if check.reason:
         raise LedgerError(check.reason)
     if fast:
-        lean = _open_lean(path, template, check.notes)
+        # Direct reader first, then the lean one; openpyxl when neither can read the file.
+        lean = _open_direct(path, template, check.notes) if DIRECT_READER else None
+        if lean is None:
+            lean = _open_lean(path, template, check.notes)
         if lean is not None:
             try:
                 yield lean[1]
@@ -104,19 +108,88 @@ def open_ledger(path: Path, template: Any, *, fast: bool = False) -> Iterator[Le
             wb.close()
 
 
-def _open_lean(path: Path, template: Any, notes: list[str]) -> tuple[Any, LedgerSheet] | None:
-    """(workbook, ledger) through the lean reader, or None: then openpyxl decides."""
+def _coordinate(ref: str) -> tuple[int, int]:
+    """"B7" -> (7, 2), remembered: every ledger has the same few hundred references."""
+    pos = _COORDS.get(ref)
+    if pos is None:
+        from openpyxl.utils.cell import coordinate_to_tuple
+
+        pos = coordinate_to_tuple(ref)
+        if len(_COORDS) < _COORDS_MAX:
+            _COORDS[ref] = pos
+    return pos
+
+
+def _typed_value(value: Any, data_type: str, strings: Any) -> tuple[Any, str]:
+    """A non-numeric cell's <v> as openpyxl converts it (shared string, bool, formula string, ISO date)."""
+    from openpyxl.utils.datetime import from_ISO8601
+
+    if data_type == "s":
+        return strings[int(value)], "s"
+    if data_type == "b":
+        return bool(int(value)), "b"
+    if data_type == "str":
+        return value, "s"
+    if data_type == "d":
+        return from_ISO8601(value), "d"
+    return value, data_type
+
+
+def _pad_rows(parsed: Iterable[tuple[int, Any]], min_row: int, max_row: int | None, empty_row: Any,
+              make: Callable[[Any], Any]) -> Iterator[Any]:
+    """Rows as openpyxl's read-only sheet yields them: missing rows as ``empty_row``,
+    and padded up to ``max_row`` (the sheet's dimension)."""
+    counter = min_row
+    idx = 1
+    for idx, row in parsed:
+        if max_row is not None and idx > max_row:
+            break
+        for _ in range(counter, idx):
+            counter += 1
+            yield empty_row
+        if counter <= idx:
+            counter += 1
+            yield make(row)
+    if max_row is not None and max_row < idx:
+        for _ in range(counter, max_row + 1):
+            yield empty_row
+
+
+class _SheetsByName:
+    """What openpyxl's Workbook offers to find a sheet, for the fast readers' books."""
+
+    _sheets: list[Any]
+
+    @property
+    def sheetnames(self) -> list[str]:
+        return [s.title for s in self._sheets]
+
+    def __getitem__(self, name: str) -> Any:
+        for s in self._sheets:
+            if s.title == name:
+                return s
+        raise KeyError(f"Worksheet {name} does not exist.")
+
+
+def _open_with(make: Callable[[Path], Any], path: Path, template: Any,
+               notes: list[str]) -> tuple[Any, LedgerSheet] | None:
+    """(workbook, ledger) through one of the fast readers, or None: then the next
+    reader (at last plain openpyxl) decides, and says what is wrong."""
     wb = None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            wb = _lean_workbook(path)
+            wb = make(path)
             return wb, _find_ledger(wb, path, template, notes)
-    except Exception:  # noqa: BLE001 - whatever it is, the ordinary reader says what is wrong
+    except Exception:  # noqa: BLE001 - whatever it is, the next reader says what is wrong
         if wb is not None:
             with contextlib.suppress(Exception):
                 wb.close()
         return None
+
+
+def _open_lean(path: Path, template: Any, notes: list[str]) -> tuple[Any, LedgerSheet] | None:
+    return _open_with(_lean_workbook, path, template, notes)
 
 
 def _find_ledger(wb: Any, path: Path, template: Any, notes: list[str]) -> LedgerSheet:
@@ -295,15 +368,15 @@ def _lean_classes() -> tuple[type, type, type]:
     from openpyxl.cell.text import Text
     from openpyxl.reader.excel import ExcelReader, _find_workbook_part
     from openpyxl.reader.workbook import WorkbookParser
-    from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
-    from openpyxl.utils.datetime import WINDOWS_EPOCH, from_excel, from_ISO8601
+    from openpyxl.utils.cell import range_boundaries
+    from openpyxl.utils.datetime import WINDOWS_EPOCH, from_excel
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
     from openpyxl.worksheet._reader import INLINE_STRING, VALUE_TAG, WorkSheetParser, _cast_number
     from openpyxl.xml.constants import SHEET_MAIN_NS
 
     t_tag = f"{{{SHEET_MAIN_NS}}}t"
 
-    class Book:
+    class Book(_SheetsByName):
         """The parts of a read-only Workbook that reading a ledger touches."""
 
         def __init__(self) -> None:
@@ -318,16 +391,6 @@ def _lean_classes() -> tuple[type, type, type]:
             self._number_formats: list[Any] = []
             self._date_formats: frozenset[int] = frozenset()
             self._timedelta_formats: frozenset[int] = frozenset()
-
-        @property
-        def sheetnames(self) -> list[str]:
-            return [s.title for s in self._sheets]
-
-        def __getitem__(self, name: str) -> Any:
-            for s in self._sheets:
-                if s.title == name:
-                    return s
-            raise KeyError(f"Worksheet {name} does not exist.")
 
         def close(self) -> None:
             if self._archive is not None:
@@ -362,12 +425,7 @@ def _lean_classes() -> tuple[type, type, type]:
                 style_id = int(style_id)
             value = None if data_type == "inlineStr" else (element.findtext(VALUE_TAG, None) or None)
             if coordinate:
-                pos = _COORDS.get(coordinate)
-                if pos is None:
-                    pos = coordinate_to_tuple(coordinate)
-                    if len(_COORDS) < _COORDS_MAX:
-                        _COORDS[coordinate] = pos
-                row, column = pos
+                row, column = _coordinate(coordinate)
                 self.col_counter = column
             else:
                 self.col_counter += 1
@@ -382,14 +440,8 @@ def _lean_classes() -> tuple[type, type, type]:
                         except (OverflowError, ValueError):
                             data_type = "e"
                             value = "#VALUE!"
-                elif data_type == "s":
-                    value = self.shared_strings[int(value)]
-                elif data_type == "b":
-                    value = bool(int(value))
-                elif data_type == "str":
-                    data_type = "s"
-                elif data_type == "d":
-                    value = from_ISO8601(value)
+                else:
+                    value, data_type = _typed_value(value, data_type, self.shared_strings)
             elif data_type == "inlineStr":
                 child = element.find(INLINE_STRING)
                 if child is not None:
@@ -429,24 +481,12 @@ def _lean_classes() -> tuple[type, type, type]:
             empty_row: tuple[Any, ...] = ()
             if max_col is not None:
                 empty_row = (filler,) * (max_col + 1 - min_col)
-            counter = min_row
-            idx = 1
             book = self.parent
             with self._get_source() as src:
                 parser = Parser(src, self._shared_strings, data_only=True, epoch=book.epoch,
                                 date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
-                for idx, row in parser.parse():
-                    if max_row is not None and idx > max_row:
-                        break
-                    for _ in range(counter, idx):
-                        counter += 1
-                        yield empty_row
-                    if counter <= idx:
-                        counter += 1
-                        yield self._get_row(row, min_col, max_col, values_only)
-            if max_row is not None and max_row < idx:
-                for _ in range(counter, max_row + 1):
-                    yield empty_row
+                yield from _pad_rows(parser.parse(), min_row, max_row, empty_row,
+                                     lambda row: self._get_row(row, min_col, max_col, values_only))
 
         def _get_row(self, row: list[dict[str, Any]], min_col: int = 1, max_col: int | None = None,
                      values_only: bool = False) -> tuple[Any, ...]:
@@ -538,3 +578,440 @@ def _lean_workbook(path: Path) -> Any:
         reader.archive.close()
         raise
     return reader.wb
+
+
+# --- the direct way in: zipfile + lxml, no openpyxl parser at all ---------------------
+#
+# Even the lean reader spends most of its time in openpyxl's ElementTree iterparse and
+# Serialisable.from_tree. For the merge, the direct reader below reads the few parts a
+# ledger needs itself: the manifest, workbook.xml and its rels, sharedStrings.xml, the
+# number formats of styles.xml, core.xml/custom.xml, and each sheet when it is first
+# asked for. Each sheet is parsed and converted whole at that moment, with openpyxl's
+# own pure helpers (from_excel, from_ISO8601, is_date_format, coordinate_to_tuple), so
+# any conversion error surfaces there and the caller falls back to the lean reader and
+# then openpyxl, which give the usual messages. It refuses (raises _Refuse or anything
+# else) on whatever it does not mirror exactly: a DOCTYPE, another namespace, chart
+# sheets, unknown cell types, a big sheet (streamed by the other readers instead).
+
+DIRECT_READER = True  # False: the merge goes straight to the lean reader
+_DIRECT_MAX_SHEET_BYTES = 8 * 1024 * 1024  # parsed whole: bigger sheets are streamed by the lean reader
+_NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_NS_CT = "http://schemas.openxmlformats.org/package/2006/content-types"
+_NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_NS_VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+_WORKBOOK_TYPES = (  # openpyxl's _find_workbook_part order: XLTM, XLTX, XLSM, XLSX
+    "application/vnd.ms-excel.template.macroEnabled.main+xml",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
+    "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+)
+_SHARED_STRINGS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+_CELL_TYPES = frozenset(("n", "s", "str", "b", "e", "inlineStr", "d"))
+_DIM_REF = re.compile(r"[A-Z]{1,3}[0-9]{1,7}(?::[A-Z]{1,3}[0-9]{1,7})?\Z")
+_XML_PARSERS = threading.local()  # an lxml parser must not be shared between threads
+
+
+class _Refuse(Exception):
+    """Something the direct reader does not mirror: the lean reader / openpyxl decide."""
+
+
+def _xml(data: bytes) -> Any:
+    """Root element of one part; no entities, no DTD (openpyxl would treat those differently)."""
+    from lxml import etree
+
+    parser = getattr(_XML_PARSERS, "parser", None)
+    if parser is None:
+        parser = _XML_PARSERS.parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                                                       remove_comments=True, remove_pis=True, huge_tree=False)
+    root = etree.fromstring(data, parser)
+    info = root.getroottree().docinfo
+    if info.doctype or info.internalDTD is not None:
+        raise _Refuse("DOCTYPE")
+    return root
+
+
+def _local(tag: Any) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _text_content(node: Any) -> str:
+    """openpyxl's Text.from_tree(node).content: the last <t>, then each run's last <t>;
+    phonetic runs (<rPh>), properties and unknown children are ignored. Children are
+    matched by local name, as Serialisable.from_tree does."""
+    plain = None
+    runs: list[str] = []
+    for child in node:
+        name = _local(child.tag)
+        if name == "t":
+            plain = child.text
+        elif name == "r":
+            t = None
+            for part in child:
+                if _local(part.tag) == "t":
+                    t = part.text
+            if t is not None:
+                runs.append(t)
+    if plain is not None:
+        runs.insert(0, plain)
+    return "".join(runs)
+
+
+class _DirectCell:
+    """value, data_type and number_format, as a ReadOnlyCell gives them."""
+
+    __slots__ = ("value", "data_type", "number_format")
+
+    def __init__(self, value: Any, data_type: str, number_format: str) -> None:
+        self.value, self.data_type, self.number_format = value, data_type, number_format
+
+
+class _DirectSheet:
+    """The ReadOnlyWorksheet calls the ledger code makes: title, iter_rows, dimensions."""
+
+    def __init__(self, book: _DirectBook, title: str, part: str) -> None:
+        self.parent, self.title, self._part = book, title, part
+        self._rows: list[tuple[int, list[tuple[int, _DirectCell]]]] | None = None
+        self._min_column = self._min_row = 1
+        self._max_column: int | None = None
+        self._max_row: int | None = None
+
+    @property
+    def max_row(self) -> int | None:
+        self._load()
+        return self._max_row
+
+    @property
+    def max_column(self) -> int | None:
+        self._load()
+        return self._max_column
+
+    def iter_rows(self, min_row: int | None = None, max_row: int | None = None, min_col: int | None = None,
+                  max_col: int | None = None, values_only: bool = False) -> Iterator[tuple[Any, ...]]:
+        self._load()
+        return self._cells_by_row(min_col or 1, min_row or 1, max_col or self._max_column,
+                                  max_row or self._max_row, values_only)
+
+    def _cells_by_row(self, min_col: int, min_row: int, max_col: int | None, max_row: int | None,
+                      values_only: bool) -> Iterator[tuple[Any, ...]]:
+        # Line for line ReadOnlyWorksheet._cells_by_row (missing rows padded, rows out of
+        # order skipped, padding to max_row only after an early stop).
+        from openpyxl.cell.read_only import EMPTY_CELL
+
+        filler = None if values_only else EMPTY_CELL
+        empty_row: Any = []
+        if max_col is not None:
+            empty_row = (filler,) * (max_col + 1 - min_col)
+        yield from _pad_rows(self._rows or (), min_row, max_row, empty_row,
+                             lambda row: self._get_row(row, min_col, max_col, values_only, filler))
+
+    @staticmethod
+    def _get_row(row: list[tuple[int, _DirectCell]], min_col: int, max_col: int | None, values_only: bool,
+                 filler: Any) -> tuple[Any, ...]:
+        if not row and not max_col:
+            return ()
+        max_col = max_col or row[-1][0]
+        new_row: list[Any] = [filler] * (max_col + 1 - min_col)
+        for column, cell in row:
+            if min_col <= column <= max_col:
+                new_row[column - min_col] = cell.value if values_only else cell
+        return tuple(new_row)
+
+    def _load(self) -> None:
+        if self._rows is None:
+            self._rows = self._parse(self.parent._read(self._part))
+
+    def _parse(self, data: bytes) -> list[tuple[int, list[tuple[int, _DirectCell]]]]:
+        from openpyxl.utils.cell import range_boundaries
+        from openpyxl.utils.datetime import from_excel
+
+        if len(data) > _DIRECT_MAX_SHEET_BYTES:
+            raise _Refuse("big sheet")
+        root = _xml(data)
+        main = f"{{{_NS_MAIN}}}"
+        if root.tag != main + "worksheet":
+            raise _Refuse("worksheet namespace")
+        dim_tag, data_tag, row_tag, c_tag = main + "dimension", main + "sheetData", main + "row", main + "c"
+        v_tag, is_tag, t_tag = main + "v", main + "is", main + "t"
+        # openpyxl takes the first <dimension> that ends before <sheetData> does; with
+        # both as children of <worksheet> (anything else is refused) that is document order.
+        sheet_data = None
+        size_known = False
+        for child in root:
+            if child.tag == dim_tag and sheet_data is None and not size_known:
+                ref = child.get("ref")
+                if ref is None or not _DIM_REF.match(ref):
+                    raise _Refuse("dimension ref")
+                self._min_column, self._min_row, self._max_column, self._max_row = range_boundaries(ref)
+                size_known = True
+            elif child.tag == data_tag:
+                if sheet_data is not None:
+                    raise _Refuse("two sheetData")
+                sheet_data = child
+        n_dims = sum(1 for _ in root.iter(dim_tag))
+        n_rows = sum(1 for _ in root.iter(row_tag))
+        if n_dims > 1 or (n_dims and not any(c.tag == dim_tag for c in root)):
+            raise _Refuse("dimension elsewhere")
+        if sheet_data is None:
+            if n_rows:
+                raise _Refuse("rows outside sheetData")
+            return []
+        if n_rows != len(sheet_data) or any(r.tag != row_tag for r in sheet_data):
+            raise _Refuse("sheetData shape")
+        book = self.parent
+        formats, date_ids, delta_ids = book._formats, book._date_ids, book._delta_ids
+        strings, epoch = book._shared_strings, book.epoch
+        rows: list[tuple[int, list[tuple[int, _DirectCell]]]] = []
+        row_counter = 0
+        for row in sheet_data:
+            r = row.get("r")
+            if r is not None:  # WorkSheetParser.parse_row
+                try:
+                    row_counter = int(r)
+                except ValueError:
+                    val = float(r)
+                    if not val.is_integer():
+                        raise
+                    row_counter = int(val)
+            else:
+                row_counter += 1
+            col_counter = 0
+            cells: list[tuple[int, _DirectCell]] = []
+            for el in row:  # WorkSheetParser.parse_cell with data_only=True
+                if el.tag != c_tag:
+                    raise _Refuse("not a cell")
+                data_type = el.get("t", "n")
+                if data_type not in _CELL_TYPES:
+                    raise _Refuse("cell type")
+                coordinate = el.get("r")
+                style_id: Any = el.get("s", 0)
+                if style_id:
+                    style_id = int(style_id)
+                if style_id == "":
+                    raise _Refuse("empty style")
+                number_format = formats[style_id]
+                # The first <v> and <is>, as element.find gives them (lxml's find is slow Python).
+                v_el = is_el = None
+                for sub in el:
+                    if sub.tag == v_tag:
+                        if v_el is None:
+                            v_el = sub
+                    elif sub.tag == is_tag and is_el is None:
+                        is_el = sub
+                value: Any = None
+                if data_type != "inlineStr" and v_el is not None:
+                    value = v_el.text or None
+                if coordinate:
+                    pos = _coordinate(coordinate)
+                    column = col_counter = pos[1]
+                    if pos[0] != row_counter:
+                        # openpyxl keeps such a cell in this row, under its own row number: refuse
+                        raise _Refuse("cell of another row")
+                else:
+                    col_counter += 1
+                    column = col_counter
+                if value is not None:
+                    if data_type == "n":
+                        value = float(value) if ("." in value or "E" in value or "e" in value) else int(value)
+                        if style_id in date_ids:
+                            data_type = "d"
+                            try:
+                                value = from_excel(value, epoch, timedelta=style_id in delta_ids)
+                            except (OverflowError, ValueError):
+                                data_type, value = "e", "#VALUE!"
+                    else:
+                        value, data_type = _typed_value(value, data_type, strings)
+                elif data_type == "inlineStr":
+                    child = is_el
+                    if child is not None:
+                        data_type = "s"
+                        if len(child) == 1 and child[0].tag == t_tag:  # one plain <t>: what we write
+                            value = child[0].text or ""
+                        else:
+                            value = _text_content(child)
+                cells.append((column, _DirectCell(value, data_type, number_format)))
+            rows.append((row_counter, cells))
+        return rows
+
+
+class _DirectBook(_SheetsByName):
+    """The Workbook calls the ledger code makes: sheetnames, [name], epoch, properties."""
+
+    def __init__(self, path: Path) -> None:
+        self._archive = zipfile.ZipFile(path)
+        try:
+            self._load()
+        except BaseException:
+            self._archive.close()
+            raise
+
+    def _read(self, name: str) -> bytes:
+        return self._archive.read(name)
+
+    def close(self) -> None:
+        self._archive.close()
+
+    def _load(self) -> None:
+        import posixpath
+
+        from openpyxl.utils.datetime import CALENDAR_MAC_1904, WINDOWS_EPOCH
+
+        names = set(self._archive.namelist())
+        # Manifest: the workbook and shared-strings parts by content type, as openpyxl finds them.
+        root = _xml(self._read("[Content_Types].xml"))
+        if root.tag != f"{{{_NS_CT}}}Types":
+            raise _Refuse("manifest")
+        overrides = [(el.get("PartName") or "", el.get("ContentType")) for el in root
+                     if el.tag == f"{{{_NS_CT}}}Override"]
+        part = next((p for ct in _WORKBOOK_TYPES for p, t in overrides if t == ct), None)
+        if not part:
+            raise _Refuse("no workbook override")  # openpyxl also looks at the defaults
+        wb_part = part[1:]
+        strings_part = next((p for p, t in overrides if t == _SHARED_STRINGS_TYPE), None)
+        self._shared_strings: list[str] = []
+        if strings_part is not None:
+            sst = _xml(self._read(strings_part[1:]))
+            if sst.tag != f"{{{_NS_MAIN}}}sst":
+                raise _Refuse("shared strings")
+            si_tag = f"{{{_NS_MAIN}}}si"
+            if sum(1 for _ in sst.iter(si_tag)) != len(sst) or any(el.tag != si_tag for el in sst):
+                raise _Refuse("shared strings shape")
+            # read_string_table: Text content, then 'x005F_' removed.
+            self._shared_strings = [_text_content(si).replace("x005F_", "") for si in sst]
+
+        # Workbook: epoch and sheets (name -> part through the rels).
+        wb = _xml(self._read(wb_part))
+        main = f"{{{_NS_MAIN}}}"
+        if wb.tag != main + "workbook":
+            raise _Refuse("workbook namespace")
+        self.epoch = WINDOWS_EPOCH
+        prs = wb.findall(main + "workbookPr")
+        if len(prs) > 1:
+            raise _Refuse("two workbookPr")  # openpyxl takes the last
+        for pr in prs:
+            flag = pr.get("date1904")
+            if flag is not None and flag not in ("false", "f", "0", "true", "1"):
+                raise _Refuse("date1904")
+            if flag in ("true", "1"):
+                self.epoch = CALENDAR_MAC_1904
+        rels_path = posixpath.join(posixpath.dirname(wb_part), "_rels", posixpath.basename(wb_part) + ".rels")
+        rels_root = _xml(self._read(rels_path))
+        if rels_root.tag != f"{{{_NS_PKG_REL}}}Relationships":
+            raise _Refuse("rels")
+        parent = posixpath.split(posixpath.dirname(rels_path))[0]
+        rels: dict[str | None, tuple[str, str]] = {}
+        for el in rels_root:
+            if el.tag != f"{{{_NS_PKG_REL}}}Relationship":
+                continue
+            target, rtype = el.get("Target"), el.get("Type")
+            if target is None or rtype is None:
+                raise _Refuse("relationship")
+            if el.get("TargetMode") != "External":  # get_dependents' normalisation
+                target = target[1:] if target.startswith("/") else posixpath.normpath(posixpath.join(parent, target))
+            rels[el.get("Id")] = (target, rtype)
+        self._sheets: list[_DirectSheet] = []
+        sheets = wb.find(main + "sheets")
+        for el in sheets if sheets is not None else ():
+            if el.tag != main + "sheet":
+                continue
+            rid, name = el.get(f"{{{_NS_REL}}}id"), el.get("name")
+            if not rid:
+                continue  # openpyxl warns and drops such a sheet
+            if name is None:
+                raise _Refuse("sheet name")
+            target, rtype = rels[rid]
+            if target not in names:
+                continue
+            if "chartsheet" in rtype:
+                raise _Refuse("chart sheet")
+            self._sheets.append(_DirectSheet(self, name, target))
+
+        self._load_styles()
+        self._load_properties(names)
+
+    def _load_styles(self) -> None:
+        # Stylesheet._normalise_numbers + ReadOnlyCell.number_format, per cellXfs index.
+        from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE, is_date_format, \
+            is_timedelta_format
+
+        root = _xml(self._read("xl/styles.xml"))
+        main = f"{{{_NS_MAIN}}}"
+        if root.tag != main + "styleSheet":
+            raise _Refuse("styles namespace")
+        custom: dict[int, str] = {}
+        num_fmts = root.find(main + "numFmts")
+        for el in num_fmts if num_fmts is not None else ():
+            if el.tag == main + "numFmt":
+                code = el.get("formatCode")
+                if code is None:
+                    raise _Refuse("numFmt")
+                custom[int(el.get("numFmtId"))] = code
+        xfs = root.find(main + "cellXfs")
+        if xfs is None or not len(xfs):
+            raise _Refuse("no cell styles")  # openpyxl would use its defaults
+        formats: list[str] = []
+        date_ids: set[int] = set()
+        delta_ids: set[int] = set()
+        for idx, xf in enumerate(el for el in xfs if el.tag == main + "xf"):
+            fmt_id = int(xf.get("numFmtId", 0))
+            if fmt_id in custom:
+                fmt: str | None = custom[fmt_id]
+                shown = custom[fmt_id]
+            elif fmt_id < BUILTIN_FORMATS_MAX_SIZE:
+                fmt = BUILTIN_FORMATS.get(fmt_id)
+                shown = str(BUILTIN_FORMATS.get(fmt_id, "General"))
+            else:
+                raise _Refuse("unknown custom number format")  # openpyxl indexes into its list
+            if is_date_format(fmt):
+                date_ids.add(idx)
+            if is_timedelta_format(fmt):
+                delta_ids.add(idx)
+            formats.append(shown)
+        if not formats:
+            raise _Refuse("no cell styles")
+        self._formats, self._date_ids, self._delta_ids = formats, frozenset(date_ids), frozenset(delta_ids)
+
+    def _load_properties(self, names: set[str]) -> None:
+        from types import SimpleNamespace
+
+        from openpyxl.utils.datetime import from_ISO8601
+
+        # core.xml: children by local name, the last one wins (Serialisable.from_tree).
+        found: dict[str, str | None] = {}
+        if "docProps/core.xml" in names:
+            for el in _xml(self._read("docProps/core.xml")):
+                found[_local(el.tag)] = el.text
+            for key in ("created", "modified", "lastPrinted"):  # openpyxl refuses bad dates
+                if found.get(key):
+                    from_ISO8601(found[key])
+        self.properties = SimpleNamespace(keywords=found.get("keywords"), description=found.get("description"),
+                                          title=found.get("title"))
+        # custom.xml: string properties by name; other types checked as openpyxl converts them.
+        props: list[Any] = []
+        if "docProps/custom.xml" in names:
+            for el in _xml(self._read("docProps/custom.xml")):
+                if _local(el.tag) != "property":
+                    continue
+                kids = [k for k in el if isinstance(k.tag, str)]
+                if len(kids) != 1 or not kids[0].tag.startswith(f"{{{_NS_VT}}}") or el.get("linkTarget") is not None:
+                    raise _Refuse("custom property shape")
+                kind, text = _local(kids[0].tag), kids[0].text
+                if kind == "lpwstr":
+                    value: Any = text
+                elif kind == "i4":
+                    value = int(text or "")
+                elif kind == "r8":
+                    value = float(text or "")
+                else:
+                    raise _Refuse("custom property type")
+                props.append(SimpleNamespace(name=el.get("name"), value=value))
+        self.custom_doc_props = props
+
+
+def _direct_workbook(path: Path) -> _DirectBook:
+    """The workbook through the direct reader; raises on anything it does not mirror."""
+    return _DirectBook(Path(path))
+
+
+def _open_direct(path: Path, template: Any, notes: list[str]) -> tuple[Any, LedgerSheet] | None:
+    return _open_with(_direct_workbook, path, template, notes)
