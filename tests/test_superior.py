@@ -324,3 +324,27 @@ def test_encrypted_pdf_gives_a_plain_message(foshan_exports, tmp_path):
     with pytest.raises(TemplateError) as err:
         import_superior(locked)
     assert "加密.pdf" in str(err.value) and "加密的 PDF" in str(err.value)
+
+
+def test_cli_merge_uses_the_plans_template(tmp_path):
+    import openpyxl
+
+    from desktop.export import export_one
+    from desktop.model import Progress, Task, TaskGroup
+
+    data = import_superior(_city_docx(tmp_path / "市方案.docx")).data
+    data["ledger"]["statuses"] = ["未启动", "推进中", "已完成", "不适用"]
+    template = save_office_template(data)
+    draft = new_draft(template, OfficeDefaults(city="某某区"))
+    draft.notice.issuers = ["某某区委网信办"]
+    draft.plan.task_groups = [TaskGroup(title="分组", tasks=[Task(id="t1", title="网络素养进社区", lead="区教育局",
+                                                                deadline="2021-10-31", upstream=[1])])]
+    draft.progress["t1"] = Progress(status="推进中", percent=40)
+    export_one(draft, template, "xlsx", tmp_path / "区-台账.xlsx")
+    r = _cli("ledger", "merge", "区-台账.xlsx", "-o", "汇总.xlsx", "--template", template.id, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    ws = openpyxl.load_workbook(tmp_path / "汇总.xlsx").worksheets[0]
+    assert "推进中" in [c.value for row in ws.iter_rows() for c in row]
+    # with the 2020 plan's statuses the row is refused, and says why
+    r = _cli("ledger", "merge", "区-台账.xlsx", "-o", "汇总2.xlsx", cwd=tmp_path)
+    assert "推进中" in r.stdout + r.stderr

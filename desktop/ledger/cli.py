@@ -104,7 +104,13 @@ def cmd_merge(args: argparse.Namespace) -> int:
     if hit is not None:
         raise LedgerError(f"合并结果“{out}”就是要合并的台账“{hit}”，写入会覆盖它，已停止。请另选合并结果的文件名。")
     refuse_overwrite(out, args.force, "合并结果")
-    report = merge_ledgers(args.inputs, out, today=parse_today(args.today), progress=_ProgressLine())
+    template = None
+    if args.template:
+        from desktop.templates import resolve_template
+
+        template = resolve_template(args.template)
+    report = merge_ledgers(args.inputs, out, template=template, today=parse_today(args.today),
+                           progress=_ProgressLine())
     for line in report.lines():
         print(line)
     if not report.written:
@@ -131,5 +137,6 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     m.add_argument("inputs", nargs="+", help="台账文件或文件夹（文件夹中的 .xlsx 会被逐个读取）")
     m.add_argument("-o", "--output", required=True, help="合并结果（.xlsx）")
     m.add_argument("--today", help="以该日期（YYYY-MM-DD）统计逾期")
+    m.add_argument("--template", help="台账所属方案的模板（名称或模板文件），决定状态和列；默认为自带的2020年模板")
     m.add_argument("--force", action="store_true", help="合并结果文件已存在时覆盖它")
     m.set_defaults(func=cmd_merge)

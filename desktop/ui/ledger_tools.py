@@ -156,11 +156,11 @@ class ImportPreviewDialog(QDialog):
 # --- merge -------------------------------------------------------------------------------
 
 
-def _merge(folder: str, out: str, cancel, progress):
+def _merge(folder: str, out: str, template, cancel, progress):
     from desktop.ledger.merge import merge_ledgers
 
-    return merge_ledgers([folder], out, progress=lambda done, total, path: progress(str(path), done, total),
-                         cancel=cancel)
+    return merge_ledgers([folder], out, template=template,
+                         progress=lambda done, total, path: progress(str(path), done, total), cancel=cancel)
 
 
 class MergeDialog(QDialog):
@@ -172,9 +172,10 @@ class MergeDialog(QDialog):
 
     merge_finished = Signal(object)
 
-    def __init__(self, settings, parent: QWidget | None = None) -> None:
+    def __init__(self, settings, parent: QWidget | None = None, template=None) -> None:
         super().__init__(parent)
         self.settings = settings
+        self.template = template  # the open plan's: its statuses and columns (None: the default plan)
         self.report = None
         self._cancelled = False
         self._running = False
@@ -257,7 +258,7 @@ class MergeDialog(QDialog):
         self.progress.setRange(0, 0)
         self.status.setText("正在查找台账文件…")
         self.report_box.clear()
-        job = workers.Job(_merge, folder, out, lambda: self._cancelled, with_progress=True)
+        job = workers.Job(_merge, folder, out, self.template, lambda: self._cancelled, with_progress=True)
         job.signals.progressed.connect(self._on_progress)
         job.signals.succeeded.connect(self._on_succeeded)
         job.signals.failed.connect(self._on_failed)

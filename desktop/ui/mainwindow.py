@@ -884,7 +884,7 @@ class MainWindow(QMainWindow):
     def merge_ledgers(self) -> None:
         from .ledger_tools import MergeDialog
 
-        self.merge_dialog = MergeDialog(self.settings, self)
+        self.merge_dialog = MergeDialog(self.settings, self, self.doc.template if self.doc else None)
         self.merge_dialog.open()
 
     # --- settings, about ----------------------------------------------------------------------------
