@@ -52,6 +52,7 @@ class Source:
 
 
 _TERMINAL = "。！？；…”」』）)"
+MAX_TEXT_BYTES = 5 * 1024 * 1024  # a 100-page plan is under 1 MB of text
 _CJK = r"\u3400-\u9fff"
 _L1 = re.compile(r"^([一二三四五六七八九十]+)[、.．]\s*(.*)$")
 _L2 = re.compile(r"^[（(]\s*([一二三四五六七八九十]+)\s*[）)]\s*(.*)$")
@@ -311,6 +312,9 @@ def read_source(path: Path) -> Source | dict[str, Any]:
             return read_docx(path)
         if suffix.endswith(".pdf"):
             return read_pdf(path)
+        if path.stat().st_size > MAX_TEXT_BYTES:
+            raise TemplateError(f"上级文件“{path.name}”过大（超过 {MAX_TEXT_BYTES // 1048576} MB），"
+                                "不像是一份工作方案；请只保留方案正文后再导入。")
         data = path.read_bytes()
     except TemplateError:
         raise
@@ -405,8 +409,9 @@ def _iso(date_text: str) -> str:
 
 def _place(title: str) -> tuple[str, str]:
     """'广东省2020年…' -> ('广东省', '…'); the region that issued the plan."""
-    m = re.match(rf"^([{_CJK}]{{1,12}}?(?:自治区|自治州|特别行政区|省|市|区|县|州|盟|旗))(?=\d{{4}}年|[{_CJK}])", title)
-    if m and re.match(r"\d{4}年", title[m.end():]):
+    # The place is all that precedes the year (广州市, 贵州省, 黔东南苗族侗族自治州…).
+    m = re.match(rf"^([{_CJK}]{{2,16}})(?=\d{{4}}年)", title)
+    if m and m.group(1).endswith(("自治区", "自治州", "特别行政区", "省", "市", "区", "县", "州", "盟", "旗")):
         return m.group(1), title[m.end():]
     return "", title
 
@@ -499,8 +504,8 @@ def derive(src: Source) -> Derived:
 
     # The body after the plan title, in sections.
     sections: list[tuple[str, list[Para | Table]]] = [("", [])]
+    annexes: list[tuple[str, list[Para | Table]]] = []  # (title, items) of 附件, 附件1, 附件2…
     annex: list[Para | Table] | None = None
-    annex_title = ""
     printer = print_date = ""
     signature_date = ""
     body_items = src.items[_index_of(src.items, texts, start) + 1:]
@@ -518,12 +523,13 @@ def derive(src: Source) -> Derived:
                 break
             if squeeze(t).startswith("抄送"):
                 continue
-            if re.fullmatch(r"附件\s*\d*", squeeze(t)) and annex is None:
+            if re.fullmatch(r"附件\s*\d*", squeeze(t)):
                 annex = []
+                annexes.append(("", annex))
                 continue
             if annex is not None:
-                if not annex_title and not _L3.match(t):
-                    annex_title = squeeze(t)
+                if not annexes[-1][0] and not _L3.match(t):
+                    annexes[-1] = (squeeze(t), annex)
                     continue
                 annex.append(item)
                 continue
@@ -557,7 +563,13 @@ def derive(src: Source) -> Derived:
     if not tasks:
         notes.append("没有找到重点任务（“二、重点任务”下编号的各项）。")
     requirements = _requirements(section_items.get(req_section, []) if req_section else [])
-    activities = _activities(annex or [], notes) if annex else []
+    # The activities are in the annex that says so (重点活动…), else the first one.
+    chosen = next((a for a in annexes if "活动" in a[0]), annexes[0] if annexes else ("", []))
+    annex_title = chosen[0]
+    for i, (title, _items) in enumerate(annexes, start=1):
+        if title != annex_title:
+            notes.append(f"附件{i}（{title or '无标题'}）不是重点活动，未读取。")
+    activities = _activities(chosen[1], notes) if chosen[1] else []
     if not activities and act_section:
         activities = _activities(section_items[act_section], notes)
     if not activities:
@@ -577,8 +589,7 @@ def derive(src: Source) -> Derived:
     body_pattern = (re.sub(r"《[^》]+》", "《{plan_title}》", squeeze(notice_body)) if "《" in notice_body
                     else "现将《{plan_title}》印发给你们，请结合实际认真组织实施。")
     heading_names = [n for n in (goal_section, task_section, req_section) if n]
-    digest = hashlib.sha1(json.dumps([plan_title, doc_number, [t["title"] for t in tasks]],
-                                     ensure_ascii=False).encode("utf-8")).hexdigest()[:8]
+    digest = _digest([plan_title, doc_number, groups, tasks, activities, requirements, lists])
     upstream: dict[str, Any] = {
         "doc_number": doc_number, "title": plan_title, "notice_title": notice_title,
         "date": signature_date or print_date, "issuers": issuers, "printer": printer, "level": level,
@@ -615,6 +626,12 @@ def derive(src: Source) -> Derived:
         "import": {"source": src.name, "notes": notes},
     }
     return Derived(data, notes)
+
+
+def _digest(content: Any) -> str:
+    """The template id's hash: the same superior gives the same id, and a document
+    read differently (its PDF, a corrected copy) another one, never overwriting it."""
+    return hashlib.sha1(json.dumps(content, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()[:8]
 
 
 def _index_of(items: list[Para | Table], texts: list[str], text_index: int) -> int:
@@ -718,14 +735,20 @@ def _tasks(items: list[Para | Table]) -> tuple[list[dict[str, Any]], list[dict[s
         if it.starts_mid:
             title, text = None, "".join(it.tail)
         else:
-            title, text = _split_title(it.text)
+            # （牵头单位：…） after the title itself: taken off before the title is split at "："
+            head, units = _units(it.text)
+            title, text = _split_title(head)
             text = "".join([text] + it.tail) if it.tail and not text else \
                 (text + ("\n" + "\n".join(it.tail) if it.tail else ""))
-        text, units = _units(text.strip())
+        text, more = _units(text.strip())
+        units = {**more, **units} if not it.starts_mid else more
         cut = bool(text) and not _complete(text) and (n < top and by_number.get(n + 1) is None
                                                       or (by_number.get(n + 1) and by_number[n + 1].after_gap)
                                                       or n == top)
-        gap = title is None or not text or cut or it.starts_mid
+        lost_after = (n < top and by_number.get(n + 1) is None) or bool(by_number.get(n + 1)
+                                                                     and by_number[n + 1].after_gap)
+        # A title alone is a whole task (牵头单位 in brackets, no body) unless a page is lost after it.
+        gap = title is None or cut or it.starts_mid or (not text and lost_after)
         entry: dict[str, Any] = {"number": n, "group": it.group, "title": title, "text": text or None,
                                  "source_gap": gap}
         if it.starts_mid:
@@ -793,17 +816,20 @@ def _activities(items: list[Para | Table], notes: list[str]) -> list[dict[str, A
             col = next(i for i, c in enumerate(head) if "名称" in c or c in ("活动", "项目", "任务"))
             time_col = next((i for i, c in enumerate(head) if "时间" in c or "时限" in c), None)
             lead_col = next((i for i, c in enumerate(head) if "牵头" in c or "责任" in c), None)
+            seq_col = next((i for i, c in enumerate(head) if c in ("序号", "编号")), None)
             for row in rows[h + 1:]:
                 if col >= len(row) or not row[col].strip():
                     continue
                 if squeeze(row[col]) == head[col]:
                     continue  # the header row repeated on the next page
-                entry: dict[str, Any] = {"number": len(out) + 1, "name": row[col].replace("\n", "").strip()}
-                if time_col is not None and time_col < len(row) and row[time_col].strip():
-                    entry["time"] = row[time_col].replace("\n", "").strip()
-                if lead_col is not None and lead_col < len(row) and row[lead_col].strip():
-                    entry["lead"] = row[lead_col].replace("\n", "").strip()
-                out.append(entry)
+                cells = {key: row[c].replace("\n", "").strip()
+                         for key, c in (("name", col), ("time", time_col), ("lead", lead_col))
+                         if c is not None and c < len(row) and row[c].strip()}
+                if seq_col is not None and seq_col < len(row) and not row[seq_col].strip() and out:
+                    for key, value in cells.items():  # a row the page broke: the rest of the one above
+                        out[-1][key] = out[-1].get(key, "") + value
+                    continue
+                out.append({"number": len(out) + 1, **cells})
             continue
         m = _L3.match(item.text) or _L2.match(item.text)
         row_match = _ROW.match(item.text) if header else None
@@ -892,8 +918,7 @@ def derive_from_draft(path: Path) -> Derived:
     organs = [o.strip() for o in draft.notice.issuers if o.strip()]
     lists = [{"name": f"{gb.chinese_number(len(parent.literacies))}个{parent.literacies_name}",
               "items": list(parent.literacies)}] if parent and parent.literacies else []
-    digest = hashlib.sha1(json.dumps([title, draft.notice.doc_number, [t["title"] for t in tasks]],
-                                     ensure_ascii=False).encode("utf-8")).hexdigest()[:8]
+    digest = _digest([title, draft.notice.doc_number, groups, tasks, activities, requirements, lists])
     atitle = draft_annex_title(draft, parent) if parent and draft.activities else ""
     data: dict[str, Any] = {
         "schema": 1, "id": f"sup-{year}-{digest}", "name": title,
@@ -948,6 +973,10 @@ def import_superior(path: Path | str) -> Derived:
 
 
 def import_text(text: str, name: str = "粘贴的文本") -> Derived:
+    if not text.strip():
+        raise TemplateError("没有读到任何文字：请把上级方案的正文粘贴进来（或给出文件名）。")
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_TEXT_BYTES:
+        raise TemplateError(f"粘贴的文字过多（超过 {MAX_TEXT_BYTES // 1048576} MB），不像是一份工作方案。")
     return derive(read_text(text, name))
 
 
@@ -955,7 +984,7 @@ def template_json(derived: Derived) -> str:
     return json.dumps(derived.data, ensure_ascii=False, indent=2) + "\n"
 
 
-def summary(derived: Derived) -> str:
+def summary(derived: Derived, notes: bool = True) -> str:
     """What was found, in the words a clerk checks it by."""
     d = derived.data
     tasks = d["key_tasks"]
@@ -967,5 +996,8 @@ def summary(derived: Derived) -> str:
              f"分组 {len(d['task_groups'])} 个；重点活动 {len(d['key_activities'])} 项。"]
     for lst in d.get("named_lists", []):
         lines.append(f"{lst['name']}：{'、'.join(lst['items'])}")
-    lines += [f"提示：{n}" for n in derived.notes]
+    if notes:
+        lines += [f"提示：{n}" for n in derived.notes]
+    elif derived.notes:
+        lines.append(f"另有 {len(derived.notes)} 条提示，见“未能归类”。")
     return "\n".join(lines)

@@ -348,3 +348,67 @@ def test_cli_merge_uses_the_plans_template(tmp_path):
     # with the 2020 plan's statuses the row is refused, and says why
     r = _cli("ledger", "merge", "区-台账.xlsx", "-o", "汇总2.xlsx", cwd=tmp_path)
     assert "推进中" in r.stdout + r.stderr
+
+
+def _guangzhou_docx(path: Path) -> Path:
+    d = docx.Document()
+    d.add_paragraph("广州市2023年争做中国好网民工程工作方案")
+    d.add_paragraph("二、重点任务")
+    d.add_paragraph("1. 开展网络文明进校园活动（牵头单位：市教育局；完成时限：2023年6月）")
+    d.add_paragraph("2. 开展网络安全宣传周活动。组织网络安全宣传。（牵头单位：市委网信办；完成时限：2023年9月）")
+    d.add_paragraph("附件1")
+    d.add_paragraph("广州市2023年重点活动表")
+    table = d.add_table(rows=4, cols=3)
+    table.style = "Table Grid"
+    for r, row in enumerate([("序号", "活动名称", "时间"), ("1", "网络文明周", "2023年5月"),
+                             ("", "系列活动", ""), ("2", "普法短视频大赛", "2023年8月")]):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    d.add_paragraph("附件2")
+    d.add_paragraph("各区联络员名单")
+    contacts = d.add_table(rows=2, cols=3)
+    for c, value in enumerate(("单位名称", "联系人", "电话")):
+        contacts.cell(0, c).text = value
+    for c, value in enumerate(("越秀区委网信办", "张三", "12345678")):
+        contacts.cell(1, c).text = value
+    d.save(str(path))
+    return path
+
+
+def test_what_a_clerks_review_found(tmp_path):
+    data = import_superior(_guangzhou_docx(tmp_path / "广州.docx")).data
+    # 州 inside a place name: 广州市 is the city, and a district's title drops it
+    assert data["upstream"]["level"] == "市级"
+    assert data["skeleton"]["plan"]["title"] == "{city}2023年争做中国好网民工程实施方案"
+    # units in brackets right after a title
+    first, second = data["key_tasks"]
+    assert (first["title"], first["lead"], first["deadline"], first["source_gap"]) == \
+        ("开展网络文明进校园活动", "市教育局", "2023年6月", False)
+    assert (second["title"], second["text"], second["lead"]) == \
+        ("开展网络安全宣传周活动", "组织网络安全宣传。", "市委网信办")
+    # a row the page (or the clerk) broke continues the one above; 附件2 is not activities
+    assert [(a["name"], a.get("time")) for a in data["key_activities"]] == [
+        ("网络文明周系列活动", "2023年5月"), ("普法短视频大赛", "2023年8月")]
+    assert any("附件2（各区联络员名单）不是重点活动" in n for n in data["import"]["notes"])
+
+
+def test_a_document_read_differently_gets_its_own_template_id(tmp_path):
+    a = import_superior(_guangzhou_docx(tmp_path / "广州.docx")).data
+    again = import_superior(_guangzhou_docx(tmp_path / "广州2.docx")).data
+    assert a["id"] == again["id"]  # the same content, the same id
+    d = docx.Document(str(tmp_path / "广州.docx"))
+    d.paragraphs[2].text = "1. 开展网络文明进社区活动（牵头单位：市教育局；完成时限：2023年6月）"
+    d.save(str(tmp_path / "广州3.docx"))
+    assert import_superior(tmp_path / "广州3.docx").data["id"] != a["id"]
+
+
+def test_review_dialog_keeps_the_gaps(qtbot):
+    from desktop.ui.superior_dialog import SuperiorDialog
+
+    derived = import_superior(PROVINCIAL_2020)
+    dialog = SuperiorDialog(derived)
+    qtbot.addWidget(dialog)
+    data = dialog.result_data()
+    assert _tasks(data) == _tasks(derived.data)  # accepting unchanged changes nothing
+    assert dialog.tasks.item(5, 3).text().endswith("…（后文缺失）")  # task 6 is cut off
+    assert dialog.tasks.item(4, 3).text().startswith("（前文缺失）…")  # task 5 is a surviving tail

@@ -497,7 +497,12 @@ def load_template(template_id: str, search_dirs: Iterable[Path] | None = None) -
         _cache[(template_id, dirs)] = template
         return template
     known = "、".join(template_ids(search_dirs)) or "（无）"
-    raise TemplateError(f"找不到模板“{template_id}”。可用的模板：{known}。")
+    hint = ""
+    if template_id.startswith("sup-"):
+        hint = (f"这份草稿用的是从上级文件生成的模板，它只保存在生成它的电脑上（{office_dir()}）。"
+                "请把那份模板文件（.json）复制过来，用“python -m desktop new --template 模板文件”或窗口的"
+                "“从上级文件生成”导入一次，或者用同一份上级文件重新生成。")
+    raise TemplateError(f"找不到模板“{template_id}”。{hint}可用的模板：{known}。")
 
 
 def parse_template_bytes(data: bytes, source: str, expected_id: str | None = None) -> Template:

@@ -15,7 +15,8 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QFormLayout, QHeaderView, QLabel, QLineEdit, QTableWidget, QTableWidgetItem,
+    QDialog, QDialogButtonBox, QFormLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QTableWidget,
+    QTableWidgetItem,
     QTabWidget, QVBoxLayout, QWidget,
 )
 
@@ -25,6 +26,16 @@ from .common import hint_label
 
 _TASK_COLUMNS = ("编号", "分组", "标题", "内容（节选）", "牵头单位", "完成时限")
 _ACT_COLUMNS = ("编号", "活动名称", "时间", "牵头单位")
+
+
+def _excerpt(task: dict[str, Any]) -> str:
+    """The start of a task's text, saying what the source lost around it."""
+    text = (task.get("text") or "")[:40]
+    if task.get("text_starts_mid_sentence"):
+        text = "（前文缺失）…" + text
+    if task.get("text_cut_off"):
+        text += "…（后文缺失）"
+    return text
 
 
 def _cell(table: QTableWidget, row: int, column: int) -> QTableWidgetItem:
@@ -50,7 +61,7 @@ class SuperiorDialog(QDialog):
         self.resize(900, 620)
         self.data = copy.deepcopy(derived.data)
         layout = QVBoxLayout(self)
-        head = QLabel(summary(derived).replace("\n", "<br>"))
+        head = QLabel(summary(derived, notes=False).replace("\n", "<br>"))
         head.setWordWrap(True)
         head.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(head)
@@ -67,9 +78,11 @@ class SuperiorDialog(QDialog):
         layout.addLayout(form)
 
         tabs = QTabWidget()
+        groups = {g["number"]: g["title"] for g in self.data.get("task_groups", [])}
         self.tasks = self._table(_TASK_COLUMNS, [
-            (t["number"], t.get("group") or "", t.get("title") or "", (t.get("text") or "")[:40],
-             t.get("lead", ""), t.get("deadline", "")) for t in self.data["key_tasks"]], editable={2, 4, 5})
+            (t["number"], groups.get(t.get("group"), "") if t.get("group") else "", t.get("title") or "",
+             _excerpt(t), t.get("lead", ""), t.get("deadline", "")) for t in self.data["key_tasks"]],
+            editable={2, 4, 5})
         for r, t in enumerate(self.data["key_tasks"]):
             if t.get("title") is None and t.get("text") is None:
                 gap = _cell(self.tasks, r, 3)
@@ -84,9 +97,8 @@ class SuperiorDialog(QDialog):
             editable={1, 2, 3})
         tabs.addTab(self.acts, f"重点活动（{len(self.data['key_activities'])} 项）")
         notes = self.data.get("import", {}).get("notes", [])
-        note_text = QLabel("<br>".join(notes) if notes else "没有未能归类的内容。")
-        note_text.setWordWrap(True)
-        note_text.setAlignment(Qt.AlignmentFlag.AlignTop)
+        note_text = QPlainTextEdit("\n".join(notes) if notes else "没有未能归类的内容。")  # scrolls, however many
+        note_text.setReadOnly(True)
         tabs.addTab(note_text, f"未能归类（{len(notes)}）")
         layout.addWidget(tabs, 1)
 
@@ -121,7 +133,6 @@ class SuperiorDialog(QDialog):
             if title != (task.get("title") or ""):
                 task["title"] = title or None
                 task["title_from_clerk"] = bool(title)
-            task["source_gap"] = task.get("title") is None or bool(task.get("source_gap") and not title)
             for c, key in ((4, "lead"), (5, "deadline")):
                 value = _cell(self.tasks, r, c).text().strip()
                 if value:
@@ -140,6 +151,8 @@ class SuperiorDialog(QDialog):
         data["literacies"] = items
         name = self.lit_name.text().strip()
         if items:
-            data["named_lists"] = [{"name": name or "基本素养", "items": items}]
+            # the first list is the one checked; the others the import found stay as they were
+            others = list(data.get("named_lists") or [])[1:]
+            data["named_lists"] = [{"name": name or "基本素养", "items": items}, *others]
             data["literacies_name"] = re.sub(r"^([一二三四五六七八九十两]|\d{1,2})个", "", name) or "基本素养"
         return data
