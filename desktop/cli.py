@@ -214,6 +214,7 @@ def cmd_template_import(args: argparse.Namespace) -> int:
     data = template_json(derived).encode("utf-8")
     parse_template_bytes(data, str(out))  # what we write must load
     try:
+        out.parent.mkdir(parents=True, exist_ok=True)  # as export --out does
         atomic_write_bytes(out, data)
     except OSError as err:
         raise DesktopError(f"无法写入“{out}”：{os_reason(err)}。") from err

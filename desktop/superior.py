@@ -311,7 +311,15 @@ def read_source(path: Path) -> Source | dict[str, Any]:
         if suffix.endswith(".docx"):
             return read_docx(path)
         if suffix.endswith(".pdf"):
+            import logging
+
+            # pypdf and pdfminer report a damaged file in English on stderr; our message says it.
+            for name in ("pypdf", "pdfminer"):
+                logging.getLogger(name).setLevel(logging.CRITICAL)
             return read_pdf(path)
+        if suffix.endswith((".doc", ".wps")):
+            raise TemplateError(f"“{path.name}”是旧版 Word/WPS 文件，本程序读不了；请在 Word 或 WPS 中"
+                                "“另存为” .docx 后再导入。")
         if path.stat().st_size > MAX_TEXT_BYTES:
             raise TemplateError(f"上级文件“{path.name}”过大（超过 {MAX_TEXT_BYTES // 1048576} MB），"
                                 "不像是一份工作方案；请只保留方案正文后再导入。")

@@ -412,3 +412,16 @@ def test_review_dialog_keeps_the_gaps(qtbot):
     assert _tasks(data) == _tasks(derived.data)  # accepting unchanged changes nothing
     assert dialog.tasks.item(5, 3).text().endswith("…（后文缺失）")  # task 6 is cut off
     assert dialog.tasks.item(4, 3).text().startswith("（前文缺失）…")  # task 5 is a surviving tail
+
+
+def test_cli_old_word_files_and_new_folders(tmp_path):
+    (tmp_path / "上级.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)
+    r = _cli("template", "import", "上级.doc", "-o", "t.json", cwd=tmp_path)
+    assert r.returncode != 0 and "上级.doc" in r.stderr and "另存为" in r.stderr
+    r = _cli("template", "import", str(PROVINCIAL_2020), "-o", "模板/省2020.json", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "模板" / "省2020.json").is_file()
+    (tmp_path / "坏.pdf").write_bytes(b"%PDF-1.4 not really")
+    r = _cli("template", "import", "坏.pdf", "-o", "t2.json", cwd=tmp_path)
+    assert r.returncode != 0 and "坏.pdf" in r.stderr
+    assert "EOF marker" not in r.stderr and "Traceback" not in r.stderr  # no English from the PDF library

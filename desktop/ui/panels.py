@@ -195,8 +195,10 @@ class ReferencePanel(QWidget):
         self._state = state
         expanded = {k: v.isExpanded() for k, v in self._sections.items()}
         self.tree.clear()
+        self._sections.clear()  # their items went with the tree's
         self.tree.setHeaderLabels([f"{template.superior}方案", "本地对应"])
-        self.note.setText(f"依据：{template.upstream.title}（{template.upstream.doc_number}）。双击条目转到对应内容。")
+        number = f"（{template.upstream.doc_number}）" if template.upstream.doc_number else ""
+        self.note.setText(f"依据：{template.upstream.title}{number}。双击条目转到对应内容。")
 
         done = sum(1 for kt in template.key_tasks if coverage.is_covered(draft, kt.number))
         sec = self._section("tasks", f"{template.superior}重点任务（{len(template.key_tasks)} 项，已对应 {done} 项）")
@@ -234,12 +236,13 @@ class ReferencePanel(QWidget):
             item.setData(0, Qt.ItemDataRole.UserRole, (local[0][1] if local else "activities", None))
             sec.addChild(item)
         mentioned = state[2]
-        sec = self._section("literacies", f"{template.literacies_label}（已提及 {sum(mentioned)} 项）")
-        for lit, ok in zip(template.literacies, mentioned):
-            item = QTreeWidgetItem([lit, "已提及" if ok else "未提及"])
-            item.setForeground(1, QBrush(_GREEN if ok else _RED))
-            item.setData(0, Qt.ItemDataRole.UserRole, ("plan.goals", None))
-            sec.addChild(item)
+        if template.literacies:  # a superior that names no list has no such section
+            sec = self._section("literacies", f"{template.literacies_label}（已提及 {sum(mentioned)} 项）")
+            for lit, ok in zip(template.literacies, mentioned, strict=True):
+                item = QTreeWidgetItem([lit, "已提及" if ok else "未提及"])
+                item.setForeground(1, QBrush(_GREEN if ok else _RED))
+                item.setData(0, Qt.ItemDataRole.UserRole, ("plan.goals", None))
+                sec.addChild(item)
         for key, item in self._sections.items():
             item.setExpanded(expanded.get(key, True))
 
