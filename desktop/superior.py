@@ -287,10 +287,16 @@ def _glue(src: Source, lines: list[dict[str, Any]], tables: list[tuple[float, li
             continue
         size = obj["size"]
         em = size or 16.0
-        starts = (obj["x0"] - left > em * 0.5 or prev_line is None or _marker(text)
-                  or abs(size - prev_line["size"]) > 0.5
-                  or prev_line["x1"] < right - em * 1.5)
         prev = src.items[-1] if src.items else None
+        if prev_line is None:
+            # The top line of a page continues the paragraph the last page broke,
+            # unless it is indented or that paragraph had ended.
+            starts = (obj["x0"] - left > em * 0.5 or _marker(text) or not isinstance(prev, Para)
+                      or prev.text[-1:] in _TERMINAL + "：:")
+        else:
+            starts = (obj["x0"] - left > em * 0.5 or _marker(text)
+                      or abs(size - prev_line["size"]) > 0.5
+                      or prev_line["x1"] < right - em * 1.5)
         if not starts and isinstance(prev, Para):
             prev.text += text
             prev.joined = True
