@@ -785,10 +785,10 @@ class FontSet:
         face.add_missing(ch)
         return face
 
-    def notes(self, chars: Iterable[str] | None = None) -> list[str]:
+    def notes(self, chars: Iterable[str] | None = None, output: str = "PDF") -> list[str]:
         """Plain-Chinese notes about stand-in fonts, and about those of ``chars``
         (the characters of one document; all seen so far when None) that needed
-        another font or that no font has."""
+        another font or that no font has; ``output`` names the file drawn (PDF, OFD)."""
         wanted = None if chars is None else set(chars)
         fallback = {c: v for c, v in self.fallback_chars.items() if wanted is None or c in wanted}
         missing = [c for c in self.missing_chars if wanted is None or c in wanted]
@@ -796,7 +796,8 @@ class FontSet:
         for role in gb.ROLES:
             c = self.choices.get(role)
             if c and not c.standard:
-                out.append(f"未找到“{c.wanted}”字体，PDF 中用“{c.face.label}”代替（字体文件 {c.face.file.path.name}）。"
+                out.append(f"未找到“{c.wanted}”字体，{output} 中用“{c.face.label}”代替"
+                           f"（字体文件 {c.face.file.path.name}）。"
                            "安装该字体或在设置中指定本单位字体文件夹后重新导出即可。")
         if fallback:
             by_font: dict[str, list[str]] = {}
@@ -811,7 +812,8 @@ class FontSet:
         if missing:
             chars = missing
             shown = "、".join(f"“{c}”(U+{ord(c):04X})" for c in chars[:20])
-            out.append(f"以下字符在本机所有字体中都没有字形，PDF 中显示为方框（文字内容仍保留，可复制搜索）：{shown}"
+            out.append(f"以下字符在本机所有字体中都没有字形，{output} 中显示为方框"
+                       f"（文字内容仍保留，可复制搜索）：{shown}"
                        f"{'等' if len(chars) > 20 else ''}。请安装包含这些字的字体（如超大字符集宋体）后重新导出。")
         return out
 

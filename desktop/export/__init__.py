@@ -15,12 +15,18 @@ import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop.errors import ExportError
 from desktop.model import Draft
 from desktop.official import STANDARD, Standard
 from desktop.storage import atomic_target, os_error_message
 from desktop.templates import Template
+
+if TYPE_CHECKING:  # the writers' types; importing them here would slow every CLI start
+    from desktop.document import Document
+    from desktop.fonts import FontSet
+    from desktop.layout import Page
 
 
 @dataclass(frozen=True)
@@ -107,6 +113,21 @@ def shortened(base: str) -> str:
 
 def output_path(out_dir: Path, base: str, fmt: str) -> Path:
     return Path(out_dir) / f"{base}{BY_KEY[fmt].ending}"
+
+
+def laid_out(draft: Draft, template: Template, options: ExportOptions,
+             output: str) -> tuple[Document, list[Page], FontSet, list[str]]:
+    """(document, pages, fonts, notes): the one layout the PDF and the OFD writers
+    draw; ``output`` names the file in the notes about fonts."""
+    from desktop.document import build_document
+    from desktop.fonts import font_set
+    from desktop.layout import layout_document
+
+    fonts = font_set(tuple(options.font_dirs))
+    doc = build_document(draft, template, options.standard)
+    pages = layout_document(doc, fonts)
+    chars = {ch for p in pages for r in p.runs for ch in r.text}
+    return doc, pages, fonts, fonts.notes(chars, output)
 
 
 def writer(fmt: str) -> Callable[[Draft, Template, Path, ExportOptions], list[str]]:

@@ -32,11 +32,10 @@ from xml.sax.saxutils import escape
 
 from desktop import __version__
 from desktop import official as gb
-from desktop.document import build_document
 from desktop.errors import ExportError
-from desktop.export import ExportOptions
-from desktop.fonts import FontFile, FontSet, face_by_key, font_set
-from desktop.layout import Page, layout_document
+from desktop.export import ExportOptions, laid_out
+from desktop.fonts import FontFile, FontSet, face_by_key
+from desktop.layout import Page
 from desktop.layout.model import BLACK, Rule, TextRun
 from desktop.model import Draft
 from desktop.outputs import PDF_KEYWORD
@@ -365,14 +364,8 @@ def document_date(draft: Draft) -> str | None:
 def render_ofd_bytes(draft: Draft, template: Template,
                      options: ExportOptions | None = None) -> tuple[bytes, list[str]]:
     """The whole document as OFD bytes, and notes for the clerk."""
-    options = options or ExportOptions()
-    fonts = font_set(tuple(options.font_dirs))
-    doc = build_document(draft, template, options.standard)
-    pages = layout_document(doc, fonts)
-    data = render_pages_ofd(pages, fonts, doc.title, doc.author, doc.subject, document_date(draft))
-    chars = {ch for p in pages for r in p.runs for ch in r.text}
-    notes = [n.replace("PDF 中", "OFD 中") for n in fonts.notes(chars)]
-    return data, notes
+    doc, pages, fonts, notes = laid_out(draft, template, options or ExportOptions(), "OFD")
+    return render_pages_ofd(pages, fonts, doc.title, doc.author, doc.subject, document_date(draft)), notes
 
 
 def write(draft: Draft, template: Template, dest: Path, options: ExportOptions) -> list[str]:

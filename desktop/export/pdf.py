@@ -21,10 +21,9 @@ from itertools import repeat
 from pathlib import Path
 from typing import Any
 
-from desktop.document import build_document
-from desktop.export import ExportOptions
-from desktop.fonts import FontSet, canvas_document, face_by_key, font_set, utf16_to_unicode_cmaps
-from desktop.layout import PAGE_H, PAGE_W, Page, layout_document
+from desktop.export import ExportOptions, laid_out
+from desktop.fonts import FontSet, canvas_document, face_by_key, utf16_to_unicode_cmaps
+from desktop.layout import PAGE_H, PAGE_W, Page
 from desktop.model import Draft
 from desktop.outputs import PDF_KEYWORD
 from desktop.templates import Template
@@ -153,13 +152,8 @@ def _draw_page(c: Any, page: Page, memo: dict[str | tuple[str, int], Any] | None
 def render_pdf_bytes(draft: Draft, template: Template,
                      options: ExportOptions | None = None) -> tuple[bytes, list[str]]:
     """The whole document as PDF bytes, and notes for the clerk."""
-    options = options or ExportOptions()
-    fonts = font_set(tuple(options.font_dirs))
-    doc = build_document(draft, template, options.standard)
-    pages = layout_document(doc, fonts)
-    data = render_pages(pages, fonts, doc.title, doc.author, doc.subject)
-    chars = {ch for p in pages for r in p.runs for ch in r.text}
-    return data, fonts.notes(chars)
+    doc, pages, fonts, notes = laid_out(draft, template, options or ExportOptions(), "PDF")
+    return render_pages(pages, fonts, doc.title, doc.author, doc.subject), notes
 
 
 def write(draft: Draft, template: Template, dest: Path, options: ExportOptions) -> list[str]:
