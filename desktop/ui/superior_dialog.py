@@ -28,6 +28,17 @@ _TASK_COLUMNS = ("编号", "分组", "标题", "内容（节选）", "牵头单�
 _ACT_COLUMNS = ("编号", "活动名称", "时间", "牵头单位")
 
 
+def _take_optional(entry: dict[str, Any], table: QTableWidget, row: int,
+                   columns: tuple[tuple[int, str], ...]) -> None:
+    """Optional keys (牵头单位, 时限…) as the clerk left them in the table: an emptied cell drops the key."""
+    for column, key in columns:
+        value = _cell(table, row, column).text().strip()
+        if value:
+            entry[key] = value
+        else:
+            entry.pop(key, None)
+
+
 def _excerpt(task: dict[str, Any]) -> str:
     """The start of a task's text, saying what the source lost around it."""
     text = (task.get("text") or "")[:40]
@@ -133,20 +144,10 @@ class SuperiorDialog(QDialog):
             if title != (task.get("title") or ""):
                 task["title"] = title or None
                 task["title_from_clerk"] = bool(title)
-            for c, key in ((4, "lead"), (5, "deadline")):
-                value = _cell(self.tasks, r, c).text().strip()
-                if value:
-                    task[key] = value
-                else:
-                    task.pop(key, None)
+            _take_optional(task, self.tasks, r, ((4, "lead"), (5, "deadline")))
         for r, act in enumerate(data["key_activities"]):
             act["name"] = _cell(self.acts, r, 1).text().strip() or act["name"]
-            for c, key in ((2, "time"), (3, "lead")):
-                value = _cell(self.acts, r, c).text().strip()
-                if value:
-                    act[key] = value
-                else:
-                    act.pop(key, None)
+            _take_optional(act, self.acts, r, ((2, "time"), (3, "lead")))
         items = [i.strip() for i in self.lit_items.text().replace("，", "、").split("、") if i.strip()]
         data["literacies"] = items
         name = self.lit_name.text().strip()
