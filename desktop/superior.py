@@ -599,8 +599,11 @@ def derive(src: Source) -> Derived:
     sub_annex = "{city}" + _place(annex_title)[1] if annex_title else "{city}" + f"{year}年重点活动安排表"
     if annex_title and not sub_annex.endswith("表"):
         sub_annex += "安排表"
+    # The notice's sentence that issues the plan (现将《…》印发给你们，请…。), not the rest:
+    # what follows is the superior's own (向市委网信办反映) and may be cut by a page.
     notice_body = next((t for t in texts if "印发给你们" in t or "现将" in t), "")
-    body_pattern = (re.sub(r"《[^》]+》", "《{plan_title}》", squeeze(notice_body)) if "《" in notice_body
+    issuing = re.search(r"[^。]*《[^》]+》[^。]*。", squeeze(notice_body))
+    body_pattern = (re.sub(r"《[^》]+》", "《{plan_title}》", issuing.group(0)) if issuing
                     else "现将《{plan_title}》印发给你们，请结合实际认真组织实施。")
     heading_names = [n for n in (goal_section, task_section, req_section) if n]
     digest = _digest([plan_title, doc_number, groups, tasks, activities, requirements, lists])

@@ -425,3 +425,9 @@ def test_cli_old_word_files_and_new_folders(tmp_path):
     r = _cli("template", "import", "坏.pdf", "-o", "t2.json", cwd=tmp_path)
     assert r.returncode != 0 and "坏.pdf" in r.stderr
     assert "EOF marker" not in r.stderr and "Traceback" not in r.stderr  # no English from the PDF library
+
+
+def test_the_district_notice_takes_only_the_issuing_sentence(foshan_exports):
+    for name in ("佛山.docx", "佛山.pdf"):
+        body = import_superior(foshan_exports / name).data["skeleton"]["notice"]["body"]
+        assert body == "现将《{plan_title}》印发给你们，请结合实际认真组织实施。", name
