@@ -46,6 +46,7 @@ import threading
 import unicodedata
 import zlib
 from array import array
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Iterable, Iterator
@@ -295,7 +296,7 @@ _RL_REBUILT = frozenset({"_ttf_data", "_pdfScale", "_pos"})
 # Every attribute TTFont.__init__ sets.
 RL_TTFONT_ATTRS = frozenset({"fontName", "face", "encoding", "state", "_asciiReadable", "_shapable"})
 
-_CACHE_MAGIC = b"PDFONTM4"  # bump the digit when the record layout changes; then a CRC-32 of the rest
+_CACHE_MAGIC = b"PDFONTM5"  # bump the digit when the record layout changes; then a CRC-32 of the rest
 _CACHE_LOCK = threading.Lock()
 
 
@@ -396,6 +397,60 @@ def _unpack(packed: tuple[Any, ...]) -> dict[int, Any] | list[Any]:
 
 # Decoded on first use only (see CachedFace): layout needs none of them.
 _RL_LAZY = ("glyphToChar", "hmetrics", "glyphPos")
+# Stored sorted by code and looked up per character (see CachedFace.ensure):
+# a document uses 2,000-3,000 of a CJK face's 25,000-45,000 characters.
+_RL_CMAP = ("charToGlyph", "charWidths")
+
+
+class _SortedMap:
+    """A stored code -> value dict, sorted by code, searched by bisection."""
+
+    __slots__ = ("_codes", "_values")
+
+    def __init__(self, packed: tuple[Any, ...]):
+        self._codes = array("q")
+        self._codes.frombytes(packed[1])
+        self._values = array("d" if packed[0] == "df" else "q")
+        self._values.frombytes(packed[2])
+
+    def get(self, code: int) -> Any:
+        i = bisect_left(self._codes, code)
+        if i < len(self._codes) and self._codes[i] == code:
+            return self._values[i]
+        return None
+
+
+class _HMetrics:
+    """hmtx pairs read where makeSubset indexes them: building 30,000 tuples
+    per face costs more than embedding the few thousand a document uses."""
+
+    __slots__ = ("_advances", "_is_float", "_lsbs")
+
+    def __init__(self, packed: tuple[Any, ...]):
+        self._advances = array("d")
+        self._advances.frombytes(packed[1])
+        self._is_float = packed[2]
+        self._lsbs = array("q")
+        self._lsbs.frombytes(packed[3])
+
+    def __len__(self) -> int:
+        return len(self._lsbs)
+
+    def __getitem__(self, i: int) -> tuple[float | int, int]:
+        aw = self._advances[i]
+        return (aw if self._is_float[i] else int(aw)), self._lsbs[i]
+
+
+def _lazy_value(packed: tuple[Any, ...]) -> Any:
+    """Indexable stand-ins with the stored values: glyph offsets as an array,
+    hmtx pairs built on access; anything else decoded as stored."""
+    if packed[0] == "li":
+        a = array("q")
+        a.frombytes(packed[1])
+        return a
+    if packed[0] == "lm":
+        return _HMetrics(packed)
+    return _unpack(packed)
 
 
 def _lazy_attr(name: str) -> property:
@@ -404,7 +459,7 @@ def _lazy_attr(name: str) -> property:
     def get(self: Any) -> Any:
         d = self.__dict__
         if slot not in d:
-            d[slot] = _unpack(d["_rl_lazy"][name])
+            d[slot] = (_unpack if name == "glyphToChar" else _lazy_value)(d["_rl_lazy"][name])
         return d[slot]
 
     def set_(self: Any, value: Any) -> None:
@@ -429,10 +484,12 @@ def _cache_load(file: FontFile, st: os.stat_result) -> dict[str, Any] | None:
         if not _known_layout(set(state) | set(packed) | set(names) | _RL_REBUILT):
             return None
         state = dict(state)
+        cmap = {k: packed[k] for k in _RL_CMAP if k in packed and packed[k][0] in ("di", "df")}
         for k, v in packed.items():
-            if k not in _RL_LAZY:
+            if k not in _RL_LAZY and k not in cmap:
                 state[k] = _unpack(v)
-        return {"state": state, "lazy": {k: packed[k] for k in _RL_LAZY if k in packed}, "names": names}
+        return {"state": state, "lazy": {k: packed[k] for k in _RL_LAZY if k in packed}, "names": names,
+                "cmap": cmap}
     except Exception:  # noqa: BLE001 - any damage means "parse again", never a failed export
         return None
 
@@ -449,7 +506,10 @@ def _cache_store(file: FontFile, st: os.stat_result, face: Any) -> None:
             continue
         if isinstance(v, TTFNameBytes):
             names[k] = v.ustr
-        elif (p := _pack(v)) is not None:
+            continue
+        if k in _RL_CMAP and type(v) is dict:  # bisected when restored
+            v = dict(sorted(v.items()))
+        if (p := _pack(v)) is not None:
             packed[k] = p
         else:
             state[k] = v
@@ -478,6 +538,80 @@ def _cache_store(file: FontFile, st: os.stat_result, face: Any) -> None:
                 pass
 
 
+class _FontBytes:
+    """The bytes of a font file as reportlab's parser slices them, read from
+    the file on demand. Slices return bytes; an index returns an int. The file
+    is opened on first use and closed by ``embedding()`` when a PDF is done
+    (never held open between exports: an office may replace its fonts)."""
+
+    _open: set[_FontBytes] = set()
+
+    def __init__(self, filename: str, size: int, base: int = 0, length: int | None = None,
+                 owner: _FontBytes | None = None):
+        self._filename, self._size = filename, size
+        self._base, self._len = base, size if length is None else length
+        self._owner = owner or self
+        self._fh: BinaryIO | None = None
+
+    def window(self, start: int, length: int) -> _FontBytes:
+        return _FontBytes(self._filename, self._size, self._base + start, length, self._owner)
+
+    def _file(self) -> BinaryIO:
+        owner = self._owner
+        if owner._fh is None:
+            fh = open(owner._filename, "rb")  # noqa: SIM115 - closed by close(), after the PDF
+            if os.fstat(fh.fileno()).st_size != owner._size:
+                fh.close()
+                from desktop.errors import ExportError
+
+                raise ExportError(f"字体文件“{owner._filename}”在导出过程中被改动，请重新导出。")
+            owner._fh = fh
+            _FontBytes._open.add(owner)
+        return owner._fh
+
+    def close(self) -> None:
+        owner = self._owner
+        if owner._fh is not None:
+            owner._fh.close()
+            owner._fh = None
+        _FontBytes._open.discard(owner)
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __getitem__(self, key: int | slice) -> Any:
+        if isinstance(key, slice):
+            start, stop, step = key.indices(self._len)
+            if step != 1:
+                raise ValueError("font bytes are read in runs")
+            if stop <= start:
+                return b""
+            fh = self._file()
+            fh.seek(self._base + start)
+            return fh.read(stop - start)
+        i = key + self._len if key < 0 else key
+        if not 0 <= i < self._len:
+            raise IndexError(key)
+        return self[i:i + 1][0]
+
+    @classmethod
+    def close_all(cls) -> None:
+        for f in list(cls._open):
+            f.close()
+
+
+def _cmap_attr(name: str) -> property:
+    slot = "_rl_" + name
+
+    def get(self: Any) -> Any:
+        return self.__dict__[slot]
+
+    def set_(self: Any, value: Any) -> None:
+        self.__dict__[slot] = value
+
+    return property(get, set_)
+
+
 def _face_class() -> Any:  # the CachedFace class; its base, reportlab's TTFontFace, is untyped
     from reportlab.pdfbase.ttfonts import TTFontFace
 
@@ -485,25 +619,49 @@ def _face_class() -> Any:  # the CachedFace class; its base, reportlab's TTFontF
     if _CachedFace is None:
         class CachedFace(TTFontFace):  # type: ignore[misc]  # reportlab ships no type hints: TTFontFace is Any
             """A TTFontFace restored from the cache. The file's bytes, which only
-            embedding needs, are read on first use: checking a fallback font's
-            characters then costs no read of a 10-20 MB file."""
+            embedding needs, are read where reportlab slices them (_FontBytes):
+            a fallback font's characters cost no read of a 10-20 MB file, and a
+            subset reads its tables and glyphs only."""
 
             @property
-            def _ttf_data(self) -> bytes:
+            def _ttf_data(self) -> _FontBytes:
                 data = self.__dict__.get("_rl_bytes")
                 if data is None:
-                    data = Path(self.filename).read_bytes()
-                    if len(data) != self.__dict__["_rl_size"]:
-                        from desktop.errors import ExportError
-
-                        raise ExportError(f"字体文件“{self.filename}”在导出过程中被改动，请重新导出。")
-                    self.__dict__["_rl_bytes"] = data
+                    data = self.__dict__["_rl_bytes"] = _FontBytes(self.filename, self.__dict__["_rl_size"])
                 return data
+
+            def get_table(self, tag: str) -> Any:
+                # makeSubset only slices 'glyf' glyph by glyph: a window, not a 10-20 MB copy per subset
+                if tag == "glyf":
+                    pos, length = self.get_table_pos(tag)
+                    return self._ttf_data.window(pos, length)
+                return super().get_table(tag)
 
             # Decoded on first use: glyphToChar only for shaping, the others only for embedding.
             glyphToChar = _lazy_attr("glyphToChar")  # noqa: N815 - reportlab's names
             hmetrics = _lazy_attr("hmetrics")
             glyphPos = _lazy_attr("glyphPos")  # noqa: N815
+            # reportlab's dicts hold the characters looked up so far (ensure):
+            # every character drawn, ASCII, and whatever layout measured.
+            charToGlyph = _cmap_attr("charToGlyph")  # noqa: N815
+            charWidths = _cmap_attr("charWidths")  # noqa: N815
+
+            def ensure(self, codes: Iterable[int]) -> None:
+                """Put these characters into charToGlyph and charWidths as the
+                parser would have: before reportlab reads them for a PDF."""
+                d = self.__dict__
+                seen = d["_rl_seen"]
+                new = [c for c in codes if c not in seen]
+                if not new:
+                    return
+                seen.update(new)
+                for name, sorted_map in d["_rl_cmaps"].items():
+                    target = d["_rl_" + name]
+                    for c in new:
+                        if c not in target:
+                            v = sorted_map.get(c)
+                            if v is not None:
+                                target[c] = v
 
         _CachedFace = CachedFace
     return _CachedFace
@@ -523,9 +681,14 @@ def _restore_face(record: dict[str, Any], size: int) -> Any:
     d["_pos"] = 0
     d["_rl_size"] = size
     d["_rl_lazy"] = record["lazy"]
-    for name in _RL_LAZY:  # stored unpacked: already decoded, behind the same property
+    for name in _RL_LAZY + _RL_CMAP:  # stored unpacked: already decoded, behind the same property
         if name in d:
             d["_rl_" + name] = d.pop(name)
+    d["_rl_cmaps"] = {k: _SortedMap(v) for k, v in record["cmap"].items()}
+    for name in record["cmap"]:
+        d["_rl_" + name] = {}
+    d["_rl_seen"] = set()
+    face.ensure(range(256))  # what reportlab's subset 0 and State look up
     upem = d["unitsPerEm"]
     if upem == 1000:  # the same function reportlab's parser builds
         d["_pdfScale"] = lambda x: x
@@ -550,6 +713,30 @@ def _ttfont_with_face(name: str, face: Any) -> Any:
     tt._asciiReadable = rl_config.ttfAsciiReadable
     tt.shapable = not any(fnmatch.fnmatch(name, g) for g in rl_config.unShapedFontGlob)
     return tt
+
+
+def _defer_pil_image() -> None:
+    """reportlab.lib.utils imports PIL.Image (13 ms, mostly its EXIF tables)
+    although drawing text never touches it: let importlib's LazyLoader run
+    that module on first use instead. Anything unexpected: a normal import."""
+    if "PIL.Image" in sys.modules:
+        return
+    try:
+        import importlib.util
+
+        spec = importlib.util.find_spec("PIL.Image")
+        if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
+            return
+        spec.loader = importlib.util.LazyLoader(spec.loader)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["PIL.Image"] = module
+        spec.loader.exec_module(module)
+        vars(sys.modules["PIL"])["Image"] = module  # what a completed import leaves on the package
+    except Exception:  # noqa: BLE001 - speed only; reportlab then imports PIL itself
+        sys.modules.pop("PIL.Image", None)
+
+
+_defer_pil_image()
 
 
 def load_ttfont(name: str, file: FontFile, use_cache: bool = True) -> Any:
@@ -587,10 +774,11 @@ def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
 
 
 @contextlib.contextmanager
-def utf16_to_unicode_cmaps() -> Iterator[None]:
+def embedding() -> Iterator[None]:
     """While drawing one PDF, make reportlab write our ToUnicode CMaps
     (TTFont.addObjects calls the module-level makeToUnicodeCMap; there is no
-    option for it). Restored afterwards, so other reportlab users are untouched.
+    option for it). Restored afterwards, so other reportlab users are untouched,
+    and the font files opened for the subsets are closed.
     Callers hold a lock: reportlab's registry is process-wide anyway."""
     from reportlab.pdfbase import ttfonts
 
@@ -600,6 +788,15 @@ def utf16_to_unicode_cmaps() -> Iterator[None]:
         yield
     finally:
         ttfonts.makeToUnicodeCMap = stock
+        _FontBytes.close_all()
+
+
+def ensure_codes(face: Any, codes: Iterable[int]) -> None:
+    """Before reportlab reads a face's charToGlyph/charWidths for these
+    characters: a face from the cache fills them on demand; a parsed one has all."""
+    ensure = getattr(face, "ensure", None)
+    if ensure is not None:
+        ensure(codes)
 
 
 def canvas_document(c: Any) -> Any:
@@ -620,6 +817,8 @@ def _missing_ttfont(base: Any, key: str) -> Any:
     tt.state = WeakKeyDictionary()
     tt.face = copy.copy(base.face)
     tt.face.name = base.face.name + b"-Missing"
+    if hasattr(tt.face, "ensure"):  # its own record of what it looked up
+        tt.face.__dict__["_rl_seen"] = set(base.face.__dict__["_rl_seen"])
     tt.face.charToGlyph = dict(base.face.charToGlyph)
     tt.face.charWidths = dict(base.face.charWidths)
     return tt
@@ -661,19 +860,24 @@ class Face:
     def add_missing(self, ch: str) -> None:
         """Map ``ch`` to the missing-glyph box so its text survives in the PDF."""
         face = self.ttfont.face
+        ensure_codes(face, (ord(ch),))
         with self._lock:
             if ord(ch) not in face.charToGlyph:
                 face.charToGlyph[ord(ch)] = 0
                 face.charWidths[ord(ch)] = _missing_advance(ch) * 1000
 
     def has(self, ch: str) -> bool:
-        return ord(ch) in self.ttfont.face.charToGlyph
+        face = self.ttfont.face
+        ensure_codes(face, (ord(ch),))
+        return ord(ch) in face.charToGlyph
 
     def advance(self, ch: str) -> float:
         """Advance width in ems."""
         if self.missing:
             return _missing_advance(ch)
-        width: float = self.ttfont.face.getCharWidth(ord(ch)) / 1000.0
+        face = self.ttfont.face
+        ensure_codes(face, (ord(ch),))
+        width: float = face.getCharWidth(ord(ch)) / 1000.0
         return width
 
     @property

@@ -110,11 +110,33 @@ DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
 
 def _same_face(restored, parsed) -> None:
-    """Every attribute reportlab's parser sets is back, equal and of the same type."""
+    """Every attribute reportlab's parser sets is back, equal and of the same
+    type, read the way reportlab reads it: the file's bytes and the glyph
+    tables by slicing and indexing, charToGlyph/charWidths once their
+    characters were asked for (CachedFace.ensure)."""
+    codes = set(parsed.charToGlyph) | set(parsed.charWidths)
+    absent = [c for c in (0x10FFFD, 0xE0001, 0x3FFFE) if c not in codes]
+    fontmod.ensure_codes(restored, sorted(codes) + absent)
     for name in sorted(set(vars(parsed))):
         if name in ("_pdfScale", "_pos"):
             continue
         got, want = getattr(restored, name), getattr(parsed, name)
+        if name == "_ttf_data":  # read on demand from the file
+            assert len(got) == len(want)
+            for a, b in ((0, 12), (100, 4000), (len(want) - 50, len(want)), (len(want) - 1, len(want) + 9)):
+                assert got[a:b] == want[a:b]
+            assert got[17] == want[17] and got[-1] == want[-1]
+            continue
+        if name in ("glyphPos", "hmetrics"):  # indexed glyph by glyph in makeSubset
+            assert len(got) == len(want), name
+            assert [got[i] for i in range(len(want))] == want, name
+            assert [type(x) for x in map(got.__getitem__, range(len(want)))] == [type(x) for x in want], name
+            continue
+        if name in ("charToGlyph", "charWidths"):
+            assert type(got) is dict and got == want, name  # insertion order is never read
+            assert all(type(got[k]) is type(v) for k, v in want.items()), name
+            assert not any(c in got for c in absent), name
+            continue
         assert type(got) is type(want) and got == want, name
         if isinstance(want, dict) and want:
             assert list(got) == list(want), f"{name}: key order"
@@ -127,6 +149,7 @@ def _same_face(restored, parsed) -> None:
         assert getattr(restored, name).ustr == getattr(parsed, name).ustr
     for v in (0, 1, 1000, -517, 2048):
         assert restored._pdfScale(v) == parsed._pdfScale(v)
+    fontmod._FontBytes.close_all()
 
 
 def _faces_for_cache_tests() -> list[fontmod.FontFile]:
@@ -203,7 +226,7 @@ def test_unwritable_cache_folder_costs_only_speed(tmp_path, monkeypatch):
 def test_reportlab_adapter_matches_this_reportlab():
     """Fails when a reportlab release changes what desktop/fonts.py's adapter
     relies on. Then update the section "reportlab adapter" (RL_FACE_ATTRS,
-    _ttfont_with_face, utf16_to_unicode_cmaps) and bump _CACHE_MAGIC."""
+    _ttfont_with_face, embedding) and bump _CACHE_MAGIC."""
     import inspect
 
     import reportlab
@@ -224,10 +247,101 @@ def test_reportlab_adapter_matches_this_reportlab():
     assert fontmod._to_unicode_cmap("F", bmp) == ttfonts.makeToUnicodeCMap("F", bmp), \
         "ours must differ from reportlab's only beyond the BMP"
     stock = ttfonts.makeToUnicodeCMap
-    with fontmod.utf16_to_unicode_cmaps():
+    with fontmod.embedding():
         assert ttfonts.makeToUnicodeCMap is fontmod._to_unicode_cmap
     assert ttfonts.makeToUnicodeCMap is stock, "the override must not outlive one PDF"
     import io
 
     c = Canvas(io.BytesIO())
     assert fontmod.canvas_document(c) is not None and hasattr(c, "addLiteral")
+
+
+def test_subsets_from_the_cache_are_the_parsers_subsets(cache_home):
+    """makeSubset on a restored face (file read on demand, glyph tables as
+    arrays, characters looked up lazily) writes the same font program."""
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    sample = [0, 32] + [ord(c) for c in "中国好网民工程实施方案，。（）《》2020年éàüÅ—“”H5"] + [0x10FFFD]
+    for f in _faces_for_cache_tests():
+        fontmod.load_ttfont("T", f)
+        warm = fontmod.load_ttfont("T", f).face
+        assert hasattr(warm, "ensure"), "restored from the cache"
+        parsed = TTFont("T", str(f.path), subfontIndex=f.index).face
+        codes = [c for c in sample if c in parsed.charToGlyph or c == 0]
+        fontmod.ensure_codes(warm, codes)
+        assert warm.makeSubset(codes) == parsed.makeSubset(codes), f.path.name
+        assert [warm.getCharWidth(c) for c in sample] == [parsed.getCharWidth(c) for c in sample]
+        fontmod._FontBytes.close_all()
+
+
+def _open_font_files() -> list[str]:
+    import os
+
+    out = []
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            continue
+        if target.endswith((".ttf", ".ttc", ".otf")):
+            out.append(target)
+    return out
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
+def test_a_pdf_leaves_no_font_file_open(cache_home):
+    """Subsets read the font files while the PDF is written and close them
+    after: an office can replace its fonts while the window stays open."""
+    from desktop.export import ExportOptions
+    from desktop.export.pdf import render_pdf_bytes
+    from desktop.sample import make_draft
+    from desktop.templates import load_template
+
+    template = load_template("gd-2020-haowangmin")
+    for _ in range(2):  # the first fills the cache, the second reads from it
+        data, _ = render_pdf_bytes(make_draft(tasks=4, activities=2), template, ExportOptions())
+        assert data.startswith(b"%PDF") and b"/FontFile2" in data
+        assert _open_font_files() == [] and not fontmod._FontBytes._open
+
+
+def test_a_font_file_changed_during_an_export_is_named(tmp_path):
+    from desktop.errors import ExportError
+
+    font = tmp_path / "changed.ttf"
+    font.write_bytes(b"\0" * 1000)
+    data = fontmod._FontBytes(str(font), 2000)  # the size the record was made from
+    with pytest.raises(ExportError, match="changed.ttf.*导出过程中被改动"):
+        data[0:4]
+    font.write_bytes(b"\1" * 2000)
+    assert data[0:4] == b"\1\1\1\1" and data[1999] == 1 and data[5:5] == b""
+    assert data.window(10, 5)[0:100] == b"\1" * 5, "a window ends at its length"
+    with pytest.raises(IndexError):
+        data[2000]
+    data.close()
+    assert not fontmod._FontBytes._open
+
+
+def test_pil_is_loaded_only_when_an_image_needs_it():
+    """reportlab imports PIL.Image at start-up; our PDF never draws an image,
+    so its import is deferred (importlib's LazyLoader) until something uses it."""
+    import subprocess
+    import sys
+
+    code = """
+import sys
+from desktop.export import ExportOptions
+from desktop.export.pdf import render_pdf_bytes
+from desktop.sample import make_draft
+from desktop.templates import load_template
+data, _ = render_pdf_bytes(make_draft(tasks=3, activities=1), load_template("gd-2020-haowangmin"), ExportOptions())
+assert data.startswith(b"%PDF")
+print("exif" if "PIL.ExifTags" in sys.modules else "lazy")
+from PIL import Image
+print(Image.new("RGB", (3, 2)).size, "PIL.ExifTags" in sys.modules)
+from reportlab.lib.utils import ImageReader
+print(ImageReader(Image.new("RGB", (4, 5))).getSize())
+"""
+    root = Path(__file__).resolve().parent.parent
+    res = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.split("\n")[:3] == ["lazy", "(3, 2) True", "(4, 5)"]

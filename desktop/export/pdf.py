@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.export import ExportOptions, laid_out
-from desktop.fonts import FontSet, canvas_document, face_by_key, utf16_to_unicode_cmaps
+from desktop.fonts import FontSet, canvas_document, embedding, ensure_codes, face_by_key
 from desktop.layout import PAGE_H, PAGE_W, Page
 from desktop.model import Draft
 from desktop.outputs import PDF_KEYWORD
@@ -31,14 +31,20 @@ from desktop.templates import Template
 _LOCK = threading.Lock()  # reportlab's font registry and rl_config are process-wide
 
 
-def _register(fonts: FontSet, keys: set[str]) -> None:
+def _register(fonts: FontSet, pages: list[Page]) -> None:
+    """Register every face the runs name, each knowing the characters it draws."""
     from reportlab.pdfbase import pdfmetrics
 
+    texts: dict[str, list[str]] = {fonts.face("fangsong").key: []}
+    for p in pages:
+        for r in p.runs:
+            texts.setdefault(r.font, []).append(r.text)
     known = set(pdfmetrics.getRegisteredFontNames())
-    for key in sorted(keys | {fonts.face("fangsong").key}):
+    for key in sorted(texts):
+        face = face_by_key(key)
+        assert face is not None  # the layout loaded every face its runs name
+        ensure_codes(face.ttfont.face, set(map(ord, "".join(texts[key]))))
         if key not in known:
-            face = face_by_key(key)
-            assert face is not None  # the layout loaded every face its runs name
             pdfmetrics.registerFont(face.ttfont)
 
 
@@ -47,9 +53,8 @@ def render_pages(pages: list[Page], fonts: FontSet, title: str = "", author: str
     from reportlab import rl_config
     from reportlab.pdfgen import canvas
 
-    with _LOCK, utf16_to_unicode_cmaps():
-        keys = {r.font for p in pages for r in p.runs}
-        _register(fonts, keys)
+    with _LOCK, embedding():
+        _register(fonts, pages)
         old = rl_config.invariant, rl_config.useA85
         rl_config.invariant, rl_config.useA85 = 1, 0
         try:
@@ -75,8 +80,9 @@ def render_pages(pages: list[Page], fonts: FontSet, title: str = "", author: str
 
 
 # Bytes of a PDF string: printable ASCII as itself, ( ) and backslash escaped, the rest octal.
-_ESCAPE = {b: ("\\" + chr(b) if b in (0x28, 0x29, 0x5C) else f"\\{b:03o}")
-           for b in range(256) if not (32 <= b < 127) or b in (0x28, 0x29, 0x5C)}
+# A full table: str.translate finds every byte without a failed lookup.
+_ESCAPE = ["\\" + chr(b) if b in (0x28, 0x29, 0x5C) else chr(b) if 32 <= b < 127 else f"\\{b:03o}"
+           for b in range(256)]
 
 
 def _num(v: float) -> str:
@@ -123,28 +129,34 @@ def _draw_page(c: Any, page: Page, memo: dict[str | tuple[str, int], Any] | None
         # reportlab's subsets hold 256 glyphs, one string each. Place every
         # string explicitly: readers differ on whether the character spacing
         # after a string's last glyph counts (pdfminer drops it).
-        x = r.x
         y = f"{PAGE_H - r.baseline:.3f}"
-        pos = 0
-        widths = font.face.charWidths
-        default = font.face.defaultWidth
         chunks = font.splitString(r.text, doc)
-        for subset, chunk in chunks:
-            # Only the first lookup has an effect (it registers the subset): keep its answer.
-            sub_key = (r.font, subset)
-            internal = memo.get(sub_key)
-            if internal is None:
-                internal = memo[sub_key] = font.getSubsetInternalName(subset, doc)
-            name = (internal, r.size)
-            if name != cur_font:
+        if len(chunks) == 1:
+            subset, chunk = chunks[0]
+            internal = memo.get((r.font, subset))
+            if internal is None:  # only the first lookup has an effect (it registers the subset)
+                internal = memo[(r.font, subset)] = font.getSubsetInternalName(subset, doc)
+            if (internal, r.size) != cur_font:
                 append(f"{internal} {_num(r.size)} Tf")
-                cur_font = name
+                cur_font = (internal, r.size)
+            append(f"1 0 0 1 {r.x:.3f} {y} Tm ({chunk.decode('latin-1').translate(_ESCAPE)}) Tj")
+            continue
+        x = r.x
+        pos = 0
+        width_of = font.face.charWidths.get
+        default = font.face.defaultWidth
+        for subset, chunk in chunks:
+            internal = memo.get((r.font, subset))
+            if internal is None:
+                internal = memo[(r.font, subset)] = font.getSubsetInternalName(subset, doc)
+            if (internal, r.size) != cur_font:
+                append(f"{internal} {_num(r.size)} Tf")
+                cur_font = (internal, r.size)
             append(f"1 0 0 1 {x:.3f} {y} Tm ({chunk.decode('latin-1').translate(_ESCAPE)}) Tj")
-            if len(chunks) > 1:
-                seg = r.text[pos:pos + len(chunk)]
-                pos += len(chunk)
-                em = sum(map(widths.get, map(ord, seg), repeat(default, len(seg))))
-                x += (em / 1000 * r.size + r.char_space * len(seg)) * r.hscale
+            end = pos + len(chunk)
+            em = sum(map(width_of, map(ord, r.text[pos:end]), repeat(default, end - pos)))
+            pos = end
+            x += (em / 1000 * r.size + r.char_space * len(chunk)) * r.hscale
     append("ET")
     c.addLiteral("\n".join(out))
 
