@@ -11,6 +11,7 @@ import functools
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 # --- units -------------------------------------------------------------------
@@ -412,27 +413,74 @@ def autospace_after(a: str, b: str) -> bool:
     return autospace_class(a) * autospace_class(b) == 2  # one Chinese, one western
 
 
+class _ClassOf(dict):  # type: ignore[type-arg]  # code point -> class letter, filled on first sight
+    """A str.translate table computed per character on first use: a long plan
+    classifies every character once, and translate walks the text in C."""
+
+    def __init__(self, classify: Callable[[str], str]):
+        super().__init__()
+        self._classify = classify
+
+    def __missing__(self, cp: int) -> str:
+        letter = self[cp] = self._classify(chr(cp))
+        return letter
+
+
+# H: a Chinese character, L: a western letter or digit, o: anything else.
+_AUTOSPACE_CLASS = _ClassOf(lambda ch: "oHL"[autospace_class(ch)])
+_AUTOSPACE_GAP = re.compile(r"H(?=L)|L(?=H)")
+
+
+# Text made only of these (Chinese characters, full-width forms, CJK and weak
+# punctuation) has no script change and no 中西文间距: most paragraphs of a plan,
+# answered without classifying each character. tests/test_official.py checks
+# every character of the class against the rules below.
+ALL_EAST_ASIAN = re.compile("[\u3000-\u3029\u3030-\u303e\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff60"
+                            "\uffe0-\uffe6“”‘’—…· ]*")
+
+
+def autospace_positions(text: str) -> list[int]:
+    """Indexes i where the gap between text[i] and text[i + 1] gets 中西文间距."""
+    if ALL_EAST_ASIAN.fullmatch(text):
+        return []
+    return [m.start() for m in _AUTOSPACE_GAP.finditer(text.translate(_AUTOSPACE_CLASS))]
+
+
 def autospace_flags(text: str) -> list[bool]:
     """``autospace_after`` for each character of ``text`` and the next (False for the last)."""
-    kinds = [autospace_class(ch) for ch in text]
-    return [a * b == 2 for a, b in zip(kinds, kinds[1:])] + [False] if text else []
+    out = [False] * len(text)
+    for i in autospace_positions(text):
+        out[i] = True
+    return out
 
 
 # Punctuation and spaces that belong to the script of the text before them
 # (LibreOffice's "weak" characters); the tracking stops where the script
 # changes, as it does in Word and LibreOffice, whose runs end there.
 _WEAK = frozenset("“”‘’—…· \u3000")
+# A: East Asian, W: western, .: weak (takes the script of the text before it; East Asian at the start).
+_SCRIPT_CLASS = _ClassOf(lambda ch: "." if ch in _WEAK else "A" if unicodedata.east_asian_width(ch) in ("W", "F")
+                         else "W")
+_SCRIPT_CHANGE = re.compile(r"A(?=W)|W(?=A)")
+_WEAK_RUN = re.compile(r"([AW]?)(\.+)")
+
+
+def _scripts(text: str) -> str:
+    """One letter per character, A or W, weak characters resolved."""
+    return _WEAK_RUN.sub(lambda m: m.group(1) * (1 + len(m.group(2))) if m.group(1) else "A" * len(m.group(2)),
+                         text.translate(_SCRIPT_CLASS))
+
+
+def script_changes(text: str) -> list[int]:
+    """Indexes i where text[i] and text[i + 1] belong to different scripts (see script_runs)."""
+    if ALL_EAST_ASIAN.fullmatch(text):
+        return []
+    return [m.start() for m in _SCRIPT_CHANGE.finditer(_scripts(text))]
 
 
 def script_runs(text: str) -> list[bool]:
     """For each character: does it belong to East Asian text (True) or Western (False)?"""
-    out: list[bool] = []
-    current = True
-    for ch in text:
-        if ch not in _WEAK:
-            current = unicodedata.east_asian_width(ch) in ("W", "F")
-        out.append(current)
-    return out
+    return [c == "A" for c in _scripts(text)]
 
 
 def is_word_char(ch: str) -> bool:
@@ -509,7 +557,14 @@ def break_title(text: str, max_units: float) -> list[str]:
     Lines keep words whole where the text offers a better point, and form a
     trapezoid (each line no longer than the one above) or, failing that, a
     diamond; the cost trades imbalance against the quality of break points.
+    Searched once per title and width (the preview lays out again on every edit).
     """
+    return list(_break_title(text, max_units))
+
+
+@functools.lru_cache(maxsize=256)
+def _break_title(text: str, max_units: float) -> list[str]:
+    """The search behind break_title; callers get a copy of the cached list."""
     text = text.strip()
     total = text_units(text)
     if total <= max_units or len(text) < 2:

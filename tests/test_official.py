@@ -123,6 +123,55 @@ def test_autospace_between_chinese_and_western():
     assert gb.display_units("2020年5月18日") == pytest.approx(6.5 + 5 * 0.2)  # five script changes
 
 
+def test_script_changes_and_autospace_positions_written_out():
+    # 2020 and H5 are western; “ ” and spaces are weak (they take the script before them)
+    assert gb.script_changes("2020年工作") == [3]
+    assert gb.script_changes("开展H5作品“征集”活动") == [1, 3]
+    assert gb.script_changes("“a”中") == [0, 2]  # a leading weak mark counts as East Asian; ” follows "a"
+    assert gb.script_runs("中 a ") == [True, True, False, False]
+    assert gb.autospace_positions("2020年5月") == [3, 4, 5]
+    assert gb.autospace_positions("第1季度，2项") == [0, 1, 5]  # none next to the comma
+    assert gb.autospace_positions("全角２０２０年") == []  # full-width digits get no 中西文间距
+    assert gb.autospace_flags("a中") == [True, False] and gb.autospace_flags("") == []
+
+
+def _reference_script_runs(text: str) -> list[bool]:
+    import unicodedata
+
+    out, current = [], True
+    for ch in text:
+        if ch not in "“”‘’—…· \u3000":
+            current = unicodedata.east_asian_width(ch) in ("W", "F")
+        out.append(current)
+    return out
+
+
+def test_script_and_autospace_rules_match_a_character_by_character_reading():
+    import random
+
+    alphabet = "中文字a1Zé—“” \u3000…·，。Ωж\u0301😀２①ｱ가"
+    rnd = random.Random(16)
+    for _ in range(5000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 14)))
+        runs = _reference_script_runs(text)
+        assert gb.script_runs(text) == runs, text
+        assert gb.script_changes(text) == [i for i in range(len(text) - 1) if runs[i] != runs[i + 1]], text
+        kinds = [gb.autospace_class(c) for c in text]
+        assert gb.autospace_positions(text) == [i for i in range(len(text) - 1) if kinds[i] * kinds[i + 1] == 2]
+
+
+def test_the_east_asian_shortcut_holds_only_characters_without_script_changes():
+    """ALL_EAST_ASIAN lets a paragraph skip classification: every character it
+    accepts must be East Asian or weak, and never the western side of 中西文间距."""
+    import unicodedata
+
+    accepted = [chr(cp) for cp in range(0x30000) if gb.ALL_EAST_ASIAN.fullmatch(chr(cp))]
+    assert len(accepted) > 27000 and "中" in accepted and "，" in accepted and "a" not in accepted
+    for ch in accepted:
+        assert ch in "“”‘’—…· \u3000" or unicodedata.east_asian_width(ch) in ("W", "F"), hex(ord(ch))
+        assert gb.autospace_class(ch) != 2, hex(ord(ch))
+
+
 # --- seals (7.3.5.1) ------------------------------------------------------------------
 def test_seal_room_for_the_default_42mm_seal():
     room = gb.seal_room(gb.STANDARD)

@@ -17,9 +17,12 @@ keeps the natural advances.
 
 from __future__ import annotations
 
+from itertools import accumulate
+from operator import add
 from typing import NamedTuple
 
-from desktop.official import LINE_END_FORBIDDEN, LINE_START_FORBIDDEN, autospace_flags, is_word_char, script_runs
+from desktop.official import (LINE_END_FORBIDDEN, LINE_START_FORBIDDEN, autospace_positions, is_word_char,
+                              script_changes)
 
 NO_START = LINE_START_FORBIDDEN
 NO_END = LINE_END_FORBIDDEN
@@ -54,19 +57,21 @@ def can_break(glyphs: list[Glyph], b: int, words: bool = True) -> bool:
     return True
 
 
-def gaps(glyphs: list[Glyph], tracking: float, autospace: float) -> list[float]:
+def gaps(glyphs: list[Glyph], tracking: float, autospace: float, text: str | None = None) -> list[float]:
     """What follows each glyph on a line: the tracking; nothing where the
-    script changes (East Asian / Western text); 中西文间距 where it applies."""
+    script changes (East Asian / Western text); 中西文间距 where it applies.
+    ``text``: the glyphs' characters joined, when the caller has them."""
     out = [tracking] * len(glyphs)
+    if not (tracking and len(glyphs) > 1) and not autospace:
+        return out
+    if text is None:
+        text = "".join([g.ch for g in glyphs])
     if tracking and len(glyphs) > 1:
-        asian = script_runs("".join(g.ch for g in glyphs))
-        for i in range(len(glyphs) - 1):
-            if asian[i] != asian[i + 1]:
-                out[i] = 0.0
+        for i in script_changes(text):
+            out[i] = 0.0
     if autospace:
-        for i, flag in enumerate(autospace_flags("".join(g.ch for g in glyphs))):
-            if flag:
-                out[i] = autospace
+        for i in autospace_positions(text):
+            out[i] = autospace
     return out
 
 
@@ -94,6 +99,8 @@ def break_lines(glyphs: list[Glyph], width: float, first_indent: float = 0.0, re
     n = len(glyphs)
     if after is None:
         after = gaps(glyphs, tracking, autospace)
+    advances = [g.advance for g in glyphs]
+    steps = list(map(add, advances, after))  # the same sums the loop below would make
     lines: list[Line] = []
     s = 0
     while s < n:
@@ -104,12 +111,10 @@ def break_lines(glyphs: list[Glyph], width: float, first_indent: float = 0.0, re
             if s >= n:
                 break
         avail = max(width - indent, 0.0) + FIT_EPSILON
-        used = 0.0
-        e = s
-        while e < n:
-            if e > s and used + glyphs[e].advance > avail:
-                break
-            used += glyphs[e].advance + after[e]
+        used = steps[s]
+        e = s + 1
+        while e < n and used + advances[e] <= avail:
+            used += steps[e]
             e += 1
         pushed = False
         if e < n:
@@ -129,18 +134,16 @@ def positions(glyphs: list[Glyph], line: Line, width: float, tracking: float = 0
     the paragraph's ``gaps``, when the caller has them."""
     seg = glyphs[line.start:line.end]
     after = gaps(seg, tracking, autospace) if after is None else after[line.start:line.end]
-    if after:
-        after[-1] = tracking
+    if not seg:
+        return [], 0.0
+    after[-1] = tracking
     shown = len(seg)
     while shown and seg[shown - 1].ch == " " and not line.last:  # trailing spaces do not count
         shown -= 1
+    steps = list(map(add, [g.advance for g in seg], after))
     extra = 0.0
     if justify and not line.last and shown > 1:
-        natural = sum(g.advance + a for g, a in zip(seg[:shown], after[:shown])) - after[shown - 1]
+        natural = sum(steps[:shown]) - after[shown - 1]
         extra = (width - line.indent - natural) / (shown - 1)
-    xs = []
-    x = line.indent
-    for g, a in zip(seg, after):
-        xs.append(x)
-        x += g.advance + a + extra
-    return xs, extra
+    steps.pop()
+    return list(accumulate([v + extra for v in steps], initial=line.indent)), extra
