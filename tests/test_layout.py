@@ -236,3 +236,29 @@ def test_printer_and_print_date_share_one_line(printer, narrowed):
     date = [r for r in line if "印发" in r.text][0]
     organ_end = max(r.x + sum(gb.char_units(c) * r.size for c in r.text) * r.hscale for r in organ)
     assert organ_end <= date.x  # the organ never runs into the date
+
+
+def _page_texts(pages) -> list[list[tuple[float, float, str]]]:
+    return [[(round(r.x, 3), round(r.baseline, 3), r.text) for r in p.runs] for p in pages]
+
+
+def test_laying_out_again_after_an_edit_equals_a_fresh_layout():
+    """The preview lays the plan out after every edit and reuses the lines of
+    paragraphs that did not change: the result must be what a fresh font set
+    (no remembered lines) gives, and the edit must show."""
+    from desktop.templates import load_template
+
+    template = load_template("gd-2020-haowangmin")
+    draft = make_draft(tasks=12, activities=4)
+    fonts = GridFonts()
+    layout_document(build_document(draft, template), fonts)
+    task = draft.plan.task_groups[0].tasks[0]
+    task.text = "改过的工作目标：" + "每月开展一次网络文明宣传活动，" * 6
+    again = layout_document(build_document(draft, template), fonts)
+    assert fonts.__dict__["_lines_memo"], "lines were remembered"
+    fresh = layout_document(build_document(draft, template), GridFonts())
+    assert _page_texts(again) == _page_texts(fresh)
+    assert "改过的工作目标" in "".join(r.text for p in again for r in p.runs)
+    # the runs handed out are the caller's own: changing one list leaves the remembered lines alone
+    again[0].runs.clear()
+    assert _page_texts(layout_document(build_document(draft, template), fonts)) == _page_texts(fresh)

@@ -126,7 +126,7 @@ def laid_out(draft: Draft, template: Template, options: ExportOptions,
     fonts = font_set(tuple(options.font_dirs))
     doc = build_document(draft, template, options.standard)
     pages = layout_document(doc, fonts)
-    chars = {ch for p in pages for r in p.runs for ch in r.text}
+    chars = set("".join([r.text for p in pages for r in p.runs]))
     return doc, pages, fonts, fonts.notes(chars, output)
 
 
