@@ -46,7 +46,7 @@ import threading
 import unicodedata
 import zlib
 from array import array
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Iterable, Iterator
@@ -168,6 +168,85 @@ def _names(fh: BinaryIO, table: tuple[int, int]) -> tuple[list[str], str]:
     return families, style
 
 
+# --- which characters a face may have, without reportlab ----------------------
+#
+# A character none of the role fonts has sends the fallback through every font
+# on the machine; asking reportlab means parsing each one (0.02-0.25 s, hundreds
+# of files on an office PC). The cmap's ranges answer "certainly not" from a
+# few KB instead. They cover every code any Unicode subtable maps, so they hold
+# at least what reportlab's charToGlyph holds: a face they exclude is one
+# reportlab would have said no to, and the fallback's choice is unchanged.
+
+Coverage = tuple["array[int]", "array[int]"]  # sorted, disjoint (first, last) code point ranges
+
+
+def _cmap_coverage(fh: BinaryIO, tables: dict[bytes, tuple[int, int]]) -> Coverage | None:
+    """Ranges of the face's cmap; None when a subtable is of a format not read here."""
+    if b"cmap" not in tables:
+        return None
+    off, length = tables[b"cmap"]
+    fh.seek(off)
+    data = fh.read(min(length, 32 * 1024 * 1024))
+    _, count = struct.unpack_from(">HH", data, 0)
+    ranges: list[tuple[int, int]] = []
+    for k in range(count):
+        platform, encoding, sub = struct.unpack_from(">HHI", data, 4 + 8 * k)
+        if platform == 0 and encoding == 5:
+            continue  # variation sequences map no code of their own
+        fmt = struct.unpack_from(">H", data, sub)[0]
+        if fmt == 0:
+            ranges.append((0, 255))
+        elif fmt == 4:
+            seg = struct.unpack_from(">H", data, sub + 6)[0] // 2
+            ends = struct.unpack_from(f">{seg}H", data, sub + 14)
+            starts = struct.unpack_from(f">{seg}H", data, sub + 16 + 2 * seg)
+            ranges.extend((a, b) for a, b in zip(starts, ends) if a <= b)
+        elif fmt in (12, 13):
+            groups = struct.unpack_from(">I", data, sub + 12)[0]
+            flat = struct.unpack_from(f">{3 * groups}I", data, sub + 16)
+            ranges.extend((flat[i], flat[i + 1]) for i in range(0, len(flat), 3) if flat[i] <= flat[i + 1])
+        elif fmt in (6, 10):  # a run of codes; reportlab reads the glyph array as codes: both count
+            first, n = struct.unpack_from(">HH" if fmt == 6 else ">II", data, sub + (6 if fmt == 6 else 12))
+            if n:
+                ranges.append((first, first + n - 1))
+                ranges.extend((v, v) for v in struct.unpack_from(f">{n}H", data, sub + (10 if fmt == 6 else 20)))
+        elif fmt == 2:  # legacy double-byte encodings: any 16-bit code
+            ranges.append((0, 0xFFFF))
+        else:
+            return None
+    ranges.append((0x20, 0x20))  # reportlab gives no-break space and space each other's glyph
+    ranges.append((0xA0, 0xA0))
+    ranges.sort()
+    firsts, lasts = array("q"), array("q")
+    for a, b in ranges:
+        if lasts and a <= lasts[-1] + 1:
+            lasts[-1] = max(lasts[-1], b)
+        else:
+            firsts.append(a)
+            lasts.append(b)
+    return firsts, lasts
+
+
+def _covers(coverage: Coverage, cp: int) -> bool:
+    firsts, lasts = coverage
+    i = bisect_right(firsts, cp) - 1
+    return i >= 0 and cp <= lasts[i]
+
+
+def face_coverage(file: FontFile) -> Coverage | None:
+    """The face's cmap ranges (see above); None when unknown (then ask reportlab)."""
+    try:
+        with open(file.path, "rb") as fh:
+            head = fh.read(12)
+            offset = 0
+            if head[:4] == b"ttcf":
+                fh.seek(12 + 4 * file.index)
+                offset = struct.unpack(">I", fh.read(4))[0]
+            return _cmap_coverage(fh, _table_dir(fh, offset))
+    except (OSError, struct.error, KeyError, IndexError, ValueError):
+        return None
+
+
 def read_faces(path: Path) -> list[FontFile]:
     """Every face in a .ttf/.ttc with its family names; [] when unreadable.
 
@@ -221,14 +300,71 @@ def windows_font_dirs() -> list[Path]:
 
 
 def _scan_dir(folder: Path) -> list[FontFile]:
+    """Every face in a folder (recursively). Names read earlier are kept in
+    the user's cache per file, keyed by size and modification time: a Windows
+    font folder holds hundreds of files, and opening each one at every start
+    costs more than the export."""
     out: list[FontFile] = []
     try:
-        files = sorted(p for p in Path(folder).rglob("*") if p.suffix.lower() in FONT_SUFFIXES and p.is_file())
+        files = sorted(p for p in Path(folder).rglob("*") if p.suffix.lower() in FONT_SUFFIXES)
     except OSError:
         return out
+    target = font_cache_dir() / f"scan-{hashlib.sha1(str(folder).encode('utf-8', 'surrogatepass')).hexdigest()[:20]}.m"
+    known = _scan_cache_load(target)
+    seen: dict[str, tuple[int, int, tuple[tuple[int, tuple[str, ...], str, bool], ...]]] = {}
     for p in files:
-        out.extend(read_faces(p))
+        try:
+            st = os.stat(p)
+        except OSError:
+            continue
+        if not stat.S_ISREG(st.st_mode):
+            continue
+        rec = known.get(str(p))
+        if rec is not None and rec[:2] == (st.st_size, st.st_mtime_ns) and st.st_size <= MAX_FONT_BYTES:
+            faces = [FontFile(p, index, families, style, truetype) for index, families, style, truetype in rec[2]]
+        else:
+            faces = read_faces(p)
+        if faces:  # an unreadable file is tried again next time
+            seen[str(p)] = (st.st_size, st.st_mtime_ns,
+                            tuple((f.index, f.families, f.style, f.truetype) for f in faces))
+        out.extend(faces)
+    if seen != known:
+        _cache_write(target, _SCAN_MAGIC, marshal.dumps(seen))
     return out
+
+
+_SCAN_MAGIC = b"PDFONTS1"
+_COVERAGE_MAGIC = b"PDFONTC1"
+
+
+def _int_array(raw: bytes) -> array[int]:
+    a = array("q")
+    a.frombytes(raw)
+    return a
+
+
+def _coverage_cache_load(target: Path) -> dict[str, Any]:
+    body = _cache_read(target, _COVERAGE_MAGIC)
+    try:
+        known = marshal.loads(body) if body is not None else {}
+        if type(known) is dict and all(type(v) is tuple and len(v) == 4 for v in known.values()):
+            return known
+    except Exception:  # noqa: BLE001 - damage means "read the cmaps again"
+        pass
+    return {}
+
+
+def _scan_cache_load(target: Path) -> dict[str, Any]:
+    body = _cache_read(target, _SCAN_MAGIC)
+    if body is None:
+        return {}
+    try:
+        known = marshal.loads(body)
+        if type(known) is dict and all(type(k) is str and type(v) is tuple and len(v) == 3 for k, v in known.items()):
+            return known
+    except Exception:  # noqa: BLE001 - damage means "read the fonts again"
+        pass
+    return {}
 
 
 _FC_LOCK = threading.Lock()
@@ -267,6 +403,13 @@ def fontconfig_faces() -> list[FontFile]:
                 out.append(FontFile(Path(parts[0]), index, families, style, parts[4].strip() == "TrueType"))
         _FC_CACHE = out
         return out
+
+
+def prefetch_font_list() -> None:
+    """Ask fontconfig for its fonts in the background (a child process, 10-20 ms
+    of waiting) while the caller reads the draft and lays it out."""
+    if _FC_CACHE is None and sys.platform != "win32":
+        threading.Thread(target=fontconfig_faces, name="fc-list", daemon=True).start()
 
 
 # --- reportlab adapter: the one place that relies on reportlab internals --------
@@ -470,14 +613,10 @@ def _lazy_attr(name: str) -> property:
 
 def _cache_load(file: FontFile, st: os.stat_result) -> dict[str, Any] | None:
     """The stored face attributes, or None when absent, stale or damaged (then rebuilt)."""
-    try:
-        raw = _cache_file(file).read_bytes()
-    except OSError:
+    body = _cache_read(_cache_file(file), _CACHE_MAGIC)
+    if body is None:
         return None
     try:
-        body = memoryview(raw)[12:]
-        if raw[:8] != _CACHE_MAGIC or zlib.crc32(body).to_bytes(4, "big") != raw[8:12]:
-            return None
         header, state, packed, names = marshal.loads(body)
         if header != _cache_header(file, st):
             return None
@@ -517,15 +656,31 @@ def _cache_store(file: FontFile, st: os.stat_result, face: Any) -> None:
         body = marshal.dumps((_cache_header(file, st), state, packed, names))
     except ValueError:
         return
+    _cache_write(_cache_file(file), _CACHE_MAGIC, body)
+
+
+def _cache_read(target: Path, magic: bytes) -> memoryview | None:
+    """A record's body when its magic and CRC-32 are right, else None."""
+    try:
+        raw = target.read_bytes()
+    except OSError:
+        return None
+    body = memoryview(raw)[12:]
+    if raw[:8] != magic or zlib.crc32(body).to_bytes(4, "big") != raw[8:12]:
+        return None
+    return body
+
+
+def _cache_write(target: Path, magic: bytes, body: bytes) -> None:
+    """Write a record atomically (temp file + replace); a failure only costs speed."""
     import tempfile
 
-    target = _cache_file(file)
     tmp = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".rlm")
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(_CACHE_MAGIC + zlib.crc32(body).to_bytes(4, "big") + body)
+            fh.write(magic + zlib.crc32(body).to_bytes(4, "big") + body)
         os.replace(tmp, target)
         tmp = None
     except OSError:
@@ -951,7 +1106,8 @@ class FontSet:
     missing_chars: dict[str, None] = field(default_factory=dict)
     fallback_chars: dict[str, str] = field(default_factory=dict)  # char -> face label
     _char_cache: dict[tuple[str, str], Face] = field(default_factory=dict)
-    _pool_faces: list[Face] | None = None
+    _pool_coverage: dict[int, Coverage | None] = field(default_factory=dict)
+    _coverage_cache: dict[str, Any] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def face(self, role: str) -> Face:
@@ -975,10 +1131,13 @@ class FontSet:
             if f.has(ch):
                 self.fallback_chars.setdefault(ch, f.label)
                 return f
-        if self._pool_faces is None:
-            self._pool_faces = [load_face(f) for f in self.pool]
-        for f in self._pool_faces:
+        cp = ord(ch)
+        for i, file in enumerate(self.pool):
+            coverage = self._coverage(i)
+            if coverage is not None and not _covers(coverage, cp):
+                continue  # its cmap maps no such code: reportlab would say no as well
             try:
+                f = load_face(file)
                 if f.has(ch):
                     self.fallback_chars.setdefault(ch, f.label)
                     return f
@@ -988,6 +1147,33 @@ class FontSet:
         face = missing_face(primary)
         face.add_missing(ch)
         return face
+
+    def _coverage(self, i: int) -> Coverage | None:
+        """Pool face ``i``'s cmap ranges, from the user's cache when the file
+        is unchanged (size and mtime), else read and kept there."""
+        if i in self._pool_coverage:
+            return self._pool_coverage[i]
+        file = self.pool[i]
+        target = font_cache_dir() / "coverage.m"
+        if self._coverage_cache is None:
+            self._coverage_cache = _coverage_cache_load(target)
+        key = f"{file.path}\0{file.index}"
+        try:
+            st = os.stat(file.path)
+        except OSError:
+            self._pool_coverage[i] = None
+            return None
+        rec = self._coverage_cache.get(key)
+        if rec is not None and rec[:2] == (st.st_size, st.st_mtime_ns):
+            coverage = None if rec[2] is None else (_int_array(rec[2]), _int_array(rec[3]))
+        else:
+            coverage = face_coverage(file)
+            self._coverage_cache[key] = (st.st_size, st.st_mtime_ns,
+                                         *((None, None) if coverage is None else (coverage[0].tobytes(),
+                                                                                  coverage[1].tobytes())))
+            _cache_write(target, _COVERAGE_MAGIC, marshal.dumps(self._coverage_cache))
+        self._pool_coverage[i] = coverage
+        return coverage
 
     def notes(self, chars: Iterable[str] | None = None, output: str = "PDF") -> list[str]:
         """Plain-Chinese notes about stand-in fonts, and about those of ``chars``

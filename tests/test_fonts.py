@@ -345,3 +345,90 @@ print(ImageReader(Image.new("RGB", (4, 5))).getSize())
     res = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120)
     assert res.returncode == 0, res.stderr
     assert res.stdout.split("\n")[:3] == ["lazy", "(3, 2) True", "(4, 5)"]
+
+
+@needs_apt_fonts
+def test_a_font_folder_is_read_once_and_again_only_where_it_changed(cache_home, tmp_path, monkeypatch):
+    """A Windows font folder holds hundreds of files: their names are kept per
+    file (size + mtime) in the user's cache, and only new or changed files are opened."""
+    import os
+    import shutil
+
+    folder = tmp_path / "Fonts"
+    (folder / "sub").mkdir(parents=True)
+    shutil.copyfile(WENKAI, folder / "simkai.ttf")
+    shutil.copyfile(UMING, folder / "sub" / "simsun.ttc")
+    (folder / "readme.txt").write_text("not a font")
+    opened: list[str] = []
+    real = fontmod.read_faces
+    monkeypatch.setattr(fontmod, "read_faces", lambda p: opened.append(Path(p).name) or real(p))
+
+    first = fontmod._scan_dir(folder)
+    assert sorted(opened) == ["simkai.ttf", "simsun.ttc"]
+    assert [(f.path.name, f.index) for f in first][:2] == [("simkai.ttf", 0), ("simsun.ttc", 0)]
+    opened.clear()
+    assert fontmod._scan_dir(folder) == first and opened == [], "the second scan opens no font file"
+
+    st = os.stat(folder / "simkai.ttf")
+    os.utime(folder / "simkai.ttf", ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    shutil.copyfile(ZENHEI, folder / "simhei.ttc")
+    (folder / "sub" / "simsun.ttc").unlink()
+    third = fontmod._scan_dir(folder)
+    assert sorted(opened) == ["simhei.ttc", "simkai.ttf"], "only the changed and the new file"
+    assert {f.path.name for f in third} == {"simkai.ttf", "simhei.ttc"}
+
+    for record in (cache_home / "cache" / "fonts").glob("scan-*.m"):
+        record.write_bytes(b"PDFONTS1" + b"\0" * 40)  # damaged: read the folder again, never fail
+    opened.clear()
+    assert fontmod._scan_dir(folder) == third and sorted(opened) == ["simhei.ttc", "simkai.ttf"]
+
+
+def _system_faces_for_coverage() -> list[fontmod.FontFile]:
+    files = [f for f in fontmod.fontconfig_faces() if f.truetype]
+    picked = [f for f in files if f.path in (UMING, WENKAI, ZENHEI, DEJAVU)]
+    return picked or pytest.skip("no TrueType font installed")
+
+
+def test_cmap_ranges_hold_every_character_reportlab_maps():
+    """The fallback skips a face whose cmap ranges lack the character: they
+    must hold everything reportlab's parser puts in charToGlyph."""
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    for f in _system_faces_for_coverage():
+        coverage = fontmod.face_coverage(f)
+        assert coverage is not None, f"{f.path.name}: a cmap format we read"
+        parsed = TTFont("T", str(f.path), subfontIndex=f.index).face
+        assert all(fontmod._covers(coverage, c) for c in parsed.charToGlyph), f.path.name
+        assert not fontmod._covers(coverage, 0x2A6A5) or f.path == ZENHEI, "𪚥 is in none of these"
+
+
+def test_a_cmap_of_an_unread_format_means_ask_reportlab(tmp_path):
+    cmap = struct.pack(">HHHHI", 0, 1, 3, 1, 12) + struct.pack(">HHI", 8, 0, 0)  # format 8: not read here
+    font = tmp_path / "odd.ttf"
+    head = struct.pack(">IHHHH", 0x00010000, 1, 0, 0, 0) + struct.pack(">4sIII", b"cmap", 0, 28, len(cmap))
+    font.write_bytes(head + cmap)
+    assert fontmod.face_coverage(fontmod.FontFile(font, 0, ("Odd",))) is None
+    assert fontmod.face_coverage(fontmod.FontFile(tmp_path / "gone.ttf", 0, ("Gone",))) is None
+
+
+@needs_apt_fonts
+def test_fallback_picks_what_asking_every_font_picks_and_parses_none_it_can_rule_out(cache_home, monkeypatch):
+    """A character no role font has: the fallback still chooses the first font
+    of the pool that has it, and a character no font has parses no font of
+    the pool once their cmap ranges are known (kept in the user's cache)."""
+    shared = font_set(())
+    fs = fontmod.FontSet(shared.choices, shared.pool)  # nothing remembered in this process
+    roles = {fs.face(r) for r in gb.ROLES}
+    rare = next(ch for ch in "♔♞⚖Ꙁ₿ⱥ" if not any(f.has(ch) for f in roles)
+                and any(fontmod.load_face(f).has(ch) for f in fs.pool))  # DejaVu has these, the CJK stand-ins not
+    expected = next(f for f in fs.pool if fontmod.load_face(f).has(rare))
+    assert fs.face_for(gb.FANGSONG, rare).file == expected
+    assert (cache_home / "cache" / "fonts" / "coverage.m").is_file()
+
+    fresh = fontmod.FontSet(fs.choices, fs.pool)  # as a new process: coverage from the cache
+    parsed: list[str] = []
+    real = fontmod.load_face
+    monkeypatch.setattr(fontmod, "load_face", lambda f: parsed.append(f.path.name) or real(f))
+    assert fresh.face_for(gb.FANGSONG, "\U0002A6A5").missing
+    assert all(name == ZENHEI.name for name in parsed), f"ruled out by their cmaps: {parsed}"
+    assert "\U0002A6A5" in fresh.missing_chars
