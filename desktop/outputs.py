@@ -10,7 +10,6 @@ clerk said so (``--force`` or a confirmation in the window).
 from __future__ import annotations
 
 import os
-import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -50,6 +49,8 @@ _XLSX_MARKS = (b"plan-drafter-ledger", b"plan-drafter-merged-ledger")
 
 def written_by_us(path: Path) -> bool:
     """Whether an existing file is an earlier output of this program (safe to replace)."""
+    import zipfile  # here only: most exports write where no file is in the way
+
     path = Path(path)
     try:
         if path.suffix.lower() == ".pdf":

@@ -43,6 +43,7 @@ class Format:
     ending: str  # what follows the base name
     default: bool = True  # chosen when the clerk names no format
     bundle: tuple[str, ...] = ()  # modules the frozen build must include beyond ``module``
+    fonts: bool = True  # lays the document out with the system's fonts
 
 
 REGISTRY: tuple[Format, ...] = (
@@ -50,7 +51,7 @@ REGISTRY: tuple[Format, ...] = (
            "Word 或 WPS", ".docx"),
     Format("pdf", "desktop.export.pdf", "PDF 公文（.pdf）", "导出 PDF 公文", "正在排版 PDF…", "PDF 阅读器", ".pdf"),
     Format("xlsx", "desktop.ledger.export", "进度台账（.xlsx）", "导出进度台账", "正在生成进度台账…",
-           "Excel 或 WPS", "-台账.xlsx"),
+           "Excel 或 WPS", "-台账.xlsx", fonts=False),
     Format("ofd", "desktop.export.ofd", "OFD 版式公文（.ofd）", "导出 OFD 版式公文（GB/T 33190，电子公文系统用）",
            "正在生成 OFD…", "OFD 阅读器", ".ofd", default=False),
 )

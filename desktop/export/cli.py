@@ -11,12 +11,16 @@ from desktop.errors import DesktopError
 
 def cmd_export(args: argparse.Namespace) -> int:
     from desktop.cli import parse_today, standard_for
-    from desktop.export import DEFAULT_FORMATS, FORMAT_LABELS, FORMATS, ExportOptions, base_name, export_all
+    from desktop.export import BY_KEY, DEFAULT_FORMATS, FORMAT_LABELS, FORMATS, ExportOptions, base_name, export_all
     from desktop.official import FONT_PRESETS
     from desktop.storage import load_draft, os_reason
     from desktop.templates import load_template
 
     formats = [f for f in FORMATS if getattr(args, f)] or list(DEFAULT_FORMATS)
+    if any(BY_KEY[f].fonts for f in formats):
+        from desktop.fonts import prefetch_font_list
+
+        prefetch_font_list()
     out_dir = Path(args.out) if args.out else Path(args.file).resolve().parent
     if args.font_preset is not None and args.font_preset not in FONT_PRESETS:
         raise DesktopError(f"字体方案“{args.font_preset}”无效，可选：{'、'.join(FONT_PRESETS)}。")

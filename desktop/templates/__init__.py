@@ -13,7 +13,6 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -388,7 +387,15 @@ def _unique_numbers(c: _Check, items: Iterable[Any], path: str) -> None:
 
 
 def builtin_dir() -> Any:
-    """The package's own template folder (works frozen and from a wheel)."""
+    """The package's own template folder (works frozen and from a wheel).
+
+    A folder on disk (a checkout, an installed wheel, PyInstaller's bundle)
+    is used as it is; importlib.resources (5 ms of imports) only otherwise."""
+    here = Path(__file__).parent
+    if next(here.glob("*.json"), None) is not None:
+        return here
+    from importlib import resources
+
     return resources.files("desktop.templates")
 
 
