@@ -803,26 +803,30 @@ def _face_class() -> Any:  # the CachedFace class; its base, reportlab's TTFontF
 
             def ensure(self, codes: Iterable[int]) -> None:
                 """Put these characters into charToGlyph and charWidths as the
-                parser would have: before reportlab reads them for a PDF."""
+                parser would have: before reportlab reads them for a PDF.
+                Under a lock: the preview and an export lay out at once, and
+                a copy of the dicts (_missing_ttfont) must not see them grow."""
                 d = self.__dict__
                 seen = d["_rl_seen"]
                 new = [c for c in codes if c not in seen]
                 if not new:
                     return
-                seen.update(new)
-                for name, sorted_map in d["_rl_cmaps"].items():
-                    target = d["_rl_" + name]
-                    for c in new:
-                        if c not in target:
-                            v = sorted_map.get(c)
-                            if v is not None:
-                                target[c] = v
+                with _ENSURE_LOCK:
+                    for name, sorted_map in d["_rl_cmaps"].items():
+                        target = d["_rl_" + name]
+                        for c in new:
+                            if c not in target:
+                                v = sorted_map.get(c)
+                                if v is not None:
+                                    target[c] = v
+                    seen.update(new)  # last: a code in ``seen`` is always in the dicts already
 
         _CachedFace = CachedFace
     return _CachedFace
 
 
 _CachedFace: type[Any] | None = None
+_ENSURE_LOCK = threading.Lock()
 
 
 def _restore_face(record: dict[str, Any], size: int) -> Any:
@@ -970,12 +974,13 @@ def _missing_ttfont(base: Any, key: str) -> Any:
     tt = copy.copy(base)
     tt.fontName = key
     tt.state = WeakKeyDictionary()
-    tt.face = copy.copy(base.face)
-    tt.face.name = base.face.name + b"-Missing"
-    if hasattr(tt.face, "ensure"):  # its own record of what it looked up
-        tt.face.__dict__["_rl_seen"] = set(base.face.__dict__["_rl_seen"])
-    tt.face.charToGlyph = dict(base.face.charToGlyph)
-    tt.face.charWidths = dict(base.face.charWidths)
+    with _ENSURE_LOCK:  # the base face's dicts may be growing in another thread's layout
+        tt.face = copy.copy(base.face)
+        tt.face.name = base.face.name + b"-Missing"
+        if hasattr(tt.face, "ensure"):  # its own record of what it looked up
+            tt.face.__dict__["_rl_seen"] = set(base.face.__dict__["_rl_seen"])
+        tt.face.charToGlyph = dict(base.face.charToGlyph)
+        tt.face.charWidths = dict(base.face.charWidths)
     return tt
 
 

@@ -432,3 +432,43 @@ def test_fallback_picks_what_asking_every_font_picks_and_parses_none_it_can_rule
     assert fresh.face_for(gb.FANGSONG, "\U0002A6A5").missing
     assert all(name == ZENHEI.name for name in parsed), f"ruled out by their cmaps: {parsed}"
     assert "\U0002A6A5" in fresh.missing_chars
+
+
+def test_layouts_in_several_threads_see_every_character_of_a_restored_face(cache_home, monkeypatch):
+    """The preview and an export lay out at once; a face from the cache fills
+    its character tables on demand, and no thread may see a character as missing."""
+    import threading
+
+    from desktop.export import ExportOptions, laid_out
+    from desktop.sample import make_draft
+    from desktop.templates import load_template
+
+    template = load_template("gd-2020-haowangmin")
+    drafts = []
+    for seed in range(4):
+        d = make_draft(tasks=8, activities=2, seed=seed)
+        d.plan.task_groups[0].tasks[0].text += "".join(chr(0x4E00 + 997 * seed + 13 * k) for k in range(300))
+        drafts.append(d)
+
+    def pages_of(d):
+        _, pages, _, _ = laid_out(d, template, ExportOptions(), "PDF")
+        return [(r.font, r.text, round(r.x, 3)) for p in pages for r in p.runs]
+
+    laid_out(drafts[0], template, ExportOptions(), "PDF")  # fills the metrics cache
+    for fresh in (True, False):
+        monkeypatch.setattr(fontmod, "_FACES", {})
+        monkeypatch.setattr(fontmod, "_SETS", {})
+        if fresh:
+            expected = [pages_of(d) for d in drafts]  # one after another, from the cache
+            continue
+        results: dict[int, object] = {}
+
+        def work(i: int, out: dict[int, object] = results) -> None:
+            out[i] = pages_of(drafts[i])
+
+        threads = [threading.Thread(target=work, args=(i,)) for i in range(len(drafts))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert [results[i] for i in range(len(drafts))] == expected
