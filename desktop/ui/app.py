@@ -47,11 +47,40 @@ LOG_MAX_BYTES = 1024 * 1024  # a year of a clerk's messages; then the oldest goe
 LOG_BACKUPS = 3
 
 
+class _RotatingLog(logging.Handler):
+    """A RotatingFileHandler made when the first record comes.
+
+    logging.handlers brings socket, pickle and queue with it: about 10 ms of
+    every start, before the window can paint, for a log that most sessions
+    write nothing to until much later (if at all)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+        self._file: logging.Handler | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self._file is None:  # called under this handler's lock: made once
+            from logging.handlers import RotatingFileHandler
+
+            self._file = RotatingFileHandler(self.path, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS,
+                                             encoding="utf-8", delay=True)
+        self._file.setFormatter(self.formatter)
+        self._file.emit(record)
+
+    def flush(self) -> None:
+        if self._file is not None:
+            self._file.flush()
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+        super().close()
+
+
 def log_file_handler(path: Path) -> logging.Handler:
     """The log never grows without bound: 1 MB, then plan-drafter.log.1 … .3."""
-    from logging.handlers import RotatingFileHandler
-
-    return RotatingFileHandler(path, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8", delay=True)
+    return _RotatingLog(path)
 
 
 def setup_logging() -> None:
@@ -132,13 +161,21 @@ def create_app(argv: list[str]) -> QApplication:
 
 def _set_icon(app: QApplication) -> None:
     try:
-        from importlib import resources
-
         from PySide6.QtGui import QIcon, QPixmap
+
+        import desktop_resources
+
+        # A file on disk (a checkout, installed or frozen): QIcon decodes it only
+        # when first drawn, and importlib.resources (about 5 ms of imports) is not needed.
+        here = getattr(desktop_resources, "__file__", None)
+        path = Path(here).with_name("icon.png") if here else None
+        if path is not None and path.is_file():
+            app.setWindowIcon(QIcon(str(path)))
+            return
+        from importlib import resources
 
         ref = resources.files("desktop_resources").joinpath("icon.png")
         if isinstance(ref, Path):
-            # A file on disk (installed or frozen): QIcon decodes it only when first drawn.
             app.setWindowIcon(QIcon(str(ref)))
             return
         pixmap = QPixmap()
@@ -163,32 +200,18 @@ class _FirstPaint(QObject):
         if event.type() == QEvent.Type.Paint and not self._fired:
             obj.removeEventFilter(self)
             # Zero timer: runs after the children have painted in this same pass.
-            QTimer.singleShot(0, self, self._fire)
+            QTimer.singleShot(0, self, self._queue)
         return False
+
+    def _queue(self) -> None:
+        # One more turn: what else the paint pass queued (another zero timer, a
+        # repaint) goes before the work that follows it holds the event loop.
+        QTimer.singleShot(0, self, self._fire)
 
     def _fire(self) -> None:
         if not self._fired:
             self._fired = True
             self._done()
-
-
-def _defer_preview(window) -> None:
-    """Start the first preview render only after the window has painted.
-
-    Opening a draft schedules a render at once; that worker (importing the
-    PDF exporter, loading fonts, laying out) would share the GIL with the
-    GUI thread while the window is still being built and painted. The page
-    shows no later this way, and the window shows much sooner."""
-    timer = window.preview_timer
-    if not timer.isActive():
-        return
-    timer.stop()
-
-    def resume() -> None:
-        if window.doc is not None and not timer.isActive():
-            timer.start(0)
-
-    _FirstPaint(window, resume)
 
 
 def settle_heap() -> None:
@@ -203,6 +226,9 @@ def settle_heap() -> None:
     gc.unfreeze()  # what the previous draft left in cycles can still be freed
     gc.collect()
     gc.freeze()
+
+
+SETTLE_AFTER_RENDER_MS = 60
 
 
 def install_heap_policy(window) -> None:
@@ -227,8 +253,9 @@ def install_heap_policy(window) -> None:
             return
         if not state["hooked"]:
             state["hooked"] = True
-            # Queued: settle after the page is painted, not inside the delivery.
-            preview.rendered.connect(lambda _n: QTimer.singleShot(0, window, fire))
+            # Not inside the delivery, nor before the page is on screen: the view renders the
+            # page in its own thread after this signal, then paints it (together ~20-30 ms).
+            preview.rendered.connect(lambda _n: QTimer.singleShot(SETTLE_AFTER_RENDER_MS, window, fire))
 
     def arm() -> None:
         state["armed"] = True
@@ -244,30 +271,57 @@ def install_heap_policy(window) -> None:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv if argv is None else argv)
     args = argv[1:]
-    app = create_app(argv)
-    setup_logging()
-    if "--no-err-windows" in args:
-        messages.set_noninteractive(True)
-    from .mainwindow import MainWindow
+    # Building the window makes tens of thousands of objects that all live on
+    # (Qt's enums, widgets, the draft): collecting while they are made only
+    # walks them again and again. Once the window has painted they are frozen
+    # (gc.freeze: never scanned) and collecting resumes; a first full
+    # collection would hold up the preview, so settle_heap does it after that.
+    paused = {"gc": gc.isenabled()}  # only what this call paused is resumed, once
+    gc.disable()
 
-    window = MainWindow()
-    install_heap_policy(window)
-    sys.excepthook = handle_exception
-    paths = [a for a in args if not a.startswith("--")]
-    if paths and not window.open_path(paths[0], ask_save=False):
-        if window.open_cancelled:  # started for a draft someone else has open, and declined: no empty window
-            window.close()
-            return 0
-        window.show_start()
-    elif not paths:
-        window.show_start()
-    window.show()
-    _defer_preview(window)
+    def resume_collecting(freeze: bool = True) -> None:
+        if paused["gc"]:
+            paused["gc"] = False
+            if freeze:
+                gc.freeze()
+            gc.enable()
+
+    try:
+        app = create_app(argv)
+        setup_logging()
+        if "--no-err-windows" in args:
+            messages.set_noninteractive(True)
+        from .mainwindow import MainWindow
+
+        window = MainWindow()
+        install_heap_policy(window)
+        sys.excepthook = handle_exception
+        window.hold_until_painted()
+        paths = [a for a in args if not a.startswith("--")]
+        if paths and not window.open_path(paths[0], ask_save=False):
+            if window.open_cancelled:  # started for a draft someone else has open, and declined: no empty window
+                window.close()
+                resume_collecting(freeze=False)
+                return 0
+            window.show_start()
+        elif not paths:
+            window.show_start()
+        window.show()
+    except BaseException:
+        resume_collecting(freeze=False)
+        raise
+
+    def painted() -> None:
+        resume_collecting()
+        window.release_hold()
+
+    _FirstPaint(window, painted)
     if "--quit-after-show" in args:  # start-up benchmark and smoke test
         QTimer.singleShot(0, app.quit)
     else:
         QTimer.singleShot(0, window.offer_recovery)
     code = app.exec()
+    resume_collecting(freeze=False)  # quit before the first paint (--quit-after-show)
     return code
 
 

@@ -81,6 +81,12 @@ def reword(root: QWidget, template) -> None:
     Only labels, buttons and tooltips: never a field, whose text is the
     clerk's. The first text seen is kept, so switching templates rewords
     from the original."""
+    # Most drafts use a template worded like the 2020 provincial plan: then a
+    # root never reworded before has nothing to change, and the walk over every
+    # child (a good part of opening a draft) is skipped.
+    if not root.property("wordingApplied") and all(template.reword(k) == k for k in _WORDING):
+        return
+    root.setProperty("wordingApplied", True)
     for w in [root, *root.findChildren(QWidget)]:
         pairs = [("toolTip", "setToolTip", "wordingTip")]
         if isinstance(w, (QLabel, QAbstractButton)):

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QTableWidget, QTableWidgetItem, QToolButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
-from desktop import coverage, official
+from desktop import official
 from desktop.model import STATUSES, Activity, Requirement, Task, TaskGroup, new_id
 
 from . import messages
@@ -200,6 +200,8 @@ class GoalsEditor(Editor):
     def _update_literacies(self) -> None:
         if self.doc is None:
             return
+        from desktop import coverage
+
         parts = []
         for lit, mentioned in zip(self.doc.template.literacies,
                                   coverage.literacies_mentioned(self.doc.draft, self.doc.template), strict=True):
@@ -451,6 +453,8 @@ class TasksEditor(Editor):
         self.coverage.setFocus()
 
     def _fill_coverage(self) -> None:
+        from desktop import coverage  # the module; self.coverage is the table
+
         if self.doc is None:
             return
         draft = self.doc.draft

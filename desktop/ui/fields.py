@@ -251,16 +251,9 @@ class DateField(Field):
         self.pick.setToolTip("在日历中选择日期")
         self.pick.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.pick)
-        # Parented from the start: an unparented calendar is Python's to delete, and
-        # the action deleted it again when the window went (a crash after the window closed).
-        self.calendar = QCalendarWidget(menu)
-        self.calendar.setGridVisible(True)
-        action = QWidgetAction(menu)
-        action.setDefaultWidget(self.calendar)
-        menu.addAction(action)
+        self._calendar: QCalendarWidget | None = None  # see calendar
         self.pick.setMenu(menu)
         menu.aboutToShow.connect(self._on_menu_about_to_show)
-        self.calendar.clicked.connect(self._on_calendar_clicked)
         self.shown = QLabel(self)
         self.shown.setWordWrap(True)  # beside the date when there is room, wrapped when narrow
         layout = QHBoxLayout(self)
@@ -271,6 +264,25 @@ class DateField(Field):
         self.setFocusProxy(self.edit)
         self.edit.textEdited.connect(lambda text: self.commit(text.strip()))
         self.edit.editingFinished.connect(self._normalise)
+
+    @property
+    def calendar(self) -> QCalendarWidget:
+        """The calendar in the button's menu, made when the menu first opens
+        (it fills itself in just before showing): the window has many date
+        fields, few are ever picked from, and each calendar is a whole table
+        of widgets to build before the first paint."""
+        if self._calendar is None:
+            menu = self.pick.menu()
+            # Parented from the start: an unparented calendar is Python's to delete, and
+            # the action deleted it again when the window went (a crash after the window closed).
+            calendar = QCalendarWidget(menu)
+            calendar.setGridVisible(True)
+            action = QWidgetAction(menu)
+            action.setDefaultWidget(calendar)
+            menu.addAction(action)
+            calendar.clicked.connect(self._on_calendar_clicked)
+            self._calendar = calendar
+        return self._calendar
 
     def _normalise(self) -> None:
         """A date typed as people write it (2020年6月1日, 2020/11/30) is kept as 2020-06-01."""

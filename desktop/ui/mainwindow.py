@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
 
 from desktop import APP_NAME, recovery
 from desktop import settings_model as S
-from desktop.checks import ERROR, RULES, Problem, apply_fix, run_checks
 from desktop.errors import DesktopError
 from desktop.model import DEFAULT_TEMPLATE, Draft
 from desktop.storage import DraftChangedOnDisk, draft_to_bytes, load_draft, load_draft_with_digest, save_draft
@@ -28,9 +27,12 @@ from .locations import SECTIONS, section_of
 from .panels import ProblemsPanel, ReferencePanel
 from .settings import AppSettings
 
-if TYPE_CHECKING:  # both imported on first use, to keep start-up quick
+if TYPE_CHECKING:  # imported on first use, to keep start-up quick
+    from desktop.checks import Problem
+
     from .export_dialog import ExportDialog
     from .preview import PreviewPanel
+    from .start_page import StartPage
 
 log = logging.getLogger("plan_drafter.ui")
 
@@ -68,6 +70,7 @@ class MainWindow(QMainWindow):
         self.merge_dialog: QDialog | None = None
         self.preview: PreviewPanel | None = None
         self._preview_enabled = True
+        self._held = False  # start-up: see hold_until_painted
         self.open_cancelled = False  # the clerk declined to open a draft someone else has open
         self.setObjectName("MainWindow")
         self.setWindowTitle(APP_NAME)
@@ -96,19 +99,9 @@ class MainWindow(QMainWindow):
             self._pages[key] = page
             self.stack.addWidget(page)
         self.nav.currentRowChanged.connect(self._on_nav_row_changed)
-        from .start_page import StartPage
-
-        self.start_page = StartPage()
-        self.start_page.open_requested.connect(self._on_start_open)
-        self.start_page.new_requested.connect(self.new_document)
-        self.start_page.example_requested.connect(self.open_example)
-        from PySide6.QtWidgets import QScrollArea
-
-        self.start_area = QScrollArea()  # small screens scroll it rather than grow the window
-        self.start_area.setWidgetResizable(True)
-        self.start_area.setFrameShape(QScrollArea.Shape.NoFrame)
-        self.start_area.setWidget(self.start_page)
-        self.stack.addWidget(self.start_area)
+        # Built when first shown: a window opened on a draft never needs them.
+        self._start_page: StartPage | None = None
+        self._start_area: QWidget | None = None
         splitter = QSplitter()
         splitter.setObjectName("centralSplitter")
         splitter.addWidget(self.nav)
@@ -163,6 +156,32 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(0)
 
     # --- construction ------------------------------------------------------------------
+    @property
+    def start_page(self) -> StartPage:
+        if self._start_page is None:
+            from PySide6.QtWidgets import QScrollArea
+
+            from .start_page import StartPage
+
+            page = StartPage()
+            page.open_requested.connect(self._on_start_open)
+            page.new_requested.connect(self.new_document)
+            page.example_requested.connect(self.open_example)
+            area = QScrollArea()  # small screens scroll it rather than grow the window
+            area.setWidgetResizable(True)
+            area.setFrameShape(QScrollArea.Shape.NoFrame)
+            area.setWidget(page)
+            self.stack.addWidget(area)
+            self._start_page, self._start_area = page, area
+        return self._start_page
+
+    @property
+    def start_area(self) -> QWidget:
+        """The start page in its scroll area, as the editor stack shows it."""
+        self.start_page  # noqa: B018 - builds both
+        assert self._start_area is not None
+        return self._start_area
+
     def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
@@ -348,9 +367,37 @@ class MainWindow(QMainWindow):
         self._set_document_actions(True)
         self.stack.setCurrentWidget(self.editor(self.current_section()))
         self._update_title()
-        self.run_checks()
-        self.preview_timer.start(0)
+        if self._held:
+            self.problems = []  # checked once the window has painted: see release_hold
+        else:
+            self.run_checks()
+            self.preview_timer.start(0)
         self.document_replaced.emit()
+
+    def hold_until_painted(self) -> None:
+        """At start-up, until release_hold(): an opened draft is shown, but neither
+        checked nor rendered for the preview.
+
+        The first paint needs neither: the checks (importing them, running them,
+        filling the problem list and the reference pane) and the render (a worker
+        that would share the interpreter with the GUI thread while it builds and
+        paints the window) would only delay it. The problems and the preview
+        follow a moment later, without the clerk doing anything."""
+        self._held = True
+
+    def release_hold(self) -> None:
+        """The window has painted: check the draft, then start its preview.
+
+        In this order, not the other: checking is short and then done, while
+        checks waiting for the render (as they do after typing) would run just
+        as its page arrives, and hold it back."""
+        if not self._held:
+            return
+        self._held = False
+        if self.doc is None:
+            return
+        self.run_checks()
+        self.refresh_preview()
 
     def _make_document(self, draft: Draft, template: Template, path: Path | None) -> DraftDocument:
         return DraftDocument(draft, template, path, undo_limit=self.settings.get(S.UNDO_LIMIT))
@@ -653,14 +700,16 @@ class MainWindow(QMainWindow):
             self.run_checks()
 
     def run_checks(self) -> None:
+        from desktop import checks
+
         self.check_timer.stop()
         self._checks_pending = False
         if self.doc is None:
             return
-        self.problems = run_checks(self.doc.draft, self.doc.template, std=self.settings.standard())
+        self.problems = checks.run_checks(self.doc.draft, self.doc.template, std=self.settings.standard())
         self.problems_panel.set_problems(self.problems, self.doc.draft)
         self.reference_panel.update_from(self.doc.draft, self.doc.template)
-        errors = sum(1 for p in self.problems if p.severity == ERROR)
+        errors = sum(1 for p in self.problems if p.severity == checks.ERROR)
         warnings = len(self.problems) - errors
         self._update_nav_counts()
         if self.problems:
@@ -671,6 +720,8 @@ class MainWindow(QMainWindow):
 
     def _update_nav_counts(self) -> None:
         """Each navigator entry shows how many errors its part has."""
+        from desktop.checks import ERROR
+
         per: dict[str, int] = {}
         for p in self.problems:
             if p.severity == ERROR:
@@ -700,6 +751,7 @@ class MainWindow(QMainWindow):
     def fix_problem(self, problem: Problem) -> None:
         if self.doc is None or problem.fix is None:
             return
+        from desktop.checks import RULES, apply_fix
 
         def fix(d: Draft) -> None:  # apply_fix()'s bool is not wanted here
             apply_fix(d, problem)
@@ -833,7 +885,7 @@ class MainWindow(QMainWindow):
 
     def refresh_preview(self) -> None:
         self.preview_timer.stop()
-        if self.doc is None or not self.preview_dock.isVisible():
+        if self.doc is None or self._held or not self.preview_dock.isVisible():
             return
         self.ensure_preview().request(self.doc.draft, self.doc.template, self.settings.export_options())
 

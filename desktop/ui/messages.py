@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any, Protocol
-
-from PySide6.QtWidgets import QMessageBox, QWidget
+from typing import TYPE_CHECKING, Any, Protocol
 
 from desktop import APP_NAME
+
+if TYPE_CHECKING:  # QMessageBox is imported when a box first opens: the window's first paint needs none
+    from PySide6.QtWidgets import QWidget
 
 log = logging.getLogger("plan_drafter.ui")
 
@@ -34,6 +35,8 @@ class Dialogs:
     """Message boxes and the system's file dialogs."""
 
     def show(self, kind: str, parent: QWidget | None, text: str, detail: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         icon = {"error": QMessageBox.Icon.Critical, "warning": QMessageBox.Icon.Warning}.get(
             kind, QMessageBox.Icon.Information)
         box = QMessageBox(icon, APP_NAME, text, QMessageBox.StandardButton.Ok, parent)
@@ -43,6 +46,8 @@ class Dialogs:
 
     def ask(self, parent: QWidget | None, text: str, choices: dict[str, str], default: str,
             cancel: str | None, detail: str) -> str:
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(QMessageBox.Icon.Question, APP_NAME, text, QMessageBox.StandardButton.NoButton, parent)
         if detail:
             box.setInformativeText(detail)

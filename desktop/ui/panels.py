@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
@@ -9,11 +11,15 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from desktop import coverage
-from desktop.checks import ERROR, Problem
-from desktop.locations import describer
 from desktop.model import Draft
 from desktop.templates import Template
+
+if TYPE_CHECKING:
+    from desktop.checks import Problem
+
+# desktop.checks.ERROR: the checks themselves are imported only once they first run, after the
+# window's first paint (tests/ui/test_speed_startup.py keeps the two equal).
+ERROR = "error"
 
 _RED = QColor("#b3261e")
 _AMBER = QColor("#8a5a00")
@@ -96,6 +102,8 @@ class ProblemsPanel(QWidget):
         self.tree.clear()
         items = []
         keep = None
+        from desktop.locations import describer
+
         describe = describer(self._draft) if self._draft is not None else (lambda path: path)
         for p in shown:
             error = p.severity == ERROR
@@ -186,6 +194,8 @@ class ReferencePanel(QWidget):
         self._state = None
 
     def update_from(self, draft: Draft, template: Template) -> None:
+        from desktop import coverage  # with the checks, after the first paint
+
         tasks_by = {u: [(a.label, a.path) for a in answers] for u, answers in coverage.task_answers(draft).items()}
         acts_by = {u: [(a.label, a.path) for a in answers] for u, answers in coverage.activity_answers(draft).items()}
         exemptions = draft.plan.upstream_exemptions

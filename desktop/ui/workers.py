@@ -7,6 +7,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from desktop.errors import DesktopError
@@ -48,17 +49,33 @@ class Job(QRunnable):
                 result = self.fn(*self.args)
         except DesktopError as err:
             self.error = err
-            self.signals.failed.emit(str(err), err.detail)
+            self._report("failed", str(err), err.detail)
         except Exception as err:  # noqa: BLE001 - reported to the clerk as a plain message, traceback logged
             self.error = err
             detail = traceback.format_exc()
             log.error("background job failed:\n%s", detail)
-            self.signals.failed.emit("处理时发生意外错误，详细信息已记入日志。", detail)
+            self._report("failed", "处理时发生意外错误，详细信息已记入日志。", detail)
         else:
-            self.signals.succeeded.emit(result)
+            self._report("succeeded", result)
 
     def _progress(self, what: str, step: int, total: int) -> None:
-        self.signals.progressed.emit(what, step, total)
+        self._report("progressed", what, step, total)
+
+    def _report(self, signal: str, *args: Any) -> None:
+        """Emit ``signal``, unless nobody can receive it any more.
+
+        When the program quits while a job runs (closed just after opening a
+        draft, its first preview still rendering), Qt deletes the signals
+        object before the job ends; emitting then raised in this thread, and
+        the crash handler told the clerk of an "unexpected error" at exit."""
+        signals = self.signals
+        if not shiboken6.isValid(signals):
+            return
+        try:
+            getattr(signals, signal).emit(*args)
+        except RuntimeError:
+            if shiboken6.isValid(signals):
+                raise
 
 
 _running: set[Job] = set()
