@@ -10,10 +10,11 @@ import datetime as _dt
 import gc
 import logging
 import sys
+import threading
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, Qt, QTimer, QTranslator
+from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, Qt, QTimer, QTranslator, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -97,11 +98,39 @@ def setup_logging() -> None:
     root.setLevel(logging.INFO)
 
 
+class _CrashRelay(QObject):
+    """Carries an error raised in another thread to the GUI thread: saving the
+    drafts and showing a message box may only happen there."""
+
+    raised = Signal(object, object, object)
+
+
+_relay: _CrashRelay | None = None
+
+
+def install_crash_handler() -> None:
+    """sys.excepthook and threading.excepthook both go to handle_exception,
+    on the GUI thread (call this from it)."""
+    global _relay
+    if _relay is None:
+        _relay = _CrashRelay()
+        _relay.raised.connect(handle_exception, Qt.ConnectionType.QueuedConnection)
+    sys.excepthook = handle_exception
+    threading.excepthook = lambda args: handle_exception(args.exc_type, args.exc_value, args.exc_traceback)
+
+
 def handle_exception(exc_type, exc, tb) -> None:
     """sys.excepthook: save every open draft to its recovery file, then tell the clerk."""
     global _in_crash_handler
     if issubclass(exc_type, KeyboardInterrupt):
         sys.__excepthook__(exc_type, exc, tb)
+        return
+    if threading.current_thread() is not threading.main_thread():
+        if _relay is not None:  # queued: runs on the GUI thread
+            _relay.raised.emit(exc_type, exc, tb)
+        else:
+            log.error("unexpected error in a background thread:\n%s",
+                      "".join(traceback.format_exception(exc_type, exc, tb)))
         return
     detail = "".join(traceback.format_exception(exc_type, exc, tb))
     log.error("unexpected error:\n%s", detail)
@@ -295,7 +324,7 @@ def main(argv: list[str] | None = None) -> int:
 
         window = MainWindow()
         install_heap_policy(window)
-        sys.excepthook = handle_exception
+        install_crash_handler()
         window.hold_until_painted()
         paths = [a for a in args if not a.startswith("--")]
         if paths and not window.open_path(paths[0], ask_save=False):

@@ -100,3 +100,8 @@ def reword(root: QWidget, template) -> None:
                 w.setProperty(prop, current)
                 source = current
             getattr(w, setter)(template.reword(source))
+
+
+# What the preview pane says while it has no page to show.
+PREVIEW_PREPARING = "正在生成预览…"
+PREVIEW_NO_DRAFT = "打开或新建方案后，这里显示公文的预览。"

@@ -21,6 +21,7 @@ from desktop.storage import DraftChangedOnDisk, draft_to_bytes, load_draft, load
 from desktop.templates import Template, load_template
 
 from . import messages
+from .common import PREVIEW_NO_DRAFT, PREVIEW_PREPARING
 from .document import DraftDocument
 from .editors import ActivitiesEditor, Editor, GoalsEditor, LedgerEditor, NoticeEditor, RequirementsEditor, TasksEditor
 from .locations import SECTIONS, section_of
@@ -121,7 +122,7 @@ class MainWindow(QMainWindow):
         self.reference_panel.path_requested.connect(self._on_reference_path_requested)
         self.reference_dock = self._dock("上级方案对照", "referenceDock", self.reference_panel,
                                          Qt.DockWidgetArea.RightDockWidgetArea)
-        self.preview_holder = QLabel("正在准备预览…")
+        self.preview_holder = QLabel(PREVIEW_PREPARING)
         self.preview_holder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview_dock = self._dock("预览", "previewDock", self.preview_holder,
                                        Qt.DockWidgetArea.RightDockWidgetArea)
@@ -363,6 +364,8 @@ class MainWindow(QMainWindow):
         for editor in self.editors.values():
             editor.set_document(doc)
         self.reference_dock.setWindowTitle(f"{doc.template.superior}方案对照")
+        if self.preview is None:
+            self.preview_holder.setText(PREVIEW_PREPARING)
         self.nav.setEnabled(True)
         self._set_document_actions(True)
         self.stack.setCurrentWidget(self.editor(self.current_section()))
@@ -446,10 +449,14 @@ class MainWindow(QMainWindow):
             self.recovery.discard()
             self._release_lock()
         self.problems = []
-        self.problems_panel.set_problems([], None)
-        self.problems_panel.summary.setText("")
+        self.problems_panel.clear()
         self.reference_panel.clear()
         self.count_label.setText("")
+        self.preview_timer.stop()
+        if self.preview is None:  # the preview module (QtPdf) stays unloaded until a draft needs it
+            self.preview_holder.setText(PREVIEW_NO_DRAFT)
+        else:
+            self.preview.show_message(PREVIEW_NO_DRAFT)
         self.start_page.fill(self.settings.recent_files(), _templates())
         self.stack.setCurrentWidget(self.start_area)
         self.nav.setEnabled(False)

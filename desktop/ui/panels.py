@@ -40,6 +40,7 @@ class ProblemsPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.problems: list[Problem] = []
+        self._filled = False  # the list and summary show a check result (even "no problems")
         self.tree = QTreeWidget()
         self.tree.setColumnCount(3)
         self.tree.setHeaderLabels(["类型", "位置", "说明"])
@@ -87,10 +88,19 @@ class ProblemsPanel(QWidget):
 
     def set_problems(self, problems: list[Problem], draft: Draft | None) -> None:
         self._draft = draft
-        if problems == self.problems:
+        if self._filled and problems == self.problems:
             return
         self.problems = list(problems)
+        self._filled = True
         self._fill()
+
+    def clear(self) -> None:
+        """No draft: no list and no summary, until the next set_problems."""
+        self.problems = []
+        self._draft = None
+        self._filled = False
+        self.tree.clear()
+        self.summary.setText("")
 
     def _fill(self) -> None:
         selected = self.current_problem()

@@ -22,6 +22,7 @@ from desktop.model import Draft
 from desktop.templates import Template
 
 from . import workers
+from .common import PREVIEW_PREPARING
 
 _ZOOMS = (("适合宽度", 0.0), ("整页", -1.0), ("50%", 0.5), ("75%", 0.75), ("100%", 1.0), ("125%", 1.25),
           ("150%", 1.5), ("200%", 2.0))
@@ -81,6 +82,7 @@ class PreviewPanel(QWidget):
         self._data = QByteArray()
         self._generation = 0
         self._shown_generation = 0
+        self._cleared = 0  # renders requested up to this generation are never shown (show_message)
         self._busy = False
         self._pending: tuple[Draft, Template, object] | None = None
         self.pdf_bytes = b""
@@ -106,7 +108,7 @@ class PreviewPanel(QWidget):
             bar.addWidget(w)
         bar.addWidget(self.status, 1)
         bar.addWidget(self.print_button)
-        self.message = QLabel("正在生成预览…")
+        self.message = QLabel(PREVIEW_PREPARING)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setWordWrap(True)
         self.stack = QStackedWidget()
@@ -126,6 +128,8 @@ class PreviewPanel(QWidget):
     def request(self, draft: Draft, template: Template, options: object) -> None:
         """Render a copy of ``draft``; a newer request supersedes an older one."""
         self._generation += 1
+        if self.stack.currentIndex() == 0:
+            self.message.setText(PREVIEW_PREPARING)
         # Keep a reference only: the snapshot is taken when a render starts, so a
         # render in progress never competes with the GUI thread for a large copy.
         self._pending = (draft, template, options)
@@ -157,7 +161,7 @@ class PreviewPanel(QWidget):
 
     def _on_rendered(self, generation: int, result: tuple[bytes, list[str]]) -> None:
         self._busy = False
-        if generation == self._generation or self._pending is None:
+        if generation == self._generation or (self._pending is None and generation > self._cleared):
             data, self.notes = result
             self._show_pdf(data)
             self._shown_generation = generation
@@ -180,6 +184,20 @@ class PreviewPanel(QWidget):
         self._start_next()
         if not self._busy:
             self.idle.emit()
+
+    def show_message(self, text: str) -> None:
+        """No page to show (no draft open): ``text`` instead, and any render
+        still running is not shown when it ends."""
+        self._generation += 1
+        self._cleared = self._generation
+        self._pending = None
+        self.message.setText(text)
+        self.stack.setCurrentIndex(0)
+        self.status.setText("")
+        self.status.setToolTip("")
+        self.page_label.setText("—")
+        self.prev_button.setEnabled(False)
+        self.next_button.setEnabled(False)
 
     def _show_pdf(self, data: bytes) -> None:
         page = self.current_page()

@@ -231,3 +231,19 @@ def test_large_text_editor_commits_one_step(window):
     assert goals.edit.toPlainText() == "新的工作目标。\n第二段。"
     assert goals.count.text() == "12 字"
     assert window.doc.undo_stack.count() == start + 1
+
+
+def test_a_check_without_problems_says_so_even_the_first_time(qtbot):
+    """The list starts empty; a first check that finds nothing must still say
+    "no problems", and so must one after returning from the start page."""
+    from desktop.ui.panels import ProblemsPanel
+
+    panel = ProblemsPanel()
+    qtbot.addWidget(panel)
+    assert panel.summary.text() == ""
+    panel.set_problems([], None)
+    assert "没有发现问题" in panel.summary.text()
+    panel.clear()
+    assert panel.summary.text() == "" and panel.tree.topLevelItemCount() == 0
+    panel.set_problems([], None)
+    assert "没有发现问题" in panel.summary.text()

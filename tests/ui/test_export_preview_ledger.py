@@ -244,3 +244,33 @@ def test_ledger_merge_reports_skipped_files(qtbot, make_window, example_draft, t
     dialog.out.setText(str(theirs))
     dialog.start_merge()
     assert "不是合并结果" in recorder.history[-1].text and theirs.read_bytes() == b"PK\x03\x04 somebody's workbook"
+
+
+def test_the_preview_says_what_to_do_when_no_draft_is_open(qtbot, opened):
+    """Back on the start page the preview shows no old pages and no endless
+    "preparing"; opening a draft again renders it."""
+    from desktop.ui.common import PREVIEW_NO_DRAFT
+
+    window = opened(preview=True)
+    window.preview_dock.show()
+    window.preview_dock.raise_()
+    with qtbot.waitSignal(window.ensure_preview().rendered, timeout=60000):
+        window.refresh_preview()
+    preview = window.preview
+    path = window.doc.path
+    window.doc.undo_stack.setClean()
+    assert window.show_start()
+    assert preview.stack.currentIndex() == 0 and preview.message.text() == PREVIEW_NO_DRAFT
+    assert preview.page_label.text() == "—" and not preview.next_button.isEnabled()
+    with qtbot.waitSignal(preview.rendered, timeout=60000):
+        assert window.open_path(path)
+    assert preview.stack.currentIndex() == 1 and preview.page_count() > 1
+
+
+def test_a_window_started_without_a_draft_says_so_in_the_preview(make_window):
+    from desktop.ui.common import PREVIEW_NO_DRAFT
+
+    window = make_window(preview=True)
+    window.show_start()
+    assert window.preview is None, "the preview module is not loaded for the start page"
+    assert window.preview_holder.text() == PREVIEW_NO_DRAFT

@@ -281,3 +281,34 @@ def test_settings_dialog_office_preset_shapes_exports_and_travels_as_a_file(qtbo
     dialog._on_import_clicked()
     assert "已导入单位预设" in recorder.history[-1].text
     assert dialog.seal_diameter.value() == 45 and dialog.lines_note.text() == "每页 21 行"
+
+
+def test_an_error_in_a_background_thread_is_reported_on_the_gui_thread(qtbot, make_window):
+    """A message box may only be opened on the GUI thread: an error raised in
+    a worker goes there (queued) and is shown as any other."""
+    import threading
+
+    from desktop.ui import app
+
+    make_window()
+    app.install_crash_handler()
+    seen: list[bool] = []
+    real = app.messages.error
+
+    def record(parent, text, detail=""):
+        seen.append(threading.current_thread() is threading.main_thread())
+        real(parent, text, detail)
+
+    app.messages.error = record
+    try:
+        worker = threading.Thread(target=lambda: (_ for _ in ()).throw(RuntimeError("后台线程的错误")))
+        worker.start()
+        worker.join()
+        qtbot.waitUntil(lambda: bool(seen), timeout=3000)
+    finally:
+        app.messages.error = real
+        sys.excepthook = sys.__excepthook__
+        threading.excepthook = threading.__excepthook__
+    assert seen == [True]
+    shown = recorder.history[-1]
+    assert shown.kind == "error" and "意外错误" in shown.text and "后台线程的错误" in shown.detail
