@@ -10,10 +10,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.cell import WriteOnlyCell
 
 from desktop.export import ExportOptions, export_one
+from desktop.ledger import merge as merge_module
 from desktop.ledger import safety
-from desktop.ledger.common import KEY_TITLE, effective_percent, is_overdue
+from desktop.ledger.common import DATE_FORMAT, KEY_TITLE, effective_percent, is_overdue, set_text
 from desktop.ledger.merge import COMBINED_SHEET, OFFICES_SHEET, SKIPPED_SHEET, merge_ledgers
 from desktop.model import DONE, NOT_APPLICABLE, Progress
 from desktop.sample import make_draft
@@ -232,3 +234,70 @@ def test_cancel_writes_nothing_and_no_ledgers_is_an_error(folder, template, tmp_
     captured = capsys.readouterr()
     assert "正在合并" in captured.err and "已合并 1 个台账" in captured.out
     assert out.exists()
+
+
+class ReferenceCells:
+    """The merge's writer as it was before issue 16, cell by cell: every value a new
+    WriteOnlyCell, styled through openpyxl's own descriptors and set_text."""
+
+    def __init__(self, ws, *, reuse=False):
+        self.ws = ws
+
+    def row(self, values):
+        return [self.value(v) for v in values]
+
+    def value(self, value):
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, dt.date):
+            return self.date(value)
+        return value
+
+    def text(self, value):
+        if not value:
+            return None
+        cell = WriteOnlyCell(self.ws)
+        cell.alignment = merge_module._WRAP
+        return set_text(cell, value)
+
+    def date(self, day):
+        cell = WriteOnlyCell(self.ws, day)
+        cell.number_format = DATE_FORMAT
+        return cell
+
+
+def _parts(path: Path) -> list[tuple[str, bytes]]:
+    """Every part but docProps/core.xml (it holds the time of writing), in zip order."""
+    with zipfile.ZipFile(path) as z:
+        return [(n, z.read(n)) for n in z.namelist() if n != "docProps/core.xml"]
+
+
+@pytest.mark.parametrize("limits", [None, (3, 8)], ids=["as shipped", "tiny reuse limits"])
+def test_writer_writes_what_a_plain_cell_by_cell_writer_writes(folder, template, tmp_path, monkeypatch, limits):
+    """The shared styles and reused cells (issue 16) change no byte of the merged workbook."""
+    root, _, paths = folder
+    city = tmp_path / "市.xlsx"  # a merge result among the inputs: its 单位 column is kept
+    merge_ledgers([paths["甲区委网信办"], paths["乙区委网信办"]], city, template=template, today=TODAY)
+    inputs = [root, city]
+    if limits:
+        monkeypatch.setattr(merge_module._Cells, "_REUSE_MAX", limits[0])
+        monkeypatch.setattr(merge_module._Cells, "_REUSE_CHARS", limits[1])
+    fast = merge_ledgers(inputs, tmp_path / "fast.xlsx", template=template, today=TODAY)
+    monkeypatch.setattr(merge_module, "_Cells", ReferenceCells)
+    plain = merge_ledgers(inputs, tmp_path / "plain.xlsx", template=template, today=TODAY)
+    assert [line.replace("fast.xlsx", "OUT") for line in fast.lines()] == \
+           [line.replace("plain.xlsx", "OUT") for line in plain.lines()]
+    assert _parts(tmp_path / "fast.xlsx") == _parts(tmp_path / "plain.xlsx")
+
+
+def test_body_cells_are_shared_between_rows_never_within_one():
+    wb = openpyxl.Workbook(write_only=True)
+    cells = merge_module._Cells(wb.create_sheet("x"), reuse=True)
+    day = dt.date(2020, 7, 1)
+    first = cells.row(["甲区", "甲区", day, day, 3, "", None])
+    second = cells.row(["甲区", "甲区", day, day])
+    for row in (first, second):
+        assert row[0] is not row[1] and row[2] is not row[3]
+    assert {id(c) for c in second} & {id(c) for c in first}
+    assert first[4:] == [3, None, None]
+    assert [(c.value, c.data_type) for c in second] == [("甲区", "s"), ("甲区", "s"), (day, "d"), (day, "d")]

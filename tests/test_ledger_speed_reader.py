@@ -90,6 +90,8 @@ EDITS = {
     "no dimension": lambda p: rezip(p, in_sheet(lambda s: re.sub(r'<dimension ref="[^"]*"/>', "", s))),
     "1904 dates": lambda p: rezip(p, lambda n, b: b.replace(b"<workbookPr/>", b'<workbookPr date1904="1"/>')
                                   if n == "xl/workbook.xml" else b),
+    "line breaks and comments between cells": lambda p: rezip(p, in_sheet(lambda s: s.replace(
+        "<c ", "\n  <c ").replace('</row><row r="6"', '<!-- checked --></row><row r="6"', 1))),
 }
 
 
@@ -220,6 +222,7 @@ def test_damaged_parts_fall_back_to_openpyxl(ledger_file, template):
     pytest.param(in_sheet(lambda s: s.replace('t="inlineStr"', 't="x"', 1)), id="unknown cell type"),
     pytest.param(in_sheet(lambda s: '<!DOCTYPE worksheet [<!ENTITY e "x">]>' + s), id="DOCTYPE"),
     pytest.param(in_sheet(lambda s: s.replace("<v>", "<v>x", 1)), id="bad number"),
+    pytest.param(in_sheet(lambda s: s.replace('<c r="A5"', '<x/><c r="A5"', 1)), id="not a cell in a row"),
     pytest.param(lambda n, b: b.replace(b"<workbookPr/>", b'<workbookPr date1904="ja"/>')
                  if n == "xl/workbook.xml" else b, id="odd date1904"),
 ])
@@ -236,3 +239,79 @@ def test_direct_reader_leaves_the_unusual_to_the_others(ledger_file, template, e
         except ValueError as err:  # a bad number below the header: the readers fail alike
             messages.append(type(err).__name__)
     assert messages[0] == messages[1]
+
+
+def reference_rows(path: Path, template, keys, today):
+    """The merge's per-row reading as it was before issue 16, cell by cell through Columns."""
+    from desktop.ledger.common import ValueProblem, cell_text, deadline_of, is_overdue, parse_ledger_value
+
+    statuses = tuple(template.ledger.statuses)
+    labels = {c.key: c.title for c in template.ledger.columns}
+    rows, rejected = [], []
+    with reader.open_ledger(path, template, fast=True) as ledger:
+        office = ledger.office or merge_module.office_from_name(path)
+        cols = ledger.columns
+        for n, cells in ledger.rows():
+            row_office = (cell_text(cols.get(cells, "unit")) or office) if "unit" in cols.index else office
+            values, status, pct, deadline, reasons = [row_office], "", None, None, []
+            for key in keys:
+                cell = cols.cell(cells, key)
+                raw = getattr(cell, "value", None)
+                if key in ("status", "percent"):
+                    try:
+                        value = parse_ledger_value(key, raw, getattr(cell, "number_format", "") or "", statuses,
+                                                   labels.get(key, key))
+                    except ValueProblem as problem:
+                        reasons.append(str(problem))
+                        value = cell_text(raw)
+                    if key == "status":
+                        status = value if isinstance(value, str) else ""
+                    elif not isinstance(value, str):
+                        pct = value
+                    values.append(value)
+                elif key in ("deadline", "updated"):
+                    day = merge_module._as_date(raw)
+                    if key == "deadline":
+                        deadline = day if day else deadline_of(raw)
+                    values.append(day if day else cell_text(raw))
+                elif key == "seq" and isinstance(raw, (int, float)) and not isinstance(raw, bool):
+                    values.append(raw)
+                else:
+                    values.append(cell_text(raw))
+            name = cell_text(cols.get(cells, "name"))
+            if reasons:
+                rejected.append(f"第 {n} 行“{name[:24]}”未合并：{'；'.join(reasons)}")
+                continue
+            values.append(cell_text(cols.get(cells, "key")))
+            values.append(cell_text(cols.get(cells, "source")) or path.name)
+            rows.append((row_office, values, status, pct, is_overdue(deadline, status, today)))
+    return office, rows, rejected
+
+
+def test_merge_rows_are_read_as_cell_by_cell_reading_reads_them(ledger_file, template, tmp_path):
+    """The merge's per-file reading plan (issue 16) gives every value, type and refusal as before."""
+    from tests.test_ledger_export import hostile_draft
+
+    paths = []
+    for i, edit in enumerate(EDITS.values()):
+        paths.append(ledger_file(edit).rename(tmp_path / f"区{i}-台账.xlsx"))
+    def odd_numbers(ws, h):
+        ws.cell(5, h["序号"]).value, ws.cell(6, h["序号"]).value, ws.cell(7, h["序号"]).value = True, 2.5, "三"
+
+    paths.append(ledger_file(lambda p: resaved(p, odd_numbers)).rename(tmp_path / "序号-台账.xlsx"))
+    hostile = hostile_draft()
+    paths.append(export_one(hostile, template, "xlsx", tmp_path / "丙-台账.xlsx", ExportOptions(today=TODAY)).path)
+    merged = tmp_path / "合并.xlsx"
+    merge_ledgers(paths[:3], merged, template=template, today=TODAY)
+    paths.append(merged)
+    keys = [c.key for c in template.ledger.columns]
+    rejected_somewhere = False
+    for path in paths:
+        got = merge_module._read_file(path, template, keys, TODAY)
+        office, rows, rejected = reference_rows(path, template, keys, TODAY)
+        assert got.office == office, path.name
+        assert [(r.office, r.values, r.status, r.percent, r.overdue) for r in got.rows] == rows, path.name
+        assert [[type(v) for v in r.values] for r in got.rows] == [[type(v) for v in r[1]] for r in rows]
+        assert got.rejected == rejected, path.name
+        rejected_somewhere |= bool(rejected)
+    assert rejected_somewhere  # the typed-in statuses and percents include refused ones

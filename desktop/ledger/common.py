@@ -10,6 +10,7 @@ the way people type them.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -57,21 +58,37 @@ def set_text(cell: Any, value: Any) -> Any:
     the type keeps what the clerk wrote. ``quotePrefix`` makes Excel keep it as
     text when someone edits the cell later.
     """
-    text, _ = safe_text(value)
+    text, quote = text_form(value)
     cell.value = text
     cell.data_type = "s"
-    if text.startswith(_QUOTE_START) or _NUMBER_LIKE.match(text) or _DATE_LIKE.match(text):
+    if quote:
         cell.quotePrefix = True
     return cell
+
+
+def text_form(value: Any) -> tuple[str, bool]:
+    """(the text set_text stores, whether it needs quotePrefix): the merge's
+    writer applies it to many cells of one style without a cell per lookup."""
+    text, _ = safe_text(value)
+    return text, bool(text.startswith(_QUOTE_START) or _NUMBER_LIKE.match(text) or _DATE_LIKE.match(text))
 
 
 def norm_title(value: Any) -> str:
     """Header title as compared: width-folded, no spaces, no (%)."""
     if value is None:
         return ""
-    text = unicodedata.normalize("NFKC", str(value))
+    text = value if type(value) is str else str(value)
+    return _norm_title_cached(text) if len(text) <= 64 else _norm_title(text)
+
+
+def _norm_title(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
     text = re.sub(r"\s+", "", text)
     return text.replace("(%)", "").replace("%", "")
+
+
+# The merge compares the same few titles in every ledger; long texts are not titles.
+_norm_title_cached = functools.lru_cache(maxsize=4096)(_norm_title)
 
 
 def norm_name(value: Any) -> str:

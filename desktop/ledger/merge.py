@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.chart import Reference
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -52,12 +52,13 @@ from desktop.errors import LedgerError
 from desktop.ledger.common import (
     DATE_FORMAT, KEY_TITLE, MERGED_MARK, SOURCE_TITLE, UNIT_TITLE, ValueProblem, cell_text, completion_chart,
     counts_in_average, deadline_of, effective_percent, is_overdue, norm_name, parse_date, parse_ledger_value,
-    overdue_formula, set_text,
+    overdue_formula, set_text, text_form,
 )
 from desktop.ledger.reader import open_ledger
 from desktop.model import DEFAULT_TEMPLATE, DONE
 from desktop.outputs import input_among, same_file
 from desktop.storage import atomic_target
+from desktop.textclean import clean_text
 
 COMBINED_SHEET = "合并台账"
 OFFICES_SHEET = "各单位汇总"
@@ -375,9 +376,10 @@ def _write_merged(wb: Workbook, kept: list[_Read], titles: list[str], columns: l
             formula=[overdue_formula(f"${col_of['deadline']}2", f"${col_of['status']}2", today)],
             fill=PatternFill("solid", fgColor="F8CBAD", bgColor="F8CBAD")))
     offices: dict[str, OfficeStats] = {}
+    cells = _Cells(ws, reuse=True)
     for r in kept:
         for row in r.rows:
-            ws.append([_cell(ws, v) for v in row.values])
+            ws.append(cells.row(row.values))
             o = offices.get(row.office)
             if o is None:
                 o = offices[row.office] = OfficeStats(row.office)
@@ -414,6 +416,27 @@ def _digest(path: Path) -> str:
     return h.hexdigest()
 
 
+_TEXT, _STATUS, _PERCENT, _DEADLINE, _UPDATED, _SEQ = range(6)
+_KINDS = {"status": _STATUS, "percent": _PERCENT, "deadline": _DEADLINE, "updated": _UPDATED, "seq": _SEQ}
+
+
+def _text_of(raw: Any) -> str:
+    """cell_text(raw), with the common cases first: most cells are text or empty."""
+    if raw is None:
+        return ""
+    if type(raw) is str:
+        return clean_text(raw)[0].strip()
+    return cell_text(raw)
+
+
+def _at(cells: tuple[Any, ...], i: int | None) -> Any:
+    """Columns.get: the value in column ``i`` (None beyond the row)."""
+    if i is None or i >= len(cells):
+        return None
+    cell = cells[i]
+    return getattr(cell, "value", cell)
+
+
 def _read_file(path: Path, template: Any, keys: list[str], today: _dt.date) -> _Read:
     """One ledger's rows, checked by the same rules as an import (parse_ledger_value)."""
     statuses = tuple(template.ledger.statuses)
@@ -422,44 +445,51 @@ def _read_file(path: Path, template: Any, keys: list[str], today: _dt.date) -> _
     rejected: list[str] = []
     with open_ledger(path, template, fast=True) as ledger:
         office = ledger.office or office_from_name(path)
-        cols = ledger.columns
+        index = ledger.columns.index
+        # Where each merged column comes from, worked out once per file rather than per cell.
+        plan = [(key, index.get(key), _KINDS.get(key, _TEXT), labels.get(key, key)) for key in keys]
+        unit_at, name_at = index.get("unit"), index.get("name")
+        key_at, source_at = index.get("key"), index.get("source")
         for n, cells in ledger.rows():
-            row_office = (cell_text(cols.get(cells, "unit")) or office) if "unit" in cols.index else office
+            width = len(cells)
+            row_office = (_text_of(_at(cells, unit_at)) or office) if unit_at is not None else office
             values: list[Any] = [row_office]
             status = ""
             pct_value: float | int | None = None
             deadline = None
             reasons: list[str] = []
-            for key in keys:
-                cell = cols.cell(cells, key)
+            for key, i, kind, label in plan:
+                cell = cells[i] if i is not None and i < width else None  # Columns.cell
                 raw = getattr(cell, "value", None)
-                if key in ("status", "percent"):
+                if kind == _TEXT:
+                    values.append(_text_of(raw))
+                elif kind == _STATUS or kind == _PERCENT:
                     try:
                         value = parse_ledger_value(key, raw, getattr(cell, "number_format", "") or "", statuses,
-                                                   labels.get(key, key))
+                                                   label)
                     except ValueProblem as problem:
                         reasons.append(str(problem))
                         value = cell_text(raw)
-                    if key == "status":
+                    if kind == _STATUS:
                         status = value if isinstance(value, str) else ""
                     elif not isinstance(value, str):
                         pct_value = value
                     values.append(value)
-                elif key in ("deadline", "updated"):
+                elif kind == _DEADLINE or kind == _UPDATED:
                     day = _as_date(raw)
-                    if key == "deadline":
+                    if kind == _DEADLINE:
                         deadline = day if day else deadline_of(raw)
-                    values.append(day if day else cell_text(raw))
-                elif key == "seq" and isinstance(raw, (int, float)) and not isinstance(raw, bool):
+                    values.append(day if day else _text_of(raw))
+                elif isinstance(raw, (int, float)) and not isinstance(raw, bool):  # seq
                     values.append(raw)
                 else:
-                    values.append(cell_text(raw))
-            name = cell_text(cols.get(cells, "name"))
+                    values.append(_text_of(raw))
             if reasons:
+                name = _text_of(_at(cells, name_at))
                 rejected.append(f"第 {n} 行“{name[:24]}”未合并：{'；'.join(reasons)}")
                 continue
-            values.append(cell_text(cols.get(cells, "key")))
-            values.append(cell_text(cols.get(cells, "source")) or path.name)
+            values.append(_text_of(_at(cells, key_at)))
+            values.append(_text_of(_at(cells, source_at)) or path.name)
             rows.append(_Row(row_office, values, status, pct_value, is_overdue(deadline, status, today)))
         notes = list(ledger.notes)
         info = _Read(path, office, ledger.draft_id, ledger.plan_title, ledger.exported, ledger.merged, rows, notes,
@@ -478,14 +508,6 @@ def _as_date(raw: Any) -> _dt.date | None:
     return None
 
 
-def _cell(ws: Any, value: Any) -> Any:
-    if isinstance(value, str):
-        return _text(ws, value)
-    if isinstance(value, _dt.date):
-        return _date(ws, value)
-    return value
-
-
 def _head(ws: Any, text: str) -> WriteOnlyCell:
     cell = WriteOnlyCell(ws)
     set_text(cell, text)
@@ -493,48 +515,107 @@ def _head(ws: Any, text: str) -> WriteOnlyCell:
     return cell
 
 
-def _styled(ws: Any, key: Any, first: Callable[[], WriteOnlyCell]) -> WriteOnlyCell:
-    """A new cell carrying the style that ``first()`` gave the sheet's first such cell.
+class _BodyCell(Cell):  # type: ignore[misc]  # openpyxl ships no types
+    """A styled write-only cell of a sheet's body.
 
-    Setting alignment or number_format looks the style up in the workbook's
-    lists (hashing openpyxl objects) for every cell; copying the resulting
-    StyleArray gives the same style ids in the same order, at a fraction of the cost.
+    append() tries every cell it is given as a plain value first, and the error
+    it then catches formats repr(cell) (sheet title and coordinate) for each
+    cell: a constant repr keeps that from costing more than writing the cell.
     """
-    cache = ws.__dict__.setdefault("_merge_styles", {})
-    style = cache.get(key)
-    if style is None:
-        cell = first()
-        cache[key] = copy.copy(cell._style)
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<merged ledger cell>"
+
+
+class _Cells:
+    """Write-only cells for one sheet's body: text (top-aligned, set_text's rules) and dates.
+
+    Setting alignment or number_format on a cell looks the style up in the
+    workbook's lists (hashing openpyxl objects); instead the sheet's first cell of
+    each kind is styled that way and later cells are built on a copy of its
+    StyleArray: the same style ids, registered in the same order as before.
+
+    With ``reuse``, rows built by ``row()`` share one cell per short text or date
+    (offices, statuses, file names and deadlines repeat from row to row): a
+    write-only sheet serialises a row's cells during ``append`` and only moves a
+    cell to where it is appended, so a cell can be appended again in a later row.
+    Within one row every cell is a distinct object.
+    """
+
+    _REUSE_CHARS = 64  # longer texts rarely repeat: not worth keeping
+    _REUSE_MAX = 20_000
+
+    def __init__(self, ws: Any, *, reuse: bool = False) -> None:
+        self.ws = ws
+        self._plain: Any = None
+        self._quoted: Any = None
+        self._dates: dict[type, Any] = {}
+        self._reuse = reuse
+        self._row = 0  # rows built so far: the row a kept cell was last handed out for
+        self._kept: dict[Any, list[Any]] = {}  # text or (type, day) -> [cell, row]
+
+    def row(self, values: Iterable[Any]) -> list[Any]:
+        self._row += 1
+        value = self.value
+        return [value(v) for v in values]
+
+    def value(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, _dt.date):
+            return self.date(value)
+        return value
+
+    def _again(self, key: Any) -> Any:
+        kept = self._kept.get(key)
+        if kept is None or kept[1] == self._row:
+            return None
+        kept[1] = self._row
+        return kept[0]
+
+    def _keep(self, key: Any, cell: Cell) -> None:
+        if self._reuse:
+            if len(self._kept) >= self._REUSE_MAX:
+                self._kept.clear()
+            self._kept[key] = [cell, self._row]
+
+    def text(self, value: str) -> Cell | None:
+        if not value:
+            return None
+        if self._reuse:
+            again = self._again(value)
+            if again is not None:
+                return again
+        text, quote = text_form(value)
+        if self._plain is None:
+            first = WriteOnlyCell(self.ws)
+            first.alignment = _WRAP
+            self._plain = copy.copy(first._style)
+            first.quotePrefix = True
+            self._quoted = copy.copy(first._style)
+        cell = _BodyCell(self.ws, 1, 1, text, self._quoted if quote else self._plain)  # a WriteOnlyCell, styled
+        cell.data_type = "s"  # set_text: never a formula or an error value
+        if len(value) <= self._REUSE_CHARS:
+            self._keep(value, cell)
         return cell
-    cell = WriteOnlyCell(ws)
-    cell._style = copy.copy(style)
-    return cell
 
-
-def _text(ws: Any, text: str) -> WriteOnlyCell | None:
-    if not text:
-        return None
-
-    def first() -> WriteOnlyCell:
-        cell = WriteOnlyCell(ws)
-        cell.alignment = _WRAP
+    def date(self, day: _dt.date) -> Cell:
+        key = (type(day), day)
+        if self._reuse:
+            again = self._again(key)
+            if again is not None:
+                return again
+        style = self._dates.get(type(day))
+        if style is None:
+            cell = WriteOnlyCell(self.ws, day)  # as before: the value first (it registers yyyy-mm-dd)
+            cell.number_format = DATE_FORMAT
+            self._dates[type(day)] = copy.copy(cell._style)
+        else:
+            cell = _BodyCell(self.ws, 1, 1, day, style)
+        self._keep(key, cell)
         return cell
-
-    cell = _styled(ws, "text", first)
-    set_text(cell, text)  # after the style: it may add quotePrefix
-    return cell
-
-
-def _date(ws: Any, day: _dt.date) -> WriteOnlyCell:
-    def first() -> WriteOnlyCell:
-        cell = WriteOnlyCell(ws, day)  # as before: the value first (it registers yyyy-mm-dd)
-        cell.number_format = DATE_FORMAT
-        return cell
-
-    cell = _styled(ws, ("date", type(day)), first)
-    if cell.value is None:
-        cell.value = day
-    return cell
 
 
 def _print_setup(ws: Any, landscape: bool) -> None:
@@ -554,8 +635,9 @@ def _offices_sheet(wb: Workbook, offices: list[OfficeStats]) -> None:
     _print_setup(ws, landscape=False)
     ws.append([_head(ws, t) for t in (UNIT_TITLE, "项数", "已完成", "逾期", "平均完成率（%）", SOURCE_TITLE)])
     total = OfficeStats("合计")
+    text = _Cells(ws).text
     for o in offices:
-        ws.append([_text(ws, o.office), o.items, o.done, o.overdue, o.average, _text(ws, "、".join(o.files))])
+        ws.append([text(o.office), o.items, o.done, o.overdue, o.average, text("、".join(o.files))])
         total.items += o.items
         total.done += o.done
         total.overdue += o.overdue
@@ -576,7 +658,8 @@ def _skipped_sheet(wb: Workbook, report: MergeReport) -> None:
     _print_setup(ws, landscape=True)
     ws.append([_head(ws, t) for t in ("文件", "原因", "处理结果")])
     issues = sorted(report.skipped, key=lambda i: str(i.path)) + report.remarks
+    text = _Cells(ws).text
     for issue in issues:
-        ws.append([_text(ws, str(issue.path)), _text(ws, issue.reason), _text(ws, issue.outcome)])
+        ws.append([text(str(issue.path)), text(issue.reason), text(issue.outcome)])
     if not issues:
-        ws.append([_text(ws, "（没有未合并的文件）"), None, None])
+        ws.append([text("（没有未合并的文件）"), None, None])

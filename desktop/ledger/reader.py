@@ -11,6 +11,7 @@ callers can put it where they like).
 from __future__ import annotations
 
 import contextlib
+import posixpath
 import re
 import threading
 import warnings
@@ -56,12 +57,17 @@ class LedgerSheet:
                                       self.columns.header_row + 1):
                 if n - self.columns.header_row > MAX_ROWS:
                     raise LedgerError(f"行数超过 {MAX_ROWS} 行，不像是进度台账，已停止读取")
-                if any(_filled(getattr(c, "value", None)) for c in cells):
+                if _any_filled(cells):
                     yield n, cells
 
 
-def _filled(value: Any) -> bool:
-    return value is not None and not (isinstance(value, str) and not value.strip())
+def _any_filled(cells: tuple[Any, ...]) -> bool:
+    """Whether a cell holds something other than blanks (checked for every row of every ledger)."""
+    for cell in cells:
+        value = getattr(cell, "value", None)
+        if value is not None and not (isinstance(value, str) and not value.strip()):
+            return True
+    return False
 
 
 @contextlib.contextmanager
@@ -332,6 +338,8 @@ _STYLE_CACHE: dict[bytes, tuple[list[int], list[str], frozenset[int], frozenset[
 _STYLE_CACHE_MAX = 64
 _COORDS: dict[str, tuple[int, int]] = {}
 _COORDS_MAX = 50_000
+_DATES: dict[tuple[Any, ...], tuple[str, Any]] = {}  # (serial, its type, epoch, timedelta) -> (data_type, value)
+_DATES_MAX = 50_000
 _HEAD_BYTES = 8192
 _DIMENSION = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?dimension\s+ref="'
                         rb'([A-Z]{1,3}[0-9]{1,7}(?::[A-Z]{1,3}[0-9]{1,7})?)"\s*/>')
@@ -592,6 +600,8 @@ def _lean_workbook(path: Path) -> Any:
 # then openpyxl, which give the usual messages. It refuses (raises _Refuse or anything
 # else) on whatever it does not mirror exactly: a DOCTYPE, another namespace, chart
 # sheets, unknown cell types, a big sheet (streamed by the other readers instead).
+# The parts that ledgers from one exporter share byte for byte (manifest, workbook.xml and
+# its rels, styles.xml) are parsed once per distinct content; sheets always on their own.
 
 DIRECT_READER = True  # False: the merge goes straight to the lean reader
 _DIRECT_MAX_SHEET_BYTES = 8 * 1024 * 1024  # parsed whole: bigger sheets are streamed by the lean reader
@@ -610,6 +620,18 @@ _SHARED_STRINGS_TYPE = "application/vnd.openxmlformats-officedocument.spreadshee
 _CELL_TYPES = frozenset(("n", "s", "str", "b", "e", "inlineStr", "d"))
 _DIM_REF = re.compile(r"[A-Z]{1,3}[0-9]{1,7}(?::[A-Z]{1,3}[0-9]{1,7})?\Z")
 _XML_PARSERS = threading.local()  # an lxml parser must not be shared between threads
+_CELL_COUNT: Any = None
+
+
+def _only_cells(sheet_data: Any) -> bool:
+    """Whether every child of every row of ``sheet_data`` is a <c> element (one C-level
+    count, instead of a tag test per cell; len() counts comments and the like too)."""
+    global _CELL_COUNT
+    if _CELL_COUNT is None:
+        from lxml import etree
+
+        _CELL_COUNT = etree.XPath("count(m:row/m:c)", namespaces={"m": _NS_MAIN})
+    return sum(map(len, sheet_data)) == int(_CELL_COUNT(sheet_data))
 
 
 class _Refuse(Exception):
@@ -731,7 +753,7 @@ class _DirectSheet:
         main = f"{{{_NS_MAIN}}}"
         if root.tag != main + "worksheet":
             raise _Refuse("worksheet namespace")
-        dim_tag, data_tag, row_tag, c_tag = main + "dimension", main + "sheetData", main + "row", main + "c"
+        dim_tag, data_tag, row_tag = main + "dimension", main + "sheetData", main + "row"
         v_tag, is_tag, t_tag = main + "v", main + "is", main + "t"
         # openpyxl takes the first <dimension> that ends before <sheetData> does; with
         # both as children of <worksheet> (anything else is refused) that is document order.
@@ -758,9 +780,13 @@ class _DirectSheet:
             return []
         if n_rows != len(sheet_data) or any(r.tag != row_tag for r in sheet_data):
             raise _Refuse("sheetData shape")
+        if not _only_cells(sheet_data):
+            raise _Refuse("not a cell")
         book = self.parent
         formats, date_ids, delta_ids = book._formats, book._date_ids, book._delta_ids
         strings, epoch = book._shared_strings, book.epoch
+        coords, cell_types, dates = _COORDS, _CELL_TYPES, _DATES
+        style_ids: dict[str, int] = {}  # s="…" -> int, as parse_cell converts it
         rows: list[tuple[int, list[tuple[int, _DirectCell]]]] = []
         row_counter = 0
         for row in sheet_data:
@@ -777,32 +803,25 @@ class _DirectSheet:
                 row_counter += 1
             col_counter = 0
             cells: list[tuple[int, _DirectCell]] = []
+            append = cells.append
             for el in row:  # WorkSheetParser.parse_cell with data_only=True
-                if el.tag != c_tag:
-                    raise _Refuse("not a cell")
-                data_type = el.get("t", "n")
-                if data_type not in _CELL_TYPES:
+                get = el.get
+                data_type = get("t", "n")
+                if data_type not in cell_types:
                     raise _Refuse("cell type")
-                coordinate = el.get("r")
-                style_id: Any = el.get("s", 0)
-                if style_id:
-                    style_id = int(style_id)
-                if style_id == "":
-                    raise _Refuse("empty style")
+                coordinate = get("r")
+                s = get("s")
+                style_id = 0
+                if s is not None:
+                    known = style_ids.get(s)
+                    if known is None:
+                        if s == "":
+                            raise _Refuse("empty style")
+                        known = style_ids[s] = int(s)
+                    style_id = known
                 number_format = formats[style_id]
-                # The first <v> and <is>, as element.find gives them (lxml's find is slow Python).
-                v_el = is_el = None
-                for sub in el:
-                    if sub.tag == v_tag:
-                        if v_el is None:
-                            v_el = sub
-                    elif sub.tag == is_tag and is_el is None:
-                        is_el = sub
-                value: Any = None
-                if data_type != "inlineStr" and v_el is not None:
-                    value = v_el.text or None
                 if coordinate:
-                    pos = _coordinate(coordinate)
+                    pos = coords.get(coordinate) or _coordinate(coordinate)
                     column = col_counter = pos[1]
                     if pos[0] != row_counter:
                         # openpyxl keeps such a cell in this row, under its own row number: refuse
@@ -810,26 +829,61 @@ class _DirectSheet:
                 else:
                     col_counter += 1
                     column = col_counter
-                if value is not None:
-                    if data_type == "n":
-                        value = float(value) if ("." in value or "E" in value or "e" in value) else int(value)
-                        if style_id in date_ids:
-                            data_type = "d"
-                            try:
-                                value = from_excel(value, epoch, timedelta=style_id in delta_ids)
-                            except (OverflowError, ValueError):
-                                data_type, value = "e", "#VALUE!"
-                    else:
-                        value, data_type = _typed_value(value, data_type, strings)
-                elif data_type == "inlineStr":
-                    child = is_el
-                    if child is not None:
+                # The first <v> (or <is> for an inline string), as element.find gives it (lxml's
+                # find is slow Python); a cell has one child or none nearly always, and lxml
+                # builds a proxy object for every child visited.
+                n_sub = len(el)
+                value: Any = None
+                if data_type == "inlineStr":
+                    is_el = None
+                    if n_sub == 1:
+                        sub = el[0]
+                        if sub.tag == is_tag:
+                            is_el = sub
+                    elif n_sub:
+                        for sub in el:
+                            if sub.tag == is_tag:
+                                is_el = sub
+                                break
+                    if is_el is not None:
                         data_type = "s"
-                        if len(child) == 1 and child[0].tag == t_tag:  # one plain <t>: what we write
-                            value = child[0].text or ""
+                        if len(is_el) == 1:
+                            t_el = is_el[0]
+                            # one plain <t>: what we write
+                            value = (t_el.text or "") if t_el.tag == t_tag else _text_content(is_el)
                         else:
-                            value = _text_content(child)
-                cells.append((column, _DirectCell(value, data_type, number_format)))
+                            value = _text_content(is_el)
+                elif n_sub:
+                    v_el = None
+                    if n_sub == 1:
+                        sub = el[0]
+                        if sub.tag == v_tag:
+                            v_el = sub
+                    else:
+                        for sub in el:
+                            if sub.tag == v_tag:
+                                v_el = sub
+                                break
+                    if v_el is not None:
+                        value = v_el.text or None
+                    if value is not None:
+                        if data_type == "n":
+                            value = float(value) if ("." in value or "E" in value or "e" in value) else int(value)
+                            if style_id in date_ids:
+                                # Every row repeats a few dates: from_excel once per distinct serial.
+                                key = (value, type(value), epoch, style_id in delta_ids)
+                                hit = dates.get(key)
+                                if hit is None:
+                                    try:
+                                        hit = ("d", from_excel(value, epoch, timedelta=key[3]))
+                                    except (OverflowError, ValueError):
+                                        hit = ("e", "#VALUE!")
+                                    if len(dates) < _DATES_MAX:
+                                        dates[key] = hit
+                                data_type, value = hit
+                        else:
+                            value, data_type = _typed_value(value, data_type, strings)
+                append((column, _DirectCell(value, data_type, number_format)))
             rows.append((row_counter, cells))
         return rows
 
@@ -852,22 +906,9 @@ class _DirectBook(_SheetsByName):
         self._archive.close()
 
     def _load(self) -> None:
-        import posixpath
-
-        from openpyxl.utils.datetime import CALENDAR_MAC_1904, WINDOWS_EPOCH
-
         names = set(self._archive.namelist())
-        # Manifest: the workbook and shared-strings parts by content type, as openpyxl finds them.
-        root = _xml(self._read("[Content_Types].xml"))
-        if root.tag != f"{{{_NS_CT}}}Types":
-            raise _Refuse("manifest")
-        overrides = [(el.get("PartName") or "", el.get("ContentType")) for el in root
-                     if el.tag == f"{{{_NS_CT}}}Override"]
-        part = next((p for ct in _WORKBOOK_TYPES for p, t in overrides if t == ct), None)
-        if not part:
-            raise _Refuse("no workbook override")  # openpyxl also looks at the defaults
-        wb_part = part[1:]
-        strings_part = next((p for p, t in overrides if t == _SHARED_STRINGS_TYPE), None)
+        # Ledgers from one exporter share these parts byte for byte: each distinct one is parsed once.
+        wb_part, strings_part = _remembered(_parse_manifest, self._read("[Content_Types].xml"))
         self._shared_strings: list[str] = []
         if strings_part is not None:
             sst = _xml(self._read(strings_part[1:]))
@@ -878,48 +919,10 @@ class _DirectBook(_SheetsByName):
                 raise _Refuse("shared strings shape")
             # read_string_table: Text content, then 'x005F_' removed.
             self._shared_strings = [_text_content(si).replace("x005F_", "") for si in sst]
-
-        # Workbook: epoch and sheets (name -> part through the rels).
-        wb = _xml(self._read(wb_part))
-        main = f"{{{_NS_MAIN}}}"
-        if wb.tag != main + "workbook":
-            raise _Refuse("workbook namespace")
-        self.epoch = WINDOWS_EPOCH
-        prs = wb.findall(main + "workbookPr")
-        if len(prs) > 1:
-            raise _Refuse("two workbookPr")  # openpyxl takes the last
-        for pr in prs:
-            flag = pr.get("date1904")
-            if flag is not None and flag not in ("false", "f", "0", "true", "1"):
-                raise _Refuse("date1904")
-            if flag in ("true", "1"):
-                self.epoch = CALENDAR_MAC_1904
         rels_path = posixpath.join(posixpath.dirname(wb_part), "_rels", posixpath.basename(wb_part) + ".rels")
-        rels_root = _xml(self._read(rels_path))
-        if rels_root.tag != f"{{{_NS_PKG_REL}}}Relationships":
-            raise _Refuse("rels")
-        parent = posixpath.split(posixpath.dirname(rels_path))[0]
-        rels: dict[str | None, tuple[str, str]] = {}
-        for el in rels_root:
-            if el.tag != f"{{{_NS_PKG_REL}}}Relationship":
-                continue
-            target, rtype = el.get("Target"), el.get("Type")
-            if target is None or rtype is None:
-                raise _Refuse("relationship")
-            if el.get("TargetMode") != "External":  # get_dependents' normalisation
-                target = target[1:] if target.startswith("/") else posixpath.normpath(posixpath.join(parent, target))
-            rels[el.get("Id")] = (target, rtype)
+        self.epoch, sheets = _remembered(_parse_workbook, self._read(wb_part), self._read(rels_path), rels_path)
         self._sheets: list[_DirectSheet] = []
-        sheets = wb.find(main + "sheets")
-        for el in sheets if sheets is not None else ():
-            if el.tag != main + "sheet":
-                continue
-            rid, name = el.get(f"{{{_NS_REL}}}id"), el.get("name")
-            if not rid:
-                continue  # openpyxl warns and drops such a sheet
-            if name is None:
-                raise _Refuse("sheet name")
-            target, rtype = rels[rid]
+        for name, target, rtype in sheets:
             if target not in names:
                 continue
             if "chartsheet" in rtype:
@@ -930,46 +933,7 @@ class _DirectBook(_SheetsByName):
         self._load_properties(names)
 
     def _load_styles(self) -> None:
-        # Stylesheet._normalise_numbers + ReadOnlyCell.number_format, per cellXfs index.
-        from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE, is_date_format, \
-            is_timedelta_format
-
-        root = _xml(self._read("xl/styles.xml"))
-        main = f"{{{_NS_MAIN}}}"
-        if root.tag != main + "styleSheet":
-            raise _Refuse("styles namespace")
-        custom: dict[int, str] = {}
-        num_fmts = root.find(main + "numFmts")
-        for el in num_fmts if num_fmts is not None else ():
-            if el.tag == main + "numFmt":
-                code = el.get("formatCode")
-                if code is None:
-                    raise _Refuse("numFmt")
-                custom[int(el.get("numFmtId"))] = code
-        xfs = root.find(main + "cellXfs")
-        if xfs is None or not len(xfs):
-            raise _Refuse("no cell styles")  # openpyxl would use its defaults
-        formats: list[str] = []
-        date_ids: set[int] = set()
-        delta_ids: set[int] = set()
-        for idx, xf in enumerate(el for el in xfs if el.tag == main + "xf"):
-            fmt_id = int(xf.get("numFmtId", 0))
-            if fmt_id in custom:
-                fmt: str | None = custom[fmt_id]
-                shown = custom[fmt_id]
-            elif fmt_id < BUILTIN_FORMATS_MAX_SIZE:
-                fmt = BUILTIN_FORMATS.get(fmt_id)
-                shown = str(BUILTIN_FORMATS.get(fmt_id, "General"))
-            else:
-                raise _Refuse("unknown custom number format")  # openpyxl indexes into its list
-            if is_date_format(fmt):
-                date_ids.add(idx)
-            if is_timedelta_format(fmt):
-                delta_ids.add(idx)
-            formats.append(shown)
-        if not formats:
-            raise _Refuse("no cell styles")
-        self._formats, self._date_ids, self._delta_ids = formats, frozenset(date_ids), frozenset(delta_ids)
+        self._formats, self._date_ids, self._delta_ids = _remembered(_parse_styles, self._read("xl/styles.xml"))
 
     def _load_properties(self, names: set[str]) -> None:
         from types import SimpleNamespace
@@ -1006,6 +970,126 @@ class _DirectBook(_SheetsByName):
                     raise _Refuse("custom property type")
                 props.append(SimpleNamespace(name=el.get("name"), value=value))
         self.custom_doc_props = props
+
+
+_REMEMBERED: dict[tuple[Any, ...], Any] = {}  # (parser, part bytes, …) -> what it read from them
+_REMEMBERED_MAX = 256
+
+
+def _remembered(parse: Callable[..., Any], *args: Any) -> Any:
+    """``parse(*args)`` once per distinct parts: the result is only read, never changed.
+    A refusal raises every time (nothing is remembered for it)."""
+    key = (parse, *args)
+    hit = _REMEMBERED.get(key)
+    if hit is None:
+        hit = parse(*args)
+        if len(_REMEMBERED) >= _REMEMBERED_MAX:
+            _REMEMBERED.clear()
+        _REMEMBERED[key] = hit
+    return hit
+
+
+def _parse_styles(src: bytes) -> tuple[tuple[str, ...], frozenset[int], frozenset[int]]:
+    """Stylesheet._normalise_numbers + ReadOnlyCell.number_format, per cellXfs index."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE, is_date_format, \
+        is_timedelta_format
+
+    root = _xml(src)
+    main = f"{{{_NS_MAIN}}}"
+    if root.tag != main + "styleSheet":
+        raise _Refuse("styles namespace")
+    custom: dict[int, str] = {}
+    num_fmts = root.find(main + "numFmts")
+    for el in num_fmts if num_fmts is not None else ():
+        if el.tag == main + "numFmt":
+            code = el.get("formatCode")
+            if code is None:
+                raise _Refuse("numFmt")
+            custom[int(el.get("numFmtId"))] = code
+    xfs = root.find(main + "cellXfs")
+    if xfs is None or not len(xfs):
+        raise _Refuse("no cell styles")  # openpyxl would use its defaults
+    formats: list[str] = []
+    date_ids: set[int] = set()
+    delta_ids: set[int] = set()
+    for idx, xf in enumerate(el for el in xfs if el.tag == main + "xf"):
+        fmt_id = int(xf.get("numFmtId", 0))
+        if fmt_id in custom:
+            fmt: str | None = custom[fmt_id]
+            shown = custom[fmt_id]
+        elif fmt_id < BUILTIN_FORMATS_MAX_SIZE:
+            fmt = BUILTIN_FORMATS.get(fmt_id)
+            shown = str(BUILTIN_FORMATS.get(fmt_id, "General"))
+        else:
+            raise _Refuse("unknown custom number format")  # openpyxl indexes into its list
+        if is_date_format(fmt):
+            date_ids.add(idx)
+        if is_timedelta_format(fmt):
+            delta_ids.add(idx)
+        formats.append(shown)
+    if not formats:
+        raise _Refuse("no cell styles")
+    return tuple(formats), frozenset(date_ids), frozenset(delta_ids)
+
+
+def _parse_manifest(data: bytes) -> tuple[str, str | None]:
+    """The workbook and shared-strings parts by content type, as openpyxl finds them."""
+    root = _xml(data)
+    if root.tag != f"{{{_NS_CT}}}Types":
+        raise _Refuse("manifest")
+    overrides = [(el.get("PartName") or "", el.get("ContentType")) for el in root
+                 if el.tag == f"{{{_NS_CT}}}Override"]
+    part = next((p for ct in _WORKBOOK_TYPES for p, t in overrides if t == ct), None)
+    if not part:
+        raise _Refuse("no workbook override")  # openpyxl also looks at the defaults
+    return part[1:], next((p for p, t in overrides if t == _SHARED_STRINGS_TYPE), None)
+
+
+def _parse_workbook(data: bytes, rels_data: bytes, rels_path: str) -> tuple[Any, tuple[tuple[str, str, str], ...]]:
+    """(epoch, ((sheet name, part, relationship type), …)) from workbook.xml and its rels."""
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904, WINDOWS_EPOCH
+
+    wb = _xml(data)
+    main = f"{{{_NS_MAIN}}}"
+    if wb.tag != main + "workbook":
+        raise _Refuse("workbook namespace")
+    epoch = WINDOWS_EPOCH
+    prs = wb.findall(main + "workbookPr")
+    if len(prs) > 1:
+        raise _Refuse("two workbookPr")  # openpyxl takes the last
+    for pr in prs:
+        flag = pr.get("date1904")
+        if flag is not None and flag not in ("false", "f", "0", "true", "1"):
+            raise _Refuse("date1904")
+        if flag in ("true", "1"):
+            epoch = CALENDAR_MAC_1904
+    rels_root = _xml(rels_data)
+    if rels_root.tag != f"{{{_NS_PKG_REL}}}Relationships":
+        raise _Refuse("rels")
+    parent = posixpath.split(posixpath.dirname(rels_path))[0]
+    rels: dict[str | None, tuple[str, str]] = {}
+    for el in rels_root:
+        if el.tag != f"{{{_NS_PKG_REL}}}Relationship":
+            continue
+        target, rtype = el.get("Target"), el.get("Type")
+        if target is None or rtype is None:
+            raise _Refuse("relationship")
+        if el.get("TargetMode") != "External":  # get_dependents' normalisation
+            target = target[1:] if target.startswith("/") else posixpath.normpath(posixpath.join(parent, target))
+        rels[el.get("Id")] = (target, rtype)
+    sheets: list[tuple[str, str, str]] = []
+    found = wb.find(main + "sheets")
+    for el in found if found is not None else ():
+        if el.tag != main + "sheet":
+            continue
+        rid, name = el.get(f"{{{_NS_REL}}}id"), el.get("name")
+        if not rid:
+            continue  # openpyxl warns and drops such a sheet
+        if name is None:
+            raise _Refuse("sheet name")
+        target, rtype = rels[rid]
+        sheets.append((name, target, rtype))
+    return epoch, tuple(sheets)
 
 
 def _direct_workbook(path: Path) -> _DirectBook:
