@@ -67,7 +67,6 @@ READ_SUFFIXES = (".xlsx", ".xlsm")
 REPORT_SUFFIXES = (".xls", ".et", ".xlsb")
 
 _HEAD_FONT = Font(name="黑体", size=10, bold=True)
-_BODY_FONT = Font(name="宋体", size=10)
 _HEAD_FILL = PatternFill("solid", fgColor="D9E1F2")
 _WRAP = Alignment(vertical="top")  # no wrap: write-only rows keep the default height
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
