@@ -18,6 +18,7 @@ import datetime as _dt
 import json
 import os
 import sys
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -176,30 +177,36 @@ class DraftLock:
         """Take the lock only if nobody else holds it: for a command that
         rewrites the draft. Returns the other holder when refused, else None
         (also when the folder does not allow a lock file: the save then fails
-        on its own with a clear message)."""
+        on its own with a clear message).
+
+        The lock file appears with its content (written aside, then linked
+        into place): another process must never find it empty and take it
+        for a stale one. A lock left by an ended process is removed only if
+        it is still that one when we remove it."""
         path = lock_path(self.draft_path)
         data = json.dumps(asdict(self.holder), ensure_ascii=False).encode("utf-8")
-        for _ in range(3):
-            other = self.other_holder()
-            if other is not None:
-                return other
-            if path.exists():  # stale: its process has ended
-                with contextlib.suppress(OSError):
+        for attempt in range(12):  # waits at most about 0.8 s for a lock being written
+            current = read_lock(self.draft_path)  # judged once: the file may appear between two reads
+            if current is not None:
+                if current.token != self.holder.token and holder_alive(current):
+                    return current
+                if read_lock(self.draft_path) == current:  # stale (its process has ended) and still that one
+                    with contextlib.suppress(OSError):
+                        path.unlink()
+            elif path.exists():
+                if _written_just_now(path):
+                    time.sleep(0.01 * (attempt + 1))  # another process is writing it (no link on this disk)
+                    continue
+                with contextlib.suppress(OSError):  # unreadable and old: what a crash left
                     path.unlink()
-            try:
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-            except FileExistsError:
-                continue  # someone else got there first: look again who it is
-            except OSError:
+            made = _create_lock_file(path, data)
+            if made is None:
                 return None
-            try:
-                os.write(fd, data)
-            finally:
-                os.close(fd)
-            _hide_on_windows(path)
-            self.held = True
-            return None
-        return self.other_holder()
+            if made:
+                _hide_on_windows(path)
+                self.held = True
+                return None
+        return self.other_holder() or Holder("另一个程序", _hostname(), 0, _now())
 
     def release(self) -> None:
         if not self.held:
@@ -209,6 +216,45 @@ class DraftLock:
         if current is not None and current.token == self.holder.token:
             with contextlib.suppress(OSError):
                 lock_path(self.draft_path).unlink()
+
+
+def _written_just_now(path: Path, seconds: float = 10.0) -> bool:
+    try:
+        return abs(time.time() - path.stat().st_mtime) < seconds
+    except OSError:
+        return False
+
+
+def _create_lock_file(path: Path, data: bytes) -> bool | None:
+    """Create ``path`` holding ``data`` unless it exists: True made, False
+    someone else's is there, None the folder allows no lock file."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+        try:
+            os.link(tmp, path)  # atomic, and the file is whole when it appears
+            return True
+        except FileExistsError:
+            return False
+        except OSError:
+            pass  # no hard links here (FAT, some network shares): create in place below
+    except OSError:
+        pass
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        return False
+    except OSError:
+        return None
+    try:
+        os.write(fd, data)
+    finally:
+        os.close(fd)
+    return True
 
 
 def _hide_on_windows(path: Path) -> None:

@@ -505,3 +505,41 @@ def test_printing_many_problems_indexes_the_draft_once(template, monkeypatch, ca
     out = capsys.readouterr().out
     assert out.count("[错误]") >= 1300
     assert calls["items"] <= 10, calls
+
+
+def test_an_exclusive_lock_takes_over_only_what_is_really_stale(tmp_path):
+    """A lock of an ended process is taken over; a live one is respected; a
+    lock file being written (empty for a moment on disks without hard links)
+    is not mistaken for a stale one, unless it is old (a crash left it)."""
+    import json
+    import time as _time
+
+    from desktop.recovery import DraftLock, lock_path, read_lock
+
+    path = tmp_path / "d.plan.json"
+    save_draft(office("甲", 15), path)
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_pid = int(ended.stdout)
+    lock_path(path).write_text(json.dumps({"user": "旧", "host": __import__("socket").gethostname(),
+                                           "pid": dead_pid, "time": "2020-01-01 08:00", "token": "old"}))
+    mine = DraftLock(path)
+    assert mine.acquire_exclusive() is None and mine.held
+    assert read_lock(path).token == mine.holder.token
+
+    other = DraftLock(path)
+    holder = other.acquire_exclusive()
+    assert holder is not None and holder.token == mine.holder.token and not other.held
+    mine.release()
+    assert not lock_path(path).exists()
+
+    lock_path(path).write_bytes(b"")  # another process has just created it
+    start = _time.monotonic()
+    waiting = DraftLock(path)
+    holder = waiting.acquire_exclusive()
+    assert holder is not None and not waiting.held and _time.monotonic() - start < 3
+    assert lock_path(path).read_bytes() == b"", "someone else's lock is left alone"
+    old = _time.time() - 60
+    os.utime(lock_path(path), (old, old))  # left empty by a crash a minute ago
+    assert waiting.acquire_exclusive() is None and waiting.held
+    assert read_lock(path).token == waiting.holder.token
+    waiting.release()
