@@ -187,7 +187,11 @@ def _cmap_coverage(fh: BinaryIO, tables: dict[bytes, tuple[int, int]]) -> Covera
     off, length = tables[b"cmap"]
     fh.seek(off)
     data = fh.read(min(length, 32 * 1024 * 1024))
-    _, count = struct.unpack_from(">HH", data, 0)
+    version, count = struct.unpack_from(">HH", data, 0)
+    if count == 0 and version != 0:  # swapped in some fonts; reportlab reads them so
+        count = version
+    if count == 0:
+        return None
     ranges: list[tuple[int, int]] = []
     for k in range(count):
         platform, encoding, sub = struct.unpack_from(">HHI", data, 4 + 8 * k)
@@ -343,11 +347,23 @@ def _int_array(raw: bytes) -> array[int]:
     return a
 
 
+def _coverage_record_ok(key: object, rec: object) -> bool:
+    """(size, mtime, firsts, lasts): the ranges as two equal runs of 8-byte integers, or both None."""
+    if type(key) is not str or type(rec) is not tuple or len(rec) != 4:
+        return False
+    size, mtime, firsts, lasts = rec
+    if type(size) is not int or type(mtime) is not int:
+        return False
+    if firsts is None and lasts is None:
+        return True
+    return type(firsts) is bytes and type(lasts) is bytes and len(firsts) == len(lasts) and len(firsts) % 8 == 0
+
+
 def _coverage_cache_load(target: Path) -> dict[str, Any]:
     body = _cache_read(target, _COVERAGE_MAGIC)
     try:
         known = marshal.loads(body) if body is not None else {}
-        if type(known) is dict and all(type(v) is tuple and len(v) == 4 for v in known.values()):
+        if type(known) is dict and all(_coverage_record_ok(k, v) for k, v in known.items()):
             return known
     except Exception:  # noqa: BLE001 - damage means "read the cmaps again"
         pass
@@ -360,11 +376,22 @@ def _scan_cache_load(target: Path) -> dict[str, Any]:
         return {}
     try:
         known = marshal.loads(body)
-        if type(known) is dict and all(type(k) is str and type(v) is tuple and len(v) == 3 for k, v in known.items()):
+        if type(known) is dict and all(_scan_record_ok(k, v) for k, v in known.items()):
             return known
     except Exception:  # noqa: BLE001 - damage means "read the fonts again"
         pass
     return {}
+
+
+def _scan_record_ok(path: object, rec: object) -> bool:
+    """(size, mtime, ((index, families, style, truetype), ...)) exactly."""
+    if type(path) is not str or type(rec) is not tuple or len(rec) != 3:
+        return False
+    size, mtime, faces = rec
+    return (type(size) is int and type(mtime) is int and type(faces) is tuple
+            and all(type(f) is tuple and len(f) == 4 and type(f[0]) is int and type(f[1]) is tuple
+                    and all(type(n) is str for n in f[1]) and type(f[2]) is str and type(f[3]) is bool
+                    for f in faces))
 
 
 _FC_LOCK = threading.Lock()
@@ -512,6 +539,24 @@ def _pack(v: Any) -> tuple[Any, ...] | None:
     return None
 
 
+def _packed_ok(packed: object) -> bool:
+    """A record _pack wrote: a known kind with arrays of matching lengths."""
+    if type(packed) is not tuple or not packed or not all(type(x) is bytes for x in packed[1:]):
+        return False
+    kind, sizes = packed[0], [len(x) for x in packed[1:]]
+    if any(n % 8 for n in sizes) and kind != "lm":
+        return False
+    if kind == "li":
+        return len(sizes) == 1
+    if kind in ("di", "df", "lt"):
+        return len(sizes) == 2 and sizes[0] == sizes[1]
+    if kind == "dl":
+        return len(sizes) == 3 and sizes[0] == sizes[1] and sizes[2] % 8 == 0
+    if kind == "lm":
+        return len(sizes) == 3 and sizes[0] % 8 == 0 and sizes[0] == sizes[2] == 8 * sizes[1]
+    return False
+
+
 def _unpack(packed: tuple[Any, ...]) -> dict[int, Any] | list[Any]:
     kind = packed[0]
     if kind == "di":
@@ -622,6 +667,8 @@ def _cache_load(file: FontFile, st: os.stat_result) -> dict[str, Any] | None:
             return None
         if not _known_layout(set(state) | set(packed) | set(names) | _RL_REBUILT):
             return None
+        if not all(_packed_ok(v) for v in packed.values()):
+            return None  # the right checksum over the wrong shapes: parse again rather than fail later
         state = dict(state)
         cmap = {k: packed[k] for k in _RL_CMAP if k in packed and packed[k][0] in ("di", "df")}
         for k, v in packed.items():
@@ -701,25 +748,33 @@ class _FontBytes:
 
     _open: set[_FontBytes] = set()
 
-    def __init__(self, filename: str, size: int, base: int = 0, length: int | None = None,
-                 owner: _FontBytes | None = None):
-        self._filename, self._size = filename, size
+    def __init__(self, filename: str, size: int, mtime_ns: int | None = None, base: int = 0,
+                 length: int | None = None, owner: _FontBytes | None = None):
+        self._filename, self._size, self._mtime = filename, size, mtime_ns
         self._base, self._len = base, size if length is None else length
         self._owner = owner or self
         self._fh: BinaryIO | None = None
 
     def window(self, start: int, length: int) -> _FontBytes:
-        return _FontBytes(self._filename, self._size, self._base + start, length, self._owner)
+        return _FontBytes(self._filename, self._size, self._mtime, self._base + start, length, self._owner)
+
+    def changed(self) -> bool:
+        """The file is no longer the one the face was read from (size or mtime)."""
+        owner = self._owner
+        try:
+            st = os.stat(owner._filename)
+        except OSError:
+            return True
+        return st.st_size != owner._size or (owner._mtime is not None and st.st_mtime_ns != owner._mtime)
 
     def _file(self) -> BinaryIO:
         owner = self._owner
         if owner._fh is None:
             fh = open(owner._filename, "rb")  # noqa: SIM115 - closed by close(), after the PDF
-            if os.fstat(fh.fileno()).st_size != owner._size:
+            st = os.fstat(fh.fileno())
+            if st.st_size != owner._size or (owner._mtime is not None and st.st_mtime_ns != owner._mtime):
                 fh.close()
-                from desktop.errors import ExportError
-
-                raise ExportError(f"字体文件“{owner._filename}”在导出过程中被改动，请重新导出。")
+                raise font_changed_error(owner._filename)
             owner._fh = fh
             _FontBytes._open.add(owner)
         return owner._fh
@@ -754,6 +809,16 @@ class _FontBytes:
         for f in list(cls._open):
             f.close()
 
+    @classmethod
+    def changed_files(cls) -> list[str]:
+        return sorted({f._filename for f in cls._open if f.changed()})
+
+
+def font_changed_error(filename: str) -> Exception:
+    from desktop.errors import ExportError
+
+    return ExportError(f"字体文件“{filename}”在导出过程中被改动（可能正在安装或替换字体），请重新导出。")
+
 
 def _cmap_attr(name: str) -> property:
     slot = "_rl_" + name
@@ -782,7 +847,8 @@ def _face_class() -> Any:  # the CachedFace class; its base, reportlab's TTFontF
             def _ttf_data(self) -> _FontBytes:
                 data = self.__dict__.get("_rl_bytes")
                 if data is None:
-                    data = self.__dict__["_rl_bytes"] = _FontBytes(self.filename, self.__dict__["_rl_size"])
+                    data = self.__dict__["_rl_bytes"] = _FontBytes(self.filename, self.__dict__["_rl_size"],
+                                                                   self.__dict__.get("_rl_mtime"))
                 return data
 
             def get_table(self, tag: str) -> Any:
@@ -829,7 +895,7 @@ _CachedFace: type[Any] | None = None
 _ENSURE_LOCK = threading.Lock()
 
 
-def _restore_face(record: dict[str, Any], size: int) -> Any:
+def _restore_face(record: dict[str, Any], size: int, mtime_ns: int | None = None) -> Any:
     from reportlab.pdfbase.ttfonts import TTFNameBytes
 
     face = _face_class().__new__(_face_class())
@@ -839,6 +905,7 @@ def _restore_face(record: dict[str, Any], size: int) -> Any:
         d[k] = TTFNameBytes(text.encode("utf8"), "utf8")
     d["_pos"] = 0
     d["_rl_size"] = size
+    d["_rl_mtime"] = mtime_ns
     d["_rl_lazy"] = record["lazy"]
     for name in _RL_LAZY + _RL_CMAP:  # stored unpacked: already decoded, behind the same property
         if name in d:
@@ -907,7 +974,7 @@ def load_ttfont(name: str, file: FontFile, use_cache: bool = True) -> Any:
         with _CACHE_LOCK:
             record = _cache_load(file, st)
         if record is not None:
-            return _ttfont_with_face(name, _restore_face(record, st.st_size))
+            return _ttfont_with_face(name, _restore_face(record, st.st_size, st.st_mtime_ns))
     tt = TTFont(name, str(file.path), subfontIndex=file.index)
     if use_cache:
         with _CACHE_LOCK:
@@ -945,9 +1012,25 @@ def embedding() -> Iterator[None]:
     ttfonts.makeToUnicodeCMap = _to_unicode_cmap
     try:
         yield
+    except Exception as err:
+        changed = _FontBytes.changed_files()
+        if changed:  # rewritten in place while its glyphs were read: what failed is the file, not us
+            raise font_changed_error(changed[0]) from err
+        raise
     finally:
         ttfonts.makeToUnicodeCMap = stock
         _FontBytes.close_all()
+
+
+def _unregister_ttfont(tt: Any) -> None:
+    """Take a TTFont out of reportlab's registry (pdfmetrics keeps fonts by
+    name and by face name, and registerFont never replaces one): a face read
+    again after its file changed must not draw with the old one."""
+    from reportlab.pdfbase import pdfmetrics
+
+    for registry in (pdfmetrics._fonts, pdfmetrics._dynFaceNames):
+        for name in [k for k, v in registry.items() if v is tt]:
+            del registry[name]
 
 
 def ensure_codes(face: Any, codes: Iterable[int]) -> None:
@@ -1002,6 +1085,7 @@ class Face:
         self._tt: Any = None  # reportlab's TTFont (untyped)
         self._lock = threading.Lock()
         self.key = ("X" if missing else "") + file.key
+        self.stamp: tuple[int, int] | None = None  # size and mtime of the file when it was read
 
     @property
     def label(self) -> str:
@@ -1013,9 +1097,15 @@ class Face:
             if self._tt is None:
                 if self._base is not None:
                     self._tt = _missing_ttfont(self._base.ttfont, self.key)
+                    self.stamp = self._base.stamp
                 else:
+                    self.stamp = _stamp(self.file.path)  # before reading: a later change shows as one
                     self._tt = load_ttfont(self.key, self.file)
             return self._tt
+
+    def changed(self) -> bool:
+        """Its file was replaced or removed since the face was read."""
+        return self.stamp is not None and _stamp(self.file.path) != self.stamp
 
     def add_missing(self, ch: str) -> None:
         """Map ``ch`` to the missing-glyph box so its text survives in the PDF."""
@@ -1052,6 +1142,14 @@ class Face:
         return name.decode("latin-1") if isinstance(name, bytes) else str(name)
 
 
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
 def _missing_advance(ch: str) -> float:
     """Width of the box drawn for a character no font has: one cell for CJK
     and symbols, half for Latin, nothing for joiners and combining marks."""
@@ -1070,6 +1168,16 @@ def load_face(file: FontFile) -> Face:
         if face is None:
             face = _FACES[file.key] = Face(file)
         return face
+
+
+def _forget_faces(faces: list[Face]) -> None:
+    """Drop faces (and their missing-glyph twins) read from files that changed."""
+    with _FACES_LOCK:
+        for face in faces:
+            for key in (face.key, "X" + face.file.key):
+                old = _FACES.pop(key, None)
+                if old is not None and old._tt is not None:
+                    _unregister_ttfont(old._tt)
 
 
 def face_by_key(key: str) -> Face | None:
@@ -1113,10 +1221,17 @@ class FontSet:
     _char_cache: dict[tuple[str, str], Face] = field(default_factory=dict)
     _pool_coverage: dict[int, Coverage | None] = field(default_factory=dict)
     _coverage_cache: dict[str, Any] | None = None
+    _coverage_dirty: bool = False
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def face(self, role: str) -> Face:
         return self.choices.get(role, self.choices[gb.FANGSONG]).face
+
+    def changed_faces(self) -> list[Face]:
+        """Faces in use whose files were replaced since they were read (an office
+        updating its fonts while the window stays open)."""
+        used = {c.face for c in self.choices.values()} | set(self._char_cache.values())
+        return [f for f in used if f.changed()]
 
     def face_for(self, role: str, ch: str) -> Face:
         hit = self._char_cache.get((role, ch))
@@ -1136,6 +1251,21 @@ class FontSet:
             if f.has(ch):
                 self.fallback_chars.setdefault(ch, f.label)
                 return f
+        try:
+            found = self._search_pool(ch)
+        finally:
+            if self._coverage_dirty and self._coverage_cache is not None:  # once per search: 14 MB for 700 faces
+                self._coverage_dirty = False
+                _cache_write(font_cache_dir() / "coverage.m", _COVERAGE_MAGIC, marshal.dumps(self._coverage_cache))
+        if found is not None:
+            self.fallback_chars.setdefault(ch, found.label)
+            return found
+        self.missing_chars.setdefault(ch, None)
+        face = missing_face(primary)
+        face.add_missing(ch)
+        return face
+
+    def _search_pool(self, ch: str) -> Face | None:
         cp = ord(ch)
         for i, file in enumerate(self.pool):
             coverage = self._coverage(i)
@@ -1144,14 +1274,10 @@ class FontSet:
             try:
                 f = load_face(file)
                 if f.has(ch):
-                    self.fallback_chars.setdefault(ch, f.label)
                     return f
             except Exception:  # a broken file in the pool: skip it, never fail an export
                 continue
-        self.missing_chars.setdefault(ch, None)
-        face = missing_face(primary)
-        face.add_missing(ch)
-        return face
+        return None
 
     def _coverage(self, i: int) -> Coverage | None:
         """Pool face ``i``'s cmap ranges, from the user's cache when the file
@@ -1159,9 +1285,8 @@ class FontSet:
         if i in self._pool_coverage:
             return self._pool_coverage[i]
         file = self.pool[i]
-        target = font_cache_dir() / "coverage.m"
         if self._coverage_cache is None:
-            self._coverage_cache = _coverage_cache_load(target)
+            self._coverage_cache = _coverage_cache_load(font_cache_dir() / "coverage.m")
         key = f"{file.path}\0{file.index}"
         try:
             st = os.stat(file.path)
@@ -1171,12 +1296,14 @@ class FontSet:
         rec = self._coverage_cache.get(key)
         if rec is not None and rec[:2] == (st.st_size, st.st_mtime_ns):
             coverage = None if rec[2] is None else (_int_array(rec[2]), _int_array(rec[3]))
+            if coverage is not None and (not coverage[0] or any(a > b for a, b in zip(*coverage))):
+                coverage = None  # not ranges we wrote: ask reportlab
         else:
             coverage = face_coverage(file)
             self._coverage_cache[key] = (st.st_size, st.st_mtime_ns,
                                          *((None, None) if coverage is None else (coverage[0].tobytes(),
                                                                                   coverage[1].tobytes())))
-            _cache_write(target, _COVERAGE_MAGIC, marshal.dumps(self._coverage_cache))
+            self._coverage_dirty = True
         self._pool_coverage[i] = coverage
         return coverage
 
@@ -1260,7 +1387,11 @@ def font_set(font_dirs: tuple[Path, ...] | list[Path] = ()) -> FontSet:
     key = tuple(str(Path(d)) for d in font_dirs)
     with _SETS_LOCK:
         if key in _SETS:
-            return _SETS[key]
+            changed = _SETS[key].changed_faces()
+            if not changed:
+                return _SETS[key]
+            del _SETS[key]  # read the fonts again: new metrics and new bytes together
+            _forget_faces(changed)
     office: list[FontFile] = []
     for d in font_dirs:
         if Path(d).is_dir():

@@ -472,3 +472,167 @@ def test_layouts_in_several_threads_see_every_character_of_a_restored_face(cache
         for t in threads:
             t.join()
         assert [results[i] for i in range(len(drafts))] == expected
+
+
+_EXPORT_TWICE = r"""
+import json, shutil, sys
+from pathlib import Path
+from desktop.export import ExportOptions, laid_out
+from desktop.export.pdf import render_pdf_bytes
+from desktop.storage import load_draft
+from desktop.templates import load_template
+office, out, replacement = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+draft = load_draft(sys.argv[4])
+options = ExportOptions(font_dirs=(office,))
+template = load_template(draft.template)
+
+def export(name):
+    data, _ = render_pdf_bytes(draft, template, options)
+    (out / f"{name}.pdf").write_bytes(data)
+    _, pages, _, _ = laid_out(draft, template, options, "PDF")
+    runs = [(r.font, r.text, round(r.x, 3), round(r.baseline, 3)) for p in pages for r in p.runs]
+    (out / f"{name}.json").write_text(json.dumps(runs, ensure_ascii=False), encoding="utf-8")
+
+export("first")
+if replacement:
+    shutil.copyfile(replacement, office / "simfang.ttf")  # the office updates its font, the window stays open
+export("second")
+"""
+
+
+def _run_export_twice(tmp_path, office, replacement=""):
+    import os
+    import subprocess
+    import sys
+
+    from tests.test_pdf import example_paths
+
+    out = tmp_path / "out"
+    out.mkdir(parents=True, exist_ok=True)
+    root = Path(__file__).resolve().parent.parent
+    env = dict(os.environ, PLAN_DRAFTER_HOME=str(tmp_path / "home"))
+    res = subprocess.run([sys.executable, "-c", _EXPORT_TWICE, str(office), str(out), replacement,
+                          str(example_paths()[0])], cwd=root, env=env, capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stderr
+    return (out / "first.pdf").read_bytes(), (out / "second.pdf").read_bytes()
+
+
+def _runs_of(tmp_path, name: str) -> list:
+    import json
+
+    return json.loads((tmp_path / "out" / f"{name}.json").read_text(encoding="utf-8"))
+
+
+@needs_apt_fonts
+def test_two_copies_of_one_font_draw_the_same_with_a_warm_cache(tmp_path):
+    """reportlab draws a face registered earlier under the same PostScript
+    name; with a warm cache that face must know every character too."""
+    import shutil
+
+    office = tmp_path / "office"
+    office.mkdir()
+    shutil.copyfile(UMING, office / "simsun.ttc")  # 宋体 from the office folder, 小标宋 from the system's copy
+    cold, _ = _run_export_twice(tmp_path, office)
+    warm, _ = _run_export_twice(tmp_path, office)
+    assert warm == cold
+    assert b"/FontFile2" in warm
+
+
+@needs_apt_fonts
+def test_a_font_replaced_while_the_program_runs_is_read_again(tmp_path):
+    """An office replaces 仿宋 while the window stays open: the next export
+    uses the new file (as a fresh start would), never old metrics on new bytes."""
+    import shutil
+
+    office = tmp_path / "office"
+    office.mkdir()
+    shutil.copyfile(WENKAI, office / "simfang.ttf")
+    _run_export_twice(tmp_path, office)  # fills the cache
+    before, after = _run_export_twice(tmp_path, office, str(UMING))
+    fresh, _ = _run_export_twice(tmp_path / "fresh", office)  # a new start with the new file
+    # The layout is a fresh start's. (Which of two registered copies of UMing draws is
+    # reportlab's choice by PostScript name and registration order, so bytes may differ.)
+    assert _runs_of(tmp_path, "second") == _runs_of(tmp_path / "fresh", "first") != _runs_of(tmp_path, "first")
+    assert after.startswith(b"%PDF") and after.count(b"/Type /Page\n") == fresh.count(b"/Type /Page\n") > 1
+
+
+def test_a_font_rewritten_during_embedding_is_named(cache_home, monkeypatch):
+    """Another program rewrites a font file in place while the subsets are
+    read: a plain message naming the file, not an unexpected error."""
+    import shutil
+
+    from desktop.errors import ExportError
+    from desktop.export import ExportOptions
+    from desktop.export.pdf import render_pdf_bytes
+    from desktop.sample import make_draft
+    from desktop.templates import load_template
+
+    mono = WENKAI.with_name("LXGWWenKaiMono-Regular.ttf")  # a face no other role draws (reportlab shares by name)
+    if not mono.exists():
+        pytest.skip("needs fonts-lxgw-wenkai")
+    office = cache_home.parent / "office"
+    office.mkdir()
+    shutil.copyfile(mono, office / "simfang.ttf")
+    options = ExportOptions(font_dirs=(office,))
+    template = load_template("gd-2020-haowangmin")
+    draft = make_draft(tasks=4, activities=1)
+    render_pdf_bytes(draft, template, options)  # fills the cache
+    fontmod._forget_faces(list(fontmod._FACES.values()))  # as a new process: faces restored from the cache
+    monkeypatch.setattr(fontmod, "_SETS", {})
+    reads = {"n": 0}
+    real = fontmod._FontBytes.__getitem__
+
+    def read(self, key):
+        if self._owner._filename.endswith("simfang.ttf"):
+            reads["n"] += 1
+        if reads["n"] == 5 and self._owner._filename.endswith("simfang.ttf"):
+            with open(self._owner._filename, "r+b") as fh:  # truncated in place, mtime and all
+                fh.truncate(5000)
+        return real(self, key)
+
+    monkeypatch.setattr(fontmod._FontBytes, "__getitem__", read)
+    with pytest.raises(ExportError, match="simfang.ttf.*导出过程中被改动"):
+        render_pdf_bytes(draft, template, options)
+
+
+def test_cache_records_of_the_wrong_shape_are_read_again(cache_home):
+    """A record with a right checksum over wrong shapes is ignored, not a crash."""
+    import marshal
+    import zlib
+
+    def forge(target: Path, magic: bytes, value) -> None:
+        body = marshal.dumps(value)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(magic + zlib.crc32(body).to_bytes(4, "big") + body)
+
+    folder = fontmod.font_cache_dir()
+    assert fontmod._scan_cache_load(folder / "s.m") == {}
+    forge(folder / "s.m", fontmod._SCAN_MAGIC, {"/x/a.ttf": (1, 2, 5)})
+    assert fontmod._scan_cache_load(folder / "s.m") == {}
+    forge(folder / "c.m", fontmod._COVERAGE_MAGIC, {"/x/a.ttf\0" + "0": (1, 2, b"abc", b"abc")})
+    assert fontmod._coverage_cache_load(folder / "c.m") == {}
+    f = _faces_for_cache_tests()[0]
+    fontmod.load_ttfont("T", f)
+    record = fontmod._cache_file(f)
+    import os
+
+    header, state, packed, names = marshal.loads(memoryview(record.read_bytes())[12:])
+    packed["glyphPos"] = ("li", b"\0" * 7)
+    forge(record, fontmod._CACHE_MAGIC, (header, state, packed, names))
+    assert fontmod._cache_load(f, os.stat(f.path)) is None
+    assert fontmod.load_ttfont("T", f).face.charWidths, "parsed again"
+
+
+def test_a_swapped_cmap_header_is_read_as_reportlab_reads_it(tmp_path):
+    if not DEJAVU.exists():
+        pytest.skip("DejaVu not installed")
+    data = bytearray(DEJAVU.read_bytes())
+    f = read_faces(DEJAVU)[0]
+    with open(DEJAVU, "rb") as fh:
+        off, _ = fontmod._table_dir(fh, 0)[b"cmap"]
+    version, count = struct.unpack_from(">HH", data, off)
+    struct.pack_into(">HH", data, off, count, version)
+    swapped = tmp_path / "swapped.ttf"
+    swapped.write_bytes(bytes(data))
+    got = fontmod.face_coverage(fontmod.FontFile(swapped, 0, ("S",)))
+    assert got is not None and got == fontmod.face_coverage(f)

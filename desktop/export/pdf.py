@@ -43,9 +43,13 @@ def _register(fonts: FontSet, pages: list[Page]) -> None:
     for key in sorted(texts):
         face = face_by_key(key)
         assert face is not None  # the layout loaded every face its runs name
-        ensure_codes(face.ttfont.face, set(map(ord, "".join(texts[key]))))
+        codes = set(map(ord, "".join(texts[key])))
+        ensure_codes(face.ttfont.face, codes)
         if key not in known:
             pdfmetrics.registerFont(face.ttfont)
+        # reportlab draws a face registered earlier under the same PostScript
+        # name (two copies of one font file): that one must know the characters too
+        ensure_codes(pdfmetrics.getFont(key).face, codes)
 
 
 def render_pages(pages: list[Page], fonts: FontSet, title: str = "", author: str = "", subject: str = "") -> bytes:

@@ -159,9 +159,10 @@ def paragraph_lines(fonts: FontsLike, spans: Sequence[Span], size: float, width:
 
 
 # Paragraphs laid out before, per font set: the preview lays the whole plan out
-# again after every edit, and most paragraphs have not changed. Bounded: a
-# plan of 1,000 tasks has about 5,000 paragraphs.
-_LINES_MEMO_MAX = 20000
+# again after every edit, and most paragraphs have not changed. Bounded by the
+# characters kept (every edit of a long paragraph adds one): a plan of 1,000
+# tasks has about 300,000.
+_LINES_MEMO_MAX_CHARS = 1_000_000
 
 
 def _lines(fonts: FontsLike, spans: Sequence[Span], size: float, width: float, first_indent: float,
@@ -171,8 +172,12 @@ def _lines(fonts: FontsLike, spans: Sequence[Span], size: float, width: float, f
     key = (tuple((s.text, s.role) for s in spans), size, width, first_indent, rest_indent, tracking, justify, kind)
     hit = memo.get(key)
     if hit is None:
-        if len(memo) >= _LINES_MEMO_MAX:
+        chars = sum(len(s.text) for s in spans)
+        kept = fonts.__dict__.get("_lines_memo_chars", 0) + chars
+        if kept > _LINES_MEMO_MAX_CHARS:
             memo.clear()
+            kept = chars
+        fonts.__dict__["_lines_memo_chars"] = kept
         hit = memo[key] = tuple((tuple(runs), line) for runs, line in
                                 _lay_lines(fonts, spans, size, width, first_indent, rest_indent, tracking, justify,
                                            kind))
