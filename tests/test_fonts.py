@@ -576,9 +576,12 @@ def test_a_font_rewritten_during_embedding_is_named(cache_home, monkeypatch):
     options = ExportOptions(font_dirs=(office,))
     template = load_template("gd-2020-haowangmin")
     draft = make_draft(tasks=4, activities=1)
-    render_pdf_bytes(draft, template, options)  # fills the cache
-    fontmod._forget_faces(list(fontmod._FACES.values()))  # as a new process: faces restored from the cache
+    monkeypatch.setattr(fontmod, "_FACES", {})  # this test's faces only; the others' are back afterwards
     monkeypatch.setattr(fontmod, "_SETS", {})
+    render_pdf_bytes(draft, template, options)  # fills the cache
+    # as a new process would: the office face restored from the cache, not the parsed one
+    fontmod._forget_faces([f for f in fontmod._FACES.values() if f.file.path.parent == office])
+    fontmod._SETS.clear()
     reads = {"n": 0}
     real = fontmod._FontBytes.__getitem__
 
