@@ -117,17 +117,23 @@ def test_export_to_a_file_open_in_word_reports_it_and_keeps_the_old_file(qtbot, 
     assert dialog.export_button.isEnabled()
 
 
+def _with_preview_rendered(qtbot, opened):
+    """The example open with its preview pane shown and its first render done."""
+    window = opened(preview=True)
+    window.preview_dock.show()
+    window.preview_dock.raise_()
+    with qtbot.waitSignal(window.ensure_preview().rendered, timeout=60000):
+        window.refresh_preview()
+    return window
+
+
 def test_preview_shows_the_pdf_export_pages_and_prints_them(qtbot, opened, tmp_path: Path):
     from PySide6.QtPrintSupport import QPrinter
 
     from desktop.export import ExportOptions
     from desktop.export.pdf import render_pdf_bytes
 
-    window = opened(preview=True)
-    window.preview_dock.show()
-    window.preview_dock.raise_()
-    with qtbot.waitSignal(window.ensure_preview().rendered, timeout=60000):
-        window.refresh_preview()
+    window = _with_preview_rendered(qtbot, opened)
     preview = window.preview
     exported, _ = render_pdf_bytes(window.doc.draft, window.doc.template, ExportOptions())
     assert preview.page_count() == len(PdfReader(io.BytesIO(exported)).pages)
@@ -251,11 +257,7 @@ def test_the_preview_says_what_to_do_when_no_draft_is_open(qtbot, opened):
     "preparing"; opening a draft again renders it."""
     from desktop.ui.common import PREVIEW_NO_DRAFT
 
-    window = opened(preview=True)
-    window.preview_dock.show()
-    window.preview_dock.raise_()
-    with qtbot.waitSignal(window.ensure_preview().rendered, timeout=60000):
-        window.refresh_preview()
+    window = _with_preview_rendered(qtbot, opened)
     preview = window.preview
     path = window.doc.path
     window.doc.undo_stack.setClean()
