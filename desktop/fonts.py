@@ -49,7 +49,7 @@ from array import array
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, Iterable, Iterator
+from typing import Any, BinaryIO, Callable, Iterable, Iterator
 
 from desktop import official as gb
 
@@ -341,12 +341,6 @@ _SCAN_MAGIC = b"PDFONTS1"
 _COVERAGE_MAGIC = b"PDFONTC1"
 
 
-def _int_array(raw: bytes) -> array[int]:
-    a = array("q")
-    a.frombytes(raw)
-    return a
-
-
 def _coverage_record_ok(key: object, rec: object) -> bool:
     """(size, mtime, firsts, lasts): the ranges as two equal runs of 8-byte integers, or both None."""
     if type(key) is not str or type(rec) is not tuple or len(rec) != 4:
@@ -359,28 +353,26 @@ def _coverage_record_ok(key: object, rec: object) -> bool:
     return type(firsts) is bytes and type(lasts) is bytes and len(firsts) == len(lasts) and len(firsts) % 8 == 0
 
 
-def _coverage_cache_load(target: Path) -> dict[str, Any]:
-    body = _cache_read(target, _COVERAGE_MAGIC)
-    try:
-        known = marshal.loads(body) if body is not None else {}
-        if type(known) is dict and all(_coverage_record_ok(k, v) for k, v in known.items()):
-            return known
-    except Exception:  # noqa: BLE001 - damage means "read the cmaps again"
-        pass
-    return {}
-
-
-def _scan_cache_load(target: Path) -> dict[str, Any]:
-    body = _cache_read(target, _SCAN_MAGIC)
+def _records_load(target: Path, magic: bytes, record_ok: Callable[[object, object], bool]) -> dict[str, Any]:
+    """A cache of per-file records; {} when absent or damaged in any way (then read the fonts again)."""
+    body = _cache_read(target, magic)
     if body is None:
         return {}
     try:
         known = marshal.loads(body)
-        if type(known) is dict and all(_scan_record_ok(k, v) for k, v in known.items()):
+        if type(known) is dict and all(record_ok(k, v) for k, v in known.items()):
             return known
-    except Exception:  # noqa: BLE001 - damage means "read the fonts again"
+    except Exception:  # noqa: BLE001 - damage only costs the time to read the fonts again
         pass
     return {}
+
+
+def _coverage_cache_load(target: Path) -> dict[str, Any]:
+    return _records_load(target, _COVERAGE_MAGIC, _coverage_record_ok)
+
+
+def _scan_cache_load(target: Path) -> dict[str, Any]:
+    return _records_load(target, _SCAN_MAGIC, _scan_record_ok)
 
 
 def _scan_record_ok(path: object, rec: object) -> bool:
@@ -505,10 +497,14 @@ def _ints(values: Iterable[int]) -> bytes:
     return array("q", values).tobytes()
 
 
-def _unints(raw: bytes) -> list[int]:
+def _int_array(raw: bytes) -> array[int]:
     a = array("q")
     a.frombytes(raw)
-    return a.tolist()
+    return a
+
+
+def _unints(raw: bytes) -> list[int]:
+    return _int_array(raw).tolist()
 
 
 def _pack(v: Any) -> tuple[Any, ...] | None:
@@ -596,8 +592,7 @@ class _SortedMap:
     __slots__ = ("_codes", "_values")
 
     def __init__(self, packed: tuple[Any, ...]):
-        self._codes = array("q")
-        self._codes.frombytes(packed[1])
+        self._codes = _int_array(packed[1])
         self._values = array("d" if packed[0] == "df" else "q")
         self._values.frombytes(packed[2])
 
@@ -618,8 +613,7 @@ class _HMetrics:
         self._advances = array("d")
         self._advances.frombytes(packed[1])
         self._is_float = packed[2]
-        self._lsbs = array("q")
-        self._lsbs.frombytes(packed[3])
+        self._lsbs = _int_array(packed[3])
 
     def __len__(self) -> int:
         return len(self._lsbs)
@@ -633,9 +627,7 @@ def _lazy_value(packed: tuple[Any, ...]) -> Any:
     """Indexable stand-ins with the stored values: glyph offsets as an array,
     hmtx pairs built on access; anything else decoded as stored."""
     if packed[0] == "li":
-        a = array("q")
-        a.frombytes(packed[1])
-        return a
+        return _int_array(packed[1])
     if packed[0] == "lm":
         return _HMetrics(packed)
     return _unpack(packed)
@@ -758,21 +750,21 @@ class _FontBytes:
     def window(self, start: int, length: int) -> _FontBytes:
         return _FontBytes(self._filename, self._size, self._mtime, self._base + start, length, self._owner)
 
+    def _read_from(self, stamp: tuple[int, int] | None) -> bool:
+        """Whether a file of this (size, mtime) is the one the face was read from."""
+        owner = self._owner
+        return stamp is not None and stamp[0] == owner._size and (owner._mtime is None or stamp[1] == owner._mtime)
+
     def changed(self) -> bool:
         """The file is no longer the one the face was read from (size or mtime)."""
-        owner = self._owner
-        try:
-            st = os.stat(owner._filename)
-        except OSError:
-            return True
-        return st.st_size != owner._size or (owner._mtime is not None and st.st_mtime_ns != owner._mtime)
+        return not self._read_from(_stamp(Path(self._owner._filename)))
 
     def _file(self) -> BinaryIO:
         owner = self._owner
         if owner._fh is None:
             fh = open(owner._filename, "rb")  # noqa: SIM115 - closed by close(), after the PDF
             st = os.fstat(fh.fileno())
-            if st.st_size != owner._size or (owner._mtime is not None and st.st_mtime_ns != owner._mtime):
+            if not self._read_from((st.st_size, st.st_mtime_ns)):
                 fh.close()
                 raise font_changed_error(owner._filename)
             owner._fh = fh
@@ -1288,19 +1280,18 @@ class FontSet:
         if self._coverage_cache is None:
             self._coverage_cache = _coverage_cache_load(font_cache_dir() / "coverage.m")
         key = f"{file.path}\0{file.index}"
-        try:
-            st = os.stat(file.path)
-        except OSError:
+        stamp = _stamp(file.path)
+        if stamp is None:
             self._pool_coverage[i] = None
             return None
         rec = self._coverage_cache.get(key)
-        if rec is not None and rec[:2] == (st.st_size, st.st_mtime_ns):
+        if rec is not None and rec[:2] == stamp:
             coverage = None if rec[2] is None else (_int_array(rec[2]), _int_array(rec[3]))
             if coverage is not None and (not coverage[0] or any(a > b for a, b in zip(*coverage))):
                 coverage = None  # not ranges we wrote: ask reportlab
         else:
             coverage = face_coverage(file)
-            self._coverage_cache[key] = (st.st_size, st.st_mtime_ns,
+            self._coverage_cache[key] = (*stamp,
                                          *((None, None) if coverage is None else (coverage[0].tobytes(),
                                                                                   coverage[1].tobytes())))
             self._coverage_dirty = True
