@@ -43,13 +43,11 @@ def _register(fonts: FontSet, pages: list[Page]) -> None:
     for key in sorted(texts):
         face = face_by_key(key)
         assert face is not None  # the layout loaded every face its runs name
-        codes = set(map(ord, "".join(texts[key])))
-        ensure_codes(face.ttfont.face, codes)
         if key not in known:
             pdfmetrics.registerFont(face.ttfont)
-        # reportlab draws a face registered earlier under the same PostScript
-        # name (two copies of one font file): that one must know the characters too
-        ensure_codes(pdfmetrics.getFont(key).face, codes)
+        # What draws: reportlab may hand out a face registered earlier under the same
+        # PostScript name (two copies of one font file), and that one must know the characters.
+        ensure_codes(pdfmetrics.getFont(key).face, set(map(ord, "".join(texts[key]))))
 
 
 def render_pages(pages: list[Page], fonts: FontSet, title: str = "", author: str = "", subject: str = "") -> bytes:
@@ -135,32 +133,23 @@ def _draw_page(c: Any, page: Page, memo: dict[str | tuple[str, int], Any] | None
         # after a string's last glyph counts (pdfminer drops it).
         y = f"{PAGE_H - r.baseline:.3f}"
         chunks = font.splitString(r.text, doc)
-        if len(chunks) == 1:
-            subset, chunk = chunks[0]
+        x = r.x
+        pos = 0
+        last = len(chunks) - 1
+        for k, (subset, chunk) in enumerate(chunks):
             internal = memo.get((r.font, subset))
             if internal is None:  # only the first lookup has an effect (it registers the subset)
                 internal = memo[(r.font, subset)] = font.getSubsetInternalName(subset, doc)
             if (internal, r.size) != cur_font:
                 append(f"{internal} {_num(r.size)} Tf")
                 cur_font = (internal, r.size)
-            append(f"1 0 0 1 {r.x:.3f} {y} Tm ({chunk.decode('latin-1').translate(_ESCAPE)}) Tj")
-            continue
-        x = r.x
-        pos = 0
-        width_of = font.face.charWidths.get
-        default = font.face.defaultWidth
-        for subset, chunk in chunks:
-            internal = memo.get((r.font, subset))
-            if internal is None:
-                internal = memo[(r.font, subset)] = font.getSubsetInternalName(subset, doc)
-            if (internal, r.size) != cur_font:
-                append(f"{internal} {_num(r.size)} Tf")
-                cur_font = (internal, r.size)
             append(f"1 0 0 1 {x:.3f} {y} Tm ({chunk.decode('latin-1').translate(_ESCAPE)}) Tj")
-            end = pos + len(chunk)
-            em = sum(map(width_of, map(ord, r.text[pos:end]), repeat(default, end - pos)))
-            pos = end
-            x += (em / 1000 * r.size + r.char_space * len(chunk)) * r.hscale
+            if k < last:  # the next string starts where this one's glyphs end
+                end = pos + len(chunk)
+                em = sum(map(font.face.charWidths.get, map(ord, r.text[pos:end]),
+                             repeat(font.face.defaultWidth, end - pos)))
+                pos = end
+                x += (em / 1000 * r.size + r.char_space * len(chunk)) * r.hscale
     append("ET")
     c.addLiteral("\n".join(out))
 

@@ -57,15 +57,13 @@ def can_break(glyphs: list[Glyph], b: int, words: bool = True) -> bool:
     return True
 
 
-def gaps(glyphs: list[Glyph], tracking: float, autospace: float, text: str | None = None) -> list[float]:
+def gaps(glyphs: list[Glyph], tracking: float, autospace: float) -> list[float]:
     """What follows each glyph on a line: the tracking; nothing where the
-    script changes (East Asian / Western text); 中西文间距 where it applies.
-    ``text``: the glyphs' characters joined, when the caller has them."""
+    script changes (East Asian / Western text); 中西文间距 where it applies."""
     out = [tracking] * len(glyphs)
     if not (tracking and len(glyphs) > 1) and not autospace:
         return out
-    if text is None:
-        text = "".join([g.ch for g in glyphs])
+    text = "".join([g.ch for g in glyphs])
     if tracking and len(glyphs) > 1:
         for i in script_changes(text):
             out[i] = 0.0
