@@ -21,8 +21,7 @@ from desktop.locations import FIELD_LABELS
 from desktop.model import DONE, Draft, get_path, set_path, text_fields
 from desktop.templates import Template
 
-ERROR = "error"
-WARNING = "warning"
+from desktop.severity import ERROR as ERROR, WARNING as WARNING  # re-exported: callers say checks.ERROR
 
 
 @dataclass(frozen=True)

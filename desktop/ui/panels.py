@@ -14,12 +14,11 @@ from PySide6.QtWidgets import (
 from desktop.model import Draft
 from desktop.templates import Template
 
+from desktop.severity import ERROR
+
 if TYPE_CHECKING:
     from desktop.checks import Problem
 
-# desktop.checks.ERROR: the checks themselves are imported only once they first run, after the
-# window's first paint (tests/ui/test_speed_startup.py keeps the two equal).
-ERROR = "error"
 
 _RED = QColor("#b3261e")
 _AMBER = QColor("#8a5a00")
