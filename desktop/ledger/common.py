@@ -240,6 +240,14 @@ def _short(value: Any) -> str:
 
 # --- finding the ledger's columns ---------------------------------------------------
 
+def value_at(row: tuple[Any, ...], i: int | None) -> Any:
+    """The value in column ``i`` of a read row (None beyond the row or without a column)."""
+    if i is None or i >= len(row):
+        return None
+    cell = row[i]
+    return getattr(cell, "value", cell)
+
+
 @dataclass
 class Columns:
     """Column index (0-based) of each ledger key found in the header row."""
@@ -248,11 +256,7 @@ class Columns:
     index: dict[str, int]
 
     def get(self, row: tuple[Any, ...], key: str) -> Any:
-        i = self.index.get(key)
-        if i is None or i >= len(row):
-            return None
-        cell = row[i]
-        return getattr(cell, "value", cell)
+        return value_at(row, self.index.get(key))
 
     def cell(self, row: tuple[Any, ...], key: str) -> Any:
         i = self.index.get(key)

@@ -52,7 +52,7 @@ from desktop.errors import LedgerError
 from desktop.ledger.common import (
     DATE_FORMAT, KEY_TITLE, MERGED_MARK, SOURCE_TITLE, UNIT_TITLE, ValueProblem, cell_text, completion_chart,
     counts_in_average, deadline_of, effective_percent, is_overdue, norm_name, parse_date, parse_ledger_value,
-    overdue_formula, set_text, text_form,
+    overdue_formula, set_text, text_form, value_at,
 )
 from desktop.ledger.reader import open_ledger
 from desktop.model import DEFAULT_TEMPLATE, DONE
@@ -428,14 +428,6 @@ def _text_of(raw: Any) -> str:
     return cell_text(raw)
 
 
-def _at(cells: tuple[Any, ...], i: int | None) -> Any:
-    """Columns.get: the value in column ``i`` (None beyond the row)."""
-    if i is None or i >= len(cells):
-        return None
-    cell = cells[i]
-    return getattr(cell, "value", cell)
-
-
 def _read_file(path: Path, template: Any, keys: list[str], today: _dt.date) -> _Read:
     """One ledger's rows, checked by the same rules as an import (parse_ledger_value)."""
     statuses = tuple(template.ledger.statuses)
@@ -451,7 +443,7 @@ def _read_file(path: Path, template: Any, keys: list[str], today: _dt.date) -> _
         key_at, source_at = index.get("key"), index.get("source")
         for n, cells in ledger.rows():
             width = len(cells)
-            row_office = (_text_of(_at(cells, unit_at)) or office) if unit_at is not None else office
+            row_office = (_text_of(value_at(cells, unit_at)) or office) if unit_at is not None else office
             values: list[Any] = [row_office]
             status = ""
             pct_value: float | int | None = None
@@ -484,11 +476,11 @@ def _read_file(path: Path, template: Any, keys: list[str], today: _dt.date) -> _
                 else:
                     values.append(_text_of(raw))
             if reasons:
-                name = _text_of(_at(cells, name_at))
+                name = _text_of(value_at(cells, name_at))
                 rejected.append(f"第 {n} 行“{name[:24]}”未合并：{'；'.join(reasons)}")
                 continue
-            values.append(_text_of(_at(cells, key_at)))
-            values.append(_text_of(_at(cells, source_at)) or path.name)
+            values.append(_text_of(value_at(cells, key_at)))
+            values.append(_text_of(value_at(cells, source_at)) or path.name)
             rows.append(_Row(row_office, values, status, pct_value, is_overdue(deadline, status, today)))
         notes = list(ledger.notes)
         info = _Read(path, office, ledger.draft_id, ledger.plan_title, ledger.exported, ledger.merged, rows, notes,

@@ -11,6 +11,7 @@ callers can put it where they like).
 from __future__ import annotations
 
 import contextlib
+import functools
 import posixpath
 import re
 import threading
@@ -908,7 +909,7 @@ class _DirectBook(_SheetsByName):
     def _load(self) -> None:
         names = set(self._archive.namelist())
         # Ledgers from one exporter share these parts byte for byte: each distinct one is parsed once.
-        wb_part, strings_part = _remembered(_parse_manifest, self._read("[Content_Types].xml"))
+        wb_part, strings_part = _parse_manifest(self._read("[Content_Types].xml"))
         self._shared_strings: list[str] = []
         if strings_part is not None:
             sst = _xml(self._read(strings_part[1:]))
@@ -920,7 +921,7 @@ class _DirectBook(_SheetsByName):
             # read_string_table: Text content, then 'x005F_' removed.
             self._shared_strings = [_text_content(si).replace("x005F_", "") for si in sst]
         rels_path = posixpath.join(posixpath.dirname(wb_part), "_rels", posixpath.basename(wb_part) + ".rels")
-        self.epoch, sheets = _remembered(_parse_workbook, self._read(wb_part), self._read(rels_path), rels_path)
+        self.epoch, sheets = _parse_workbook(self._read(wb_part), self._read(rels_path), rels_path)
         self._sheets: list[_DirectSheet] = []
         for name, target, rtype in sheets:
             if target not in names:
@@ -933,7 +934,7 @@ class _DirectBook(_SheetsByName):
         self._load_properties(names)
 
     def _load_styles(self) -> None:
-        self._formats, self._date_ids, self._delta_ids = _remembered(_parse_styles, self._read("xl/styles.xml"))
+        self._formats, self._date_ids, self._delta_ids = _parse_styles(self._read("xl/styles.xml"))
 
     def _load_properties(self, names: set[str]) -> None:
         from types import SimpleNamespace
@@ -972,23 +973,13 @@ class _DirectBook(_SheetsByName):
         self.custom_doc_props = props
 
 
-_REMEMBERED: dict[tuple[Any, ...], Any] = {}  # (parser, part bytes, …) -> what it read from them
-_REMEMBERED_MAX = 256
+# The parts every ledger of one plan shares (manifest, workbook, styles) are
+# parsed once per distinct content: the results are only read, never changed,
+# and a refusal raises every time (lru_cache keeps no exceptions).
+_PARTS_KEPT = 64
 
 
-def _remembered(parse: Callable[..., Any], *args: Any) -> Any:
-    """``parse(*args)`` once per distinct parts: the result is only read, never changed.
-    A refusal raises every time (nothing is remembered for it)."""
-    key = (parse, *args)
-    hit = _REMEMBERED.get(key)
-    if hit is None:
-        hit = parse(*args)
-        if len(_REMEMBERED) >= _REMEMBERED_MAX:
-            _REMEMBERED.clear()
-        _REMEMBERED[key] = hit
-    return hit
-
-
+@functools.lru_cache(maxsize=_PARTS_KEPT)
 def _parse_styles(src: bytes) -> tuple[tuple[str, ...], frozenset[int], frozenset[int]]:
     """Stylesheet._normalise_numbers + ReadOnlyCell.number_format, per cellXfs index."""
     from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE, is_date_format, \
@@ -1032,6 +1023,7 @@ def _parse_styles(src: bytes) -> tuple[tuple[str, ...], frozenset[int], frozense
     return tuple(formats), frozenset(date_ids), frozenset(delta_ids)
 
 
+@functools.lru_cache(maxsize=_PARTS_KEPT)
 def _parse_manifest(data: bytes) -> tuple[str, str | None]:
     """The workbook and shared-strings parts by content type, as openpyxl finds them."""
     root = _xml(data)
@@ -1045,6 +1037,7 @@ def _parse_manifest(data: bytes) -> tuple[str, str | None]:
     return part[1:], next((p for p, t in overrides if t == _SHARED_STRINGS_TYPE), None)
 
 
+@functools.lru_cache(maxsize=_PARTS_KEPT)
 def _parse_workbook(data: bytes, rels_data: bytes, rels_path: str) -> tuple[Any, tuple[tuple[str, str, str], ...]]:
     """(epoch, ((sheet name, part, relationship type), …)) from workbook.xml and its rels."""
     from openpyxl.utils.datetime import CALENDAR_MAC_1904, WINDOWS_EPOCH
