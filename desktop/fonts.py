@@ -879,12 +879,57 @@ def _face_class() -> Any:  # the CachedFace class; its base, reportlab's TTFontF
                                     target[c] = v
                     seen.update(new)  # last: a code in ``seen`` is always in the dicts already
 
+            def makeSubset(self, subset: list[int]) -> bytes:  # noqa: N802 - reportlab's name
+                # The preview embeds the same subsets render after render: each is made once.
+                made: dict[tuple[int, ...], bytes] = self.__dict__.setdefault("_rl_subsets", {})
+                key = tuple(subset)
+                data = made.get(key)
+                if data is None:
+                    data = bytes(super().makeSubset(subset))
+                    if sum(map(len, made.values())) + len(data) > _SUBSETS_KEPT_BYTES:
+                        made.clear()
+                    made[key] = data
+                return data
+
         _CachedFace = CachedFace
     return _CachedFace
 
 
 _CachedFace: type[Any] | None = None
 _ENSURE_LOCK = threading.Lock()
+_SUBSETS_KEPT_BYTES = 8_000_000  # per face: a long document's subsets, several times over
+
+
+class _Compressed:
+    """reportlab's FlateDecode filter with the output of the last two PDFs kept:
+    the preview writes the same page and font streams render after render."""
+
+    _KEEP_BYTES = 32_000_000  # input kept per PDF; a stream past a tenth of it is not kept
+
+    def __init__(self) -> None:
+        self._old: dict[bytes, bytes] = {}
+        self._new: dict[bytes, bytes] = {}
+        self._kept = 0
+
+    def encode(self, text: str | bytes) -> bytes:  # PDFStreamFilterZCompress.encode
+        import zlib
+
+        data = text.encode("utf8") if isinstance(text, str) else text
+        out = self._new.get(data)
+        if out is None:
+            out = self._old.get(data)
+            if out is None:
+                out = zlib.compress(data)
+            if len(data) <= self._KEEP_BYTES // 10 and self._kept + len(data) <= self._KEEP_BYTES:
+                self._new[data] = out
+                self._kept += len(data)
+        return out
+
+    def next_document(self) -> None:
+        self._old, self._new, self._kept = self._new, {}, 0
+
+
+_COMPRESSED = _Compressed()
 
 
 def _restore_face(record: dict[str, Any], size: int, mtime_ns: int | None = None) -> Any:
@@ -998,10 +1043,12 @@ def embedding() -> Iterator[None]:
     option for it). Restored afterwards, so other reportlab users are untouched,
     and the font files opened for the subsets are closed.
     Callers hold a lock: reportlab's registry is process-wide anyway."""
-    from reportlab.pdfbase import ttfonts
+    from reportlab.pdfbase import pdfdoc, ttfonts
 
     stock = ttfonts.makeToUnicodeCMap
     ttfonts.makeToUnicodeCMap = _to_unicode_cmap
+    # Page and font streams name this one filter object (pdfdoc's "need only one of these").
+    pdfdoc.PDFZCompress.encode = _COMPRESSED.encode
     try:
         yield
     except Exception as err:
@@ -1011,6 +1058,8 @@ def embedding() -> Iterator[None]:
         raise
     finally:
         ttfonts.makeToUnicodeCMap = stock
+        vars(pdfdoc.PDFZCompress).pop("encode", None)
+        _COMPRESSED.next_document()
         _FontBytes.close_all()
 
 

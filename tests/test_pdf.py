@@ -475,3 +475,100 @@ def test_identical_bytes_with_cold_and_warm_font_cache(tmp_path):
     warm, from_cache_warm = run()
     assert from_cache_cold == 0 and from_cache_warm > 0
     assert cold == warm
+
+
+_FIRST_RENDER_IN_CHILD = r"""
+import sys
+from desktop.export import ExportOptions
+from desktop.export.pdf import render_pdf_bytes
+from desktop.storage import load_draft
+from desktop.templates import load_template
+data, _ = render_pdf_bytes(load_draft(sys.argv[1]), load_template("gd-2020-haowangmin"), ExportOptions())
+sys.stdout.buffer.write(data)
+"""
+
+
+def test_render_after_edits_gives_the_bytes_of_a_first_render(tmp_path, tmpl):
+    """The preview renders again after every edit and reuses what it drew
+    before (page text, subsets, compressed streams). Each edit here changes
+    what later pages reuse: a character no page had before on page 1 (every
+    later page's subset numbers move), a removed paragraph (pages shift), a
+    new organ name (the 版头 and the pages after). Each result must be the
+    bytes a fresh process writes for that draft on its first render."""
+    import os
+    import subprocess
+    import sys
+
+    from desktop.storage import save_draft
+
+    root = Path(__file__).resolve().parent.parent
+    draft = make_draft(tasks=60, activities=12, issuers=3, seed=3)
+    render_pdf_bytes(draft, tmpl, ExportOptions())
+    tasks = [t for g in draft.plan.task_groups for t in g.tasks]
+
+    def rare_char_first(d):
+        d.notice.body = "龘" + d.notice.body
+
+    def drop_paragraph(d):
+        group = d.plan.task_groups[0]
+        group.tasks.pop(len(group.tasks) // 2)
+
+    def new_organ(d):
+        d.notice.issuers[1] = "某某市互联网信息办公室鼹鼠测试"
+
+    def same_again(d):
+        pass
+
+    edits = [rare_char_first, drop_paragraph, new_organ, same_again]
+    children = []
+    for n, edit in enumerate(edits):
+        edit(draft)
+        data, _ = render_pdf_bytes(draft, tmpl, ExportOptions())
+        path = tmp_path / f"{n}.plan.json"
+        save_draft(draft, path, backup=False)
+        env = dict(os.environ, PLAN_DRAFTER_HOME=str(tmp_path / "home"))
+        children.append((edit.__name__, data, subprocess.Popen(
+            [sys.executable, "-c", _FIRST_RENDER_IN_CHILD, str(path)], cwd=root, env=env,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE)))
+    assert len(tasks) > 40
+    for name, data, child in children:
+        out, err = child.communicate(timeout=300)
+        assert child.returncode == 0, err.decode()
+        assert out == data, f"after {name}: the preview's PDF differs from a first render"
+
+
+def test_a_second_render_reuses_pages_and_streams(tmpl, monkeypatch):
+    """Loud when reportlab changes: the same draft rendered again draws no page
+    text anew (splitString only replays what pages did to the subsets) and
+    compresses no stream again (page and font streams go through pdfdoc's
+    PDFZCompress filter object)."""
+    import zlib
+
+    from reportlab.pdfbase import ttfonts
+
+    draft = make_draft(tasks=30, activities=6, issuers=2, seed=5)
+    first, _ = render_pdf_bytes(draft, tmpl, ExportOptions())
+    calls = Counter()
+    split, compress = ttfonts.TTFont.splitString, zlib.compress
+
+    def counting_split(self, text, doc, encoding="utf-8"):
+        calls["split"] += 1
+        return split(self, text, doc, encoding)
+
+    def counting_compress(data, *args, **kwargs):
+        calls["compress"] += 1
+        return compress(data, *args, **kwargs)
+
+    monkeypatch.setattr(ttfonts.TTFont, "splitString", counting_split)
+    monkeypatch.setattr(zlib, "compress", counting_compress)
+    again, _ = render_pdf_bytes(draft, tmpl, ExportOptions())
+    with pdfplumber.open(io.BytesIO(again)) as pdf:
+        pages = len(pdf.pages)
+        fonts = {c["fontname"].split("+")[-1] for page in pdf.pages for c in page.chars}
+    assert again == first
+    assert calls["compress"] == 0
+    assert calls["split"] <= pages * len(fonts), calls  # at most one replay per page and font
+    calls.clear()
+    draft.plan.task_groups[0].tasks[0].text += "新增一句。"
+    render_pdf_bytes(draft, tmpl, ExportOptions())
+    assert calls["compress"] > 0 and calls["split"] > 0  # what changed is drawn and compressed anew

@@ -15,6 +15,7 @@ input gives identical bytes. ``notes`` are plain-Chinese remarks for the clerk
 
 from __future__ import annotations
 
+import hashlib
 import io
 import threading
 from itertools import repeat
@@ -72,9 +73,13 @@ def render_pages(pages: list[Page], fonts: FontSet, title: str = "", author: str
             c.setKeywords(PDF_KEYWORD)
             # per document: fonts, subset names and numbers already looked up
             memo: dict[str | tuple[str, int], Any] = {}
-            for page in pages:
-                _draw_page(c, page, memo)
-                c.showPage()
+            drawn = _DRAWN.start(pages)
+            try:
+                for page in pages:
+                    _draw_page(c, page, memo, drawn)
+                    c.showPage()
+            finally:
+                drawn.finish()
             c.save()
             return buf.getvalue()
         finally:
@@ -98,11 +103,108 @@ def _num(v: float) -> str:
 _NUMS: dict[float, str] = {}  # a document uses a handful of sizes, spacings and colours
 
 
-def _draw_page(c: Any, page: Page, memo: dict[str | tuple[str, int], Any] | None = None) -> None:
+_RunKey = tuple[float, float, str, str, float, float, float, tuple[float, float, float]]
+# What a page did to the fonts' subset state: per font, the characters it drew
+# first (in order), then the subsets it named first (in order). Each font numbers
+# its characters alone; across fonts only the order of naming counts (the PDF
+# font names are handed out in that order).
+_Effects = tuple[tuple[tuple[str, str], ...], tuple[tuple[str, int], ...]]
+
+
+class _DrawnPages:
+    """Text blocks of the pages drawn by the last two renders, for the preview:
+    it renders again after each pause in typing, and mostly one page changed.
+
+    A page's block depends on its runs and on the fonts' subset state when the
+    page starts (reportlab numbers characters in the order they are first
+    drawn). A block is reused when the runs are equal and every page before it
+    changed that state in the same way (a digest of those changes is part of
+    the key). The changes a page made are kept with its block and made again
+    through the same font calls (splitString of the characters it drew first,
+    getSubsetInternalName of the subsets it named first), so the document ends
+    in the state drawing every page gives, and the bytes are the same.
+    """
+
+    def __init__(self) -> None:
+        self._fonts: tuple[tuple[str, Any], ...] = ()  # the font objects the blocks were drawn with
+        self._old: dict[tuple[bytes, tuple[_RunKey, ...]], tuple[str, _Effects]] = {}
+        self._new: dict[tuple[bytes, tuple[_RunKey, ...]], tuple[str, _Effects]] = {}
+        self.digest = hashlib.blake2b(digest_size=16)
+        self.seen: dict[str, set[str]] = {}  # per font: characters drawn so far in this document
+
+    def start(self, pages: list[Page]) -> _DrawnPages:
+        from reportlab.pdfbase import pdfmetrics
+
+        fonts = tuple((key, pdfmetrics.getFont(key)) for key in sorted({r.font for p in pages for r in p.runs}))
+        known = dict(self._fonts)
+        if any(known.get(key, font) is not font for key, font in fonts):
+            self._old, self._new = {}, {}  # a font was replaced: its widths may differ
+        self._fonts = tuple({**known, **dict(fonts)}.items())
+        self.digest = hashlib.blake2b(digest_size=16)
+        self.seen = {}
+        return self
+
+    def finish(self) -> None:
+        self._old, self._new = self._new, {}
+        self.seen = {}
+
+    def key(self, runs: list[Any]) -> tuple[bytes, tuple[_RunKey, ...]]:
+        return self.digest.digest(), tuple(
+            (r.x, r.baseline, r.text, r.font, r.size, r.char_space, r.hscale, r.color) for r in runs)
+
+    def get(self, key: tuple[bytes, tuple[_RunKey, ...]]) -> tuple[str, _Effects] | None:
+        hit = self._new.get(key) or self._old.get(key)
+        if hit is not None:
+            self._new[key] = hit
+        return hit
+
+    def put(self, key: tuple[bytes, tuple[_RunKey, ...]], text: str, effects: _Effects) -> None:
+        self._new[key] = (text, effects)
+        self.done(effects)
+
+    def done(self, effects: _Effects) -> None:
+        """The page is drawn (or replayed): later pages' keys follow from its changes."""
+        self.digest.update(repr(effects).encode())
+
+    def replay(self, effects: _Effects, doc: Any, memo: dict[str | tuple[str, int], Any]) -> None:
+        for key, chars in effects[0]:
+            _font(memo, key).splitString(chars, doc)
+            self.seen.setdefault(key, set()).update(chars)
+        for key, subset in effects[1]:
+            memo[(key, subset)] = _font(memo, key).getSubsetInternalName(subset, doc)
+        self.done(effects)
+
+    def first_drawn(self, key: str, text: str) -> str:
+        """The characters of ``text`` not drawn before in this font, in order (and now drawn)."""
+        seen = self.seen.get(key)
+        if seen is None:
+            seen = self.seen[key] = set()
+        if seen.issuperset(text):
+            return ""
+        new = "".join(dict.fromkeys(ch for ch in text if ch not in seen))
+        seen.update(new)
+        return new
+
+
+_DRAWN = _DrawnPages()
+
+
+def _font(memo: dict[str | tuple[str, int], Any], key: str) -> Any:
+    """The font that draws ``key``, looked up once per document."""
+    font = memo.get(key)
+    if font is None:
+        from reportlab.pdfbase import pdfmetrics
+
+        font = memo[key] = pdfmetrics.getFont(key)
+    return font
+
+
+def _draw_page(c: Any, page: Page, memo: dict[str | tuple[str, int], Any] | None = None,
+               drawn: _DrawnPages | None = None) -> None:
     """Rules with the canvas; text as one raw text object (reportlab's text
     object formats every number in pure Python, several times slower).
-    ``memo`` carries lookups from page to page of one document."""
-    from reportlab.pdfbase import pdfmetrics
+    ``memo`` carries lookups from page to page of one document; ``drawn``
+    reuses the text of pages drawn before."""
 
     memo = {} if memo is None else memo
     for rule in page.rules:
@@ -112,13 +214,21 @@ def _draw_page(c: Any, page: Page, memo: dict[str | tuple[str, int], Any] | None
     if not page.runs:
         return
     doc = canvas_document(c)
+    page_key = None
+    first_chars: dict[str, str] = {}
+    named: list[tuple[str, int]] = []
+    if drawn is not None:
+        page_key = drawn.key(page.runs)
+        hit = drawn.get(page_key)
+        if hit is not None:
+            drawn.replay(hit[1], doc, memo)
+            c.addLiteral(hit[0])
+            return
     out = ["BT"]
     append = out.append
     cur_font = cur_space = cur_scale = cur_color = None
     for r in page.runs:
-        font = memo.get(r.font)
-        if font is None:
-            font = memo[r.font] = pdfmetrics.getFont(r.font)
+        font = _font(memo, r.font)
         if r.char_space != cur_space:
             append(f"{_num(r.char_space)} Tc")
             cur_space = r.char_space
@@ -132,6 +242,10 @@ def _draw_page(c: Any, page: Page, memo: dict[str | tuple[str, int], Any] | None
         # string explicitly: readers differ on whether the character spacing
         # after a string's last glyph counts (pdfminer drops it).
         y = f"{PAGE_H - r.baseline:.3f}"
+        if drawn is not None:
+            first = drawn.first_drawn(r.font, r.text)
+            if first:
+                first_chars[r.font] = first_chars.get(r.font, "") + first
         chunks = font.splitString(r.text, doc)
         x = r.x
         pos = 0
@@ -140,6 +254,7 @@ def _draw_page(c: Any, page: Page, memo: dict[str | tuple[str, int], Any] | None
             internal = memo.get((r.font, subset))
             if internal is None:  # only the first lookup has an effect (it registers the subset)
                 internal = memo[(r.font, subset)] = font.getSubsetInternalName(subset, doc)
+                named.append((r.font, subset))
             if (internal, r.size) != cur_font:
                 append(f"{internal} {_num(r.size)} Tf")
                 cur_font = (internal, r.size)
@@ -151,7 +266,10 @@ def _draw_page(c: Any, page: Page, memo: dict[str | tuple[str, int], Any] | None
                 pos = end
                 x += (em / 1000 * r.size + r.char_space * len(chunk)) * r.hscale
     append("ET")
-    c.addLiteral("\n".join(out))
+    text = "\n".join(out)
+    if drawn is not None and page_key is not None:
+        drawn.put(page_key, text, (tuple(first_chars.items()), tuple(named)))
+    c.addLiteral(text)
 
 
 def render_pdf_bytes(draft: Draft, template: Template,
