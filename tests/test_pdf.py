@@ -572,3 +572,41 @@ def test_a_second_render_reuses_pages_and_streams(tmpl, monkeypatch):
     draft.plan.task_groups[0].tasks[0].text += "新增一句。"
     render_pdf_bytes(draft, tmpl, ExportOptions())
     assert calls["compress"] > 0 and calls["split"] > 0  # what changed is drawn and compressed anew
+
+
+def test_reuse_with_two_fonts_of_one_postscript_name(tmp_path, tmpl):
+    """An office folder's copy of an installed font, renamed 仿宋, keeps the
+    original's PostScript name: reportlab then draws the body (the copy) and
+    the 楷体 lines (the original) with one font object, which numbers their
+    characters together. A page reused by the next render must replay them
+    in the order they were drawn: a second render is the same bytes and
+    reads the same text (it once read "推 1 组重志任愿")."""
+    from fontTools.ttLib import TTFont
+    from reportlab.pdfbase import pdfmetrics
+
+    kaiti = font_set().face("kaiti").file
+    copy = TTFont(str(kaiti.path), fontNumber=kaiti.index or 0)
+    for rec in copy["name"].names:
+        if rec.nameID in (1, 4, 16):
+            rec.string = "FangSong"
+        elif rec.nameID == 3:
+            rec.string = "office copy"
+    office = tmp_path / "office-fonts"
+    office.mkdir()
+    copy.save(str(office / "fangsong-copy.ttf"))
+    options = ExportOptions(font_dirs=(office,))
+    fonts = font_set((office,))
+    body, kai = fonts.face("fangsong"), fonts.face("kaiti")
+    assert body.file.path.parent == office and kai.file.path == kaiti.path
+    draft = make_draft(tasks=30, activities=6, issuers=1, seed=1)
+    first, _ = render_pdf_bytes(draft, tmpl, options)
+    assert pdfmetrics.getFont(body.key) is pdfmetrics.getFont(kai.key)  # the case under test
+    second, _ = render_pdf_bytes(draft, tmpl, options)
+    assert second == first
+
+    def texts(data):
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            return [p.extract_text() for p in pdf.pages]
+
+    assert texts(second) == texts(first)
+    assert any("第 1 组重点任务" in t or "第1组重点任务" in t for t in texts(second))

@@ -104,10 +104,11 @@ _NUMS: dict[float, str] = {}  # a document uses a handful of sizes, spacings and
 
 
 _RunKey = tuple[float, float, str, str, float, float, float, tuple[float, float, float]]
-# What a page did to the fonts' subset state: per font, the characters it drew
-# first (in order), then the subsets it named first (in order). Each font numbers
-# its characters alone; across fonts only the order of naming counts (the PDF
-# font names are handed out in that order).
+# What a page did to the fonts' subset state: per font object, the characters it
+# drew first (in order, with a key that draws with that object), then the subsets
+# it named first (in order). Each font object numbers its characters alone, and
+# two keys can share one (reportlab shares faces by PostScript name); across
+# fonts only the order of naming counts (the PDF font names are handed out in it).
 _Effects = tuple[tuple[tuple[str, str], ...], tuple[tuple[str, int], ...]]
 
 
@@ -126,20 +127,22 @@ class _DrawnPages:
     """
 
     def __init__(self) -> None:
-        self._fonts: tuple[tuple[str, Any], ...] = ()  # the font objects the blocks were drawn with
+        self._fonts: dict[str, Any] = {}  # the font objects the last render drew with
         self._old: dict[tuple[bytes, tuple[_RunKey, ...]], tuple[str, _Effects]] = {}
         self._new: dict[tuple[bytes, tuple[_RunKey, ...]], tuple[str, _Effects]] = {}
         self.digest = hashlib.blake2b(digest_size=16)
-        self.seen: dict[str, set[str]] = {}  # per font: characters drawn so far in this document
+        self.seen: dict[int, set[str]] = {}  # per font object: characters drawn so far in this document
 
     def start(self, pages: list[Page]) -> _DrawnPages:
         from reportlab.pdfbase import pdfmetrics
 
-        fonts = tuple((key, pdfmetrics.getFont(key)) for key in sorted({r.font for p in pages for r in p.runs}))
-        known = dict(self._fonts)
-        if any(known.get(key, font) is not font for key, font in fonts):
-            self._old, self._new = {}, {}  # a font was replaced: its widths may differ
-        self._fonts = tuple({**known, **dict(fonts)}.items())
+        # Every kept block was drawn by the last render or reused by it, so with
+        # the fonts that render drew with: a key drawing with another object now
+        # (a font replaced) makes them all suspect.
+        fonts = {key: pdfmetrics.getFont(key) for key in {r.font for p in pages for r in p.runs}}
+        if any(self._fonts.get(key, font) is not font for key, font in fonts.items()):
+            self._old, self._new = {}, {}
+        self._fonts = fonts
         self.digest = hashlib.blake2b(digest_size=16)
         self.seen = {}
         return self
@@ -168,17 +171,18 @@ class _DrawnPages:
 
     def replay(self, effects: _Effects, doc: Any, memo: dict[str | tuple[str, int], Any]) -> None:
         for key, chars in effects[0]:
-            _font(memo, key).splitString(chars, doc)
-            self.seen.setdefault(key, set()).update(chars)
+            font = _font(memo, key)
+            font.splitString(chars, doc)
+            self.seen.setdefault(id(font), set()).update(chars)
         for key, subset in effects[1]:
             memo[(key, subset)] = _font(memo, key).getSubsetInternalName(subset, doc)
         self.done(effects)
 
-    def first_drawn(self, key: str, text: str) -> str:
-        """The characters of ``text`` not drawn before in this font, in order (and now drawn)."""
-        seen = self.seen.get(key)
+    def first_drawn(self, font: Any, text: str) -> str:
+        """The characters of ``text`` not drawn before with this font object, in order (and now drawn)."""
+        seen = self.seen.get(id(font))
         if seen is None:
-            seen = self.seen[key] = set()
+            seen = self.seen[id(font)] = set()
         if seen.issuperset(text):
             return ""
         new = "".join(dict.fromkeys(ch for ch in text if ch not in seen))
@@ -215,7 +219,7 @@ def _draw_page(c: Any, page: Page, memo: dict[str | tuple[str, int], Any] | None
         return
     doc = canvas_document(c)
     page_key = None
-    first_chars: dict[str, str] = {}
+    first_chars: dict[int, tuple[str, str]] = {}  # per font object: a key drawing with it, characters
     named: list[tuple[str, int]] = []
     if drawn is not None:
         page_key = drawn.key(page.runs)
@@ -243,9 +247,10 @@ def _draw_page(c: Any, page: Page, memo: dict[str | tuple[str, int], Any] | None
         # after a string's last glyph counts (pdfminer drops it).
         y = f"{PAGE_H - r.baseline:.3f}"
         if drawn is not None:
-            first = drawn.first_drawn(r.font, r.text)
+            first = drawn.first_drawn(font, r.text)
             if first:
-                first_chars[r.font] = first_chars.get(r.font, "") + first
+                key, chars = first_chars.get(id(font), (r.font, ""))
+                first_chars[id(font)] = (key, chars + first)
         chunks = font.splitString(r.text, doc)
         x = r.x
         pos = 0
@@ -268,7 +273,7 @@ def _draw_page(c: Any, page: Page, memo: dict[str | tuple[str, int], Any] | None
     append("ET")
     text = "\n".join(out)
     if drawn is not None and page_key is not None:
-        drawn.put(page_key, text, (tuple(first_chars.items()), tuple(named)))
+        drawn.put(page_key, text, (tuple(first_chars.values()), tuple(named)))
     c.addLiteral(text)
 
 
