@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import contextlib
 import fnmatch
+import functools
 import hashlib
 import marshal
 import os
@@ -87,8 +88,19 @@ _STYLE_PENALTY = re.compile(r"bold|light|mono|sharp|italic|oblique|condensed|ext
 FONT_SUFFIXES = (".ttf", ".ttc")
 
 
+_NAME_NOISE = re.compile(r"[\s_\-]")
+
+
+@functools.lru_cache(maxsize=8192)
 def _norm(name: str) -> str:
-    return re.sub(r"[\s_\-]", "", name).lower()
+    return _NAME_NOISE.sub("", name).lower()
+
+
+@functools.lru_cache(maxsize=8192)
+def _norm_families(families: tuple[str, ...]) -> frozenset[str]:
+    """A face's family names as matched: a Windows font folder gives hundreds of
+    faces, and every role asks for several names."""
+    return frozenset(map(_norm, families))
 
 
 # --- reading the sfnt directory and names (no dependency) -----------------------
@@ -1386,7 +1398,7 @@ def _match(files: list[FontFile], names: tuple[str, ...]) -> FontFile | None:
     for f in files:
         if not f.truetype:
             continue
-        fams = {_norm(x) for x in f.families}
+        fams = _norm_families(f.families)
         for rank, w in enumerate(wanted):
             if w in fams:
                 penalty = 1 if (_STYLE_PENALTY.search(f.style or "")
