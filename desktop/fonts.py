@@ -38,6 +38,7 @@ import fnmatch
 import functools
 import hashlib
 import marshal
+import operator
 import os
 import re
 import stat
@@ -1348,7 +1349,7 @@ class FontSet:
         rec = self._coverage_cache.get(key)
         if rec is not None and rec[:2] == stamp:
             coverage = None if rec[2] is None else (_int_array(rec[2]), _int_array(rec[3]))
-            if coverage is not None and (not coverage[0] or any(a > b for a, b in zip(*coverage))):
+            if coverage is not None and (not coverage[0] or any(map(operator.gt, *coverage))):
                 coverage = None  # not ranges we wrote: ask reportlab
         else:
             coverage = face_coverage(file)
