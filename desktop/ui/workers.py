@@ -90,9 +90,30 @@ def start(job: Job, pool: QThreadPool | None = None) -> Job:
     _running.add(job)
 
     def release(*_args: Any) -> None:
-        QTimer.singleShot(0, lambda: _running.discard(job))
+        QTimer.singleShot(0, lambda: _let_go(job))
 
     job.signals.succeeded.connect(release)
     job.signals.failed.connect(release)
-    (pool or QThreadPool.globalInstance()).start(job)
+    # The pool is handed a callable, not the job: a QRunnable given to start()
+    # becomes a child of the pool in PySide, and the global pool never ends.
+    (pool or QThreadPool.globalInstance()).start(job.run)
     return job
+
+
+def _let_go(job: Job) -> None:
+    """Forget a job that has reported back, and everything it held.
+
+    Its signals keep the slots connected to them alive, and a slot that refers
+    to the job (``release`` above, a caller's closure) closes a cycle through
+    Qt that Python's collector cannot see: every finished job, with its
+    arguments (the preview's is a snapshot of the whole draft), stayed in
+    memory for good. Deleting the signals object drops those connections."""
+    _running.discard(job)
+    job.fn, job.args = _done, ()
+    signals = job.signals
+    if shiboken6.isValid(signals):
+        signals.deleteLater()
+
+
+def _done(*_args: Any, **_kwargs: Any) -> None:
+    """What a finished job would run: nothing (it is never run again)."""
