@@ -928,6 +928,8 @@ class _Compressed:
         import zlib
 
         data = text.encode("utf8") if isinstance(text, str) else text
+        if type(data) is not bytes:  # not a stream we write (those are str or bytes): as the stock filter
+            return zlib.compress(data)
         out = self._new.get(data)
         if out is None:
             out = self._old.get(data)
@@ -1053,8 +1055,10 @@ def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
 def embedding() -> Iterator[None]:
     """While drawing one PDF, make reportlab write our ToUnicode CMaps
     (TTFont.addObjects calls the module-level makeToUnicodeCMap; there is no
-    option for it). Restored afterwards, so other reportlab users are untouched,
-    and the font files opened for the subsets are closed.
+    option for it) and compress its streams through _COMPRESSED (the preview
+    writes mostly the same streams again). Restored afterwards, so other
+    reportlab users are untouched, and the font files opened for the subsets
+    are closed.
     Callers hold a lock: reportlab's registry is process-wide anyway."""
     from reportlab.pdfbase import pdfdoc, ttfonts
 
