@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
+
+import shiboken6
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QColor, QDragEnterEvent, QDropEvent, QKeySequence, QUndoGroup
@@ -36,6 +38,7 @@ if TYPE_CHECKING:  # imported on first use, to keep start-up quick
     from .start_page import StartPage
 
 log = logging.getLogger("plan_drafter.ui")
+_D = TypeVar("_D", bound=QDialog)
 
 DRAFT_FILTER = "方案草稿 (*.plan.json *.json);;所有文件 (*)"
 _EDITORS = {"notice": NoticeEditor, "goals": GoalsEditor, "tasks": TasksEditor, "requirements": RequirementsEditor,
@@ -918,13 +921,23 @@ class MainWindow(QMainWindow):
             return
         self.statusBar().showMessage(f"已发送 {pages} 页到打印机。", 5000)
 
+    @staticmethod
+    def _replacing(old: QDialog | None, new: _D) -> _D:
+        """``new``, after deleting ``old`` (the dialog it replaces): each is the
+        window's child, so otherwise every export, merge and import kept its
+        dialog until the window closed. One still on screen is left alone."""
+        if old is not None and old is not new and shiboken6.isValid(old) and not old.isVisible():
+            old.deleteLater()
+        return new
+
     def export(self) -> None:
         if self.doc is None:
             return
         from .export_dialog import ExportDialog
 
         self.run_checks()
-        self.export_dialog = ExportDialog(self.doc, self.settings, self.problems, self)
+        self.export_dialog = self._replacing(self.export_dialog, ExportDialog(self.doc, self.settings, self.problems,
+                                                                              self))
         self.export_dialog.open()
 
     # --- ledger tools ---------------------------------------------------------------------------
@@ -937,20 +950,22 @@ class MainWindow(QMainWindow):
 
     def show_import_plan(self, dialog: QDialog) -> None:
         """The ledger import's changes, shown before anything changes (ledger_tools.LedgerHost)."""
-        self.import_dialog = dialog
+        self.import_dialog = self._replacing(self.import_dialog, dialog)
         dialog.open()
 
     def merge_ledgers(self) -> None:
         from .ledger_tools import MergeDialog
 
-        self.merge_dialog = MergeDialog(self.settings, self, self.doc.template if self.doc else None)
+        self.merge_dialog = self._replacing(self.merge_dialog,
+                                            MergeDialog(self.settings, self, self.doc.template if self.doc else None))
         self.merge_dialog.open()
 
     # --- settings, about ----------------------------------------------------------------------------
     def edit_settings(self) -> None:
         from .settings_dialog import SettingsDialog
 
-        self.settings_dialog = SettingsDialog(self.settings, self)
+        self.settings_dialog = self._replacing(getattr(self, "settings_dialog", None),
+                                               SettingsDialog(self.settings, self))
         self.settings_dialog.accepted.connect(self._on_settings_accepted)
         self.settings_dialog.open()
 

@@ -50,7 +50,7 @@ class Job(QRunnable):
         except DesktopError as err:
             self.error = err
             self._report("failed", str(err), err.detail)
-        except Exception as err:  # noqa: BLE001 - reported to the clerk as a plain message, traceback logged
+        except BaseException as err:  # noqa: BLE001 - reported to the clerk as a plain message, traceback logged
             self.error = err
             detail = traceback.format_exc()
             log.error("background job failed:\n%s", detail)
@@ -101,18 +101,33 @@ def start(job: Job, pool: QThreadPool | None = None) -> Job:
 
 
 def _let_go(job: Job) -> None:
-    """Forget a job that has reported back, and everything it held.
+    """Forget a job that has reported back, and everything it held; the job is
+    spent then (its signals are gone).
 
     Its signals keep the slots connected to them alive, and a slot that refers
     to the job (``release`` above, a caller's closure) closes a cycle through
     Qt that Python's collector cannot see: every finished job, with its
     arguments (the preview's is a snapshot of the whole draft), stayed in
-    memory for good. Deleting the signals object drops those connections."""
+    memory for good. Deleting the signals object drops those connections.
+
+    Not while a dialog is open: a slot of this job may be waiting in it (a
+    message box runs its own event loop, and this runs inside that loop), and
+    may still use the signals when the clerk has answered."""
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.activeModalWidget() is not None or QApplication.activePopupWidget() is not None:
+        QTimer.singleShot(_LET_GO_RETRY_MS, lambda: _let_go(job))
+        return
     _running.discard(job)
     job.fn, job.args = _done, ()
+    if job.error is not None:  # its traceback holds the failed call's frames, and through them the job
+        job.error.__traceback__ = None
     signals = job.signals
     if shiboken6.isValid(signals):
         signals.deleteLater()
+
+
+_LET_GO_RETRY_MS = 500
 
 
 def _done(*_args: Any, **_kwargs: Any) -> None:

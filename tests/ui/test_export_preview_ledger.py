@@ -68,6 +68,28 @@ def test_export_dialog_writes_the_three_files(qtbot, opened, tmp_path: Path, mon
     assert opened_urls == [str(out)]
 
 
+def test_each_export_dialog_goes_when_the_next_one_opens(qtbot, opened, tmp_path: Path):
+    """Every export opened a new dialog as the window's child and kept the old
+    ones (about 1 MB each) until the window closed."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.ui.export_dialog import ExportDialog
+
+    window = opened()
+    for _ in range(4):
+        window.export()
+        assert window.export_dialog.isVisible()
+        window.export_dialog.reject()
+        QApplication.processEvents()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    kept = window.findChildren(ExportDialog)
+    assert kept == [window.export_dialog]
+    window.export()  # the last one is still usable, and replaced in turn
+    assert window.export_dialog.isVisible() and window.export_dialog is not kept[0]
+    window.export_dialog.reject()
+
+
 def test_export_dialog_offers_ofd(qtbot, opened, tmp_path: Path):
     window = opened()
     out = tmp_path / "电子公文"
