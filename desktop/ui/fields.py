@@ -204,6 +204,7 @@ class TextField(Field):
         from .common import ok_cancel
 
         dialog = QDialog(self.window())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # each use made one more, kept with its text
         dialog.setWindowTitle(f"编辑：{self.label}")
         dialog.resize(900, 640)
         edit = QPlainTextEdit(dialog)

@@ -529,10 +529,14 @@ class MainWindow(QMainWindow):
             messages.error(self, str(err))
             return False
         dialog = SuperiorDialog(derived, self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return False
         try:
-            template = save_office_template(dialog.result_data())
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return False
+            data = dialog.result_data()
+        finally:
+            dialog.deleteLater()  # the window's child: it would stay until the window closes
+        try:
+            template = save_office_template(data)
         except DesktopError as err:
             messages.error(self, str(err))
             return False
@@ -912,7 +916,9 @@ class MainWindow(QMainWindow):
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         dialog = QPrintDialog(printer, self)
         dialog.setWindowTitle("打印")
-        if dialog.exec() != QPrintDialog.DialogCode.Accepted:
+        accepted = dialog.exec() == QPrintDialog.DialogCode.Accepted
+        dialog.deleteLater()  # the window's child: it would stay until the window closes
+        if not accepted:
             return
         try:
             pages = preview.print_to(printer)
@@ -994,7 +1000,7 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(dialog)
         layout.addWidget(text)
         layout.addWidget(buttons)
-        self.guide_dialog = dialog
+        self.guide_dialog = self._replacing(getattr(self, "guide_dialog", None), dialog)
         dialog.open()
 
     def about(self) -> None:

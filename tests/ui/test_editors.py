@@ -231,6 +231,14 @@ def test_large_text_editor_commits_one_step(window):
     assert goals.edit.toPlainText() == "新的工作目标。\n第二段。"
     assert goals.count.text() == "12 字"
     assert window.doc.undo_stack.count() == start + 1
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication, QDialog
+
+    for _ in range(3):  # opened and closed again: no dialog (with its copy of the text) stays behind
+        goals.open_large_editor()
+        goals.large_editor[0].reject()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert not [d for d in window.findChildren(QDialog) if d.windowTitle().startswith("编辑：")]
 
 
 def test_a_check_without_problems_says_so_even_the_first_time(qtbot):
