@@ -326,7 +326,7 @@ def _scan_dir(folder: Path) -> list[FontFile]:
         files = sorted(p for p in Path(folder).rglob("*") if p.suffix.lower() in FONT_SUFFIXES)
     except OSError:
         return out
-    target = font_cache_dir() / f"scan-{hashlib.sha1(str(folder).encode('utf-8', 'surrogatepass')).hexdigest()[:20]}.m"
+    target = font_cache_dir() / f"scan-{_cache_name(str(folder))}.m"
     known = _scan_cache_load(target)
     seen: dict[str, tuple[int, int, tuple[tuple[int, tuple[str, ...], str, bool], ...]]] = {}
     for p in files:
@@ -490,9 +490,14 @@ def font_cache_dir() -> Path:
     return Path(base) / APP_DIR_NAME / "fonts"
 
 
+def _cache_name(key: str) -> str:
+    """A cache file's name for ``key`` (a path, or a path and face number): short, ASCII, stable."""
+    return hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+
+
 def _cache_file(file: FontFile) -> Path:
-    digest = hashlib.sha1(f"{file.path}\0{file.index}".encode("utf-8", "surrogatepass")).hexdigest()[:20]
-    return font_cache_dir() / f"{digest}.rlm"
+    key = f"{file.path}\0{file.index}"
+    return font_cache_dir() / f"{_cache_name(key)}.rlm"
 
 
 def _cache_header(file: FontFile, st: os.stat_result) -> tuple[str, str, str, int, int, int]:
@@ -925,8 +930,6 @@ class _Compressed:
         self._kept = 0
 
     def encode(self, text: str | bytes) -> bytes:  # PDFStreamFilterZCompress.encode
-        import zlib
-
         data = text.encode("utf8") if isinstance(text, str) else text
         if type(data) is not bytes:  # not a stream we write (those are str or bytes): as the stock filter
             return zlib.compress(data)
