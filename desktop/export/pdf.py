@@ -32,8 +32,9 @@ from desktop.templates import Template
 _LOCK = threading.Lock()  # reportlab's font registry and rl_config are process-wide
 
 
-def _register(fonts: FontSet, pages: list[Page]) -> None:
-    """Register every face the runs name, each knowing the characters it draws."""
+def _register(fonts: FontSet, pages: list[Page]) -> list[str]:
+    """Register every face the runs name, each knowing the characters it draws;
+    returns their keys."""
     from reportlab.pdfbase import pdfmetrics
 
     texts: dict[str, list[str]] = {fonts.face("fangsong").key: []}
@@ -49,6 +50,7 @@ def _register(fonts: FontSet, pages: list[Page]) -> None:
         # What draws: reportlab may hand out a face registered earlier under the same
         # PostScript name (two copies of one font file), and that one must know the characters.
         ensure_codes(pdfmetrics.getFont(key).face, set(map(ord, "".join(texts[key]))))
+    return list(texts)
 
 
 def render_pages(pages: list[Page], fonts: FontSet, title: str = "", author: str = "", subject: str = "") -> bytes:
@@ -57,7 +59,7 @@ def render_pages(pages: list[Page], fonts: FontSet, title: str = "", author: str
     from reportlab.pdfgen import canvas
 
     with _LOCK, embedding():
-        _register(fonts, pages)
+        keys = _register(fonts, pages)
         old = rl_config.invariant, rl_config.useA85
         rl_config.invariant, rl_config.useA85 = 1, 0
         try:
@@ -73,7 +75,7 @@ def render_pages(pages: list[Page], fonts: FontSet, title: str = "", author: str
             c.setKeywords(PDF_KEYWORD)
             # per document: fonts, subset names and numbers already looked up
             memo: dict[str | tuple[str, int], Any] = {}
-            drawn = _DRAWN.start(pages)
+            drawn = _DRAWN.start(keys)
             try:
                 for page in pages:
                     _draw_page(c, page, memo, drawn)
@@ -133,13 +135,14 @@ class _DrawnPages:
         self.digest = hashlib.blake2b(digest_size=16)
         self.seen: dict[int, set[str]] = {}  # per font object: characters drawn so far in this document
 
-    def start(self, pages: list[Page]) -> _DrawnPages:
+    def start(self, keys: list[str]) -> _DrawnPages:
+        """A new document, drawn with the fonts of ``keys``."""
         from reportlab.pdfbase import pdfmetrics
 
         # Every kept block was drawn by the last render or reused by it, so with
         # the fonts that render drew with: a key drawing with another object now
         # (a font replaced) makes them all suspect.
-        fonts = {key: pdfmetrics.getFont(key) for key in {r.font for p in pages for r in p.runs}}
+        fonts = {key: pdfmetrics.getFont(key) for key in keys}
         if any(self._fonts.get(key, font) is not font for key, font in fonts.items()):
             self._old, self._new = {}, {}
         self._fonts = fonts
