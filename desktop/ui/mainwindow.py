@@ -72,6 +72,8 @@ class MainWindow(QMainWindow):
         self.export_dialog: ExportDialog | None = None
         self.import_dialog: QDialog | None = None  # the ledger import's preview, while it is open
         self.merge_dialog: QDialog | None = None
+        self.settings_dialog: QDialog | None = None
+        self.guide_dialog: QDialog | None = None
         self.preview: PreviewPanel | None = None
         self._preview_enabled = True
         self._held = False  # start-up: see hold_until_painted
@@ -970,7 +972,7 @@ class MainWindow(QMainWindow):
     def edit_settings(self) -> None:
         from .settings_dialog import SettingsDialog
 
-        self.settings_dialog = self._replacing(getattr(self, "settings_dialog", None),
+        self.settings_dialog = self._replacing(self.settings_dialog,
                                                SettingsDialog(self.settings, self))
         self.settings_dialog.accepted.connect(self._on_settings_accepted)
         self.settings_dialog.open()
@@ -1000,7 +1002,7 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(dialog)
         layout.addWidget(text)
         layout.addWidget(buttons)
-        self.guide_dialog = self._replacing(getattr(self, "guide_dialog", None), dialog)
+        self.guide_dialog = self._replacing(self.guide_dialog, dialog)
         dialog.open()
 
     def about(self) -> None:
