@@ -13,14 +13,12 @@ os.environ.setdefault("PLAN_DRAFTER_HOME", tempfile.mkdtemp(prefix="plan-drafter
 import pytest  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED_EXAMPLES = ROOT.parent / "shared" / "examples"
 BUNDLED_EXAMPLE = ROOT / "resources" / "examples" / "foshan-2020.plan.json"
 
 
 def example_paths() -> list[Path]:
-    """Every example draft: the shared ones (read-only) and the bundled one."""
-    paths = sorted(SHARED_EXAMPLES.glob("*.plan.json")) if SHARED_EXAMPLES.is_dir() else []
-    return paths or [BUNDLED_EXAMPLE]
+    """Every example draft the repository ships (tests read nothing outside it)."""
+    return sorted((ROOT / "resources" / "examples").glob("*.plan.json"))
 
 
 @pytest.fixture

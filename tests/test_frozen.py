@@ -98,8 +98,8 @@ def test_frozen_template_import_and_ofd(bundle: Path, tmp_path: Path, example_pa
     proc = _run(bundle, "export", str(draft), "--docx", "--pdf", "--ofd", "--out", str(folder))
     assert proc.returncode == 0, proc.stderr
     assert (folder / "市方案.ofd").stat().st_size > 1000
-    reference = ROOT.parent / "shared" / "reference" / "gd-2020-haowangmin-work-plan.txt"
-    sources = [folder / "市方案.docx", folder / "市方案.pdf"] + ([reference] if reference.exists() else [])
+    reference = ROOT / "resources" / "sources" / "gd-2020-haowangmin-work-plan.txt"
+    sources = [folder / "市方案.docx", folder / "市方案.pdf", reference]
     for i, src in enumerate(sources):
         proc = _run(bundle, "template", "import", str(src), "-o", str(folder / f"模板{i}.json"))
         assert proc.returncode == 0, (src.name, proc.stderr)

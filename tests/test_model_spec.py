@@ -25,6 +25,6 @@ def test_spec_names_every_field(cls):
 
 
 def test_draft_keys_as_written():
-    # the contract of ../shared/spec/draft-format.md plus our extension keys, in file order
+    # the contract of the shared draft-format spec plus our extension keys, in file order
     assert [key for key, _ in model.Draft.SPEC] == [
         "format", "version", "id", "template", "notice", "plan", "activities", "progress", "as_of"]

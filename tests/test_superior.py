@@ -25,7 +25,7 @@ from desktop.templates import load_template, parse_template, save_office_templat
 from tests.conftest import BUNDLED_EXAMPLE, ROOT
 from tests.support.printed import SOFFICE
 
-PROVINCIAL_2020 = ROOT.parent / "shared" / "reference" / "gd-2020-haowangmin-work-plan.txt"
+PROVINCIAL_2020 = ROOT / "resources" / "sources" / "gd-2020-haowangmin-work-plan.txt"
 SHIPPED = ROOT / "desktop" / "templates" / "gd-2020-haowangmin.json"
 
 

@@ -6,7 +6,7 @@ import pytest
 from desktop.errors import TemplateError
 from desktop.templates import load_template, parse_template_bytes, template_ids
 
-SOURCE = Path(__file__).resolve().parent.parent.parent / "shared" / "reference" / "gd-2020-haowangmin-work-plan.txt"
+SOURCE = Path(__file__).resolve().parent.parent / "resources" / "sources" / "gd-2020-haowangmin-work-plan.txt"
 
 
 def test_builtin_template_matches_spec(template):
@@ -26,7 +26,6 @@ def test_builtin_template_matches_spec(template):
     assert len(template.ledger.columns) == 13
 
 
-@pytest.mark.skipif(not SOURCE.exists(), reason="shared reference not present")
 def test_template_text_is_verbatim_from_source(template):
     source = SOURCE.read_text(encoding="utf-8").replace("\n\n管理", "管理")
     for task in template.key_tasks:
