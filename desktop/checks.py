@@ -18,7 +18,7 @@ from desktop import coverage, official
 from desktop.coverage import EXEMPTION_MIN_CHARS
 from desktop.ledger.common import is_overdue
 from desktop.locations import FIELD_LABELS
-from desktop.model import DONE, Draft, get_path, set_path, text_fields
+from desktop.model import DONE, Draft, get_path, path_of, set_path, text_places
 from desktop.templates import Template
 
 from desktop.severity import ERROR as ERROR, WARNING as WARNING  # re-exported: callers say checks.ERROR
@@ -426,18 +426,18 @@ def _all_lists(draft: Draft) -> list[tuple[str, list[str]]]:
 
 
 def _all_texts(draft: Draft) -> list[tuple[str, str, bool]]:
-    """(path to show, text, from a list) for every text the clerk typed (model.text_fields)."""
+    """(path to show, text, from a list) for every text the clerk typed (model.text_places):
+    a list entry is shown at its list, an exemption reason at the exemptions."""
     out = []
-    for path, value in text_fields(draft):
+    for address, value in text_places(draft):
         if not value:
             continue
-        entry = re.fullmatch(r"(.*\.(\w+))\[\d+\]", path)
-        if entry and entry.group(2) in _LIST_KEYS:  # a list entry is shown at its list
-            out.append((entry.group(1), value, True))
-        elif path.startswith("plan.upstream_exemptions."):
+        if len(address) > 1 and isinstance(address[-1], int) and address[-2] in _LIST_KEYS:
+            out.append((path_of(address[:-1]), value, True))
+        elif address[:2] == ("plan", "upstream_exemptions"):
             out.append(("plan.upstream_exemptions", value, False))
         else:
-            out.append((path, value, False))
+            out.append((path_of(address), value, False))
     return out
 
 

@@ -406,36 +406,59 @@ class Draft(_Record):
 _NOT_TYPED = frozenset({"id", "deadline", "date", "print_date", "signature_layout"})
 
 
-def text_fields(draft: Draft) -> list[tuple[str, str]]:
-    """(path, text) of every text the clerk typed, in document order: the notice,
-    the plan and the activities; list entries as ``path[i]``, map values as
-    ``path.key`` (both readable and writable with get_path/set_path). Ids,
-    dates, choices and the ledger are not included."""
-    out: list[tuple[str, str]] = []
+Address = tuple[str | int, ...]
+"""Where a value sits in a draft, by structure: ("plan", "task_groups", 0, "tasks", 1, "lead").
+Unlike a path string it holds any map key (an exemption keyed "" or "1.x") exactly."""
 
-    def walk(record: _Record, prefix: str) -> None:
+
+def text_places(draft: Draft) -> list[tuple[Address, str]]:
+    """(address, text) of every text the clerk typed, in document order: the notice,
+    the plan and the activities, list entries and map values included. Ids, dates,
+    choices and the ledger are not included."""
+    out: list[tuple[Address, str]] = []
+
+    def walk(record: _Record, prefix: Address) -> None:
         for key, kind in record.SPEC:
             if key in _NOT_TYPED:
                 continue
             value = getattr(record, key)
-            path = f"{prefix}.{key}"
+            here = (*prefix, key)
             if kind == "text" and isinstance(value, str):
-                out.append((path, value))
+                out.append((here, value))
             elif kind == "text_list":
-                out.extend((f"{path}[{i}]", v) for i, v in enumerate(value) if isinstance(v, str))
+                out.extend(((*here, i), v) for i, v in enumerate(value) if isinstance(v, str))
             elif kind == "text_map":
-                out.extend((f"{path}.{k}", v) for k, v in value.items() if isinstance(v, str))
+                out.extend(((*here, k), v) for k, v in value.items() if isinstance(v, str))
             elif isinstance(kind, tuple) and kind[0] == "obj":
-                walk(value, path)
+                walk(value, here)
             elif isinstance(kind, tuple) and kind[0] == "list":
                 for i, item in enumerate(value):
-                    walk(item, f"{path}[{i}]")
+                    walk(item, (*here, i))
 
-    walk(draft.notice, "notice")
-    walk(draft.plan, "plan")
+    walk(draft.notice, ("notice",))
+    walk(draft.plan, ("plan",))
     for i, act in enumerate(draft.activities):
-        walk(act, f"activities[{i}]")
+        walk(act, ("activities", i))
     return out
+
+
+def get_at(draft: Draft, address: Address) -> Any:
+    node: Any = draft
+    for tok in address:
+        node = node[tok] if isinstance(tok, int) or isinstance(node, dict) else getattr(node, tok)
+    return node
+
+
+def set_at(draft: Draft, address: Address, value: Any) -> None:
+    """Set the value at ``address``; KeyError when it names no field."""
+    parent = get_at(draft, address[:-1])
+    last = address[-1]
+    if isinstance(last, int) or isinstance(parent, dict):
+        parent[last] = value
+    elif last in {f.name for f in fields(parent)}:
+        setattr(parent, last, value)
+    else:
+        raise KeyError(path_of(address))
 
 
 def _parse_iso(value: str) -> _dt.date | None:
@@ -461,27 +484,16 @@ def parse_path(path: str) -> list[str | int]:
 
 
 def get_path(draft: Draft, path: str) -> Any:
-    node: Any = draft
-    for tok in parse_path(path):
-        if isinstance(tok, int):
-            node = node[tok]
-        elif isinstance(node, dict):
-            node = node[tok]
-        else:
-            node = getattr(node, tok)
-    return node
+    return get_at(draft, tuple(parse_path(path)))
 
 
 def set_path(draft: Draft, path: str, value: Any) -> None:
-    tokens = parse_path(path)
-    parent: Any = get_path(draft, _join(tokens[:-1])) if len(tokens) > 1 else draft
-    last = tokens[-1]
-    if isinstance(last, int) or isinstance(parent, dict):
-        parent[last] = value
-    else:
-        if last not in {f.name for f in fields(parent)}:
-            raise KeyError(path)
-        setattr(parent, last, value)
+    set_at(draft, tuple(parse_path(path)), value)
+
+
+def path_of(address: Address) -> str:
+    """The path string of an address (``a.b[2].c``), for showing and for problems."""
+    return _join(list(address))
 
 
 def _join(tokens: list[str | int]) -> str:

@@ -2,20 +2,22 @@
 
 ``occurrences`` lists where a text occurs, field by field, in document order;
 ``replace_all`` replaces it everywhere and says how often. Both go through
-``model.text_fields``, so they see every text the clerk typed and nothing
-else (ids, dates and choices stay as they are).
+``model.text_places``, so they see every text the clerk typed and nothing
+else (ids, dates and choices stay as they are), and they write back by the
+field's structural address: a path string parsed back would misread map keys
+such as an exemption keyed "" or "1.x".
 """
 
 from __future__ import annotations
 
-from desktop.model import Draft, set_path, text_fields
+from desktop.model import Address, Draft, set_at, text_places
 
 
-def occurrences(draft: Draft, needle: str) -> list[tuple[str, int]]:
-    """(path, how many times) of every field holding ``needle``."""
+def occurrences(draft: Draft, needle: str) -> list[tuple[Address, int]]:
+    """(address, how many times) of every field holding ``needle``."""
     if not needle:
         return []
-    return [(path, text.count(needle)) for path, text in text_fields(draft) if needle in text]
+    return [(address, text.count(needle)) for address, text in text_places(draft) if needle in text]
 
 
 def replace_all(draft: Draft, needle: str, replacement: str) -> int:
@@ -23,9 +25,9 @@ def replace_all(draft: Draft, needle: str, replacement: str) -> int:
     if not needle or needle == replacement:
         return 0
     total = 0
-    for path, text in text_fields(draft):
+    for address, text in text_places(draft):
         n = text.count(needle)
         if n:
-            set_path(draft, path, text.replace(needle, replacement))
+            set_at(draft, address, text.replace(needle, replacement))
             total += n
     return total

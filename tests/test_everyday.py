@@ -17,12 +17,14 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from desktop.checks import apply_fix, run_checks
 from desktop.drafting import OfficeDefaults, new_draft
 from desktop.export import ExportOptions, export_one
 from desktop.search import occurrences, replace_all
-from desktop.storage import load_draft, parse_draft_bytes
+from desktop.storage import draft_to_bytes, load_draft, parse_draft_bytes
 from tests.conftest import ROOT
 
 CLI = [sys.executable, "-m", "desktop"]
@@ -176,6 +178,20 @@ def test_replace_everywhere_counts(example_draft):
     assert replace_all(d, "我市", "我区") == before
     assert not occurrences(d, "我市") and "我区某局" in d.notice.issuers
     assert d.plan.task_groups[0].tasks[0].id == example_draft.plan.task_groups[0].tasks[0].id  # ids untouched
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(keys=st.lists(st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=6), min_size=1, max_size=4,
+                     unique=True))
+def test_replace_reaches_every_exemption_whatever_its_key(example_draft, keys):
+    """Map keys are not parsed out of a path: "", "2]", "1.x", "a[0]" are written back
+    where they were, nothing else is touched, and the saved draft opens again."""
+    d = copy.deepcopy(example_draft)
+    d.plan.upstream_exemptions = {k: f"本市无此项工作{i}" for i, k in enumerate(keys)}
+    assert replace_all(d, "本市", "本区") == len(keys)
+    assert d.plan.upstream_exemptions == {k: f"本区无此项工作{i}" for i, k in enumerate(keys)}
+    again = parse_draft_bytes(draft_to_bytes(d), "替换后.plan.json")
+    assert again.plan.upstream_exemptions == d.plan.upstream_exemptions
 
 
 # --- files colleagues send, plain messages ----------------------------------------------------

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -12,21 +10,25 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.locations import describer
+from desktop.model import Address, path_of
 from desktop.search import occurrences, replace_all
 
 from .common import hint_label
 
-_LIST_ENTRY = re.compile(r"^(.*\.(?:issuers|signatures|cc|partners))\[\d+\]$")
-_EXEMPTION = re.compile(r"^plan\.upstream_exemptions\.(\d+)$")
+_LISTS = frozenset({"issuers", "signatures", "cc", "partners"})
+_EXEMPTIONS = ("plan", "upstream_exemptions")
 
 
-def field_path(path: str) -> tuple[str, int | None]:
-    """Where the window shows a text of ``search.occurrences``: (path, provincial task)."""
-    m = _EXEMPTION.match(path)
-    if m:
-        return "plan.upstream_exemptions", int(m.group(1))
-    m = _LIST_ENTRY.match(path)
-    return (m.group(1) if m else path), None
+def field_path(address: Address) -> tuple[str, int | None]:
+    """Where the window shows a text of ``search.occurrences``: (path, provincial task).
+    A list entry is shown at its list; an exemption on the coverage page, at its
+    provincial task when its key is a task number."""
+    if address[:2] == _EXEMPTIONS and len(address) == 3:
+        key = str(address[2])
+        return path_of(_EXEMPTIONS), int(key) if key.isascii() and key.isdigit() and len(key) < 6 else None
+    if len(address) > 1 and isinstance(address[-1], int) and address[-2] in _LISTS:
+        return path_of(address[:-1]), None
+    return path_of(address), None
 
 
 class FindReplaceDialog(QDialog):
@@ -66,7 +68,7 @@ class FindReplaceDialog(QDialog):
         QShortcut(QKeySequence(QKeySequence.StandardKey.FindNext), self, self.find_next)
         self.find_edit.textChanged.connect(self.refresh)
         self.find_edit.returnPressed.connect(self.find_next)
-        self._places: list[tuple[str, int]] = []
+        self._places: list[tuple[Address, int]] = []
         self._next = 0
         self.refresh()
 
@@ -77,9 +79,9 @@ class FindReplaceDialog(QDialog):
         self._next = 0
         self.results.clear()
         where = describer(doc.draft) if doc is not None else (lambda p: p)
-        for path, n in self._places:
-            item = QListWidgetItem(f"{where(field_path(path)[0])}（{n} 处）")
-            item.setData(Qt.ItemDataRole.UserRole, path)
+        for i, (address, n) in enumerate(self._places):
+            item = QListWidgetItem(f"{where(field_path(address)[0])}（{n} 处）")
+            item.setData(Qt.ItemDataRole.UserRole, i)
             self.results.addItem(item)
         total = sum(n for _, n in self._places)
         if not needle:
@@ -94,16 +96,16 @@ class FindReplaceDialog(QDialog):
     def find_next(self) -> None:
         if not self._places:
             return
-        path = self._places[self._next % len(self._places)][0]
+        address = self._places[self._next % len(self._places)][0]
         self.results.setCurrentRow(self._next % len(self._places))
         self._next += 1
-        self._go(path)
+        self._go(address)
 
     def _on_result_activated(self, item: QListWidgetItem) -> None:
-        self._go(item.data(Qt.ItemDataRole.UserRole))
+        self._go(self._places[item.data(Qt.ItemDataRole.UserRole)][0])
 
-    def _go(self, path: str) -> None:
-        shown, number = field_path(path)
+    def _go(self, address: Address) -> None:
+        shown, number = field_path(address)
         if self.window_.go_to_path(shown, number):
             field = self.window_.editor(self.window_.current_section()).binder.find(shown)
             if field is not None:
@@ -114,8 +116,8 @@ class FindReplaceDialog(QDialog):
         needle, new = self.find_edit.text(), self.replace.text()
         if doc is None or not needle:
             return
-        total = sum(n for _, n in occurrences(doc.draft, needle))
-        fields = len(occurrences(doc.draft, needle))
+        found = occurrences(doc.draft, needle)
+        total, fields = sum(n for _, n in found), len(found)
         doc.edit_structure(f"全部替换“{needle}”为“{new}”", lambda d: replace_all(d, needle, new))
         self.refresh()
         self.count.setText(f"已替换 {total} 处（{fields} 个栏目）。可用“撤销”（Ctrl+Z）一次恢复。")

@@ -135,6 +135,31 @@ def test_find_and_replace_everywhere_as_one_step(window):
     assert "我市要抓好落实" in window.doc.draft.plan.goals
 
 
+def test_replace_in_a_draft_with_odd_exemption_keys_saves_a_draft_that_opens(make_window, example_draft, tmp_path):
+    """Keys a colleague's draft may hold ("", "2]", "1.x") once crashed 全部替换 or
+    made it write the reason to a false key; the next save was then unopenable."""
+    from desktop.storage import load_draft
+    from desktop.ui.find_dialog import FindReplaceDialog
+
+    odd = {"": "我市无此项一", "2]": "我市无此项二", "1.x": "我市无此项三", "3": "我市无此项四"}
+    example_draft.plan.upstream_exemptions = dict(odd)
+    path = tmp_path / "怪键.plan.json"
+    save_draft(example_draft, path)
+    window = make_window()
+    assert window.open_path(path)
+    dialog = FindReplaceDialog(window)
+    dialog.find_edit.setText("无此项")
+    assert dialog.results.count() >= 4
+    for row in range(dialog.results.count()):  # every result can be visited
+        dialog.results.itemActivated.emit(dialog.results.item(row))
+    dialog.replace.setText("没有此项")
+    dialog.replace_everywhere()
+    assert [h.text for h in recorder.history if h.kind == "error"] == []
+    assert window.doc.draft.plan.upstream_exemptions == {k: v.replace("无此项", "没有此项") for k, v in odd.items()}
+    assert window.save()
+    assert load_draft(path).plan.upstream_exemptions == {k: v.replace("无此项", "没有此项") for k, v in odd.items()}
+
+
 def test_start_page_recent_drafts_templates_and_the_example(make_window, example_draft, tmp_path):
     path = tmp_path / "最近.plan.json"
     save_draft(example_draft, path)
