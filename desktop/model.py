@@ -7,7 +7,6 @@ validates types and names the offending key; it never trusts the file.
 
 from __future__ import annotations
 
-import copy
 import datetime as _dt
 import os
 import re
@@ -197,9 +196,23 @@ class _Record:
             if key in self.OMIT_EMPTY and value in ("", None, [], {}):
                 continue
             out[key] = value
+        # Unknown values are never changed by the program, so copies share them:
+        # a colleague's tool may keep megabytes there, and every undo snapshot,
+        # preview and save makes a dict of the draft.
         for k, v in self.extra.items():
-            out.setdefault(k, copy.deepcopy(v))
+            out.setdefault(k, v)
         return out
+
+    def extra_values(self) -> list[Any]:
+        """The unknown values of this record and of every record inside it."""
+        found = list(self.extra.values())
+        for key, kind in self.SPEC:
+            if isinstance(kind, tuple):
+                value = getattr(self, key)
+                subs = value if kind[0] == "list" else value.values() if kind[0] == "map" else [value]
+                for sub in subs:
+                    found += sub.extra_values()
+        return found
 
 
 @dataclass

@@ -402,11 +402,60 @@ def draft_to_bytes(draft: Draft) -> bytes:
     data["format"] = FORMAT
     data["version"] = FORMAT_VERSION
     data["generator"] = f"plan-drafter {__version__}"
-    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    # Lists and objects under unknown keys go in as one line each, encoded once:
+    # json's indenting writer is pure Python (seconds for a colleague's tool's
+    # million-element list, at every save and autosave); its compact one is not.
+    opaque = {id(v): v for v in draft.extra_values() if isinstance(v, (list, dict))}
+    pieces: dict[str, bytes] = {}
+    if opaque:
+        nonce = os.urandom(8).hex()
+
+        def mark(value: Any) -> Any:
+            if id(value) in opaque:
+                token = f"@verbatim-{nonce}-{len(pieces)}@"
+                pieces[json.dumps(token)] = _encoded(value)
+                return token
+            if isinstance(value, dict):
+                return {k: mark(v) for k, v in value.items()}
+            if isinstance(value, list):
+                return [mark(v) for v in value]
+            return value
+
+        data = mark(data)
+    text = _utf8_json(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    if not pieces:
+        return text
+    parts = re.split(b"(" + b"|".join(re.escape(k.encode()) for k in pieces) + b")", text)
+    return b"".join(pieces.get(part.decode(), part) if i % 2 else part for i, part in enumerate(parts))
+
+
+def prepare_to_save(draft: Draft) -> None:
+    """Encode the draft's unknown lists and objects now (when a file is opened)
+    rather than at the first save or autosave, which the clerk waits for."""
+    for value in draft.extra_values():
+        if isinstance(value, (list, dict)):
+            _encoded(value)
+
+
+def _utf8_json(text: str) -> bytes:
     # Unknown keys may hold lone surrogates (read from "\ud800" escapes); UTF-8
     # cannot carry them, the same JSON escape can, and reads back identically.
-    text = _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
-    return text.encode("utf-8")
+    return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text).encode("utf-8")
+
+
+_ENCODED: dict[int, tuple[Any, bytes]] = {}  # id -> (unknown value, its JSON): such values never change
+
+
+def _encoded(value: Any) -> bytes:
+    """The compact JSON of an unknown value, remembered for the next save."""
+    kept = _ENCODED.get(id(value))
+    if kept is not None and kept[0] is value:
+        return kept[1]
+    if len(_ENCODED) >= 64:
+        _ENCODED.clear()
+    data = _utf8_json(json.dumps(value, ensure_ascii=False))
+    _ENCODED[id(value)] = (value, data)
+    return data
 
 
 def save_draft(draft: Draft, path: str | os.PathLike[str], *, backup: bool = True,

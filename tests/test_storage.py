@@ -126,3 +126,36 @@ def test_draft_without_format_marker_but_with_sections_loads(tmp_path, example_r
     path.write_text(json.dumps({"format": "something-else", **{k: v for k, v in raw.items()}}), encoding="utf-8")
     with pytest.raises(DraftError, match="不是本软件的草稿"):
         load_draft(path)
+
+
+def test_unknown_lists_are_shared_not_copied_and_written_in_one_line(example_raw, tmp_path):
+    """A colleague's tool may keep millions of elements under its own key: copies of
+    the draft share them (undo snapshots, the preview) and saving writes them with
+    json's compact encoder, once, instead of its pure-Python indenting one."""
+    from desktop.storage import draft_to_bytes
+
+    raw = dict(example_raw, x_tool=[0] * 50_000, x_map={"a": [1, {"b": 2}]}, x_note="附言")
+    raw["plan"] = dict(raw["plan"], x_inner=[["甲", 1.5], None])
+    path = tmp_path / "外来.plan.json"
+    path.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+    draft = load_draft(path)
+    assert draft.to_dict()["x_tool"] is draft.extra["x_tool"]
+    assert draft.copy().extra["x_tool"] is draft.extra["x_tool"]
+    data = draft_to_bytes(draft)
+    assert b'"x_tool": [0, 0, 0, 0' in data and b'"x_inner": [["\xe7\x94\xb2", 1.5], null]' in data
+    save_draft(draft, path)
+    again = json.loads(path.read_text(encoding="utf-8"))
+    assert again["x_tool"] == [0] * 50_000 and again["x_map"] == {"a": [1, {"b": 2}]}
+    assert again["plan"]["x_inner"] == [["甲", 1.5], None] and again["x_note"] == "附言"
+    assert load_draft(path).plan.to_dict() == draft.plan.to_dict()
+
+
+def test_an_unknown_value_looking_like_the_writers_mark_stays_itself(example_raw, tmp_path):
+    from desktop.storage import draft_to_bytes
+
+    raw = dict(example_raw, x_list=["@verbatim-0-0@"], x_text='"@verbatim-0-0@"')
+    path = tmp_path / "标记.plan.json"
+    path.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+    draft = load_draft(path)
+    back = json.loads(draft_to_bytes(draft))
+    assert back["x_list"] == ["@verbatim-0-0@"] and back["x_text"] == '"@verbatim-0-0@"'
