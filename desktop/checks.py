@@ -9,6 +9,7 @@ the checks on every keystroke and the command line can print them.
 from __future__ import annotations
 
 import datetime as _dt
+import bisect
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass
@@ -443,48 +444,57 @@ def _all_texts(draft: Draft) -> list[tuple[str, str, bool]]:
 
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef\u2e80-\u2fdf\U00020000-\U0003134f“”‘’—…]")
 _HALF = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", ".": "。"}
+_HALF_MARK = re.compile(r"[,;:().]")
 
 
 def fix_halfwidth(text: str) -> str:
     """Replace , ; : ( ) by full-width forms where they sit in Chinese text.
 
     Left alone: digits on both sides (10:30, 1,000), URLs (http://), and
-    parentheses around text without any Chinese (e.g. (AR)).
+    parentheses around text without any Chinese (e.g. (AR)). Only the marks
+    are visited, not every character: a field may hold megabytes.
     """
-    if not _CJK.search(text):
+    if not _HALF_MARK.search(text) or not _CJK.search(text):
         return text
-    chars = list(text)
-    for i, ch in enumerate(chars):
-        if ch not in _HALF:
-            continue
+    out: list[str] = []
+    last = 0
+    parens: tuple[list[int], list[int]] | None = None  # positions of ( and ), found when first needed
+    for m in _HALF_MARK.finditer(text):
+        i = m.start()
+        ch = text[i]
         before = text[i - 1] if i > 0 else ""
         after = text[i + 1] if i + 1 < len(text) else ""
         if ch == ".":
             # a full stop after Chinese text ("组织实施."); not 1.5, 2.0, H5.0, www.gov.cn or "1.开展"
-            if _CJK.match(before) and before not in "“‘（《" and not (after.isascii() and after.isalnum()):
-                chars[i] = _HALF[ch]
-            continue
-        if ch in ",:;":
-            if before.isdigit() and after.isdigit():
-                continue
-            if ch == ":" and text[i + 1 : i + 3] == "//":
-                continue
-            if _CJK.match(before) or _CJK.match(after) or (before and not after):
-                chars[i] = _HALF[ch]
+            full = bool(_CJK.match(before)) and before not in "“‘（《" and not (after.isascii() and after.isalnum())
+        elif ch in ",:;":
+            full = not (before.isdigit() and after.isdigit()) and not (ch == ":" and text[i + 1 : i + 3] == "//") \
+                and bool(_CJK.match(before) or _CJK.match(after) or (before and not after))
         else:
-            span = _paren_span(text, i)
-            if span is not None and _CJK.search(text[span[0] : span[1] + 1]) or _CJK.match(before or " ") \
-                    or _CJK.match(after or " "):
-                chars[i] = _HALF[ch]
-    return "".join(chars)
+            if parens is None:
+                parens = ([m.start() for m in re.finditer(r"\(", text)], [m.start() for m in re.finditer(r"\)", text)])
+            span = _paren_span(parens, i, ch)
+            full = bool(span is not None and _CJK.search(text, span[0], span[1] + 1) or _CJK.match(before or " ")
+                        or _CJK.match(after or " "))
+        if full:
+            out += (text[last:i], _HALF[ch])
+            last = i + 1
+    return "".join(out) + text[last:] if out else text
 
 
-def _paren_span(text: str, i: int) -> tuple[int, int] | None:
-    if text[i] == "(":
-        j = text.find(")", i)
-        return (i, j) if j > 0 else None
-    j = text.rfind("(", 0, i)
-    return (j, i) if j >= 0 else None
+_PAREN_SPAN_MAX = 1000  # wider than this, two half-width brackets are no aside: judge by the neighbours
+
+
+def _paren_span(parens: tuple[list[int], list[int]], i: int, ch: str) -> tuple[int, int] | None:
+    """The (, ) pair around the bracket at ``i``: the next ) after a (, the last ( before a )."""
+    opens, closes = parens
+    if ch == "(":
+        k = bisect.bisect_right(closes, i)
+        span = (i, closes[k]) if k < len(closes) else None
+    else:
+        k = bisect.bisect_left(opens, i)
+        span = (opens[k - 1], i) if k > 0 else None
+    return span if span is not None and span[1] - span[0] <= _PAREN_SPAN_MAX else None
 
 
 _PHONE_CANDIDATE = re.compile(r"(?<![\d])(?:\+?86[\s-]?)?\d[\d\s\-－—]{4,}\d(?![\d])")
