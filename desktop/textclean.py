@@ -32,3 +32,42 @@ def clean_text(text: str) -> tuple[str, list[str]]:
 
 def is_clean(text: str) -> bool:
     return _ILLEGAL.search(text) is None and "\r" not in text
+
+
+# A paragraph longer than this is no paragraph of a plan (a whole plan is some
+# 20,000 characters) but a paste gone wrong; Qt lays a paragraph out anew at
+# every keystroke, about half a second each at a million characters.
+LONG_PARAGRAPH_CHARS = 100_000
+_SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
+
+
+def longest_paragraph(text: str) -> int:
+    """The length of the longest line of ``text`` (cheap for short texts)."""
+    if len(text) <= LONG_PARAGRAPH_CHARS:
+        return len(text)
+    return max(map(len, text.split("\n")))
+
+
+def split_long_paragraphs(text: str, size: int = 2000) -> str:
+    """``text`` with every paragraph over LONG_PARAGRAPH_CHARS cut into paragraphs
+    of about ``size`` characters, at sentence ends where there are any."""
+    out = []
+    for para in text.split("\n"):
+        if len(para) <= LONG_PARAGRAPH_CHARS:
+            out.append(para)
+            continue
+        chunk = ""
+        for sentence in _SENTENCE_END.split(para):
+            while len(sentence) > size:  # no sentence end for a long stretch: cut it
+                if chunk:
+                    out.append(chunk)
+                    chunk = ""
+                out.append(sentence[:size])
+                sentence = sentence[size:]
+            if chunk and len(chunk) + len(sentence) > size:
+                out.append(chunk)
+                chunk = ""
+            chunk += sentence
+        if chunk:
+            out.append(chunk)
+    return "\n".join(out)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import official
+from desktop.textclean import LONG_PARAGRAPH_CHARS, longest_paragraph, split_long_paragraphs
 
 from .document import DraftDocument
 
@@ -86,6 +87,7 @@ class Field(QWidget):
         self.label = label
         self.binder: Binder | None = None
         self._loading = False
+        self._committing = False
 
     def bind(self, path: str | None) -> None:
         self.path = path
@@ -93,8 +95,8 @@ class Field(QWidget):
         self.load()
 
     def load(self) -> None:
-        if self.binder is None or self.binder.doc is None or self.path is None:
-            return
+        if self._committing or self.binder is None or self.binder.doc is None or self.path is None:
+            return  # the document is taking this field's own edit: it shows the value already
         try:
             value = self.binder.doc.get(self.path)
         except (IndexError, KeyError, AttributeError):
@@ -108,7 +110,11 @@ class Field(QWidget):
     def commit(self, value: Any, *, merge: bool = True) -> None:
         if self._loading or self.binder is None or self.binder.doc is None or self.path is None:
             return
-        self.binder.doc.edit_value(self.path, value, merge=merge, label=self.label)
+        self._committing = True
+        try:
+            self.binder.doc.edit_value(self.path, value, merge=merge, label=self.label)
+        finally:
+            self._committing = False
 
     def show_value(self, value: Any) -> None:
         raise NotImplementedError
@@ -167,22 +173,61 @@ class TextField(Field):
         self.large_editor: tuple[QWidget, QPlainTextEdit] | None = None  # while the big editor is open
         self.count = QLabel(self)
         self.count.setStyleSheet("color: #5f6368;")
+        self.too_long: QWidget | None = None  # shown while a paragraph is too long to edit here
+        self.too_long_note: QLabel | None = None
         side = QVBoxLayout()
         side.setContentsMargins(0, 0, 0, 0)
         side.addWidget(self.expand)
         side.addWidget(self.count)
         side.addStretch(1)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.edit, 1)
-        layout.addLayout(side)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.edit, 1)
+        row.addLayout(side)
+        self.column = QVBoxLayout(self)
+        self.column.setContentsMargins(0, 0, 0, 0)
+        self.column.addLayout(row)
         self.setFocusProxy(self.edit)
         self.edit.textChanged.connect(self._on_edit_text_changed)
 
     def _on_edit_text_changed(self) -> None:
-        self.count.setText(f"{len(self.edit.toPlainText())} 字")
+        text = self.edit.toPlainText()  # once: a copy of the whole text each time
+        self.count.setText(f"{len(text)} 字")
         if not self._loading:
-            self.commit(self.edit.toPlainText())
+            self.commit(text)
+            if self.edit.textCursor().block().length() > LONG_PARAGRAPH_CHARS:  # a paste just made one
+                self._guard(text)
+
+    def _guard(self, text: str) -> None:
+        """A paragraph too long for Qt to lay out at every keystroke makes the field
+        read-only, with a note saying why and a way out (undo, or split it)."""
+        longest = longest_paragraph(text)
+        too_long = longest > LONG_PARAGRAPH_CHARS
+        if too_long and self.too_long is None:
+            self.too_long = QWidget(self)
+            note = self.too_long_note = QLabel(self.too_long)
+            note.setWordWrap(True)
+            note.setStyleSheet("color: #b3261e;")
+            split = QToolButton(self.too_long)
+            split.setText("按句分段")
+            split.setToolTip("在句号等处把过长的段落分成约 2000 字一段，可撤销")
+            split.clicked.connect(self._split_long_paragraphs)
+            box = QHBoxLayout(self.too_long)
+            box.setContentsMargins(0, 0, 0, 0)
+            box.addWidget(note, 1)
+            box.addWidget(split)
+            self.column.addWidget(self.too_long)
+        if self.too_long is not None and self.too_long_note is not None:
+            self.too_long_note.setText(
+                f"这一栏中有一段长达 {longest} 字（多为误粘贴），在这里直接修改会非常慢，已暂设为只读。"
+                "可以撤销（Ctrl+Z）那次粘贴，或点“按句分段”把它分成多段后再修改。")
+            self.too_long.setVisible(too_long)
+        self.edit.setReadOnly(too_long)
+
+    def _split_long_paragraphs(self) -> None:
+        if self.path is not None and self.binder is not None and self.binder.doc is not None:
+            self.binder.doc.edit_value(self.path, split_long_paragraphs(self.edit.toPlainText()), merge=False,
+                                       label=f"{self.label}（按句分段）")
 
     def highlight(self, text: str) -> None:
         if not text:
@@ -232,6 +277,7 @@ class TextField(Field):
             return
         cursor = self.edit.textCursor()
         pos = cursor.position()
+        self._guard(text)
         self.edit.setPlainText(text)
         cursor = self.edit.textCursor()
         cursor.setPosition(min(pos, len(text)))

@@ -18,8 +18,10 @@ from PySide6.QtWidgets import (
 from desktop import APP_NAME, recovery
 from desktop import settings_model as S
 from desktop.errors import DesktopError
-from desktop.model import DEFAULT_TEMPLATE, Draft
-from desktop.storage import DraftChangedOnDisk, draft_to_bytes, load_draft, load_draft_with_digest, save_draft
+from desktop.model import DEFAULT_TEMPLATE, Draft, text_places
+from desktop.storage import (
+    DraftChangedOnDisk, draft_to_bytes, load_draft, load_draft_with_digest, prepare_to_save, save_draft,
+)
 from desktop.templates import Template, load_template
 
 from . import messages
@@ -44,6 +46,8 @@ DRAFT_FILTER = "方案草稿 (*.plan.json *.json);;所有文件 (*)"
 _EDITORS = {"notice": NoticeEditor, "goals": GoalsEditor, "tasks": TasksEditor, "requirements": RequirementsEditor,
             "activities": ActivitiesEditor, "ledger": LedgerEditor}
 CHECK_DELAY_MS = 120
+# About 300 pages of text: past this the preview is rendered when asked, not at every pause in typing.
+LONG_DRAFT_CHARS = 200_000
 
 windows: list[MainWindow] = []  # open windows, for the crash handler
 
@@ -408,6 +412,7 @@ class MainWindow(QMainWindow):
         self.refresh_preview()
 
     def _make_document(self, draft: Draft, template: Template, path: Path | None) -> DraftDocument:
+        prepare_to_save(draft)
         return DraftDocument(draft, template, path, undo_limit=self.settings.get(S.UNDO_LIMIT))
 
     def _update_title(self) -> None:
@@ -894,25 +899,34 @@ class MainWindow(QMainWindow):
 
             self.preview = PreviewPanel()
             self.preview.print_button.clicked.connect(self.print_document)
+            self.preview.refresh_button.clicked.connect(lambda: self.refresh_preview(on_request=True))
             self.preview.idle.connect(self._run_pending_checks)
             self.preview_dock.setWidget(self.preview)
             self.preview_holder.deleteLater()
         return self.preview
 
-    def refresh_preview(self) -> None:
+    def refresh_preview(self, *, on_request: bool = False) -> None:
+        """Render the preview; a very long draft only when asked (``on_request``):
+        a thousand-page render on every pause in typing would hold the window up."""
         self.preview_timer.stop()
         if self.doc is None or self._held or not self.preview_dock.isVisible():
             return
-        self.ensure_preview().request(self.doc.draft, self.doc.template, self.settings.export_options())
+        preview = self.ensure_preview()
+        size = sum(len(text) for _, text in text_places(self.doc.draft))
+        if not on_request and size > LONG_DRAFT_CHARS:
+            preview.show_paused(f"草稿很长（约 {size // 10000} 万字），预览不再随输入自动更新，"
+                                "需要查看时请点预览上方的“刷新”。导出不受影响。")
+            return
+        preview.request(self.doc.draft, self.doc.template, self.settings.export_options())
 
     def print_document(self) -> None:
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
         preview = self.ensure_preview()
-        if preview.page_count() <= 0:
+        if preview.page_count() <= 0 or preview.stale:  # print what the draft holds now
             self.preview_dock.show()
             self.preview_dock.raise_()
-            self.refresh_preview()
+            self.refresh_preview(on_request=True)
             messages.info(self, "预览正在生成，请稍候再打印。")
             return
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)

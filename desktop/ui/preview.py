@@ -100,6 +100,9 @@ class PreviewPanel(QWidget):
             self.zoom.addItem(text)
         self.zoom.setToolTip("缩放")
         self.print_button = _tool_button("打印…")
+        self.refresh_button = _tool_button("刷新")
+        self.refresh_button.setToolTip("按草稿当前内容重新生成预览")
+        self.stale = False  # the draft changed since the pages shown (see show_paused)
         self.status = QLabel("")
         self.status.setStyleSheet("color: #5f6368;")
         bar = QHBoxLayout()
@@ -107,6 +110,7 @@ class PreviewPanel(QWidget):
         for w in (self.prev_button, self.page_label, self.next_button, self.zoom):
             bar.addWidget(w)
         bar.addWidget(self.status, 1)
+        bar.addWidget(self.refresh_button)
         bar.addWidget(self.print_button)
         self.message = QLabel(PREVIEW_PREPARING)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -128,6 +132,7 @@ class PreviewPanel(QWidget):
     def request(self, draft: Draft, template: Template, options: object) -> None:
         """Render a copy of ``draft``; a newer request supersedes an older one."""
         self._generation += 1
+        self.stale = False
         if self.stack.currentIndex() == 0:
             self.message.setText(PREVIEW_PREPARING)
         # Keep a reference only: the snapshot is taken when a render starts, so a
@@ -198,6 +203,15 @@ class PreviewPanel(QWidget):
         self.page_label.setText("—")
         self.prev_button.setEnabled(False)
         self.next_button.setEnabled(False)
+
+    def show_paused(self, text: str) -> None:
+        """The draft changed but is not rendered on its own (too long to follow
+        typing): say so, keep any pages shown, and wait for 刷新."""
+        self.stale = True
+        if self.stack.currentIndex() == 0:
+            self.message.setText(text)
+        self.status.setText("预览未更新，请点“刷新”")
+        self.status.setToolTip(text)
 
     def _show_pdf(self, data: bytes) -> None:
         page = self.current_page()
