@@ -54,9 +54,7 @@ def written_by_us(path: Path) -> bool:
     path = Path(path)
     try:
         if path.suffix.lower() == ".pdf":
-            with open(path, "rb") as fh:
-                fh.seek(max(0, path.stat().st_size - 64 * 1024))
-                return PDF_KEYWORD.encode("ascii") in fh.read()
+            return _pdf_has_our_keywords(path)
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
             if "docProps/app.xml" in names and _PRODUCER in zf.read("docProps/app.xml"):
@@ -69,6 +67,24 @@ def written_by_us(path: Path) -> bool:
                 return True
     except (OSError, zipfile.BadZipFile, ValueError, KeyError, RuntimeError):
         return False
+    return False
+
+
+_PDF_MARK = f"/Keywords ({PDF_KEYWORD})".encode("ascii")
+_PDF_SCAN_MAX = 512 * 1024 * 1024
+
+
+def _pdf_has_our_keywords(path: Path) -> bool:
+    """Whether the PDF's document information names us. reportlab writes it after
+    the fonts, so it may sit anywhere: the whole file is read, a megabyte at a time."""
+    if path.stat().st_size > _PDF_SCAN_MAX:  # none of ours comes near this
+        return False
+    tail = b""
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1024 * 1024):
+            if _PDF_MARK in tail + chunk:
+                return True
+            tail = chunk[-len(_PDF_MARK):]
     return False
 
 

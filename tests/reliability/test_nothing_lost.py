@@ -184,6 +184,26 @@ def test_export_keeps_a_colleagues_file_of_the_same_name(example_path, tmp_path,
     assert cli(["export", str(example_path), "--out", str(out)]) == 0
 
 
+def test_a_long_plan_exports_again_into_the_same_folder(tmp_path, capsys):
+    """Our PDF names us in its document information, which reportlab writes after the
+    fonts: in a long plan that is far from the end of the file (it was looked for
+    only in the last 64 KB, and the second export was refused as a colleague's file)."""
+    from desktop.sample import make_draft
+
+    path = tmp_path / "长方案.plan.json"
+    save_draft(make_draft(tasks=200, activities=40, issuers=3), path)
+    assert cli(["export", str(path), "--pdf", "--out", str(tmp_path)]) == 0
+    pdf = tmp_path / "长方案.pdf"
+    data = pdf.read_bytes()
+    assert len(data) - data.rindex(b"/Keywords (plan-drafter)") > 64 * 1024  # the case that was refused
+    assert cli(["export", str(path), "--pdf", "--out", str(tmp_path)]) == 0, capsys.readouterr().err
+    foreign = tmp_path / "同事.pdf"
+    foreign.write_bytes(data.replace(b"/Keywords (plan-drafter)", b"/Keywords (colleague   )"))
+    from desktop.outputs import written_by_us
+
+    assert written_by_us(pdf) and not written_by_us(foreign)
+
+
 def test_import_output_onto_the_ledger_or_another_file(template, tmp_path, capsys):
     draft = office("甲", 7)
     path = tmp_path / "d.plan.json"
