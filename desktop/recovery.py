@@ -23,12 +23,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from desktop.paths import recovery_dir
+from desktop.processes import MAX_PID, hostname, pid_alive
 from desktop.storage import atomic_write_bytes, file_digest, real_target
 
 LOCK_PREFIX = "~$"
 RECOVERY_SUFFIX = ".plan.json"
 META_SUFFIX = ".meta.json"
-MAX_PID = 2**31 - 1  # what any operating system hands out; larger values come from damaged files
 MAX_SMALL_FILE = 64 * 1024  # locks and recovery notes are a few hundred bytes
 
 # Sessions of this process that will still clean up after themselves.
@@ -37,13 +37,6 @@ _live_sessions: set[str] = set()
 
 def _now() -> str:
     return _dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")
-
-
-def _hostname() -> str:
-    # Not socket.gethostname(): importing socket costs ~15 ms of window start-up.
-    if sys.platform == "win32":
-        return os.environ.get("COMPUTERNAME", "") or "本机"
-    return os.uname().nodename
 
 
 def _token() -> str:
@@ -78,33 +71,6 @@ def _pid(value: object) -> int:
     if not 0 < pid <= MAX_PID:
         raise ValueError(value)
     return pid
-
-
-def pid_alive(pid: int) -> bool:
-    """Whether a process with this id runs on this computer."""
-    if not 0 < pid <= MAX_PID:
-        return False
-    if pid == os.getpid():
-        return True
-    if sys.platform == "win32":
-        import ctypes
-
-        handle = ctypes.windll.kernel32.OpenProcess(0x1000, False, pid)  # QUERY_LIMITED_INFORMATION
-        if not handle:
-            return False
-        code = ctypes.c_ulong()
-        ctypes.windll.kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
-        ctypes.windll.kernel32.CloseHandle(handle)
-        return code.value == 259  # STILL_ACTIVE
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    except OSError:
-        return False
-    return True
 
 
 # --- lock files ----------------------------------------------------------------
@@ -142,7 +108,7 @@ def read_lock(draft_path: str | os.PathLike[str]) -> Holder | None:
 
 def holder_alive(holder: Holder) -> bool:
     """A holder on another computer is assumed alive: we cannot see its processes."""
-    if holder.host != _hostname():
+    if holder.host != hostname():
         return True
     return pid_alive(holder.pid)
 
@@ -152,7 +118,7 @@ class DraftLock:
 
     def __init__(self, draft_path: str | os.PathLike[str]) -> None:
         self.draft_path = Path(draft_path)
-        self.holder = Holder(_user(), _hostname(), os.getpid(), _now(), _token())
+        self.holder = Holder(_user(), hostname(), os.getpid(), _now(), _token())
         self.held = False
 
     def other_holder(self) -> Holder | None:
@@ -206,7 +172,7 @@ class DraftLock:
                 _hide_on_windows(path)
                 self.held = True
                 return None
-        return self.other_holder() or Holder("另一个程序", _hostname(), 0, _now())
+        return self.other_holder() or Holder("另一个程序", hostname(), 0, _now())
 
     def release(self) -> None:
         if not self.held:

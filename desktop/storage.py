@@ -17,6 +17,7 @@ import re
 import stat
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from typing import Any
 from desktop import __version__
 from desktop.errors import DesktopError, DraftError
 from desktop.model import FORMAT, FORMAT_VERSION, Draft, SchemaError, new_draft_id
+from desktop.processes import hostname, pid_alive
 
 MAX_DRAFT_BYTES = 16 * 1024 * 1024
 BACKUP_SUFFIX = ".bak"
@@ -138,11 +140,7 @@ def atomic_target(path: Path, *, error_cls: type[DesktopError] = DesktopError,
     path = real_target(Path(path))
     folder = path.parent if str(path.parent) else Path(".")
     try:
-        # The temporary name starts like the file's, cut so that it fits where the file's name fits.
-        stem = path.name
-        while len(stem.encode("utf-8")) > 200:
-            stem = stem[:-1]
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{stem}.", suffix=".tmp", dir=folder)
+        fd, tmp_name = _temporary_beside(path)
     except OSError as err:
         raise error_cls(os_error_message(err, path, action)) from err
     os.close(fd)
@@ -163,6 +161,42 @@ def atomic_target(path: Path, *, error_cls: type[DesktopError] = DesktopError,
     except BaseException:
         _remove_quietly(tmp)
         raise
+
+
+# A temporary file is named after its target, this computer and this process
+# (".方案.pdf.3f9a1c-4242.k2j4h5g6.tmp"), so that a later write of the same name
+# can remove what a killed one left behind without touching a live writer's.
+_HOST_TAG = hashlib.sha1(hostname().encode("utf-8", "replace")).hexdigest()[:6]
+_TEMP_TAIL = re.compile(r"(?:(?P<host>[0-9a-f]{6})-(?P<pid>\d{1,10})\.)?[a-z0-9_]{8}\.tmp")
+LEFTOVER_AGE_S = 600  # a temporary file of another computer untouched this long is abandoned
+
+
+def _temporary_beside(path: Path) -> tuple[int, str]:
+    """mkstemp in ``path``'s folder, after removing leftovers of killed writes of ``path``."""
+    # The temporary name starts like the file's, cut so that it fits where the file's name fits.
+    stem = path.name
+    while len(stem.encode("utf-8")) > 200:
+        stem = stem[:-1]
+    folder = path.parent if str(path.parent) else Path(".")
+    _remove_leftovers(folder, f".{stem}.")
+    return tempfile.mkstemp(prefix=f".{stem}.{_HOST_TAG}-{os.getpid()}.", suffix=".tmp", dir=folder)
+
+
+def _remove_leftovers(folder: Path, prefix: str) -> None:
+    """Remove temporary files named ``prefix…`` that no writer will finish: made by a
+    process of this computer that has ended, or (any other) untouched for ten minutes."""
+    now = time.time()
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            if not entry.name.startswith(prefix):
+                continue
+            m = _TEMP_TAIL.fullmatch(entry.name[len(prefix):])
+            if m is None or not entry.is_file(follow_symlinks=False):
+                continue
+            ours = m.group("host") == _HOST_TAG
+            if (ours and not pid_alive(int(m.group("pid")))) or \
+                    (not ours and now - entry.stat(follow_symlinks=False).st_mtime > LEFTOVER_AGE_S):
+                _remove_quietly(Path(entry.path))
 
 
 def atomic_write_bytes(path: Path, data: bytes, **kwargs: Any) -> None:
@@ -217,7 +251,7 @@ def _set_mode_like(tmp: Path, target: Path) -> None:
 def _write_backup(path: Path) -> None:
     backup = path.with_name(path.name + BACKUP_SUFFIX)
     data = path.read_bytes()
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{backup.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp_name = _temporary_beside(backup)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)

@@ -4,6 +4,7 @@ and no half-written .docx, .pdf or .xlsx ever carries its final name."""
 from __future__ import annotations
 
 import os
+import time
 import zipfile
 from pathlib import Path
 
@@ -102,3 +103,37 @@ def test_killed_exports_never_leave_a_partial_file(tmp_path: Path):
     stats = kill_loop(EXPORTER, [str(tmp_path)], max(8, KILLS // 3), verify, max_delay=1.2)
     assert all(present.values()), present  # every format was killed mid-loop at least once after existing
     print(f"crash-safe export: {stats}, files checked: {present}")
+    # A killed export leaves its hidden temporary file; the next export of that name removes it.
+    from desktop.export import export_one
+    from desktop.sample import make_draft
+    from desktop.templates import load_template
+
+    draft = make_draft(6, 2)
+    for fmt, name in (("docx", "方案.docx"), ("pdf", "方案.pdf"), ("xlsx", "方案-台账.xlsx")):
+        export_one(draft, load_template(draft.template), fmt, tmp_path / name)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")) == []
+
+
+def test_a_temporary_file_of_a_live_writer_or_another_computer_is_kept(tmp_path: Path):
+    from desktop.storage import LEFTOVER_AGE_S, atomic_write_bytes
+
+    target = tmp_path / "方案.pdf"
+    mine_live = tmp_path / f".方案.pdf.{_host_tag()}-{os.getpid()}.abcdefgh.tmp"
+    other_host = tmp_path / ".方案.pdf.000000-1.abcdefgh.tmp"
+    other_old = tmp_path / ".方案.pdf.000000-2.abcdefgh.tmp"
+    dead = tmp_path / f".方案.pdf.{_host_tag()}-{2**31 - 2}.abcdefgh.tmp"
+    unrelated = tmp_path / ".别的.pdf.000000-2.abcdefgh.tmp"
+    for p in (mine_live, other_host, other_old, dead, unrelated):
+        p.write_bytes(b"x")
+    old = time.time() - LEFTOVER_AGE_S - 5
+    os.utime(other_old, (old, old))
+    os.utime(unrelated, (old, old))
+    atomic_write_bytes(target, b"%PDF-")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [target.name, mine_live.name, other_host.name, unrelated.name])
+
+
+def _host_tag() -> str:
+    from desktop import storage
+
+    return storage._HOST_TAG
