@@ -216,7 +216,7 @@ def test_declining_to_open_a_draft_someone_has_open_leaves_no_window(example_dra
 
     path = tmp_path / "他人.plan.json"
     save_draft(example_draft, path)
-    recovery.lock_path(path).write_text(json.dumps({"user": "王五", "host": recovery._hostname(), "pid": 1,
+    recovery.lock_path(path).write_text(json.dumps({"user": "王五", "host": recovery.hostname(), "pid": 1,
                                                     "time": "2020-01-01 08:00:00"}), encoding="utf-8")
     from desktop.ui.mainwindow import windows
 

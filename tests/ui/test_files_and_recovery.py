@@ -90,7 +90,7 @@ def test_lock_file_warns_when_another_live_holder_has_the_draft(make_window, exa
     holder = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
         lock = recovery.lock_path(path)
-        lock.write_text(json.dumps({"user": "李四", "host": recovery._hostname(), "pid": holder.pid,
+        lock.write_text(json.dumps({"user": "李四", "host": recovery.hostname(), "pid": holder.pid,
                                     "time": "2020-05-12 09:30:00", "token": "other"}), encoding="utf-8")
         window = make_window()
         window.new_document()
@@ -113,7 +113,7 @@ def test_stale_lock_of_a_dead_process_is_replaced_silently(make_window, example_
     save_draft(example_draft, path)
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
-    recovery.lock_path(path).write_text(json.dumps({"user": "王五", "host": recovery._hostname(), "pid": dead.pid,
+    recovery.lock_path(path).write_text(json.dumps({"user": "王五", "host": recovery.hostname(), "pid": dead.pid,
                                                     "time": "2020-01-01 08:00:00"}), encoding="utf-8")
     window = make_window()
     assert window.open_path(path)
