@@ -89,6 +89,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     from desktop.templates import resolve_template
 
     out = Path(args.output)
+    refuse_bad_name(out)
     if out.exists() and not args.force:
         raise DesktopError(f"文件“{out}”已存在。为避免覆盖，请换一个文件名，或加 --force 覆盖。")
     if args.example:  # the bundled 佛山市 draft, to try every command on
@@ -108,6 +109,15 @@ def cmd_new(args: argparse.Namespace) -> int:
     save_draft(draft, out, backup=False)
     print(f"已新建草稿：{out}（模板：{template.name}）")
     return EXIT_OK
+
+
+def refuse_bad_name(path: Path) -> None:
+    """A new file's name must work on every office PC (see desktop.filenames)."""
+    from desktop.filenames import name_problem, safe_base
+
+    problem = name_problem(path.name)
+    if problem:
+        raise DesktopError(f"不能使用文件名“{path.name}”：{problem}。可以改用“{safe_base(path.name)}”这样的名称。")
 
 
 def _load(path: str) -> tuple[Draft, Template]:
@@ -203,6 +213,7 @@ def cmd_template_import(args: argparse.Namespace) -> int:
     from desktop.templates import parse_template_bytes
 
     out = Path(args.output)
+    refuse_bad_name(out)
     if args.superior != "-" and out.resolve() == Path(args.superior).resolve():
         raise DesktopError(f"输出文件“{out}”就是上级文件本身；请换一个文件名，以免覆盖上级文件。")
     if out.exists() and not args.force:

@@ -24,6 +24,7 @@ from typing import Any
 
 from desktop import __version__
 from desktop.errors import DesktopError, DraftError
+from desktop.filenames import MAX_NAME_BYTES, cut_to_bytes
 from desktop.model import FORMAT, FORMAT_VERSION, Draft, SchemaError, new_draft_id
 from desktop.processes import hostname, pid_alive
 
@@ -248,8 +249,13 @@ def _set_mode_like(tmp: Path, target: Path) -> None:
         os.chmod(tmp, mode)
 
 
+def backup_path(path: Path) -> Path:
+    """``方案.plan.json.bak``: the file's name and .bak, the name cut where both would not fit."""
+    return path.with_name(cut_to_bytes(path.name, MAX_NAME_BYTES - len(BACKUP_SUFFIX)) + BACKUP_SUFFIX)
+
+
 def _write_backup(path: Path) -> None:
-    backup = path.with_name(path.name + BACKUP_SUFFIX)
+    backup = backup_path(path)
     data = path.read_bytes()
     fd, tmp_name = _temporary_beside(backup)
     try:

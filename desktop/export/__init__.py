@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop.errors import ExportError
+from desktop.filenames import safe_base
 from desktop.model import Draft
 from desktop.official import STANDARD, Standard
 from desktop.storage import atomic_target, os_error_message
@@ -86,30 +87,13 @@ class ExportResult:
     notes: list[str] = field(default_factory=list)
 
 
-# Most systems allow 255 bytes a file name; a Chinese character takes 3 in UTF-8;
-# room for our longest ending and the temporary name's suffix.
-MAX_BASE_BYTES = 255 - max(len(f.ending.encode("utf-8")) for f in REGISTRY) - 12
-
-
 def base_name(draft_path: Path | str) -> str:
-    """佛山方案.plan.json -> 佛山方案 (cut to what a file name can hold: see shortened)."""
+    """佛山方案.plan.json -> 佛山方案, made safe for any PC (see desktop.filenames)."""
     name = Path(draft_path).name
     for suffix in (".plan.json", ".json"):
         if name.lower().endswith(suffix):
-            return shortened(name[: -len(suffix)] or "方案")
-    return shortened(Path(name).stem or "方案")
-
-
-def shortened(base: str) -> str:
-    """``base`` cut (at a character) to fit a file name with our longest ending."""
-    if len(base.encode("utf-8")) <= MAX_BASE_BYTES:
-        return base
-    out = ""
-    for ch in base:
-        if len((out + ch).encode("utf-8")) > MAX_BASE_BYTES:
-            break
-        out += ch
-    return out.rstrip(" .") or "方案"
+            return safe_base(name[: -len(suffix)])
+    return safe_base(Path(name).stem)
 
 
 def output_path(out_dir: Path, base: str, fmt: str) -> Path:

@@ -37,7 +37,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise DesktopError(f"无法创建导出文件夹“{out_dir}”：{os_reason(err)}。") from err
     base = base_name(args.file)
     if not Path(args.file).name.startswith(base + "."):
-        print(f"提示：草稿文件名太长，导出的文件名已缩短为“{base}”。")
+        cut = Path(args.file).name.startswith(base)
+        why = "太长，导出的文件名已缩短为" if cut else "含有 Windows 不允许的字符或设备名，导出的文件名已改为"
+        print(f"提示：草稿文件名{why}“{base}”。")
     results = export_all(draft, template, out_dir, base, formats, options,
                          inputs=[Path(args.file)], force=args.force)
     for r in results:

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from desktop.cli import parse_today
+from desktop.cli import parse_today, refuse_bad_name
 from desktop.errors import DesktopError, LedgerError
 
 
@@ -29,6 +29,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if same_file(target, ledger_path):
         raise LedgerError(f"保存位置“{target}”就是台账文件本身；台账不会被修改，请用 -o 指定另一个草稿文件名。")
     if not same_file(target, draft_path) and not args.dry_run:
+        refuse_bad_name(target)
         refuse_overwrite(target, args.force, "草稿")
     lock = DraftLock(target)
     holder = None if args.dry_run else lock.acquire_exclusive()
@@ -103,6 +104,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
     hit = input_among(out, [p for p in args.inputs if not Path(p).is_dir()])
     if hit is not None:
         raise LedgerError(f"合并结果“{out}”就是要合并的台账“{hit}”，写入会覆盖它，已停止。请另选合并结果的文件名。")
+    refuse_bad_name(out)
     refuse_overwrite(out, args.force, "合并结果")
     template = None
     if args.template:

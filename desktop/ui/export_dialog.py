@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.checks import ERROR, Problem
+from desktop.filenames import safe_base
 
 from . import messages, workers
 from .common import browse_row
@@ -32,7 +33,7 @@ class ExportDialog(QDialog):
     def __init__(self, doc: DraftDocument, settings: AppSettings, problems: list[Problem],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        from desktop.export import DEFAULT_FORMATS, REGISTRY, base_name, shortened
+        from desktop.export import DEFAULT_FORMATS, REGISTRY, base_name
 
         self.doc = doc
         self.settings = settings
@@ -52,8 +53,7 @@ class ExportDialog(QDialog):
             QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         self.folder = QLineEdit(settings.value("export/folder", "") or default_dir)
         folder_row = browse_row(self.folder, self._on_browse_clicked)
-        name = base_name(doc.path) if doc.path else shortened(doc.draft.plan.title.strip() or "方案")
-        self.name = QLineEdit(_safe_name(name))
+        self.name = QLineEdit(base_name(doc.path) if doc.path else safe_base(doc.draft.plan.title))
         self.name.setToolTip("导出文件的名称（不含扩展名）；台账文件名后加“-台账”")
         form = QFormLayout()
         form.addRow("导出内容", boxes)
@@ -109,7 +109,7 @@ class ExportDialog(QDialog):
 
         folder = Path(self.folder.text().strip())
         typed = self.name.text().strip()
-        base = _safe_name(typed)
+        base = safe_base(typed)
         if base and base != typed:
             self.name.setText(base)
             messages.info(self, f"文件名中有 Windows 不允许的字符或太长，已改为“{base}”。")
@@ -195,12 +195,3 @@ class ExportDialog(QDialog):
             messages.info(self, "正在导出，请稍候完成后再关闭。")
             return
         super().reject()
-
-
-def _safe_name(name: str) -> str:
-    """A file name Windows accepts: no \\ / : * ? " < > | and no trailing dot or space."""
-    for ch in '\\/:*?"<>|':
-        name = name.replace(ch, "")
-    from desktop.export import shortened
-
-    return shortened(name.strip().rstrip(". "))

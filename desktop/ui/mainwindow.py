@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from desktop import APP_NAME, recovery
 from desktop import settings_model as S
 from desktop.errors import DesktopError
+from desktop.filenames import name_problem, safe_base
 from desktop.model import DEFAULT_TEMPLATE, Draft, text_places
 from desktop.storage import (
     DraftChangedOnDisk, draft_to_bytes, load_draft, load_draft_with_digest, prepare_to_save, save_draft,
@@ -620,7 +621,7 @@ class MainWindow(QMainWindow):
         if self.doc is None:
             return False
         folder = str(self.doc.path.parent) if self.doc.path else self.settings.value("files/last_dir")
-        suggested = self.doc.path.name if self.doc.path else f"{self.doc.draft.plan.title.strip() or '方案'}.plan.json"
+        suggested = self.doc.path.name if self.doc.path else f"{safe_base(self.doc.draft.plan.title)}.plan.json"
         path = messages.save_path(self, "另存为", str(Path(folder or ".") / suggested), DRAFT_FILTER)
         if not path:
             return False
@@ -630,6 +631,17 @@ class MainWindow(QMainWindow):
         assert self.doc is not None
         if not path.name.lower().endswith(".json"):
             path = path.with_name(path.name + ".plan.json")
+        problem = name_problem(path.name)
+        if problem:  # a name that would not open on another office PC
+            safe = path.with_name(safe_base(path.name.removesuffix(".json").removesuffix(".plan")) + ".plan.json")
+            if safe.exists():  # the file dialog asked about the other name, not this one
+                answer = messages.ask(self, f"{problem}，应改为“{safe.name}”，但该文件已存在。是否覆盖它？",
+                                      {"overwrite": "覆盖", "cancel": "取消"}, "cancel", cancel="cancel")
+                if answer != "overwrite":
+                    return False
+            else:
+                messages.info(self, f"{problem}，草稿将保存为“{safe.name}”。")
+            path = safe
         if self.doc.path is not None and _same_file(self.doc.path, path):
             return self._save_to(self.doc.path)
         if not self._save_to(path, check_disk=False):  # the file dialog asked before replacing it

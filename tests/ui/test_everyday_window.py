@@ -160,6 +160,33 @@ def test_replace_in_a_draft_with_odd_exemption_keys_saves_a_draft_that_opens(mak
     assert load_draft(path).plan.upstream_exemptions == {k: v.replace("无此项", "没有此项") for k, v in odd.items()}
 
 
+def test_names_proposed_from_a_title_work_on_every_pc(window, monkeypatch):
+    """An unsaved plan's title becomes the export name and the 另存为 name: newlines,
+    separators and device names (CON) are not carried into them."""
+    from desktop.ui import messages
+
+    window.doc.set_path(None)  # as a new, unsaved draft
+    window.doc.edit_value("plan.title", "CON", merge=False)
+    window.export()
+    assert window.export_dialog.name.text() == "_CON"
+    window.export_dialog.reject()
+    window.doc.edit_value("plan.title", "佛山市2020年\n实施方案/（送审稿）", merge=False)
+    window.export()
+    assert window.export_dialog.name.text() == "佛山市2020年 实施方案 （送审稿）"
+    window.export_dialog.reject()
+    offered = []
+    monkeypatch.setattr(messages, "save_path", lambda _w, _t, suggested, _f: offered.append(suggested) or "")
+    assert not window.save_as()
+    assert Path(offered[0]).name == "佛山市2020年 实施方案 （送审稿）.plan.json"
+
+
+def test_save_as_a_device_name_saves_under_a_usable_one(window, tmp_path):
+    assert window.save_to_new_path(tmp_path / "CON.plan.json")
+    assert (tmp_path / "_CON.plan.json").exists() and not (tmp_path / "CON.plan.json").exists()
+    assert any("保留的设备名" in h.text and "_CON.plan.json" in h.text for h in recorder.history)
+    assert window.doc.path == tmp_path / "_CON.plan.json"
+
+
 def test_start_page_recent_drafts_templates_and_the_example(make_window, example_draft, tmp_path):
     path = tmp_path / "最近.plan.json"
     save_draft(example_draft, path)
