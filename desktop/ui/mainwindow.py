@@ -884,6 +884,16 @@ class MainWindow(QMainWindow):
             messages.error(self, f"恢复失败：{err}")
             return False
         source = Path(entry.source) if entry.source and not as_copy else None
+        other = recovery.DraftLock(source).other_holder() if source is not None and source.parent.is_dir() else None
+        if other is not None:
+            answer = messages.ask(
+                self, f"草稿“{source.name if source else ''}”现在已被 {other.describe()} 打开。\n"
+                "恢复到原文件后再保存，会覆盖对方的修改。建议恢复为副本（另存为新文件，两份都保留）。",
+                {"copy": "恢复为副本", "here": "仍恢复到原文件", "cancel": "取消"}, "copy", cancel="cancel")
+            if answer == "cancel":
+                return False
+            if answer == "copy":
+                source = None
         self._release_lock()
         if source is not None and source.parent.is_dir():
             lock = recovery.DraftLock(source)

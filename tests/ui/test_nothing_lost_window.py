@@ -94,6 +94,33 @@ def test_an_unchanged_draft_is_recovered_in_place(make_window, tmp_path: Path):
     assert _next_start(make_window, "recover").doc.path == path
 
 
+def test_recovering_a_draft_a_colleague_now_has_open_warns_and_offers_a_copy(make_window, tmp_path: Path):
+    import json
+    import subprocess
+    import sys
+
+    path = _crashed_session(make_window, tmp_path, "崩溃前未保存的内容。")
+    colleague = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        recovery.lock_path(path).write_text(json.dumps({
+            "user": "李四", "host": recovery.hostname(), "pid": colleague.pid, "time": "2020-05-12 09:30:00",
+            "token": "colleague"}), encoding="utf-8")
+        before = _sha(path)
+        window = make_window()
+        window.new_document()
+        recorder.queue_answer("recover")  # the recovery offer: back to the draft itself
+        recorder.queue_answer("copy")  # then the warning: the clerk keeps both
+        assert window.offer_recovery()
+        warning = [m for m in recorder.history if m.kind == "question"][-1]
+        assert "李四" in warning.text and "覆盖对方的修改" in warning.text
+        assert window.doc.path is None and window.doc.draft.plan.goals.startswith("崩溃前未保存的内容。")
+        assert json.loads(recovery.lock_path(path).read_text(encoding="utf-8"))["token"] == "colleague"
+        assert _sha(path) == before
+    finally:
+        colleague.kill()
+        colleague.wait()
+
+
 def test_import_of_another_units_ledger_asks_and_old_ledger_warns(qtbot, make_window, template, tmp_path: Path):
     from desktop.ui.ledger_tools import start_import
 
