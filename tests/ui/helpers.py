@@ -34,3 +34,23 @@ def crash_with_unsaved_work(window, text: str) -> None:
     window.recovery.abandon()
     window.recovery.discard = lambda: None
     window.hide()
+    lock_of_an_ended_process(window)
+
+
+def lock_of_an_ended_process(window) -> None:
+    """The window's lock file as a crash leaves it: naming a process that has ended
+    (this test process lives on, and a live holder is a colleague)."""
+    if window.lock is None or not window.lock.held:
+        return
+    import json
+    import subprocess
+    import sys
+
+    from desktop import recovery
+
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                           text=True, check=True)
+    lock = recovery.lock_path(window.lock.draft_path)
+    held = json.loads(lock.read_text(encoding="utf-8"))
+    lock.write_text(json.dumps(dict(held, pid=int(ended.stdout))), encoding="utf-8")
+    window.lock.held = False  # and nothing of it cleans up

@@ -17,7 +17,7 @@ from desktop import settings_model as S
 from desktop.storage import save_draft
 from tests.ui.recorder import recorder
 
-from .helpers import type_into
+from .helpers import lock_of_an_ended_process, type_into
 
 _type = type_into
 
@@ -53,6 +53,7 @@ def test_autosave_then_crash_leaves_a_recovery_file_the_next_start_offers(qtbot,
     # The next start offers it; recovering restores the unsaved text, marked unsaved.
     window.recovery.discard = lambda: None  # the crashed process cannot clean up any more
     window.hide()
+    lock_of_an_ended_process(window)
     nxt = make_window()
     nxt.new_document()
     recorder.queue_answer("recover")
