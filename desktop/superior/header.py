@@ -89,15 +89,18 @@ def read_header(src: Source) -> Header:
             h.doc_number = m.group(1)
             head_end = i
             break
+    titles = _titles(flat)
+    # a title printed above the 发文字号 (a document as published online) is no 版头
+    above = next((tt for tt in titles if tt[1] < head_end), None) if h.doc_number else None
     if h.doc_number:
-        for t in flat[:head_end]:
+        for t in flat[:above[0] if above else head_end]:
             if t == "文件":
                 continue
             # "…文件" ends a one-organ mark; a PDF line may hold the joint mark's 文件 mid-line.
             for organ in (t.split("文件") if len(t) > 4 else [t]):
                 if organ and not _SECRET.search(organ) and len(organ) <= 40 and not _NOTICE.match(organ):
                     h.issuers.append(organ)
-    titles = [tt for tt in _titles(flat) if tt[0] >= head_end]
+    titles = [tt for tt in titles if tt[0] >= (above[0] if above else head_end)]
     notice = next((tt for tt in titles if _NOTICE.match(tt[2])), None)
     if notice:
         h.notice_title = notice[2]
