@@ -32,10 +32,10 @@ def mb(n: int) -> str:
 class Deadline:
     """The time budget of one import, checked in every loop that grows with the input."""
 
-    def __init__(self, name: str, seconds: float = MAX_SECONDS) -> None:
+    def __init__(self, name: str, seconds: float | None = None) -> None:
         self.name = name
-        self.seconds = seconds
-        self.end = time.monotonic() + seconds
+        self.seconds = MAX_SECONDS if seconds is None else seconds
+        self.end = time.monotonic() + self.seconds
 
     def check(self) -> None:
         if time.monotonic() > self.end:

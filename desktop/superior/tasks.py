@@ -166,7 +166,7 @@ def collect(parts: list[Part], deadline: Deadline) -> tuple[list[_Item], _Groups
         if pending:  # the part ends with a fragment: the tail of one more task
             found.append(_Item(-1, "", True, None, [q.text for q in pending], starts_mid=True))
         if len(found) > limits.MAX_TASKS:
-            raise TemplateError(f"上级文件中的重点任务超过 {limits.MAX_TASKS} 项，超过本程序的上限，"
+            raise TemplateError(f"上级文件“{deadline.name}”中的重点任务超过 {limits.MAX_TASKS} 项，超过本程序的上限，"
                                 "不像是一份工作方案；请只保留方案正文后再导入。")
     return found, groups, notes, other_numbers
 
@@ -367,7 +367,7 @@ def table_tasks(items: list[Para | Table], deadline: Deadline) -> tuple[list[dic
                     entry[key] = cell(c)
             tasks.append(entry)
             if len(tasks) > limits.MAX_TASKS:
-                raise TemplateError(f"上级文件中的任务表超过 {limits.MAX_TASKS} 行，超过本程序的上限。")
+                raise TemplateError(f"上级文件“{deadline.name}”中的任务表超过 {limits.MAX_TASKS} 行，超过本程序的上限。")
     return groups, tasks
 
 

@@ -120,7 +120,8 @@ class Score:
         head = "".join("✓" if v else "✗" for v in self.header.values())
         if self.refused:
             return f"{self.document.removesuffix('.txt'):<34}{self.form:<6}拒绝：{self.refused[:60]}"
-        return (f"{self.document.removesuffix('.txt'):<34}{self.form:<6}{self.found:>4}/{self.expected:<4}{self.false_tasks:>5}"
+        name = self.document.removesuffix(".txt")
+        return (f"{name:<34}{self.form:<6}{self.found:>4}/{self.expected:<4}{self.false_tasks:>5}"
                 f"{self.exact:>6}{self.leads_right:>5}/{self.leads_expected:<4}{head:>6}{self.score:>8.1f}")
 
 
