@@ -133,12 +133,14 @@ def test_gbk_on_standard_input_is_an_encoding_problem(tmp_path):
 
 
 def test_a_gbk_file_still_reads(tmp_path):
-    (tmp_path / "方案.txt").write_bytes("某某市2024年网络文明工作方案\n一、重点任务\n1.开展网络文明进校园活动。\n".encode("gbk"))
+    text = "某某市2024年网络文明工作方案\n一、重点任务\n1.开展网络文明进校园活动。\n"
+    (tmp_path / "方案.txt").write_bytes(text.encode("gbk"))
     assert import_superior(tmp_path / "方案.txt").data["key_tasks"][0]["title"] == "开展网络文明进校园活动"
 
 
 def test_ten_thousand_tasks_blame_the_superior_document_not_the_output(tmp_path):
-    lines = ["某某市2024年网络文明工作方案", "一、重点任务"] + [f"{i}.开展第{i}项工作。按期完成。" for i in range(1, 10_001)]
+    lines = ["某某市2024年网络文明工作方案", "一、重点任务"]
+    lines += [f"{i}.开展第{i}项工作。按期完成。" for i in range(1, 10_001)]
     (tmp_path / "万项.txt").write_text("\n".join(lines), encoding="utf-8")
     code, err, seconds, rss = _import("万项.txt", "-o", "我的模板.json", cwd=tmp_path)
     _refused(code, err, seconds, rss, "万项.txt", str(budget.MAX_TASKS))

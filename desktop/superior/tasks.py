@@ -367,7 +367,8 @@ def table_tasks(items: list[Para | Table], deadline: Deadline) -> tuple[list[dic
                     entry[key] = cell(c)
             tasks.append(entry)
             if len(tasks) > limits.MAX_TASKS:
-                raise TemplateError(f"上级文件“{deadline.name}”中的任务表超过 {limits.MAX_TASKS} 行，超过本程序的上限。")
+                raise TemplateError(f"上级文件“{deadline.name}”中的任务表超过 {limits.MAX_TASKS} 行，"
+                                    "超过本程序的上限。")
     return groups, tasks
 
 
