@@ -209,7 +209,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def cmd_template_import(args: argparse.Namespace) -> int:
     from desktop.storage import atomic_write_bytes, os_reason
-    from desktop.superior import import_superior, import_text, summary, template_json
+    from desktop.superior import import_bytes, import_superior, summary, template_json
+    from desktop.superior.limits import MAX_TEXT_BYTES
     from desktop.templates import parse_template_bytes
 
     out = Path(args.output)
@@ -219,7 +220,8 @@ def cmd_template_import(args: argparse.Namespace) -> int:
     if out.exists() and not args.force:
         raise DesktopError(f"文件“{out}”已存在。为避免覆盖，请换一个文件名，或加 --force 覆盖。")
     if args.superior == "-":
-        derived = import_text(sys.stdin.read())
+        # bytes, not the console's decoding: a GBK console's text is an encoding problem said as such
+        derived = import_bytes(sys.stdin.buffer.read(MAX_TEXT_BYTES + 1))
     else:
         derived = import_superior(args.superior)
     data = template_json(derived).encode("utf-8")

@@ -62,3 +62,30 @@ def test_a_damaged_superior_file_gives_a_plain_message(make_window, tmp_path):
     assert not window.new_from_superior(str(bad))
     shown = recorder.history[-1]
     assert shown.kind == "error" and "上级.docx" in shown.text
+
+
+def test_the_clerk_changes_a_parts_role_and_the_document_is_read_again(qtbot):
+    """国办发〔2018〕123号: “二、明确工作职责” is not read as tasks; the clerk makes it
+    tasks with one click, and back; the table of tasks follows at once."""
+    from desktop.superior import import_superior
+    from tests.conftest import ROOT
+
+    derived = import_superior(ROOT / "tests" / "corpus" / "superior" / "gov-2018-zhengwu-xinmeiti-yijian.txt")
+    dialog = SuperiorDialog(derived)
+    qtbot.addWidget(dialog)
+    headings = [dialog.parts.item(r, 0).text() for r in range(dialog.parts.rowCount())]
+    assert headings[:3] == ["（标题前的正文）", "总体要求", "明确工作职责"]
+    roles = [box.currentText() for box in dialog.role_boxes]
+    assert roles == ["不读取", "工作目标", "不读取", "重点任务", "重点任务", "工作要求"]
+    assert dialog.tasks.rowCount() == 7
+    duties = dialog.role_boxes[2]
+    duties.setCurrentIndex(duties.findData("tasks"))  # one click: the part holds measures after all
+    assert dialog.tasks.rowCount() == 7 + 3  # its three paragraphs, each a task
+    assert dialog.tasks.item(0, 2).text().startswith("本意见所称政务新媒体")
+    assert dialog.result_data()["key_tasks"][0]["group"] is not None
+    dialog.role_boxes[2].setCurrentIndex(dialog.role_boxes[2].findData("ignored"))
+    assert dialog.tasks.rowCount() == 7
+    # the task level: 加强功能建设 read paragraph by paragraph gives its introduction as a task too
+    dialog.level_boxes[3].setCurrentIndex(dialog.level_boxes[3].findData("paragraphs"))
+    assert dialog.tasks.rowCount() == 8
+    assert "重点任务（8 项）" in [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
