@@ -77,16 +77,137 @@ def _blank(value: Any) -> bool:
     return not (isinstance(value, str) and value.strip())
 
 
-class _Run:
-    def __init__(self, draft: Draft, template: Template, today: _dt.date, std: official.Standard) -> None:
-        self.d = draft
-        self.t = template
+class FormatChecks:
+    """The rules of GB/T 9704 and of clean text that every kind of document shares,
+    each applied to the fields a kind names by their paths (see _Run for the plan,
+    desktop.kinds.report.checks for the work report)."""
+
+    def __init__(self, today: _dt.date, std: official.Standard) -> None:
         self.today = today
         self.std = std
         self.out: list[Problem] = []
 
     def add(self, rule: str, severity: str, path: str, message: str, **kw: Any) -> None:
         self.out.append(Problem(rule, severity, path, message, **kw))
+
+    def doc_number_at(self, path: str, text: str, date_value: str) -> None:
+        """发文字号: 机关代字〔年份〕序号号, its year the 成文日期's (7.2.4)."""
+        text = text.strip()
+        if not text:
+            return
+        fixed = _fix_doc_number(text)
+        m = official.DOC_NUMBER_RE.match(text)
+        if not m:
+            if re.search(r"第\s*\d+\s*号", text):
+                why = "序号前不加“第”字"
+            elif re.search(r"[\[\]【】（）()［］{}<>〈〉]", text) or "〔" not in text:
+                why = "年份应使用六角括号〔〕，如“佛委网办〔2020〕9号”"
+            elif re.search(r"〔\d{2}〕", text) or re.search(r"〔\d{1,3}〕", text):
+                why = "年份应写全四位数字，如〔2020〕"
+            elif re.search(r"〕0\d*号", text):
+                why = "序号不编虚位，不要在前面加 0（如“9号”，不写“09号”）"
+            elif not text.endswith("号"):
+                why = "应以“号”结尾，如“佛委网办〔2020〕9号”"
+            else:
+                why = "应为“机关代字〔年份〕序号号”的形式，如“佛委网办〔2020〕9号”"
+            kw = {"fix": fixed} if fixed and fixed != text and official.DOC_NUMBER_RE.match(fixed) else {}
+            self.add("doc-number-format", ERROR, path, f"发文字号“{text}”不规范：{why}。", **kw)
+            return
+        date = official.parse_iso_date(date_value)
+        if date and int(m.group(1)) != date.year:
+            self.add("doc-number-format", ERROR, path,
+                     f"发文字号的年份（{m.group(1)}）与成文日期的年份（{date.year}）不一致。",
+                     fix=text.replace(f"〔{m.group(1)}〕", f"〔{date.year}〕"))
+
+    def date_at(self, path: str, value: str, label: str) -> _dt.date | None:
+        """An ISO date that exists, or a problem (with the date as typed, when it is one)."""
+        value = value.strip()
+        if not value:
+            return None
+        d = official.parse_iso_date(value)
+        if d is None:
+            fix = _iso_from_text(value)
+            kw = {"fix": fix} if fix else {}
+            self.add("date-invalid", ERROR, path,
+                     f"{label}“{value}”不是有效的日期，请用日期选择或按“2020-05-12”的格式填写。", **kw)
+        return d
+
+    def issue_dates(self, date_path: str, date: str, print_path: str, print_date: str) -> _dt.date | None:
+        """成文日期 and 印发日期: both real dates, printing not before signing."""
+        signed = self.date_at(date_path, date, "成文日期")
+        printed = self.date_at(print_path, print_date, "印发日期")
+        if signed and printed and printed < signed:
+            self.add("print-date-order", ERROR, print_path,
+                     f"印发日期（{official.official_date(printed)}）早于成文日期（{official.official_date(signed)}），请核对。")
+        return signed
+
+    def seal_room_for(self, path: str, signatures: list[str], layout: str) -> None:
+        """7.3.5.1: seals never overlap, and the signature block stays with the body
+        on one page; too many organs for the office's seal size cannot do both."""
+        std = self.std
+        if not official.sealed(layout, std):
+            return
+        lines = official.signature_lines(signatures, "2020年12月31日", True, std)
+        need = len(lines) + 1 + official.seal_room(std).lines_below - 1  # with the last body line above it
+        if need > std.lines_per_page:
+            names = len([s for s in signatures if s.strip()])
+            self.add("seal-room", ERROR, path,
+                     f"{names} 个机关加盖印章（直径 {std.seal_diameter_mm:g} 毫米）的落款需要 {need} 行，"
+                     f"超过一页的 {std.lines_per_page} 行，印章会跨页；请减少署名机关，或改用不加盖印章的落款。")
+
+    def placeholders_in(self, texts: list[tuple[str, str]]) -> None:
+        """Template placeholders (××市, （此处填写…）) still in a field."""
+        for path, value in texts:
+            m = _PLACEHOLDER.search(value)
+            if m:
+                label = FIELD_LABELS.get(path.rsplit(".", 1)[-1].split("[")[0], "")
+                where = f"{label}中" if label else ""
+                self.add("placeholder", ERROR, path,
+                         f"{where}还留着模板的占位文字“{m.group(0)}”，请改为本地的实际内容。")
+
+    def multiline_lists(self, lists: list[tuple[str, list[str]]]) -> None:
+        """A list entry holding several lines: names pasted from Word into one entry."""
+        for path, values in lists:
+            if any("\n" in v or "\r" in v for v in values):
+                split = [p.strip() for v in values for p in re.split(r"[\r\n]+", v) if p.strip()]
+                label = FIELD_LABELS.get(path.rsplit(".", 1)[-1], "该列表")
+                self.add("list-multiline", ERROR, path,
+                         f"{label}的一项中有多行文字（可能是从 Word 粘贴的多个名称），"
+                         f"应每项一个，共 {len(split)} 项。", fix=split)
+
+    def recipients_colon(self, path: str, text: str) -> None:
+        rec = text.strip()
+        if rec and rec[-1] in "：:，,。.；;、":
+            self.add("recipients-colon", WARNING, path, "主送机关末尾不用填写标点，导出时会自动加上全角冒号“：”。",
+                     fix=rec.rstrip("：:，,。.；;、 "))
+
+    def halfwidth_in(self, texts: list[tuple[str, str]]) -> None:
+        for path, value in texts:
+            fixed = fix_halfwidth(value)
+            if fixed != value:
+                self.add("punctuation-halfwidth", WARNING, path,
+                         "中文中使用了半角标点（, ; : ( ) .），应改为全角（，；：（）。）。", fix=fixed)
+
+    def note_phones(self, path: str, note: str) -> None:
+        if note.strip():
+            for number in _bad_phones(note):
+                self.add("phone-invalid", WARNING, path,
+                         f"附注中的电话号码“{number}”不是有效的固定电话（区号-号码）或手机号码。")
+
+    def title_punctuation(self, path: str, value: str, label: str) -> None:
+        text = value.strip()
+        if text and text[-1] in "。，、；：？！,.;:?!":
+            self.add("title-punctuation", ERROR, path, f"{label}末尾不应有标点“{text[-1]}”。",
+                     fix=text.rstrip("。，、；：？！,.;:?! "))
+
+
+class _Run(FormatChecks):
+    """The plan's checks: the shared rules on its fields, and its own."""
+
+    def __init__(self, draft: Draft, template: Template, today: _dt.date, std: official.Standard) -> None:
+        super().__init__(today, std)
+        self.d = draft
+        self.t = template
 
     # --- required fields ---------------------------------------------------
     def required(self) -> None:
@@ -116,56 +237,15 @@ class _Run:
                     self.add("required", ERROR, f"activities[{i}].{key}",
                              f"请填写{name}的{FIELD_LABELS.get(key, key)}。")
 
-    # --- 发文字号 ----------------------------------------------------------------
     def doc_number(self) -> None:
-        text = self.d.notice.doc_number.strip()
-        if not text:
-            return
-        path = "notice.doc_number"
-        fixed = _fix_doc_number(text)
-        m = official.DOC_NUMBER_RE.match(text)
-        if not m:
-            if re.search(r"第\s*\d+\s*号", text):
-                why = "序号前不加“第”字"
-            elif re.search(r"[\[\]【】（）()［］{}<>〈〉]", text) or "〔" not in text:
-                why = "年份应使用六角括号〔〕，如“佛委网办〔2020〕9号”"
-            elif re.search(r"〔\d{2}〕", text) or re.search(r"〔\d{1,3}〕", text):
-                why = "年份应写全四位数字，如〔2020〕"
-            elif re.search(r"〕0\d*号", text):
-                why = "序号不编虚位，不要在前面加 0（如“9号”，不写“09号”）"
-            elif not text.endswith("号"):
-                why = "应以“号”结尾，如“佛委网办〔2020〕9号”"
-            else:
-                why = "应为“机关代字〔年份〕序号号”的形式，如“佛委网办〔2020〕9号”"
-            kw = {"fix": fixed} if fixed and fixed != text and official.DOC_NUMBER_RE.match(fixed) else {}
-            self.add("doc-number-format", ERROR, path, f"发文字号“{text}”不规范：{why}。", **kw)
-            return
-        date = official.parse_iso_date(self.d.notice.date)
-        if date and int(m.group(1)) != date.year:
-            self.add("doc-number-format", ERROR, path,
-                     f"发文字号的年份（{m.group(1)}）与成文日期的年份（{date.year}）不一致。",
-                     fix=text.replace(f"〔{m.group(1)}〕", f"〔{date.year}〕"))
+        self.doc_number_at("notice.doc_number", self.d.notice.doc_number, self.d.notice.date)
 
-    # --- dates --------------------------------------------------------------
     def _date(self, path: str, value: str, label: str) -> _dt.date | None:
-        value = value.strip()
-        if not value:
-            return None
-        d = official.parse_iso_date(value)
-        if d is None:
-            fix = _iso_from_text(value)
-            kw = {"fix": fix} if fix else {}
-            self.add("date-invalid", ERROR, path,
-                     f"{label}“{value}”不是有效的日期，请用日期选择或按“2020-05-12”的格式填写。", **kw)
-        return d
+        return self.date_at(path, value, label)
 
     def dates(self) -> None:
         n = self.d.notice
-        date = self._date("notice.date", n.date, "成文日期")
-        printed = self._date("notice.print_date", n.print_date, "印发日期")
-        if date and printed and printed < date:
-            self.add("print-date-order", ERROR, "notice.print_date",
-                     f"印发日期（{official.official_date(printed)}）早于成文日期（{official.official_date(date)}），请核对。")
+        date = self.issue_dates("notice.date", n.date, "notice.print_date", n.print_date)
         year = self.t.checks.deadline_year
         for path, task in self.d.plan.tasks():
             dl = self._date(f"{path}.deadline", task.deadline, "完成时限")
@@ -181,38 +261,15 @@ class _Run:
             self._date(f"progress.{key}", entry.updated, "更新日期")
         self._date("as_of", self.d.as_of, "截至日期")
 
-    # --- the signature block -----------------------------------------------------
     def seal_room(self) -> None:
-        """7.3.5.1: seals never overlap, and the signature block stays with the body
-        on one page; too many organs for the office's seal size cannot do both."""
-        n, std = self.d.notice, self.std
-        if not official.sealed(n.signature_layout, std):
-            return
-        lines = official.signature_lines(n.effective_signatures, "2020年12月31日", True, std)
-        need = len(lines) + 1 + official.seal_room(std).lines_below - 1  # with the last body line above it
-        if need > std.lines_per_page:
-            names = len([s for s in n.effective_signatures if s.strip()])
-            self.add("seal-room", ERROR, "notice.signatures",
-                     f"{names} 个机关加盖印章（直径 {std.seal_diameter_mm:g} 毫米）的落款需要 {need} 行，"
-                     f"超过一页的 {std.lines_per_page} 行，印章会跨页；请减少署名机关，或改用不加盖印章的落款。")
+        n = self.d.notice
+        self.seal_room_for("notice.signatures", n.effective_signatures, n.signature_layout)
 
     # --- what was pasted or left over -------------------------------------------------
     def leftovers(self) -> None:
         """Template placeholders still in a field, and list entries holding several lines."""
-        for path, value, _is_list in _all_texts(self.d):
-            m = _PLACEHOLDER.search(value)
-            if m:
-                label = FIELD_LABELS.get(path.rsplit(".", 1)[-1].split("[")[0], "")
-                where = f"{label}中" if label else ""
-                self.add("placeholder", ERROR, path,
-                         f"{where}还留着模板的占位文字“{m.group(0)}”，请改为本地的实际内容。")
-        for path, values in _all_lists(self.d):
-            if any("\n" in v or "\r" in v for v in values):
-                split = [p.strip() for v in values for p in re.split(r"[\r\n]+", v) if p.strip()]
-                label = FIELD_LABELS.get(path.rsplit(".", 1)[-1], "该列表")
-                self.add("list-multiline", ERROR, path,
-                         f"{label}的一项中有多行文字（可能是从 Word 粘贴的多个名称），"
-                         f"应每项一个，共 {len(split)} 项。", fix=split)
+        self.placeholders_in([(path, value) for path, value, _ in _all_texts(self.d)])
+        self.multiline_lists(_all_lists(self.d))
 
     # --- titles ---------------------------------------------------------------
     def titles(self) -> None:
@@ -233,10 +290,7 @@ class _Run:
                              fix=n.body.replace(f"《{cited}》", f"《{title}》"))
                     break
         for path, value, label in (("notice.title", n.title, "通知标题"), ("plan.title", plan.title, "方案标题")):
-            text = value.strip()
-            if text and text[-1] in "。，、；：？！,.;:?!":
-                self.add("title-punctuation", ERROR, path, f"{label}末尾不应有标点“{text[-1]}”。",
-                         fix=text.rstrip("。，、；：？！,.;:?! "))
+            self.title_punctuation(path, value, label)
 
     # --- coverage and ids ------------------------------------------------------
     def ids_and_upstream(self) -> None:
@@ -331,16 +385,8 @@ class _Run:
     # --- wording -------------------------------------------------------------------
     def wording(self) -> None:
         n = self.d.notice
-        rec = n.recipients.strip()
-        if rec and rec[-1] in "：:，,。.；;、":
-            self.add("recipients-colon", WARNING, "notice.recipients",
-                     "主送机关末尾不用填写标点，导出时会自动加上全角冒号“：”。",
-                     fix=rec.rstrip("：:，,。.；;、 "))
-        for path, value in self._texts():
-            fixed = fix_halfwidth(value)
-            if fixed != value:
-                self.add("punctuation-halfwidth", WARNING, path,
-                         "中文中使用了半角标点（, ; : ( ) .），应改为全角（，；：（）。）。", fix=fixed)
+        self.recipients_colon("notice.recipients", n.recipients)
+        self.halfwidth_in(self._texts())
         minimum = self.t.checks.measures_min_chars
         for path, task in self.d.plan.tasks():
             length = len(re.sub(r"\s", "", task.text))
@@ -348,10 +394,7 @@ class _Run:
                 self.add("measures-short", WARNING, f"{path}.text",
                          f"任务“{task.title.strip()[:20]}”的具体措施只有 {length} 个字，"
                          f"建议写明做什么、怎么做（至少 {minimum} 字）。")
-        if n.note.strip():
-            for number in _bad_phones(n.note):
-                self.add("phone-invalid", WARNING, "notice.note",
-                         f"附注中的电话号码“{number}”不是有效的固定电话（区号-号码）或手机号码。")
+        self.note_phones("notice.note", n.note)
 
     def _texts(self) -> list[tuple[str, str]]:
         n, plan = self.d.notice, self.d.plan

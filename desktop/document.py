@@ -134,12 +134,14 @@ class Document:
         return [t for t in out if t]
 
 
-def _paras(text: str) -> list[str]:
+def paragraphs(text: str) -> list[str]:
+    """A field's paragraphs: its non-blank lines, trimmed."""
     return [line.strip() for line in text.split("\n") if line.strip()]
 
 
-def _body(text: str, kind: str = "body") -> list[Block]:
-    return [Para(kind, (Span(p),)) for p in _paras(text)]
+def body_blocks(text: str, kind: str = "body") -> list[Block]:
+    """A paragraph block of ``kind`` per paragraph of ``text``."""
+    return [Para(kind, (Span(p),)) for p in paragraphs(text)]
 
 
 def city_of(draft: Draft, template: Template) -> str:
@@ -170,7 +172,7 @@ def _with_end_mark(title: str) -> str:
 
 
 def _task_blocks(number: int, task: Task) -> list[Block]:
-    paras = _paras(task.text)
+    paras = paragraphs(task.text)
     head = gb.heading_label(3, number) + _with_end_mark(task.title)
     units = gb.units_line(task.lead, task.partners, task.deadline)
     first = paras[0] if paras else ""
@@ -204,7 +206,7 @@ def build_document(draft: Draft, template: Template, std: gb.Standard = gb.STAND
     rec = gb.recipients_line(n.recipients)
     if rec:
         blocks.append(Para("recipients", (Span(rec),), first_line_chars=0))
-    blocks += _body(n.body)
+    blocks += body_blocks(n.body)
     date_text = gb.official_date(n.date.strip()) if n.date.strip() else ""
     seal = gb.sealed(n.signature_layout, std)
     blocks.append(Signature(tuple(gb.signature_lines(n.effective_signatures, date_text, seal, std)), seal,
@@ -218,7 +220,7 @@ def build_document(draft: Draft, template: Template, std: gb.Standard = gb.STAND
     if plan.title.strip():
         blocks.append(Title(tuple(gb.title_lines(plan.title.strip())), "plan"))
         blocks.append(Blank())
-    blocks += _body(plan.preamble)
+    blocks += body_blocks(plan.preamble)
     section = 0
 
     def heading1(text: str) -> None:
@@ -229,7 +231,7 @@ def build_document(draft: Draft, template: Template, std: gb.Standard = gb.STAND
 
     goals_h, tasks_h, reqs_h = template.sections
     heading1(goals_h)
-    blocks += _body(plan.goals)
+    blocks += body_blocks(plan.goals)
     heading1(tasks_h)
     task_no = 0
     for g, group in enumerate(plan.task_groups, start=1):
@@ -242,7 +244,7 @@ def build_document(draft: Draft, template: Template, std: gb.Standard = gb.STAND
             blocks += _task_blocks(task_no, task)
     heading1(reqs_h)
     for r, req in enumerate(plan.requirements, start=1):
-        paras = _paras(req.text)
+        paras = paragraphs(req.text)
         head = Span(gb.heading_label(2, r) + _with_end_mark(req.title), gb.HEADING_ROLES[2])
         blocks.append(Para("body", (head, Span(paras[0])) if paras else (head,)))
         blocks += [Para("body", (Span(p),)) for p in paras[1:]]
