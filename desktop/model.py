@@ -416,7 +416,10 @@ class Draft(_Record):
         return None
 
 
-_NOT_TYPED = frozenset({"id", "deadline", "date", "print_date", "signature_layout"})
+# Not typed text: ids, dates, choices, the file's own marks and (in a plan) the
+# ledger, (in a report) where it was drafted from and its status column.
+_NOT_TYPED = frozenset({"id", "deadline", "date", "print_date", "signature_layout", "format", "template", "as_of",
+                        "progress", "source", "status", "period"})
 
 
 Address = tuple[str | int, ...]
@@ -424,10 +427,10 @@ Address = tuple[str | int, ...]
 Unlike a path string it holds any map key (an exemption keyed "" or "1.x") exactly."""
 
 
-def text_places(draft: Draft) -> list[tuple[Address, str]]:
-    """(address, text) of every text the clerk typed, in document order: the notice,
-    the plan and the activities, list entries and map values included. Ids, dates,
-    choices and the ledger are not included."""
+def text_places(draft: _Record) -> list[tuple[Address, str]]:
+    """(address, text) of every text the clerk typed in a draft of any kind, in
+    document order (a plan: the notice, the plan, the activities), list entries and
+    map values included. Ids, dates, choices and the ledger are not included."""
     out: list[tuple[Address, str]] = []
 
     def walk(record: _Record, prefix: Address) -> None:
@@ -448,10 +451,7 @@ def text_places(draft: Draft) -> list[tuple[Address, str]]:
                 for i, item in enumerate(value):
                     walk(item, (*here, i))
 
-    walk(draft.notice, ("notice",))
-    walk(draft.plan, ("plan",))
-    for i, act in enumerate(draft.activities):
-        walk(act, ("activities", i))
+    walk(draft, ())
     return out
 
 
