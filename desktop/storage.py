@@ -25,7 +25,7 @@ from typing import Any
 from desktop import __version__
 from desktop.errors import DesktopError, DraftError
 from desktop.filenames import MAX_NAME_BYTES, cut_to_bytes
-from desktop.model import FORMAT, FORMAT_VERSION, Draft, SchemaError, new_draft_id
+from desktop.model import Draft, SchemaError, new_draft_id
 from desktop.processes import hostname, pid_alive
 
 MAX_DRAFT_BYTES = 16 * 1024 * 1024
@@ -318,7 +318,12 @@ def _shown_number(text: str) -> str:
 
 
 def parse_draft_bytes(data: bytes, source: str) -> Draft:
-    """Parse the bytes of a draft file; ``source`` names it in messages."""
+    """Parse the bytes of a plan's draft file; ``source`` names it in messages."""
+    return _plan_only(parse_record_bytes(data, source), source)
+
+
+def parse_record_bytes(data: bytes, source: str) -> Any:
+    """Parse the bytes of a draft file of any kind; ``source`` names it in messages."""
     where = f"草稿文件“{source}”"
     if not data.strip():
         raise DraftError(f"{where}是空的，没有任何内容。它可能在保存时中断，请改用同目录下的备份文件（.bak）。")
@@ -360,35 +365,38 @@ def parse_draft_bytes(data: bytes, source: str) -> Draft:
         raise DraftError(f"{where}的层级嵌套过深，不是有效的草稿。") from err
     if _too_deep(raw):
         raise DraftError(f"{where}的层级嵌套过深（超过 {MAX_DEPTH} 层），不是有效的草稿。文件未作任何改动。")
-    return draft_from_json(raw, source)
+    return record_from_json(raw, source)
 
 
-def draft_from_json(raw: object, source: str) -> Draft:
+def record_from_json(raw: object, source: str) -> Any:
+    """A draft of any kind (desktop.kinds) from parsed JSON; DraftError names what is wrong."""
+    from desktop.kinds import kind_of_json
+
     where = f"草稿文件“{source}”"
     if not isinstance(raw, dict):
-        kind = "一个列表" if isinstance(raw, list) else "单个值"
-        raise DraftError(f"{where}不是方案草稿：文件中是{kind}，不是草稿的格式。请选择本软件保存的 .plan.json 文件。")
+        what = "一个列表" if isinstance(raw, list) else "单个值"
+        raise DraftError(f"{where}不是本软件的草稿：文件中是{what}，不是草稿的格式。"
+                         "请选择本软件保存的 .plan.json 或 .report.json 文件。")
     if {"user", "host", "pid"} <= set(raw) and "notice" not in raw:
         who = raw.get("user") if isinstance(raw.get("user"), str) else ""
         held = f"（它表示该草稿正被{who}打开）" if who else ""
         raise DraftError(f"{where}是一份草稿的锁定文件{held}，不是草稿本身。"
                          "请打开同一文件夹中不带“~$”的同名文件。")
-    fmt = raw.get("format")
-    # A hand-written draft may omit the marker; its sections still identify it.
-    looks_like_draft = "format" not in raw and isinstance(raw.get("notice"), dict) and isinstance(raw.get("plan"), dict)
-    if fmt != FORMAT and not looks_like_draft:
-        raise DraftError(f"{where}不是本软件的草稿（文件中没有方案草稿的标记）。请选择本软件保存的 .plan.json 文件。")
-    version = raw.get("version", FORMAT_VERSION)
+    kind = kind_of_json(raw)
+    if kind is None:
+        raise DraftError(f"{where}不是本软件的草稿（文件中没有实施方案或工作情况报告草稿的标记）。"
+                         "请选择本软件保存的 .plan.json 或 .report.json 文件。")
+    version = raw.get("version", kind.file_version)
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise DraftError(f"{where}的版本号“version”无效（应为正整数），无法读取。")
-    if version > FORMAT_VERSION:
+    if version > kind.file_version:
         writer = raw.get("generator")
         by = f"（由 {writer} 保存）" if isinstance(writer, str) and writer else ""
         raise DraftError(
-            f"{where}是较新版本的草稿格式（第 {version} 版）{by}，本软件只能读取第 {FORMAT_VERSION} 版。"
+            f"{where}是较新版本的草稿格式（第 {version} 版）{by}，本软件只能读取第 {kind.file_version} 版。"
             "请将本软件升级到最新版本后再打开；文件未作任何改动。")
     try:
-        draft = Draft.from_dict(raw)
+        record = kind.record.from_dict(raw)
     except SchemaError as err:
         from desktop.locations import FIELD_LABELS
 
@@ -400,17 +408,41 @@ def draft_from_json(raw: object, source: str) -> Draft:
                          "无法作为草稿读取。文件未作任何改动。") from err
     except RecursionError as err:
         raise DraftError(f"{where}的层级嵌套过深，不是有效的草稿。") from err
-    draft.version = FORMAT_VERSION
-    return draft
+    record.version = kind.file_version
+    return record
+
+
+def draft_from_json(raw: object, source: str) -> Draft:
+    """A plan's draft from parsed JSON: another kind is refused, saying what it is."""
+    return _plan_only(record_from_json(raw, source), source)
+
+
+def _plan_only(record: Any, source: str) -> Draft:
+    if not isinstance(record, Draft):
+        from desktop.kinds import kind_of
+
+        raise DraftError(f"“{source}”是{kind_of(record).label}草稿，不是实施方案草稿；这里需要一份实施方案。")
+    return record
 
 
 def load_draft(path: str | os.PathLike[str]) -> Draft:
-    """Read a draft; raise DraftError with a Chinese message on any problem."""
+    """Read a plan's draft; raise DraftError with a Chinese message on any problem."""
     return load_draft_with_digest(path)[0]
 
 
+def load_record(path: str | os.PathLike[str]) -> Any:
+    """Read a draft of any kind (desktop.kinds); DraftError on any problem."""
+    return load_record_with_digest(path)[0]
+
+
 def load_draft_with_digest(path: str | os.PathLike[str]) -> tuple[Draft, str]:
-    """The draft and the SHA-256 of the bytes it was read from (for ``save_draft(expect=…)``)."""
+    """The plan's draft and the SHA-256 of the bytes it was read from (for ``save_draft(expect=…)``)."""
+    record, digest = load_record_with_digest(path)
+    return _plan_only(record, str(path)), digest
+
+
+def load_record_with_digest(path: str | os.PathLike[str]) -> tuple[Any, str]:
+    """A draft of any kind and the SHA-256 of the bytes it was read from."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -431,16 +463,20 @@ def load_draft_with_digest(path: str | os.PathLike[str]) -> tuple[Draft, str]:
         raise DraftError(f"无法读取草稿文件“{path}”：{os_reason(err)}。") from err
     if len(data) > MAX_DRAFT_BYTES:
         raise DraftError(f"草稿文件“{path}”过大，超过 {_size_text(MAX_DRAFT_BYTES)} 的上限，未打开。")
-    return parse_draft_bytes(data, str(path)), hashlib.sha256(data).hexdigest()
+    return parse_record_bytes(data, str(path)), hashlib.sha256(data).hexdigest()
 
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def draft_to_bytes(draft: Draft) -> bytes:
+def draft_to_bytes(draft: Any) -> bytes:
+    """The file of a draft of any kind (desktop.kinds)."""
+    from desktop.kinds import kind_of
+
+    kind = kind_of(draft)
     data = draft.to_dict()
-    data["format"] = FORMAT
-    data["version"] = FORMAT_VERSION
+    data["format"] = kind.file_format
+    data["version"] = kind.file_version
     data["generator"] = f"plan-drafter {__version__}"
     # Lists and objects under unknown keys go in as one line each, encoded once:
     # json's indenting writer is pure Python (seconds for a colleague's tool's
@@ -469,7 +505,7 @@ def draft_to_bytes(draft: Draft) -> bytes:
     return b"".join(pieces.get(part.decode(), part) if i % 2 else part for i, part in enumerate(parts))
 
 
-def prepare_to_save(draft: Draft) -> None:
+def prepare_to_save(draft: Any) -> None:
     """Encode the draft's unknown lists and objects now (when a file is opened)
     rather than at the first save or autosave, which the clerk waits for."""
     for value in draft.extra_values():
@@ -498,7 +534,7 @@ def _encoded(value: Any) -> bytes:
     return data
 
 
-def save_draft(draft: Draft, path: str | os.PathLike[str], *, backup: bool = True,
+def save_draft(draft: Any, path: str | os.PathLike[str], *, backup: bool = True,
                expect: str | None = None) -> str:
     """Save atomically, keeping the previous version as ``<name>.bak``.
 

@@ -13,7 +13,8 @@ def test_core_imports_without_qt():
     code = ("import sys, desktop.model, desktop.checks, desktop.storage, desktop.templates, desktop.document, "
             "desktop.official, desktop.cli, desktop.export, desktop.layout, desktop.ledger; "
             "import pkgutil, importlib\n"
-            "for pkg in ('desktop.export', 'desktop.layout', 'desktop.ledger', 'desktop.superior'):\n"
+            "for pkg in ('desktop.export', 'desktop.layout', 'desktop.ledger', 'desktop.superior', 'desktop.kinds',\n"
+            "            'desktop.kinds.report'):\n"
             "    m = importlib.import_module(pkg)\n"
             "    for info in pkgutil.iter_modules(m.__path__): importlib.import_module(pkg + '.' + info.name)\n"
             "assert not [m for m in sys.modules if m.startswith('PySide6')], 'Qt imported'")

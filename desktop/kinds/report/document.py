@@ -1,0 +1,140 @@
+"""The work report as blocks (desktop.document): an upward document.
+
+版头 with 发文机关标志, 发文字号 one character in from the left and 签发人 one
+character in from the right on the same line (GB/T 9704 7.2.4–7.2.5, laid out
+by desktop.layout); 主送 the superior organ; the title; 一、… parts; the
+附件说明; 署名 and 成文日期; 附注; then each annex on a new page (任务完成情况表,
+and 各单位完成情况表 when the districts' merged ledger was added); the 版记.
+"""
+
+from __future__ import annotations
+
+import re
+
+from desktop import official as gb
+from desktop.document import (
+    AnnexTable, Blank, Block, Colophon, Document, Header, PageBreak, Para, Signature, Span, Title, paragraphs,
+)
+from desktop.templates import Template
+
+from .model import Report, Row, UnitRow
+
+ROWS_COLUMNS = (("序号", 0.07, "center"), ("任务名称", 0.22, "left"), ("牵头单位", 0.14, "left"),
+                ("完成时限", 0.12, "center"), ("状态", 0.09, "center"), ("完成率", 0.09, "center"),
+                ("进展情况", 0.27, "left"))
+UNITS_COLUMNS = (("序号", 0.08, "center"), ("单位", 0.36, "left"), ("任务和活动", 0.14, "center"),
+                 ("已完成", 0.13, "center"), ("逾期未完成", 0.14, "center"), ("平均完成率", 0.15, "center"))
+# （一）标题。 at the start of a line: a level-2 heading run into its paragraph (楷体).
+_RUN_IN = re.compile(r"^(（[一二三四五六七八九十]+）[^。！？]{1,40}?[。！？])")
+_HEADING_ONLY = re.compile(r"^（[一二三四五六七八九十]+）[^。！？]{1,40}$")
+
+
+def percent_text(value: float | int | None) -> str:
+    return "" if value is None else f"{value:g}%"
+
+
+def row_cells(number: int, row: Row) -> tuple[str, ...]:
+    deadline = gb.official_date(row.deadline.strip()) if row.deadline.strip() else ""
+    return (str(number), row.title.strip(), row.lead.strip(), deadline, row.status.strip(),
+            percent_text(row.percent), row.summary.strip())
+
+
+def unit_cells(number: int, unit: UnitRow) -> tuple[str, ...]:
+    return (str(number), unit.unit.strip(), f"{unit.items:g}", f"{unit.done:g}", f"{unit.overdue:g}",
+            percent_text(unit.average))
+
+
+def _section_blocks(text: str) -> list[Block]:
+    blocks: list[Block] = []
+    for line in paragraphs(text):
+        if _HEADING_ONLY.match(line):
+            blocks.append(Para("heading2", (Span(line, gb.HEADING_ROLES[2]),), keep_with_next=True))
+            continue
+        m = _RUN_IN.match(line)
+        if m:
+            rest = line[m.end():]
+            spans = (Span(m.group(1), gb.HEADING_ROLES[2]),) + ((Span(rest),) if rest else ())
+            blocks.append(Para("body", spans))
+        else:
+            blocks.append(Para("body", (Span(line),)))
+    return blocks
+
+
+def annexes(report: Report) -> list[tuple[str, AnnexTable]]:
+    """(title, table) of each annex the report carries, in order."""
+    out = []
+    if report.rows and report.annex_title.strip():
+        out.append((report.annex_title.strip(),
+                    AnnexTable(ROWS_COLUMNS, tuple(row_cells(i, r) for i, r in enumerate(report.rows, 1)))))
+    if report.units and report.units_title.strip():
+        out.append((report.units_title.strip(),
+                    AnnexTable(UNITS_COLUMNS, tuple(unit_cells(i, u) for i, u in enumerate(report.units, 1)))))
+    return out
+
+
+def build_document(report: Report, template: Template | None = None, std: gb.Standard = gb.STANDARD) -> Document:
+    """The report as blocks, laid out by ``std`` (the template is not needed: the
+    report carries what it prints; the parameter keeps every kind's builder alike)."""
+    report = report.copy()  # read back through the loader's cleaning, as the plan's builder does
+    h = report.header
+    organs = tuple(i.strip() for i in h.issuers if i.strip())
+    header = Header(h.copy_no.strip(), h.secrecy.strip(), h.urgency.strip(), organs, h.header_suffix.strip(),
+                    h.doc_number.strip(), h.signer.strip())
+    blocks: list[Block] = []
+    title = report.title.strip()
+    if title:
+        blocks.append(Title(tuple(gb.title_lines(title)), "notice"))
+    blocks.append(Blank())
+    rec = gb.recipients_line(report.recipients)
+    if rec:
+        blocks.append(Para("recipients", (Span(rec),), first_line_chars=0))
+    number = 0
+    for section in report.sections:
+        if section.heading.strip():
+            number += 1
+            blocks.append(Para("heading1", (Span(gb.heading_label(1, number) + section.heading.strip(),
+                                                 gb.HEADING_ROLES[1]),), keep_with_next=True))
+        blocks += _section_blocks(section.text)
+    carried = annexes(report)
+    if carried:
+        blocks.append(Blank())
+        if len(carried) == 1:
+            blocks.append(Para("attachment-note", (Span("附件：" + carried[0][0]),)))
+        else:
+            for i, (name, _) in enumerate(carried, 1):
+                # 附件：1.×× and below it 2.×× aligned with the first name (7.3.4)
+                blocks.append(Para("attachment-note", (Span(("附件：" if i == 1 else "") + f"{i}.{name}"),),
+                                   first_line_chars=2.0 if i == 1 else 5.0))
+    date_text = gb.official_date(report.date.strip()) if report.date.strip() else ""
+    seal = gb.sealed(report.signature_layout, std)
+    blocks.append(Signature(tuple(gb.signature_lines(report.effective_signatures, date_text, seal, std)), seal,
+                            gb.seal_room(std).lines_below if seal else 0))
+    note = gb.note_line(report.note)
+    if note:
+        blocks.append(Para("note", (Span(note),)))
+    for i, (name, table) in enumerate(carried, 1):
+        blocks.append(PageBreak())
+        label = "附件" if len(carried) == 1 else f"附件{i}"
+        blocks.append(Para("attachment-label", (Span(label, gb.HEITI),), first_line_chars=0))
+        blocks.append(Blank())
+        blocks.append(Title(tuple(gb.title_lines(name)), "annex"))
+        blocks.append(Blank())
+        blocks.append(table)
+    colophon = Colophon(gb.join_cc(report.cc), report.printer.strip(), gb.print_date_line(report.print_date.strip()))
+    doc = Document(header, blocks, colophon, title=title, author=organs[0] if organs else "", subject=title,
+                   annex_title=carried[0][0] if carried else "", standard=std)
+    doc.texts = _user_texts(report)
+    return doc
+
+
+def _user_texts(report: Report) -> list[str]:
+    h = report.header
+    texts = [*h.issuers, h.doc_number, h.signer, report.title, report.recipients, *report.effective_signatures,
+             report.note, *report.cc, report.printer, report.annex_title, report.units_title]
+    for section in report.sections:
+        texts += [section.heading, section.text]
+    for row in report.rows:
+        texts += [row.title, row.lead, row.status, row.summary]
+    for unit in report.units:
+        texts.append(unit.unit)
+    return [t for t in texts if t and t.strip()]
