@@ -68,6 +68,16 @@ RULES = {
     "list-multiline": "一项中粘贴了多行",
     "body-title-mismatch": "通知正文引用的方案标题与方案标题不一致",
     "exemption-short": "不适用理由过于简单",
+    "joint-signatures": "联合行文的发文机关与署名不一一对应",
+    "organ-duplicate": "同一机关重复列出",
+    "signer-downward": "下行文标注了签发人",
+    "report-signer": "报告未标注签发人",
+    "report-recipient": "报告应主送一个上级机关",
+    "report-request": "报告中夹带请示事项",
+    "report-title": "报告标题不以“的报告”结尾",
+    "report-tasks": "方案任务在报告中没有交代",
+    "report-figures": "报告正文的数字与附件数据不一致",
+    "report-stale": "方案进度已更新，报告数据可能过时",
 }
 
 
@@ -188,6 +198,15 @@ class FormatChecks:
                 self.add("punctuation-halfwidth", WARNING, path,
                          "中文中使用了半角标点（, ; : ( ) .），应改为全角（，；：（）。）。", fix=fixed)
 
+    def organs_once(self, path: str, names: list[str], label: str) -> None:
+        """An organ listed twice (pasted again): printed twice in the 版头 or the 版记."""
+        seen: list[str] = []
+        twice: list[str] = []
+        for name in _names(names):
+            (twice if name in seen else seen).append(name)
+        if twice:
+            self.add("organ-duplicate", ERROR, path, f"{label}中“{twice[0]}”重复列出，导出后会出现两次。", fix=seen)
+
     def note_phones(self, path: str, note: str) -> None:
         if note.strip():
             for number in _bad_phones(note):
@@ -225,6 +244,11 @@ class _Run(FormatChecks):
             self.add("required", ERROR, "plan.task_groups", "方案中还没有任何重点任务，请至少添加一项。")
         if self.t.checks.require_requirement and not self.d.plan.requirements:
             self.add("required", ERROR, "plan.requirements", "方案中还没有工作要求，请至少添加一项。")
+        groups = self.d.plan.task_groups
+        for g, group in enumerate(groups):
+            if len(groups) > 1 and not group.title.strip():  # its （一） heading would print alone
+                self.add("required", ERROR, f"plan.task_groups[{g}].title",
+                         f"请填写第 {g + 1} 组重点任务的小标题（{official.heading_label(2, g + 1)}后面的文字）。")
         for path, task in tasks:
             name = f"任务“{task.title.strip()[:20]}”" if task.title.strip() else "该任务"
             for key in req.get("task", ()):
@@ -260,6 +284,35 @@ class _Run(FormatChecks):
         for key, entry in self.d.progress.items():
             self._date(f"progress.{key}", entry.updated, "更新日期")
         self._date("as_of", self.d.as_of, "截至日期")
+
+    def joint_issuance(self) -> None:
+        """联合行文: each 发文机关 signs, in the same order (7.3.5); no organ twice;
+        签发人 only on an upward document (7.2.4), never on this notice."""
+        n = self.d.notice
+        for path, names, label in (("notice.issuers", n.issuers, "发文机关"),
+                                   ("notice.signatures", n.signatures, "署名"), ("notice.cc", n.cc, "抄送机关")):
+            self.organs_once(path, names, label)
+        issuers = _names(n.issuers)
+        signed = _names(n.signatures)
+        if signed and issuers and signed != issuers:
+            if not official.sealed(n.signature_layout, self.std) and signed == issuers[:1]:
+                pass  # without seals the host may sign alone
+            elif sorted(signed) == sorted(issuers):
+                self.add("joint-signatures", ERROR, "notice.signatures",
+                         f"署名的顺序应与发文机关一致（主办机关在前）：{'、'.join(issuers)}。", fix=issuers)
+            else:
+                missing = [i for i in issuers if i not in signed]
+                extra = [s for s in signed if s not in issuers]
+                said = "；".join(part for part in (
+                    f"没有署名的发文机关：{'、'.join(missing)}" if missing else "",
+                    f"不是发文机关的署名：{'、'.join(extra)}" if extra else "") if part)
+                self.add("joint-signatures", ERROR, "notice.signatures",
+                         f"联合行文时每个发文机关都要署名并加盖印章，署名与发文机关应一一对应（{said}）。"
+                         "不加盖印章的通知也可以只署主办机关。", fix=issuers)
+        if n.signer.strip():
+            self.add("signer-downward", WARNING, "notice.signer",
+                     f"印发通知是下行文，版头不标注签发人（“{n.signer.strip()}”）；签发人只用于报告、请示等上行文。",
+                     fix="")
 
     def seal_room(self) -> None:
         n = self.d.notice
@@ -330,7 +383,14 @@ class _Run(FormatChecks):
                              f"请用中文写明本地为什么不适用（至少 {EXEMPTION_MIN_CHARS} 个汉字）。",
                              upstream_task=kt.number)
                     continue
-                if not coverage.is_covered(self.d, kt.number, answers):
+                if coverage.is_covered(self.d, kt.number, answers):
+                    continue
+                if kt.title is None:  # lost in the source: nobody can tell for sure what it asked
+                    self.add("task-coverage", WARNING if sev == ERROR else sev, "plan.task_groups",
+                             f"{self.t.superior}第 {kt.number} 项重点任务的标题在原文中缺失（{kt.label}）；"
+                             "如果本地有对应的工作，可在任务中勾选它，或填写不适用的理由。",
+                             upstream_task=kt.number)
+                else:
                     self.add("task-coverage", sev, "plan.task_groups",
                              f"{self.t.superior}第 {kt.number} 项重点任务（{kt.label}）还没有对应的本地任务；"
                              "请在任务中勾选对应关系，或填写不适用的理由。",
@@ -422,6 +482,7 @@ def run_checks(draft: Draft, template: Template, today: _dt.date | None = None,
     run.leftovers()
     run.titles()
     run.seal_room()
+    run.joint_issuance()
     run.ids_and_upstream()
     run.coverage()
     run.progress()
@@ -429,6 +490,11 @@ def run_checks(draft: Draft, template: Template, today: _dt.date | None = None,
     run.wording()
     run.overdue()
     return run.out
+
+
+def _names(values: list[str]) -> list[str]:
+    """The names of a list of organs, as printed (blank entries dropped, spaces trimmed)."""
+    return [re.sub(r"\s+", "", v) for v in values if v and v.strip()]
 
 
 def has_errors(problems: list[Problem]) -> bool:
