@@ -19,6 +19,26 @@ def hint_label(text: str) -> QLabel:
     return label
 
 
+def fit_on_screen(window: QWidget) -> None:
+    """Keep ``window`` inside its screen's free area (a 1024×768 office screen
+    less its task bar), moving it up or shrinking it when it grew past it."""
+    screen = window.screen()
+    if screen is None:
+        return
+    area = screen.availableGeometry()
+    frame = window.frameGeometry()
+    extra_w, extra_h = frame.width() - window.width(), frame.height() - window.height()
+    width = min(window.width(), area.width() - extra_w)
+    height = min(window.height(), area.height() - extra_h)
+    if (width, height) != (window.width(), window.height()):
+        window.resize(width, height)
+    frame = window.frameGeometry()
+    x = min(max(frame.x(), area.left()), area.right() - frame.width() + 1)
+    y = min(max(frame.y(), area.top()), area.bottom() - frame.height() + 1)
+    if (x, y) != (frame.x(), frame.y()):
+        window.move(x, y)
+
+
 def ok_cancel(dialog: QDialog) -> QDialogButtonBox:
     """确定/取消 buttons wired to the dialog's accept/reject."""
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog)

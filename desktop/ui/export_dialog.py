@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QStandardPaths, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QCheckBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton,
+    QCheckBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QProgressBar, QPushButton,
     QVBoxLayout, QWidget,
 )
 
@@ -16,7 +16,7 @@ from desktop.checks import ERROR, Problem
 from desktop.filenames import safe_base
 
 from . import messages, workers
-from .common import browse_row
+from .common import browse_row, fit_on_screen, hint_label
 from .document import DraftDocument
 from .settings import AppSettings
 
@@ -49,15 +49,17 @@ class ExportDialog(QDialog):
             box.toggled.connect(self._update_buttons)
             boxes.addWidget(box)
             self.checks[fmt.key] = box
-        default_dir = str(doc.path.parent) if doc.path else \
-            QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        self.folder = QLineEdit(settings.value("export/folder", "") or default_dir)
+        folder, why = default_folder(doc, settings)
+        self.folder = QLineEdit(folder)
+        self.folder_hint = hint_label(f"默认是{why}。")
+        self.folder.textEdited.connect(lambda _text: self.folder_hint.setText(""))
         folder_row = browse_row(self.folder, self._on_browse_clicked)
         self.name = QLineEdit(base_name(doc.path) if doc.path else safe_base(doc.draft.plan.title))
         self.name.setToolTip("导出文件的名称（不含扩展名）；台账文件名后加“-台账”")
         form = QFormLayout()
         form.addRow("导出内容", boxes)
         form.addRow("保存到文件夹", folder_row)
+        form.addRow("", self.folder_hint)
         form.addRow("文件名", self.name)
         errors = sum(1 for p in problems if p.severity == ERROR)
         self.warning = QLabel(f"注意：检查发现 {errors} 个错误，导出的公文可能不完整或不合格式，"
@@ -72,6 +74,12 @@ class ExportDialog(QDialog):
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(self.status.textInteractionFlags()
                                             | Qt.TextInteractionFlag.TextSelectableByMouse)
+        # The hints about fonts can be many: they scroll in a box of their own, so the
+        # dialog keeps its size (it must fit a 1024×768 screen with any result).
+        self.notes = QPlainTextEdit()
+        self.notes.setReadOnly(True)
+        self.notes.setMaximumHeight(self.notes.fontMetrics().lineSpacing() * 6 + 12)
+        self.notes.setVisible(False)
         self.export_button = QPushButton("导出")
         self.export_button.setDefault(True)
         self.export_button.clicked.connect(self.start_export)
@@ -89,6 +97,7 @@ class ExportDialog(QDialog):
         layout.addWidget(self.warning)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
+        layout.addWidget(self.notes)
         layout.addLayout(buttons)
         self._running = False
         self._update_buttons()
@@ -103,6 +112,7 @@ class ExportDialog(QDialog):
         folder = messages.folder_path(self, "选择导出文件夹", self.folder.text())
         if folder:
             self.folder.setText(folder)
+            self.folder_hint.setText("")
 
     def start_export(self) -> None:
         from desktop.export import ExportOptions, export_all, output_path
@@ -168,12 +178,14 @@ class ExportDialog(QDialog):
         self._update_buttons()
         self.progress.setVisible(False)  # the result line takes its place, whole
         lines = [f"已导出到文件夹 {self.out_dir}："] + [f"　· {r.path.name}" for r in results]
-        notes = sorted({n for r in results for n in r.notes})
-        lines += [f"提示：{n}" for n in notes]
+        notes = list(dict.fromkeys(n for r in results for n in r.notes))  # once each, in the order given
         self.status.setText("\n".join(lines))
         self.status.setToolTip("\n".join(str(r.path) for r in results))
         self.status.setStyleSheet("color: #1e7d32;")
+        self.notes.setPlainText("\n".join(f"提示：{n}" for n in notes))
+        self.notes.setVisible(bool(notes))
         self.adjustSize()
+        fit_on_screen(self)
         self.open_button.setEnabled(True)
         self.open_button.setFocus()
         self.export_finished.emit(results)
@@ -195,3 +207,15 @@ class ExportDialog(QDialog):
             messages.info(self, "正在导出，请稍候完成后再关闭。")
             return
         super().reject()
+
+
+def default_folder(doc: DraftDocument, settings: AppSettings) -> tuple[str, str]:
+    """Where an export goes unless the clerk says otherwise, and how to say why:
+    a saved draft's own folder (a district's files beside the district's draft),
+    else the last export's folder, else 文档."""
+    if doc.path is not None:
+        return str(doc.path.parent), "草稿所在的文件夹"
+    last = settings.value("export/folder", "")
+    if last and Path(last).is_dir():
+        return last, "上次导出用的文件夹（草稿还没有保存）"
+    return QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation), "“文档”文件夹"

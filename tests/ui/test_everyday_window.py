@@ -224,6 +224,45 @@ def test_export_results_fully_shown_with_open_folder(window, tmp_path, qtbot):
     assert dialog.open_button.isEnabled()
 
 
+def test_export_goes_to_the_drafts_own_folder_and_says_so(make_window, example_draft, tmp_path):
+    """The district's files were offered the city's folder (the last one used)."""
+    city, district = tmp_path / "市", tmp_path / "区"
+    city.mkdir()
+    district.mkdir()
+    path = district / "禅城.plan.json"
+    save_draft(example_draft, path)
+    window = make_window()
+    window.settings.set_value("export/folder", str(city))
+    assert window.open_path(path)
+    window.export()
+    dialog = window.export_dialog
+    assert dialog.folder.text() == str(district) and "草稿所在的文件夹" in dialog.folder_hint.text()
+    dialog.reject()
+    window.doc.set_path(None)  # a new draft, not saved yet: the last folder used
+    window.export()
+    assert window.export_dialog.folder.text() == str(city) and "上次导出" in window.export_dialog.folder_hint.text()
+    window.export_dialog.reject()
+
+
+def test_the_export_result_fits_the_screen_however_long(window):
+    from desktop.export import ExportResult
+    from desktop.ui.export_dialog import ExportDialog
+
+    dialog = ExportDialog(window.doc, window.settings, [], window)
+    dialog.show()
+    dialog.out_dir = Path("/导出")
+    notes = [f"本机没有字体“方正小标宋简体{i}”，PDF 和 OFD 中以“宋体”代替。" for i in range(60)]
+    results = [ExportResult("docx", Path("/导出/方案.docx"), notes[:30]),
+               ExportResult("pdf", Path("/导出/方案.pdf"), notes)]
+    dialog._on_succeeded(results)
+    QApplication.processEvents()
+    area = dialog.screen().availableGeometry()
+    assert area.contains(dialog.frameGeometry()), (area, dialog.frameGeometry())
+    assert dialog.notes.isVisible() and dialog.notes.toPlainText().count("提示：") == 60  # each hint once
+    assert dialog.height() < 600 and "方案.pdf" in dialog.status.text()
+    dialog.reject()
+
+
 def test_as_of_date_in_the_ledger_page_drives_overdue(window):
     ledger = window.show_section("ledger")
     window.run_checks()
