@@ -24,6 +24,12 @@ from desktop.textclean import LONG_PARAGRAPH_CHARS, longest_paragraph, split_lon
 from .document import DraftDocument
 
 
+# The window's own shortcuts that a one-line field would otherwise take for itself
+# (on Linux, QLineEdit keeps Emacs keys: Ctrl+E is end of line, Ctrl+H backspace).
+_WINDOW_KEYS = frozenset(QKeySequence(k) for k in ("Ctrl+E", "Ctrl+H", "Ctrl+P", "Ctrl+N", "Ctrl+O", "Ctrl+S",
+                                                   "Ctrl+Shift+S", "Ctrl+W", "Ctrl+Q", "Ctrl+F", "F1", "F8"))
+
+
 class _KeyFilter(QObject):
     """Lets Ctrl+Z/Ctrl+Y reach the window's actions and ends a typing step on focus loss."""
 
@@ -34,7 +40,8 @@ class _KeyFilter(QObject):
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         kind = event.type()
         if kind == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
-            if event.matches(QKeySequence.StandardKey.Undo) or event.matches(QKeySequence.StandardKey.Redo):
+            if event.matches(QKeySequence.StandardKey.Undo) or event.matches(QKeySequence.StandardKey.Redo) \
+                    or QKeySequence(event.keyCombination()) in _WINDOW_KEYS:
                 event.ignore()
                 return True
         elif kind == QEvent.Type.FocusOut and self.binder.doc is not None:

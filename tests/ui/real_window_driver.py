@@ -44,7 +44,9 @@ def main() -> int:
 
     def report() -> None:
         value = get_path(window.doc.draft, field_path)
-        state = {"length": len(value), "autosaves": saves, "title": window.windowTitle(), "pid": os.getpid()}
+        exporting = window.export_dialog is not None and window.export_dialog.isVisible()
+        state = {"length": len(value), "autosaves": saves, "title": window.windowTitle(), "pid": os.getpid(),
+                 "export_dialog": exporting}
         tmp = state_path.with_suffix(".tmp")
         tmp.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, state_path)

@@ -84,3 +84,34 @@ def test_5000_real_keystrokes_into_the_goals(display, tmp_path):
             app.wait(timeout=20)
         except subprocess.TimeoutExpired:
             app.kill()
+
+
+@pytest.mark.parametrize("section, field", [("notice", "notice.doc_number"), ("goals", "plan.goals")])
+def test_ctrl_e_exports_from_inside_any_field(display, tmp_path, section, field):
+    """On X11 a one-line field keeps Emacs keys for itself (Ctrl+E: end of line), so
+    Ctrl+E did nothing there; every window shortcut now reaches the window."""
+    env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb", PLAN_DRAFTER_HOME=str(tmp_path / "home"),
+               PYTHONPATH=str(ROOT))
+    state_path = tmp_path / "state.json"
+    log = tmp_path / "window.log"
+    with open(log, "wb") as out:
+        app = subprocess.Popen([sys.executable, str(HERE / "real_window_driver.py"), str(state_path), section, field],
+                               env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while "length" not in _state(state_path) and time.monotonic() < deadline and app.poll() is None:
+            time.sleep(0.1)
+        assert _state(state_path), f"the window did not start: {app.poll()}"
+        wid = subprocess.run(["xdotool", "search", "--sync", "--name", "未命名方案"], env=env, capture_output=True,
+                             text=True, timeout=20).stdout.split()[0]
+        subprocess.run(["xdotool", "windowfocus", "--sync", wid], env=env, timeout=20, check=False)
+        subprocess.run(["xdotool", "type", "--delay", "20", "abc"], env=env, timeout=20, check=True)
+        subprocess.run(["xdotool", "key", "ctrl+e"], env=env, timeout=20, check=True)
+        deadline = time.monotonic() + 10
+        while not _state(state_path).get("export_dialog") and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _state(state_path)["length"] >= 3, "the keys went into the field"
+        assert _state(state_path).get("export_dialog"), f"Ctrl+E did not open 导出:\n{log.read_text()[-2000:]}"
+    finally:
+        app.kill()
+        app.wait(timeout=20)
