@@ -100,22 +100,22 @@ def _dialog_path(kind: str, title: str, run: Callable[[], str]) -> str:
 
 
 def open_path(parent: QWidget | None, title: str, folder: str, filters: str) -> str:
-    """A file to open, chosen in the system dialog; "" when cancelled."""
-    from PySide6.QtWidgets import QFileDialog
+    """A file to open, chosen in a file dialog; "" when cancelled."""
+    from .file_dialogs import choose
 
-    return _dialog_path("open", title, lambda: QFileDialog.getOpenFileName(parent, title, folder, filters)[0])
+    return _dialog_path("open", title, lambda: choose(parent, "open", title, folder, filters))
 
 
 def save_path(parent: QWidget | None, title: str, suggested: str, filters: str) -> str:
-    from PySide6.QtWidgets import QFileDialog
+    from .file_dialogs import choose
 
-    return _dialog_path("save", title, lambda: QFileDialog.getSaveFileName(parent, title, suggested, filters)[0])
+    return _dialog_path("save", title, lambda: choose(parent, "save", title, suggested, filters))
 
 
 def folder_path(parent: QWidget | None, title: str, folder: str) -> str:
-    from PySide6.QtWidgets import QFileDialog
+    from .file_dialogs import choose
 
-    return _dialog_path("folder", title, lambda: QFileDialog.getExistingDirectory(parent, title, folder))
+    return _dialog_path("folder", title, lambda: choose(parent, "folder", title, folder))
 
 
 def _show(kind: str, parent: QWidget | None, text: str, detail: str) -> None:
