@@ -295,11 +295,26 @@ class MainWindow(QMainWindow):
         tools.setObjectName("mainToolBar")
         tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         tools.setMovable(False)
+        # The menu's 撤销/重做 say what they undo ("撤销修改工作目标"); beside icons on the
+        # toolbar that text would change the buttons' width at every edit and move the
+        # toolbar sideways, so the toolbar has its own, with the description as a tip.
+        self.toolbar_undo = self._steady_twin(self.undo_action, "撤销", self.undo_group.undo,
+                                              self.undo_group.canUndoChanged, self.undo_group.undoTextChanged)
+        self.toolbar_redo = self._steady_twin(self.redo_action, "重做", self.undo_group.redo,
+                                              self.undo_group.canRedoChanged, self.undo_group.redoTextChanged)
         for key in ("new", "open", "save", None, "undo", "redo", None, "export", "print"):
             if key is None:
                 tools.addSeparator()
             else:
-                tools.addAction(a[key])
+                tools.addAction({"undo": self.toolbar_undo, "redo": self.toolbar_redo}.get(key) or a[key])
+
+    def _steady_twin(self, action: QAction, text: str, slot, enabled_changed, text_changed) -> QAction:
+        twin = QAction(action.icon(), text, self)
+        twin.triggered.connect(slot)
+        twin.setEnabled(action.isEnabled())
+        enabled_changed.connect(twin.setEnabled)
+        text_changed.connect(lambda said: twin.setToolTip(f"{text}：{said}" if said else text))
+        return twin
 
     def _restore_layout(self) -> None:
         geometry, layout = self.settings.window_state()

@@ -263,6 +263,25 @@ def test_the_export_result_fits_the_screen_however_long(window):
     dialog.reject()
 
 
+def test_the_toolbar_stays_put_as_the_undo_text_changes(window):
+    """The undo button said what it undoes, beside its icon: each edit changed its
+    width and the toolbar moved sideways under the clerk's mouse."""
+    from PySide6.QtWidgets import QToolBar
+
+    bar = window.findChild(QToolBar, "mainToolBar")
+    export = bar.widgetForAction(window.actions_by_name["export"])
+    before = export.geometry()
+    window.doc.edit_value("plan.goals", window.doc.draft.plan.goals + "补充一句很长的话。", merge=False,
+                          label="工作目标中很长的一段描述")
+    QApplication.processEvents()
+    assert window.undo_action.text().startswith("撤销") and len(window.undo_action.text()) > 2
+    assert export.geometry() == before
+    undo = bar.widgetForAction(window.toolbar_undo)
+    assert undo.text() == "撤销" and "工作目标中很长的一段描述" in window.toolbar_undo.toolTip()
+    window.toolbar_undo.trigger()
+    assert not window.doc.draft.plan.goals.endswith("补充一句很长的话。")
+
+
 def test_as_of_date_in_the_ledger_page_drives_overdue(window):
     ledger = window.show_section("ledger")
     window.run_checks()
