@@ -501,8 +501,30 @@ def has_errors(problems: list[Problem]) -> bool:
     return any(p.severity == ERROR for p in problems)
 
 
-def apply_fix(draft: Draft, problem: Problem) -> bool:
-    """Apply a problem's automatic fix to the draft; False when it has none."""
+# Fixes that only tidy what the clerk typed (punctuation, a date or 发文字号 as people
+# write them, names pasted into one entry or twice, a figure restated from the data):
+# 全部修正 applies them together. The others change what the document says and are
+# left to the clerk one by one.
+SAFE_FIX_RULES = frozenset({
+    "punctuation-halfwidth", "recipients-colon", "title-punctuation", "doc-number-format", "date-invalid",
+    "list-multiline", "organ-duplicate", "signer-downward", "title-mismatch", "body-title-mismatch",
+    "report-figures",
+})
+
+
+def safe_fixes(problems: list[Problem]) -> list[Problem]:
+    """The problems 全部修正 takes: safe rules with a fix, the first for each field."""
+    seen: set[str] = set()
+    out = []
+    for p in problems:
+        if p.rule in SAFE_FIX_RULES and p.fix is not None and p.path not in seen:
+            seen.add(p.path)
+            out.append(p)
+    return out
+
+
+def apply_fix(draft: Any, problem: Problem) -> bool:
+    """Apply a problem's automatic fix to a draft of any kind; False when it has none."""
     if problem.fix is None:
         return False
     if problem.path.startswith("progress."):

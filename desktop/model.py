@@ -455,14 +455,14 @@ def text_places(draft: _Record) -> list[tuple[Address, str]]:
     return out
 
 
-def get_at(draft: Draft, address: Address) -> Any:
+def get_at(draft: _Record, address: Address) -> Any:
     node: Any = draft
     for tok in address:
         node = node[tok] if isinstance(tok, int) or isinstance(node, dict) else getattr(node, tok)
     return node
 
 
-def set_at(draft: Draft, address: Address, value: Any) -> None:
+def set_at(draft: _Record, address: Address, value: Any) -> None:
     """Set the value at ``address``; KeyError when it names no field."""
     parent = get_at(draft, address[:-1])
     last = address[-1]
@@ -496,11 +496,11 @@ def parse_path(path: str) -> list[str | int]:
     return tokens
 
 
-def get_path(draft: Draft, path: str) -> Any:
+def get_path(draft: _Record, path: str) -> Any:
     return get_at(draft, tuple(parse_path(path)))
 
 
-def set_path(draft: Draft, path: str, value: Any) -> None:
+def set_path(draft: _Record, path: str, value: Any) -> None:
     set_at(draft, tuple(parse_path(path)), value)
 
 

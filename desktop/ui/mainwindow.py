@@ -126,6 +126,7 @@ class MainWindow(QMainWindow):
         self.problems_panel = ProblemsPanel()
         self.problems_panel.problem_activated.connect(self.go_to_problem)
         self.problems_panel.fix_requested.connect(self.fix_problem)
+        self.problems_panel.fix_all_requested.connect(self.fix_all)
         self.problems_dock = self._dock("检查结果", "problemsDock", self.problems_panel,
                                         Qt.DockWidgetArea.BottomDockWidgetArea)
         self.reference_panel = ReferencePanel()
@@ -807,6 +808,29 @@ class MainWindow(QMainWindow):
         self.doc.edit_structure(f"自动修正：{RULES.get(problem.rule, problem.rule)}", fix, problem.path)
         self.run_checks()
         self.statusBar().showMessage(f"已自动修正：{RULES.get(problem.rule, problem.message)}（可撤销）", 5000)
+
+    def fix_all(self) -> int:
+        """Every safe fix (checks.SAFE_FIX_RULES) as one undo step; fixes that make
+        further ones possible are followed for a few rounds. Returns how many."""
+        if self.doc is None:
+            return 0
+        from desktop.checks import apply_fix, run_checks, safe_fixes
+
+        applied = 0
+        template, std = self.doc.template, self.settings.standard()
+
+        def fix(d: Draft) -> None:
+            nonlocal applied
+            for _ in range(4):
+                found = safe_fixes(run_checks(d, template, std=std))
+                if not found:
+                    return
+                applied += sum(1 for p in found if apply_fix(d, p))
+
+        self.doc.edit_structure("全部修正", fix)
+        self.run_checks()
+        self.statusBar().showMessage(f"已修正 {applied} 处（可撤销）。", 5000)
+        return applied
 
     def find_replace(self) -> None:
         if self.doc is None:

@@ -31,10 +31,12 @@ class ProblemsPanel(QWidget):
     Signals:
         problem_activated(object): the clerk double-clicked a problem (a Problem).
         fix_requested(object): the clerk asked for a problem's automatic fix.
+        fix_all_requested(): the clerk asked for every safe fix at once (checks.SAFE_FIX_RULES).
     """
 
     problem_activated = Signal(object)
     fix_requested = Signal(object)
+    fix_all_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -61,6 +63,11 @@ class ProblemsPanel(QWidget):
         self.fix_button.setToolTip("按检查给出的修正值修改选中的问题（可撤销）")
         self.fix_button.setEnabled(False)
         self.fix_button.clicked.connect(self._on_fix_clicked)
+        self.fix_all_button = QPushButton("全部修正")
+        self.fix_all_button.setToolTip("一次修正全部可放心自动修正的问题（标点、日期写法、重复或粘贴成一项的名称等），"
+                                       "作为一步，可撤销")
+        self.fix_all_button.setEnabled(False)
+        self.fix_all_button.clicked.connect(self.fix_all_requested)
         self.go_button = QPushButton("转到")
         self.go_button.setToolTip("转到该问题所在的栏目（也可双击问题）")
         self.go_button.setEnabled(False)
@@ -72,6 +79,7 @@ class ProblemsPanel(QWidget):
         bar.addWidget(self.filter)
         bar.addWidget(self.go_button)
         bar.addWidget(self.fix_button)
+        bar.addWidget(self.fix_all_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(bar)
@@ -129,6 +137,11 @@ class ProblemsPanel(QWidget):
         if keep is not None:
             self.tree.setCurrentItem(keep)
         self.tree.setUpdatesEnabled(True)
+        from desktop.checks import safe_fixes
+
+        safe = len(safe_fixes(self.problems))
+        self.fix_all_button.setEnabled(bool(safe))
+        self.fix_all_button.setText(f"全部修正（{safe}）" if safe else "全部修正")
         errors, warnings = self.counts()
         if not self.problems:
             self.summary.setText("<span style='color:#1e7d32'>没有发现问题，可以导出。</span>")

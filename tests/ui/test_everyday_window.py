@@ -282,6 +282,32 @@ def test_the_toolbar_stays_put_as_the_undo_text_changes(window):
     assert not window.doc.draft.plan.goals.endswith("补充一句很长的话。")
 
 
+def test_fix_all_tidies_everything_safe_in_one_step(window):
+    d = window.doc.draft
+    goals_before, people_before = d.plan.goals, list(d.notice.issuers)
+    window.doc.edit_structure("弄乱", lambda draft: (
+        setattr(draft.plan, "goals", draft.plan.goals + "全面提升网民素养,争做好网民."),
+        setattr(draft.notice, "recipients", draft.notice.recipients + "："),
+        setattr(draft.notice, "doc_number", "佛委网办[2020]09号"),
+        setattr(draft.notice, "issuers", draft.notice.issuers + [draft.notice.issuers[0]]),
+        setattr(draft.notice, "date", "2020年5月12日"),
+        setattr(draft.notice, "signatures", []),
+    ))
+    window.run_checks()
+    panel = window.problems_panel
+    assert panel.fix_all_button.isEnabled() and panel.fix_all_button.text() == "全部修正（5）"
+    steps = window.doc.undo_stack.count()
+    panel.fix_all_button.click()
+    d = window.doc.draft
+    assert d.plan.goals == goals_before + "全面提升网民素养，争做好网民。"
+    assert d.notice.doc_number == "佛委网办〔2020〕9号" and d.notice.date == "2020-05-12"
+    assert d.notice.issuers == people_before and not d.notice.recipients.endswith("：")
+    assert window.doc.undo_stack.count() == steps + 1
+    assert not panel.fix_all_button.isEnabled() and panel.fix_all_button.text() == "全部修正"
+    window.undo_action.trigger()
+    assert window.doc.draft.notice.doc_number == "佛委网办[2020]09号"
+
+
 def test_as_of_date_in_the_ledger_page_drives_overdue(window):
     ledger = window.show_section("ledger")
     window.run_checks()
