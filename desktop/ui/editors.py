@@ -13,7 +13,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QListWidget,
-    QListWidgetItem, QMenu, QPushButton, QScrollArea, QStackedWidget, QStyledItemDelegate,
+    QListWidgetItem, QMenu, QPushButton, QScrollArea, QSizePolicy, QStackedWidget, QStyledItemDelegate,
     QTableWidget, QTableWidgetItem, QToolButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
@@ -295,12 +295,18 @@ class TasksEditor(Editor):
             self.task_fields[key] = f(field, None)
             tf.addRow(label, field)
         self.task_fields["upstream"].setMinimumHeight(180)
+        # 具体措施 keeps its height: stretched to fill the form, it gave and took the
+        # lines the units line below needs as 牵头单位 or 完成时限 were typed, and the
+        # fields under it moved under the clerk's pointer (a date went into 配合单位).
+        self.task_fields["text"].setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.units_preview = hint_label("")
         tf.addRow("", self.units_preview)
         tv = QVBoxLayout(task_content)
         tv.setContentsMargins(16, 12, 16, 12)
         tv.addLayout(tf)
-        self.stack.addWidget(_scroll(task_content))
+        tv.addStretch(1)
+        self.task_scroll = _scroll(task_content)
+        self.stack.addWidget(self.task_scroll)
         # coverage / exemptions page
         cov = QWidget()
         cv = QVBoxLayout(cov)
@@ -404,6 +410,8 @@ class TasksEditor(Editor):
             self.stack.setCurrentIndex(1)
             return
         prefix = f"plan.task_groups[{g}].tasks[{t}]"
+        if self.task_fields["title"].path != f"{prefix}.title":  # another task: its form from the top
+            self.task_scroll.verticalScrollBar().setValue(0)
         for name, field in self.task_fields.items():
             field.bind(f"{prefix}.{name}")
         self._update_units()
@@ -519,6 +527,7 @@ class TasksEditor(Editor):
 
         self.doc.edit_structure("添加任务", mutate, f"plan.task_groups[{g}].tasks[{pos}]")
         self.select((g, pos))
+        self.task_scroll.verticalScrollBar().setValue(0)
         self.task_fields["title"].focus_field()
 
     def delete_current(self) -> None:

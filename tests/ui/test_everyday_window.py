@@ -308,6 +308,58 @@ def test_fix_all_tidies_everything_safe_in_one_step(window):
     assert window.doc.draft.notice.doc_number == "佛委网办[2020]09号"
 
 
+def _small_screen_with_every_pane(window, size=(1024, 768)):
+    window.resize(*size)
+    for dock in (window.problems_dock, window.reference_dock, window.preview_dock):
+        dock.show()
+    _settle()
+
+
+def test_a_new_task_opens_at_its_title_with_the_cursor_there(window):
+    _small_screen_with_every_pane(window)
+    tasks = window.show_section("tasks")
+    tasks.select((0, 2))
+    _settle()
+    tasks.task_scroll.verticalScrollBar().setValue(tasks.task_scroll.verticalScrollBar().maximum())  # far down
+    tasks.add_task()
+    _settle()
+    assert tasks.task_scroll.verticalScrollBar().value() == 0
+    assert focused_in(tasks.task_fields["title"]) and tasks.task_fields["title"].edit.text() == ""
+    viewport = tasks.task_scroll.viewport()
+    for key in ("title", "text", "lead"):  # visible without scrolling, at 1024×768 with every pane open
+        field = tasks.task_fields[key]
+        top = field.mapTo(viewport, field.rect().topLeft()).y()
+        assert 0 <= top and top + field.height() <= viewport.height(), (key, top, field.height(), viewport.height())
+
+
+@pytest.mark.parametrize("panes", [True, False])
+def test_the_fields_stay_where_they_are_while_the_clerk_types(window, panes):
+    """The units line under the form grew as 牵头单位/配合单位/完成时限 were typed and the
+    stretched 具体措施 gave it room: the fields below it moved under the pointer."""
+    if panes:
+        _small_screen_with_every_pane(window)
+    else:  # the form has more room than it needs: where a stretched field gives way
+        window.resize(1366, 1000)
+        for dock in (window.problems_dock, window.reference_dock, window.preview_dock):
+            dock.hide()
+        _settle()
+    tasks = window.show_section("tasks")
+    tasks.select((0, 0))
+    _settle()
+
+    def tops() -> dict[str, int]:
+        return {k: f.mapTo(tasks, f.rect().topLeft()).y() for k, f in tasks.task_fields.items()}
+
+    before = tops()
+    type_text(tasks.task_fields["lead"].edit, "、市委宣传部、市文明办、市文化广电旅游体育局、团市委、市妇联、市科协")
+    window.doc.edit_value("plan.task_groups[0].tasks[0].partners",
+                          [f"某某区第{i}个配合单位的很长的名称" for i in range(8)], merge=False)
+    type_text(tasks.task_fields["text"].edit, "补充措施。" * 300)
+    _settle()
+    assert len(tasks.units_preview.text()) > 200
+    assert tops() == before
+
+
 def test_as_of_date_in_the_ledger_page_drives_overdue(window):
     ledger = window.show_section("ledger")
     window.run_checks()
