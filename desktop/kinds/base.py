@@ -52,7 +52,12 @@ class Kind:
     formats: tuple[str, ...]  # the export formats (desktop.export.REGISTRY keys) it can be written to
     icon: str  # a file in resources/
     new_label: str  # 文件 → 新建 entry
+    title_path: str  # the field holding the document's title (recent files, recovery, 另存为)
+    untitled: str  # the window's title before the first save: 未命名方案
     looks_like: Callable[[Mapping[str, Any]], bool] = lambda raw: False  # a hand-written file without a marker
+    reference_pane: bool = False  # the window shows the superior plan beside it (上级方案对照)
+    # "module:function" (record, its file or None) -> problems that need other files (the report's plan)
+    context_checker: str = ""
 
     def build_document(self, record: Any, template: Template, std: Standard) -> Document:
         document: Document = resolve(self.builder)(record, template, std)
@@ -68,6 +73,19 @@ class Kind:
     def describe(self, record: Any) -> Callable[[str], str]:
         where: Callable[[str], str] = resolve(self.describer)(record)
         return where
+
+    def title_of(self, record: Any) -> str:
+        from desktop.model import get_path
+
+        value = get_path(record, self.title_path)
+        return value.strip() if isinstance(value, str) else ""
+
+    def context_checks(self, record: Any, path: Any) -> list[Problem]:
+        """Problems found against other files (none for most kinds); never raises for a missing file."""
+        if not self.context_checker:
+            return []
+        problems: list[Problem] = resolve(self.context_checker)(record, path)
+        return problems
 
     def section_of(self, path: str) -> str:
         """The navigator key of the editor holding ``path`` (the longest matching prefix wins)."""

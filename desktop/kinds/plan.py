@@ -39,5 +39,8 @@ KIND = Kind(
     formats=("docx", "pdf", "xlsx", "ofd"),
     icon="icon.png",
     new_label="实施方案",
+    untitled="未命名方案",
+    title_path="plan.title",
     looks_like=_looks_like_plan,
+    reference_pane=True,
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -9,25 +11,24 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from desktop.locations import describer
-from desktop.model import Address, path_of
+from desktop.kinds import kind_of
+from desktop.model import Address, get_at, path_of
 from desktop.search import occurrences, replace_all
 
 from .common import hint_label
 
-_LISTS = frozenset({"issuers", "signatures", "cc", "partners"})
-_EXEMPTIONS = ("plan", "upstream_exemptions")
-
-
-def field_path(address: Address) -> tuple[str, int | None]:
-    """Where the window shows a text of ``search.occurrences``: (path, provincial task).
-    A list entry is shown at its list; an exemption on the coverage page, at its
-    provincial task when its key is a task number."""
-    if address[:2] == _EXEMPTIONS and len(address) == 3:
-        key = str(address[2])
-        return path_of(_EXEMPTIONS), int(key) if key.isascii() and key.isdigit() and len(key) < 6 else None
-    if len(address) > 1 and isinstance(address[-1], int) and address[-2] in _LISTS:
-        return path_of(address[:-1]), None
+def field_path(record: Any, address: Address) -> tuple[str, int | None]:
+    """Where the window shows a text of ``search.occurrences``: (path, number). An
+    entry of a list of names is shown at its list; a value of a map (a plan's
+    exemption reasons, keyed by task number) at its map, with its key when that
+    is a number (the editor then goes to that row)."""
+    if len(address) > 1:
+        parent = get_at(record, address[:-1])
+        if isinstance(parent, list):
+            return path_of(address[:-1]), None
+        if isinstance(parent, dict):
+            key = str(address[-1])
+            return path_of(address[:-1]), int(key) if key.isascii() and key.isdigit() and len(key) < 6 else None
     return path_of(address), None
 
 
@@ -78,9 +79,9 @@ class FindReplaceDialog(QDialog):
         self._places = occurrences(doc.draft, needle) if doc is not None else []
         self._next = 0
         self.results.clear()
-        where = describer(doc.draft) if doc is not None else (lambda p: p)
+        where = kind_of(doc.draft).describe(doc.draft) if doc is not None else (lambda p: p)
         for i, (address, n) in enumerate(self._places):
-            item = QListWidgetItem(f"{where(field_path(address)[0])}（{n} 处）")
+            item = QListWidgetItem(f"{where(field_path(doc.draft, address)[0])}（{n} 处）")
             item.setData(Qt.ItemDataRole.UserRole, i)
             self.results.addItem(item)
         total = sum(n for _, n in self._places)
@@ -105,7 +106,7 @@ class FindReplaceDialog(QDialog):
         self._go(self._places[item.data(Qt.ItemDataRole.UserRole)][0])
 
     def _go(self, address: Address) -> None:
-        shown, number = field_path(address)
+        shown, number = field_path(self.window_.doc.draft, address)
         if self.window_.go_to_path(shown, number):
             field = self.window_.editor(self.window_.current_section()).binder.find(shown)
             if field is not None:

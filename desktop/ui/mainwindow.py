@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import shiboken6
 
@@ -15,22 +15,21 @@ from PySide6.QtWidgets import (
     QStyle, QWidget,
 )
 
-from desktop import APP_NAME, recovery
+from desktop import APP_NAME
 from desktop import settings_model as S
 from desktop.errors import DesktopError
-from desktop.filenames import name_problem, safe_base
-from desktop.model import DEFAULT_TEMPLATE, Draft, text_places
-from desktop.storage import (
-    DraftChangedOnDisk, draft_to_bytes, load_draft, load_draft_with_digest, prepare_to_save, save_draft,
-)
-from desktop.templates import Template, load_template
+from desktop.kinds import PLAN, Kind, kind_of
+from desktop.kinds.base import resolve
+from desktop.model import DEFAULT_TEMPLATE, text_places
+from desktop.recovery import DraftLock, RecoveryEntry, RecoveryFile
+from desktop.templates import load_template
 
 from . import messages
 from .common import PREVIEW_NO_DRAFT, PREVIEW_PREPARING
 from .document import DraftDocument
-from .editors import ActivitiesEditor, Editor, GoalsEditor, LedgerEditor, NoticeEditor, RequirementsEditor, TasksEditor
-from .locations import SECTIONS, section_of
-from .panels import ProblemsPanel, ReferencePanel
+from .editors import Editor
+from .panels import ProblemsPanel
+from .session import OPEN_FILTER, DocumentSession
 from .settings import AppSettings
 
 if TYPE_CHECKING:  # imported on first use, to keep start-up quick
@@ -43,9 +42,7 @@ if TYPE_CHECKING:  # imported on first use, to keep start-up quick
 log = logging.getLogger("plan_drafter.ui")
 _D = TypeVar("_D", bound=QDialog)
 
-DRAFT_FILTER = "方案草稿 (*.plan.json *.json);;所有文件 (*)"
-_EDITORS = {"notice": NoticeEditor, "goals": GoalsEditor, "tasks": TasksEditor, "requirements": RequirementsEditor,
-            "activities": ActivitiesEditor, "ledger": LedgerEditor}
+DRAFT_FILTER = OPEN_FILTER  # kept for callers that name it
 CHECK_DELAY_MS = 120
 # About 300 pages of text: past this the preview is rendered when asked, not at every pause in typing.
 LONG_DRAFT_CHARS = 200_000
@@ -69,8 +66,9 @@ class MainWindow(QMainWindow):
         windows.append(self)
         self.settings = settings or AppSettings()
         self.doc: DraftDocument | None = None
-        self.lock: recovery.DraftLock | None = None
-        self.recovery = recovery.RecoveryFile()
+        self.kind: Kind = PLAN  # the kind of the open document: its sections make the navigator
+        self.session = DocumentSession(self)
+        self.session.autosaved.connect(self._on_autosaved)
         self.problems: list[Problem] = []
         self.editors: dict[str, Editor] = {}
         self.undo_group = QUndoGroup(self)
@@ -82,7 +80,6 @@ class MainWindow(QMainWindow):
         self.preview: PreviewPanel | None = None
         self._preview_enabled = True
         self._held = False  # start-up: see hold_until_painted
-        self.open_cancelled = False  # the clerk declined to open a draft someone else has open
         self.setObjectName("MainWindow")
         self.setWindowTitle(APP_NAME)
         self.setAcceptDrops(True)
@@ -96,19 +93,11 @@ class MainWindow(QMainWindow):
         font = self.nav.font()
         font.setPointSizeF(font.pointSizeF() * 1.1)
         self.nav.setFont(font)
-        for key, label in SECTIONS:
-            item = QListWidgetItem(label)
-            item.setData(Qt.ItemDataRole.UserRole, key)
-            item.setSizeHint(QSize(100, 34))
-            self.nav.addItem(item)
         self.stack = QStackedWidget()
         # The side panes give way before the editor does: its inputs never shrink to nothing.
         self.stack.setMinimumWidth(400)
         self._pages: dict[str, QWidget] = {}
-        for key, _ in SECTIONS:
-            page = QWidget()
-            self._pages[key] = page
-            self.stack.addWidget(page)
+        self._build_navigator(self.kind)
         self.nav.currentRowChanged.connect(self._on_nav_row_changed)
         # Built when first shown: a window opened on a draft never needs them.
         self._start_page: StartPage | None = None
@@ -129,6 +118,8 @@ class MainWindow(QMainWindow):
         self.problems_panel.fix_all_requested.connect(self.fix_all)
         self.problems_dock = self._dock("检查结果", "problemsDock", self.problems_panel,
                                         Qt.DockWidgetArea.BottomDockWidgetArea)
+        from .reference_panel import ReferencePanel
+
         self.reference_panel = ReferencePanel()
         self.reference_panel.path_requested.connect(self._on_reference_path_requested)
         self.reference_dock = self._dock("上级方案对照", "referenceDock", self.reference_panel,
@@ -335,11 +326,33 @@ class MainWindow(QMainWindow):
                              Qt.Orientation.Vertical)
 
     # --- editors -----------------------------------------------------------------------
+    def _build_navigator(self, kind: Kind) -> None:
+        """The navigator entries and editor pages of ``kind`` (its sections table)."""
+        self.kind = kind
+        self.nav.blockSignals(True)
+        self.nav.clear()
+        for section in kind.sections:
+            item = QListWidgetItem(section.label)
+            item.setData(Qt.ItemDataRole.UserRole, section.key)
+            item.setSizeHint(QSize(100, 34))
+            self.nav.addItem(item)
+        self.nav.blockSignals(False)
+        for page in self._pages.values():
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self._pages.clear()
+        self.editors.clear()
+        for section in kind.sections:
+            page = QWidget()
+            self._pages[section.key] = page
+            self.stack.insertWidget(len(self._pages) - 1, page)
+
     def editor(self, key: str) -> Editor:
         """The editor of a navigator entry, built the first time it is needed."""
         editor = self.editors.get(key)
         if editor is None:
-            editor = _EDITORS[key]()
+            section = next(s for s in self.kind.sections if s.key == key)
+            editor = resolve(section.editor)()
             editor.setObjectName(f"{key}Editor")
             self.editors[key] = editor
             page = self._pages[key]
@@ -354,19 +367,18 @@ class MainWindow(QMainWindow):
 
     def show_section(self, key: str) -> Editor:
         editor = self.editor(key)
-        row = [k for k, _ in SECTIONS].index(key)
+        row = [s.key for s in self.kind.sections].index(key)
         if self.nav.currentRow() != row:
             self.nav.setCurrentRow(row)
         self.stack.setCurrentWidget(editor)
         return editor
 
     def current_section(self) -> str:
-        return SECTIONS[max(0, self.nav.currentRow())][0]
+        return self.kind.sections[max(0, self.nav.currentRow())].key
 
     def _on_nav_row_changed(self, row: int) -> None:
-        if row >= 0:
-            key = SECTIONS[row][0]
-            self.stack.setCurrentWidget(self.editor(key))
+        if 0 <= row < len(self.kind.sections):
+            self.stack.setCurrentWidget(self.editor(self.kind.sections[row].key))
 
     # --- documents ------------------------------------------------------------------------
     def set_document(self, doc: DraftDocument) -> None:
@@ -378,7 +390,11 @@ class MainWindow(QMainWindow):
             old.undo_stack.cleanChanged.disconnect(self._update_title)
             old.path_changed.disconnect(self._update_title)
             old.deleteLater()
-        self.recovery.discard()
+        self.session.recovery.discard()
+        kind = kind_of(doc.draft)
+        if kind is not self.kind:  # another kind of document: its own navigator and editors
+            self._build_navigator(kind)
+            self.nav.setCurrentRow(0)
         self.doc = doc
         doc.setParent(self)
         self.undo_group.addStack(doc.undo_stack)
@@ -390,6 +406,9 @@ class MainWindow(QMainWindow):
         for editor in self.editors.values():
             editor.set_document(doc)
         self.reference_dock.setWindowTitle(f"{doc.template.superior}方案对照")
+        self.reference_dock.toggleViewAction().setVisible(kind.reference_pane)
+        if not kind.reference_pane:
+            self.reference_dock.hide()
         if self.preview is None:
             self.preview_holder.setText(PREVIEW_PREPARING)
         self.nav.setEnabled(True)
@@ -428,20 +447,61 @@ class MainWindow(QMainWindow):
         self.run_checks()
         self.refresh_preview()
 
-    def _make_document(self, draft: Draft, template: Template, path: Path | None) -> DraftDocument:
-        prepare_to_save(draft)
-        return DraftDocument(draft, template, path, undo_limit=self.settings.get(S.UNDO_LIMIT))
-
-    def _update_title(self) -> None:
+    def update_title(self) -> None:
         if self.doc is None:
             self.setWindowTitle(APP_NAME)
             return
-        name = self.doc.path.name if self.doc.path else "未命名方案"
-        self.setWindowTitle(f"{name}[*] - {APP_NAME}")
+        self.setWindowTitle(f"{self.session.name()}[*] - {APP_NAME}")
         self.setWindowModified(self.is_modified())
 
+    _update_title = update_title
+
     def is_modified(self) -> bool:
-        return self.doc is not None and (self.doc.is_modified() or self.doc.recovered)
+        return self.session.is_modified()
+
+    # The document session (desktop/ui/session.py) opens, saves, locks and recovers.
+    @property
+    def lock(self) -> DraftLock | None:
+        return self.session.lock
+
+    @property
+    def recovery(self) -> RecoveryFile:
+        return self.session.recovery
+
+    @property
+    def open_cancelled(self) -> bool:
+        return self.session.open_cancelled
+
+    def open_path(self, path: str | Path, *, ask_save: bool = True) -> bool:
+        return self.session.open_path(path, ask_save=ask_save)
+
+    def save(self) -> bool:
+        return self.session.save()
+
+    def save_as(self) -> bool:
+        return self.session.save_as()
+
+    def save_to_new_path(self, path: Path) -> bool:
+        return self.session.save_to_new_path(path)
+
+    def maybe_save(self) -> bool:
+        return self.session.maybe_save()
+
+    def autosave(self) -> bool:
+        return self.session.autosave()
+
+    def emergency_save(self) -> None:
+        self.session.emergency_save()
+
+    def offer_recovery(self) -> bool:
+        return self.session.offer_recovery()
+
+    def recover(self, entry: RecoveryEntry, *, as_copy: bool = False) -> bool:
+        return self.session.recover(entry, as_copy=as_copy)
+
+    def _on_autosaved(self) -> None:
+        self.saved_label.setText("已自动保存")
+        self.autosaved.emit()
 
     def _on_document_changed(self) -> None:
         self.check_timer.start()
@@ -473,8 +533,8 @@ class MainWindow(QMainWindow):
             self.doc.path_changed.disconnect(self._update_title)
             self.doc.deleteLater()
             self.doc = None
-            self.recovery.discard()
-            self._release_lock()
+            self.session.recovery.discard()
+            self.session.release_lock()
         self.problems = []
         self.problems_panel.clear()
         self.reference_panel.clear()
@@ -517,8 +577,7 @@ class MainWindow(QMainWindow):
         except (DesktopError, OSError) as err:
             messages.error(self, f"无法打开示例草稿：{err}")
             return False
-        self._release_lock()
-        self.set_document(self._make_document(draft, template, None))
+        self.session.adopt(draft, template)
         self.statusBar().showMessage("已打开示例草稿（副本）。保存时请选择保存位置。", 8000)
         return True
 
@@ -577,8 +636,7 @@ class MainWindow(QMainWindow):
         except DesktopError as err:
             messages.error(self, str(err))
             return False
-        self._release_lock()
-        self.set_document(self._make_document(new_draft(template, self.settings.office_defaults()), template, None))
+        self.session.adopt(new_draft(template, self.settings.office_defaults()), template)
         self.show_section("notice")
         return True
 
@@ -587,132 +645,6 @@ class MainWindow(QMainWindow):
         path = messages.open_path(self, "打开方案草稿", folder, DRAFT_FILTER)
         if path:
             self.open_path(path)
-
-    def open_path(self, path: str | Path, *, ask_save: bool = True) -> bool:
-        """Open a draft file; every failure is a plain message and nothing changes."""
-        path = Path(path)
-        if self.doc is not None and self.doc.path is not None and _same_file(self.doc.path, path):
-            return True
-        if ask_save and not self.maybe_save():
-            return False
-        try:
-            draft, digest = load_draft_with_digest(path)
-            template = load_template(draft.template)
-        except DesktopError as err:
-            messages.error(self, str(err))
-            if not path.exists():
-                self.settings.remove_recent(str(path))
-            return False
-        lock = recovery.DraftLock(path)
-        other = lock.other_holder()
-        if other is not None:
-            answer = messages.ask(
-                self, f"草稿“{path.name}”已被 {other.describe()} 打开。\n"
-                "两人同时修改同一份草稿，后保存的会覆盖先保存的内容。是否仍要打开？",
-                {"open": "仍然打开", "cancel": "取消"}, "cancel", cancel="cancel")
-            if answer != "open":
-                self.open_cancelled = True
-                return False
-        self._release_lock()
-        lock.acquire()
-        self.lock = lock
-        doc = self._make_document(draft, template, path)
-        doc.disk_digest = digest
-        self.set_document(doc)
-        self.settings.add_recent(path)
-        self.settings.set_value("files/last_dir", str(path.parent))
-        if draft.clean_notes:
-            fields = "、".join(n.path for n in draft.clean_notes[:5])
-            messages.info(self, f"草稿中有无法保存到公文中的控制字符，已在打开时删除（涉及：{fields}）。保存后生效。")
-        return True
-
-    def save(self) -> bool:
-        if self.doc is None:
-            return False
-        if self.doc.path is None:
-            return self.save_as()
-        return self._save_to(self.doc.path)
-
-    def save_as(self) -> bool:
-        if self.doc is None:
-            return False
-        folder = str(self.doc.path.parent) if self.doc.path else self.settings.value("files/last_dir")
-        suggested = self.doc.path.name if self.doc.path else f"{safe_base(self.doc.draft.plan.title)}.plan.json"
-        path = messages.save_path(self, "另存为", str(Path(folder or ".") / suggested), DRAFT_FILTER)
-        if not path:
-            return False
-        return self.save_to_new_path(Path(path))
-
-    def save_to_new_path(self, path: Path) -> bool:
-        assert self.doc is not None
-        if not path.name.lower().endswith(".json"):
-            path = path.with_name(path.name + ".plan.json")
-        problem = name_problem(path.name)
-        if problem:  # a name that would not open on another office PC
-            safe = path.with_name(safe_base(path.name.removesuffix(".json").removesuffix(".plan")) + ".plan.json")
-            if safe.exists():  # the file dialog asked about the other name, not this one
-                answer = messages.ask(self, f"{problem}，应改为“{safe.name}”，但该文件已存在。是否覆盖它？",
-                                      {"overwrite": "覆盖", "cancel": "取消"}, "cancel", cancel="cancel")
-                if answer != "overwrite":
-                    return False
-            else:
-                messages.info(self, f"{problem}，草稿将保存为“{safe.name}”。")
-            path = safe
-        if self.doc.path is not None and _same_file(self.doc.path, path):
-            return self._save_to(self.doc.path)
-        if not self._save_to(path, check_disk=False):  # the file dialog asked before replacing it
-            return False
-        if self.lock is None or not _same_file(self.lock.draft_path, path):
-            self._release_lock()
-            self.lock = recovery.DraftLock(path)
-            self.lock.acquire()
-        self.doc.set_path(path)
-        self.settings.add_recent(path)
-        self.settings.set_value("files/last_dir", str(path.parent))
-        return True
-
-    def _save_to(self, path: Path, *, check_disk: bool = True) -> bool:
-        assert self.doc is not None
-        expect = self.doc.disk_digest if check_disk and self.doc.path is not None else None
-        try:
-            digest = save_draft(self.doc.draft, path, expect=expect)
-        except DraftChangedOnDisk as err:
-            answer = messages.ask(self, f"{err}\n\n可以另存为新文件（两份都保留），或用窗口中的内容覆盖磁盘上的文件。",
-                                  {"save_as": "另存为…", "overwrite": "覆盖磁盘上的文件", "cancel": "取消"}, "save_as",
-                                  cancel="cancel")
-            if answer == "save_as":
-                return self.save_as()
-            if answer != "overwrite":
-                return False
-            return self._save_to(path, check_disk=False)
-        except DesktopError as err:
-            messages.error(self, str(err))
-            return False
-        self.doc.disk_digest = digest
-        self.doc.recovered = False
-        self.doc.undo_stack.setClean()
-        self.autosave_timer.stop()
-        self.autosave_deadline.stop()
-        self.recovery.discard()
-        self._update_title()
-        self.statusBar().showMessage(f"已保存到 {path}", 5000)
-        return True
-
-    def maybe_save(self) -> bool:
-        """Before the draft is closed: save, discard or cancel. False = cancel."""
-        if not self.is_modified():
-            return True
-        name = self.doc.path.name if self.doc and self.doc.path else "未命名方案"
-        answer = messages.ask(self, f"方案“{name}”已修改，是否保存？",
-                              {"save": "保存", "discard": "不保存", "cancel": "取消"}, "save", cancel="cancel")
-        if answer == "save":
-            return self.save()
-        return answer == "discard"
-
-    def _release_lock(self) -> None:
-        if self.lock is not None:
-            self.lock.release()
-            self.lock = None
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
@@ -755,9 +687,12 @@ class MainWindow(QMainWindow):
         self._checks_pending = False
         if self.doc is None:
             return
-        self.problems = checks.run_checks(self.doc.draft, self.doc.template, std=self.settings.standard())
-        self.problems_panel.set_problems(self.problems, self.doc.draft)
-        self.reference_panel.update_from(self.doc.draft, self.doc.template)
+        kind, record = self.kind, self.doc.draft
+        self.problems = kind.run_checks(record, self.doc.template, std=self.settings.standard())
+        self.problems += kind.context_checks(record, self.doc.path)
+        self.problems_panel.set_problems(self.problems, kind.describe(record))
+        if kind.reference_pane:
+            self.reference_panel.update_from(record, self.doc.template)
         errors = sum(1 for p in self.problems if p.severity == checks.ERROR)
         warnings = len(self.problems) - errors
         self._update_nav_counts()
@@ -774,9 +709,10 @@ class MainWindow(QMainWindow):
         per: dict[str, int] = {}
         for p in self.problems:
             if p.severity == ERROR:
-                key = section_of(p.path)
+                key = self.kind.section_of(p.path)
                 per[key] = per.get(key, 0) + 1
-        for row, (key, label) in enumerate(SECTIONS):
+        for row, section in enumerate(self.kind.sections):
+            key, label = section.key, section.label
             item = self.nav.item(row)
             n = per.get(key, 0)
             item.setText(f"{label}  （{n}）" if n else label)
@@ -788,7 +724,7 @@ class MainWindow(QMainWindow):
         return self.go_to_path(problem.path, problem.upstream_task)
 
     def go_to_path(self, path: str, upstream_task: int | None = None) -> bool:
-        editor = self.show_section(section_of(path))
+        editor = self.show_section(self.kind.section_of(path))
         ok = editor.focus_path(path, upstream_task=upstream_task)
         if not ok:
             self.statusBar().showMessage("找不到该问题所在的栏目，可能已被删除。", 5000)
@@ -802,7 +738,7 @@ class MainWindow(QMainWindow):
             return
         from desktop.checks import RULES, apply_fix
 
-        def fix(d: Draft) -> None:  # apply_fix()'s bool is not wanted here
+        def fix(d: Any) -> None:  # apply_fix()'s bool is not wanted here
             apply_fix(d, problem)
 
         self.doc.edit_structure(f"自动修正：{RULES.get(problem.rule, problem.rule)}", fix, problem.path)
@@ -819,7 +755,7 @@ class MainWindow(QMainWindow):
         applied = 0
         template, std = self.doc.template, self.settings.standard()
 
-        def fix(d: Draft) -> None:
+        def fix(d: Any) -> None:
             nonlocal applied
             for _ in range(4):
                 found = safe_fixes(run_checks(d, template, std=std))
@@ -857,98 +793,6 @@ class MainWindow(QMainWindow):
         self.go_to_problem(item.data(0, Qt.ItemDataRole.UserRole))
 
     # --- autosave and recovery ----------------------------------------------------------------
-    def autosave(self) -> bool:
-        self.autosave_timer.stop()
-        self.autosave_deadline.stop()
-        if self.doc is None:
-            return False
-        if not self.is_modified():
-            self.recovery.discard()
-            return False
-        try:
-            self.recovery.write(draft_to_bytes(self.doc.draft), self.doc.path, self.doc.draft.plan.title,
-                                base=self.doc.disk_digest or "")
-        except DesktopError as err:
-            self.statusBar().showMessage(f"自动保存恢复文件失败：{err}", 8000)
-            return False
-        self.saved_label.setText("已自动保存")
-        self.autosaved.emit()
-        return True
-
-    def emergency_save(self) -> None:
-        """After an unexpected error: keep the draft for the next start, whatever happens next."""
-        if self.is_modified():
-            self.autosave()
-        self.recovery.abandon()
-
-    def offer_recovery(self) -> bool:
-        """At start-up: offer drafts left behind by a session that ended abnormally.
-
-        When the draft file was saved after the recovery file began (the work
-        was saved in the end, or someone else saved the file), the recovery
-        file may be the older one: the clerk is told, and can only open it as
-        a copy, so neither version is lost.
-        """
-        recovered = False
-        for entry in recovery.orphaned_entries():
-            state = entry.source_state()
-            if state == "changed":
-                when = entry.source_modified()
-                answer = messages.ask(
-                    self, f"上次程序没有正常关闭，留下了自动保存的草稿：\n{entry.describe()}\n\n"
-                    f"但在那之后，草稿文件“{entry.source}”又被保存过{f'（最后修改于 {when}）' if when else ''}，"
-                    "恢复文件中的内容可能比文件中的旧。可以把恢复文件打开为一份副本再比较，两份都会保留。",
-                    {"copy": "打开为副本", "discard": "丢弃恢复文件", "later": "以后再说"}, "copy", cancel="later")
-            else:
-                gone = "\n（原草稿文件已不存在，恢复后请保存。）" if state == "missing" else ""
-                answer = messages.ask(
-                    self, f"上次程序没有正常关闭。发现自动保存的草稿：\n{entry.describe()}{gone}\n是否恢复？",
-                    {"recover": "恢复", "discard": "丢弃", "later": "以后再说"}, "recover", cancel="later")
-            if answer == "discard":
-                recovery.discard_entry(entry)
-            elif answer in ("recover", "copy") and not recovered:
-                if self.recover(entry, as_copy=answer == "copy"):
-                    recovered = True
-        return recovered
-
-    def recover(self, entry: recovery.RecoveryEntry, *, as_copy: bool = False) -> bool:
-        """Open a recovery file: in place of its draft, or (``as_copy``) as an
-        unsaved copy whose first save asks for a new name."""
-        if not self.maybe_save():
-            return False
-        try:
-            draft = load_draft(entry.path)
-            template = load_template(draft.template)
-        except DesktopError as err:
-            messages.error(self, f"恢复失败：{err}")
-            return False
-        source = Path(entry.source) if entry.source and not as_copy else None
-        other = recovery.DraftLock(source).other_holder() if source is not None and source.parent.is_dir() else None
-        if other is not None:
-            answer = messages.ask(
-                self, f"草稿“{source.name if source else ''}”现在已被 {other.describe()} 打开。\n"
-                "恢复到原文件后再保存，会覆盖对方的修改。建议恢复为副本（另存为新文件，两份都保留）。",
-                {"copy": "恢复为副本", "here": "仍恢复到原文件", "cancel": "取消"}, "copy", cancel="cancel")
-            if answer == "cancel":
-                return False
-            if answer == "copy":
-                source = None
-        self._release_lock()
-        if source is not None and source.parent.is_dir():
-            lock = recovery.DraftLock(source)
-            if lock.other_holder() is None:
-                lock.acquire()
-                self.lock = lock
-        doc = self._make_document(draft, template, source if source and source.parent.is_dir() else None)
-        # Saving in place must still notice a file that changed since the work began.
-        doc.disk_digest = entry.base or None
-        doc.recovered = True
-        self.set_document(doc)
-        self.autosave()  # our own recovery file now holds it, before the old one goes
-        recovery.discard_entry(entry)
-        self.statusBar().showMessage("已恢复自动保存的草稿，请检查后保存。", 8000)
-        return True
-
     # --- preview, print, export ------------------------------------------------------------------
     def _on_preview_visibility_changed(self, visible: bool) -> None:
         if visible and self.doc is not None:
@@ -1093,8 +937,7 @@ class MainWindow(QMainWindow):
             return
         self.settings.set_window_state(self.saveGeometry(), self.saveState())
         self.settings.sync()
-        self._release_lock()
-        self.recovery.close()
+        self.session.close()
         self.check_timer.stop()
         self.autosave_timer.stop()
         self.autosave_deadline.stop()
@@ -1118,13 +961,6 @@ def _templates() -> list[tuple[str, str]]:
         except DesktopError:
             continue
     return out
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return Path(a).resolve() == Path(b).resolve()
-    except OSError:
-        return False
 
 
 def _dropped_drafts(event) -> list[str]:
