@@ -15,7 +15,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from desktop.model import Draft, Progress, get_path, set_path
+from desktop.model import Progress, get_path, set_path
 from desktop.templates import Template
 
 _SET_VALUE_ID = 1001
@@ -39,10 +39,10 @@ class DraftDocument(QObject):
     # An undo or redo changed this path (a field, an item, or ""): the window shows it.
     changed_by_undo = Signal(str)
 
-    def __init__(self, draft: Draft, template: Template, path: Path | None = None,
+    def __init__(self, draft: Any, template: Template, path: Path | None = None,
                  undo_limit: int = 0, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.draft = draft
+        self.draft: Any = draft  # a draft record of any kind (desktop.kinds)
         self.template = template
         self.path = Path(path) if path else None
         self.undo_stack = QUndoStack(self)
@@ -82,7 +82,7 @@ class DraftDocument(QObject):
         self.value_changed.emit(path)
         self.document_changed.emit()
 
-    def replace_draft(self, draft: Draft) -> None:
+    def replace_draft(self, draft: Any) -> None:
         self.draft = draft
         self.structure_changed.emit()
         self.document_changed.emit()
@@ -98,7 +98,7 @@ class DraftDocument(QObject):
             self._merge_session += 1
         self.undo_stack.push(SetValueCommand(self, path, old, value, session, label))
 
-    def edit_structure(self, label: str, mutate: Callable[[Draft], None], focus: str = "") -> None:
+    def edit_structure(self, label: str, mutate: Callable[[Any], None], focus: str = "") -> None:
         """Push a snapshot command running ``mutate`` on the draft (one undo step);
         undoing it shows ``focus`` (the path of the item it changed)."""
         self.break_merge()
@@ -161,7 +161,7 @@ class SetValueCommand(QUndoCommand):
 class SnapshotCommand(QUndoCommand):
     """A structural change: remembers the draft before and after."""
 
-    def __init__(self, doc: DraftDocument, label: str, mutate: Callable[[Draft], None], focus: str = "") -> None:
+    def __init__(self, doc: DraftDocument, label: str, mutate: Callable[[Any], None], focus: str = "") -> None:
         super().__init__(label)
         self.doc = doc
         self.mutate = mutate
@@ -185,8 +185,8 @@ class SnapshotCommand(QUndoCommand):
         self.doc.changed_by_undo.emit(self.focus)
 
 
-def _restore(data: dict[str, Any], current: Draft) -> Draft:
-    draft = Draft.from_dict(copy.deepcopy(data))
+def _restore(data: dict[str, Any], current: Any) -> Any:
+    draft = type(current).from_dict(copy.deepcopy(data))
     draft.clean_notes = list(current.clean_notes)
     # The identity is not content: undoing an edit made before the first save
     # must not take away the id that save gave the draft (and its ledgers).

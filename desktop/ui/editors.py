@@ -26,7 +26,6 @@ from .document import DraftDocument, progress_address
 from .fields import Binder, ChoiceField, DateField, Field, LineField, ListField, NumberPicker, TextField
 
 _TASK_PATH = re.compile(r"^plan\.task_groups\[(\d+)\](?:\.tasks\[(\d+)\])?(?:\.(\w+))?")
-_INDEX_PATH = re.compile(r"^(?:plan\.requirements|activities)\[(\d+)\](?:\.(\w+))?")
 
 
 def _form() -> QFormLayout:
@@ -773,9 +772,13 @@ class _ListEditor(Editor):
             field.bind(f"{self.list_path}[{row}].{key}")
         self.stack.setCurrentIndex(1)
 
+    def _item_path(self, path: str) -> re.Match[str] | None:
+        """``list_path[i].key`` -> (i, key)."""
+        return re.match(rf"^{re.escape(self.list_path)}\[(\d+)\](?:\.(\w+))?", path)
+
     def _on_doc_value_changed(self, path: str) -> None:
-        m = _INDEX_PATH.match(path)
-        if m and path.startswith(self.list_path) and self.doc is not None:
+        m = self._item_path(path)
+        if m and self.doc is not None:
             i = int(m.group(1))
             items = self._items()
             if i < len(items) and i < self.list.count():
@@ -832,8 +835,8 @@ class _ListEditor(Editor):
                 self.select(0)
             self.list.setFocus()
             return True
-        m = _INDEX_PATH.match(path)
-        if not m or not path.startswith(self.list_path):
+        m = self._item_path(path)
+        if not m:
             return False
         self.select(int(m.group(1)))
         field = self.item_fields.get(m.group(2) or "", next(iter(self.item_fields.values())))

@@ -420,6 +420,16 @@ class ChoiceField(Field):
         if line is not None:
             line.textEdited.connect(lambda text: self.commit(text))
 
+    def set_options(self, options: list[tuple[str, str]]) -> None:
+        """Other choices (a template's statuses), keeping the value shown."""
+        if options == self.options:
+            return
+        self.options = options
+        self.combo.clear()
+        for value, text in options:
+            self.combo.addItem(text, value)
+        self.load()
+
     def _on_combo_activated(self, index: int) -> None:
         value = self.combo.itemData(index)
         self.commit(value if value is not None else self.combo.itemText(index), merge=False)
@@ -431,6 +441,49 @@ class ChoiceField(Field):
             self.combo.setCurrentIndex(index)
         elif self.combo.isEditable():
             self.combo.setEditText(text)
+
+
+class PercentField(Field):
+    """A completion rate 0–100 (blank: not given); what is not a number is not taken."""
+
+    def __init__(self, label: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(label, parent)
+        self.edit = QLineEdit(self)
+        self.edit.setPlaceholderText("0–100")
+        self.edit.setMaximumWidth(90)
+        self.unit = QLabel("%", self)
+        self.note = QLabel(self)
+        self.note.setStyleSheet("color: #b3261e;")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.edit, self.unit, self.note):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        self.setFocusProxy(self.edit)
+        self.edit.textEdited.connect(self._on_text_edited)
+
+    def _on_text_edited(self, text: str) -> None:
+        text = text.strip().rstrip("%％").strip()
+        if not text:
+            self.note.setText("")
+            self.commit(None)
+            return
+        try:
+            value = float(text)
+        except ValueError:
+            self.note.setText("请填写 0–100 的数字")
+            return
+        if not 0 <= value <= 100:
+            self.note.setText("应在 0–100 之间")
+            return
+        self.note.setText("")
+        self.commit(int(value) if value.is_integer() else value)
+
+    def show_value(self, value: Any) -> None:
+        text = f"{value:g}" if isinstance(value, (int, float)) and not isinstance(value, bool) else ""
+        if self.edit.text() != text:
+            self.edit.setText(text)
+        self.note.setText("")
 
 
 class ListField(Field):

@@ -45,5 +45,5 @@ KIND = Kind(
     untitled="未命名报告",
     title_path="title",
     looks_like=_looks_like_report,
-    context_checker="desktop.kinds.report.checks:against_plan",
+    context_checker="desktop.kinds.report.source:against_plan",
 )

@@ -1,0 +1,221 @@
+"""The work report's editors (its sections table: desktop.kinds.report.KIND)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from desktop import official
+
+from . import messages
+from .common import hint_label
+from .editors import Editor, _form, _ListEditor, _scroll
+from .fields import ChoiceField, DateField, LineField, ListField, PercentField, TextField
+
+
+class HeaderEditor(Editor):
+    title = "版头与主送"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        content = QWidget()
+        outer = QVBoxLayout(content)
+        outer.setContentsMargins(16, 12, 16, 16)
+        f = self._field
+        head = QGroupBox("版头（上行文）")
+        form = _form()
+        form.addRow("发文机关", f(ListField("发文机关", "报告通常由本单位单独行文；双击修改", rows=2),
+                                  "header.issuers"))
+        form.addRow("版头后缀", f(LineField("版头后缀", "通常为“文件”，不需要时留空"), "header.header_suffix"))
+        form.addRow("发文字号", f(LineField("发文字号", "如 佛委网办〔2020〕30号"), "header.doc_number"))
+        form.addRow("签发人", f(LineField("签发人", "上行文必须标注签发人姓名"), "header.signer"))
+        row = QHBoxLayout()
+        row.addWidget(QLabel("份号"))
+        row.addWidget(f(LineField("份号", "可不填"), "header.copy_no"))
+        row.addWidget(QLabel("密级"))
+        row.addWidget(f(LineField("密级和保密期限", "可不填"), "header.secrecy"))
+        row.addWidget(QLabel("紧急程度"))
+        urgency = ChoiceField("紧急程度", [("", "（无）"), ("加急", "加急"), ("特急", "特急")])
+        row.addWidget(f(urgency, "header.urgency"))
+        form.addRow("", row)
+        head.setLayout(form)
+        outer.addWidget(head)
+        main = QGroupBox("标题与主送")
+        form = _form()
+        form.addRow("标题", f(LineField("报告标题", "如 关于佛山市2020年争做中国好网民工程工作情况的报告"), "title"))
+        form.addRow("主送机关", f(LineField("主送机关", "一个上级机关，如 中共广东省委网络安全和信息化委员会办公室"),
+                                  "recipients"))
+        main.setLayout(form)
+        outer.addWidget(main)
+        outer.addWidget(hint_label("发文字号居左空一字、签发人姓名居右空一字，排在同一行（GB/T 9704 7.2.4–7.2.5）。"
+                                   "报告只主送一个上级机关，不得夹带请示事项。"))
+        outer.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(_scroll(content))
+
+
+class BodyEditor(_ListEditor):
+    title = "报告正文"
+    list_path = "sections"
+    noun = "部分"
+
+    def _build_form(self) -> None:
+        self._add("heading", "标题", LineField("部分标题", "如 主要做法和成效"))
+        self._add("text", "内容", TextField("部分内容", "每段一行；以（一）开头的句子排为小标题", lines=16))
+
+    def _items(self) -> list:
+        return self.doc.draft.sections if self.doc else []
+
+    def _items_of(self, draft) -> list:
+        return draft.sections
+
+    def _new_item(self, draft):
+        from desktop.kinds.report.model import Section
+
+        return Section()
+
+    def _text(self, i: int, item) -> str:
+        return official.heading_label(1, i + 1) + (item.heading.strip() or "（未填写标题）")
+
+
+class AnnexEditor(_ListEditor):
+    title = "任务完成情况"
+    list_path = "rows"
+    noun = "任务"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        top = QWidget()
+        form = _form()
+        form.addRow("附件标题", self._field(LineField("附件标题", "留空则不附任务完成情况表"), "annex_title"))
+        form.addRow("截至日期", self._field(DateField("截至日期"), "as_of"))
+        self.source = hint_label("")
+        self.refresh_button = QPushButton("刷新数据")
+        self.refresh_button.setToolTip("按方案当前的进度（如刚导入的台账）重新填写本表，并更新正文中的数字")
+        self.refresh_button.clicked.connect(self.refresh_from_plan)
+        self.stale = QLabel("")
+        self.stale.setStyleSheet("color: #8a5a00;")
+        self.stale.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(self.source, 1)
+        row.addWidget(self.refresh_button)
+        box = QVBoxLayout(top)
+        box.setContentsMargins(16, 8, 16, 0)
+        box.addLayout(form)
+        box.addLayout(row)
+        box.addWidget(self.stale)
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(0, top)
+
+    def _build_form(self) -> None:
+        self._add("title", "任务名称", LineField("任务名称"))
+        self._add("lead", "牵头单位", LineField("牵头单位"))
+        self._add("deadline", "完成时限", DateField("完成时限"))
+        self._add("status", "状态", ChoiceField("状态", [("", "（未填写）")]))
+        self._add("percent", "完成率", PercentField("完成率"))
+        self._add("summary", "进展情况", TextField("进展情况", lines=6))
+
+    def refresh(self) -> None:
+        if self.doc is not None:
+            status = self.item_fields["status"]
+            assert isinstance(status, ChoiceField)
+            status.set_options([("", "（未填写）")] + [(s, s) for s in self.doc.template.ledger.statuses])
+            src = self.doc.draft.source
+            self.source.setText(f"数据来自方案《{src.plan_title}》" if src.plan_title else "")
+            self.update_stale()
+        super().refresh()
+
+    def update_stale(self) -> None:
+        from desktop.kinds.report.source import stale_against_plan
+
+        if self.doc is None:
+            return
+        problem = stale_against_plan(self.doc.draft, self.doc.path)
+        self.stale.setText(f"{problem.message}" if problem else "")
+        self.stale.setVisible(problem is not None)
+
+    def refresh_from_plan(self) -> None:
+        """The rows and every stated figure from the plan as it is now (one undo step)."""
+        from desktop.errors import DesktopError
+        from desktop.kinds.report.drafting import refreshed
+        from desktop.kinds.report.source import find_plan
+
+        if self.doc is None:
+            return
+        report = self.doc.draft
+        try:
+            found = find_plan(report, self.doc.path)
+        except DesktopError as err:
+            messages.warning(self, str(err))
+            found = None
+        if found is None:
+            chosen = messages.open_path(self, "选择起草报告所依据的方案", "", "实施方案草稿 (*.plan.json *.json)")
+            if not chosen:
+                return
+            try:
+                found = find_plan(report, self.doc.path, chosen)
+            except DesktopError as err:
+                messages.error(self, str(err))
+                return
+        if found is None:
+            messages.warning(self, "所选文件中找不到方案。")
+            return
+        plan, _where = found
+        new = refreshed(report, plan, self.doc.template)
+
+        def replace(r) -> None:
+            r.rows, r.sections, r.as_of, r.source = new.rows, new.sections, new.as_of, new.source
+
+        self.doc.edit_structure("刷新数据", replace)
+        self.update_stale()
+        window = self.window()
+        if hasattr(window, "statusBar"):
+            window.statusBar().showMessage(
+                f"已按方案的最新进度更新 {len(new.rows)} 项任务和正文中的数字（可撤销）。", 8000)
+
+    def _items(self) -> list:
+        return self.doc.draft.rows if self.doc else []
+
+    def _items_of(self, draft) -> list:
+        return draft.rows
+
+    def _new_item(self, draft):
+        from desktop.kinds.report.model import Row
+
+        return Row()
+
+    def _text(self, i: int, item) -> str:
+        state = f"（{item.status}）" if item.status.strip() else ""
+        return f"{i + 1}. {item.title.strip() or '（未填写任务名称）'}{state}"
+
+
+class ClosingEditor(Editor):
+    title = "落款与版记"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        content = QWidget()
+        outer = QVBoxLayout(content)
+        outer.setContentsMargins(16, 12, 16, 16)
+        f = self._field
+        main = QGroupBox("落款")
+        form = _form()
+        form.addRow("落款方式", f(ChoiceField("落款方式", [("", "按单位默认设置"), ("seal", "加盖印章"),
+                                                      ("no_seal", "不加盖印章")]), "signature_layout"))
+        form.addRow("发文机关署名", f(ListField("发文机关署名", "留空则与发文机关相同", rows=2), "signatures"))
+        form.addRow("成文日期", f(DateField("成文日期"), "date"))
+        form.addRow("附注", f(LineField("附注", "如 联系人：张敏，电话：0757-83031234"), "note"))
+        main.setLayout(form)
+        outer.addWidget(main)
+        tail = QGroupBox("版记")
+        form = _form()
+        form.addRow("抄送机关", f(ListField("抄送机关", "可不填", rows=2), "cc"))
+        form.addRow("印发机关", f(LineField("印发机关"), "printer"))
+        form.addRow("印发日期", f(DateField("印发日期"), "print_date"))
+        tail.setLayout(form)
+        outer.addWidget(tail)
+        outer.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(_scroll(content))
