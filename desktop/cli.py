@@ -7,22 +7,17 @@ input could not be read (with a Chinese message on standard error).
 from __future__ import annotations
 
 import argparse
-import datetime as _dt
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
 from desktop import __version__
+from desktop.cliutil import (
+    EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE, load_any, parse_today, refuse_bad_name, refuse_existing, standard_for,
+)
 from desktop.errors import DesktopError
 from desktop.model import DEFAULT_TEMPLATE
-
-if TYPE_CHECKING:  # imported lazily at run time, to keep start-up quick
-    from desktop.model import Draft
-    from desktop.official import Standard
-    from desktop.templates import Template
-
-EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
 
 
 # argparse's own sentences (it translates through gettext), said in Chinese.
@@ -73,16 +68,6 @@ def _fail(message: str) -> int:
     return EXIT_UNREADABLE
 
 
-def parse_today(value: str | None) -> _dt.date | None:
-    """The ``--today`` option of every command: None when not given."""
-    if not value:
-        return None
-    try:
-        return _dt.date.fromisoformat(value)
-    except ValueError:
-        raise DesktopError(f"--today 的值“{value}”不是有效日期，应为 YYYY-MM-DD，例如 2020-10-01。") from None
-
-
 def cmd_new(args: argparse.Namespace) -> int:
     from desktop.drafting import OfficeDefaults, new_draft
     from desktop.storage import save_draft
@@ -90,8 +75,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
     out = Path(args.output)
     refuse_bad_name(out)
-    if out.exists() and not args.force:
-        raise DesktopError(f"文件“{out}”已存在。为避免覆盖，请换一个文件名，或加 --force 覆盖。")
+    refuse_existing(out, args.force)
     if args.example:  # the bundled 佛山市 draft, to try every command on
         from importlib import resources
 
@@ -111,40 +95,14 @@ def cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def refuse_bad_name(path: Path) -> None:
-    """A new file's name must work on every office PC (see desktop.filenames)."""
-    from desktop.filenames import name_problem, safe_base
-
-    problem = name_problem(path.name)
-    if problem:
-        raise DesktopError(f"不能使用文件名“{path.name}”：{problem}。可以改用“{safe_base(path.name)}”这样的名称。")
-
-
-def _load(path: str) -> tuple[Draft, Template]:
-    from desktop.storage import load_draft
-    from desktop.templates import load_template
-
-    draft = load_draft(path)
-    return draft, load_template(draft.template)
-
-
-def standard_for(args: argparse.Namespace) -> Standard:
-    """GB/T 9704 with the office preset named by ``--preset`` (official.Standard)."""
-    from desktop.official import STANDARD
-    from desktop.presets import load_preset
-
-    return load_preset(args.preset) if getattr(args, "preset", None) else STANDARD
-
-
 def cmd_check(args: argparse.Namespace) -> int:
-    from desktop.checks import ERROR, has_errors, run_checks
-    from desktop.locations import describer
+    from desktop.checks import ERROR, has_errors
 
     today = parse_today(args.today)  # None: the draft's 截至日期, else today
     std = standard_for(args)
-    draft, template = _load(args.file)
-    problems = run_checks(draft, template, today, std)
-    for note in draft.clean_notes:
+    kind, record, template = load_any(args.file)
+    problems = kind.run_checks(record, template, today, std) + kind.context_checks(record, Path(args.file))
+    for note in record.clean_notes:
         print(f"提示：“{note.path}”中含有无法保存到文档的控制字符"
               f"（{'、'.join(sorted({f'U+{ord(c):04X}' for c in note.removed}))}），已自动删除。",
               file=sys.stderr)
@@ -154,13 +112,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         errors = sum(p.severity == ERROR for p in problems)
         warnings = len(problems) - errors
-        where = describer(draft)
+        where = kind.describe(record)
         lines = []
         for p in problems:
             label = "错误" if p.severity == ERROR else "提醒"
             lines.append(f"[{label}] {where(p.path)}（{p.path}）：{p.message}")
             if p.fix is not None:
-                shown = p.fix if isinstance(p.fix, str) else json.dumps(p.fix, ensure_ascii=False)
+                shown = p.fix if isinstance(p.fix, str) else json.dumps(p.fix, ensure_ascii=False, default=str)
                 lines.append(f"        可自动修正为：{shown}")
         if problems:
             lines.append("")
@@ -184,8 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="文件已存在时覆盖")
     p.set_defaults(func=cmd_new)
 
-    p = sub.add_parser("check", help="检查草稿是否完整、格式是否规范")
-    p.add_argument("file", help="草稿文件（*.plan.json）")
+    p = sub.add_parser("check", help="检查草稿（实施方案或工作情况报告）是否完整、格式是否规范")
+    p.add_argument("file", help="草稿文件（*.plan.json 或 *.report.json）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.add_argument("--today", help="以该日期（YYYY-MM-DD）判断是否逾期，优先于草稿中的截至日期")
     p.add_argument("--preset", metavar="FILE.json", help="单位预设（行距、字体、印章直径、默认落款），见 README")
@@ -248,22 +206,21 @@ def cmd_template_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-# Later subsystems (export, ledger) add their sub-commands here.
+# The sub-commands of the other subsystems, each a module with register(subparsers).
+COMMAND_MODULES = ("desktop.export.cli", "desktop.ledger.cli", "desktop.kinds.report.cli")
 _EXTENSIONS: list[Callable[[argparse._SubParsersAction[Any]], None]] = []
 
 
-def _register_optional() -> None:
+def register_commands() -> None:
     import importlib
 
-    for module in ("desktop.export.cli", "desktop.ledger.cli"):
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError as err:
-            if err.name and module.startswith(err.name):
-                continue
-            raise
-        if mod.register not in _EXTENSIONS:  # main() may run more than once in a process (tests, UI)
-            _EXTENSIONS.append(mod.register)
+    for module in COMMAND_MODULES:
+        register = importlib.import_module(module).register
+        if register not in _EXTENSIONS:  # main() may run more than once in a process (tests, UI)
+            _EXTENSIONS.append(register)
+
+
+_register_optional = register_commands  # the name tests and older callers used
 
 
 def _utf8_stdio() -> None:
@@ -276,7 +233,7 @@ def _utf8_stdio() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     _utf8_stdio()
-    _register_optional()
+    register_commands()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

@@ -2,7 +2,7 @@
 
 ``plan-drafter`` with no arguments or a draft path opens the window;
 ``plan-drafter --selftest`` runs the headless self-test; a command-line verb
-(``new``, ``check``, ``template``, ``export``, ``ledger``, ``--version``) runs the command line, so
+(``new``, ``check``, ``template``, ``export``, ``ledger``, ``report``, ``--version``) runs the command line, so
 the frozen bundle serves clerks and scripts alike.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 
 # The command line's verbs (tests/test_architecture.py keeps them equal to the parser's).
-CLI_VERBS = {"new", "check", "template", "export", "ledger", "--version", "-h", "--help"}
+CLI_VERBS = {"new", "check", "template", "export", "ledger", "report", "--version", "-h", "--help"}
 
 
 def main(argv: list[str] | None = None) -> int:

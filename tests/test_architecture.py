@@ -83,5 +83,5 @@ def test_the_launcher_knows_every_command():
 
     _register_optional()
     sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
-    assert set(sub.choices) == {"new", "check", "template", "export", "ledger"}
+    assert set(sub.choices) == {"new", "check", "template", "export", "ledger", "report"}
     assert set(sub.choices) <= CLI_VERBS  # else the frozen program opens the window for that command

@@ -10,7 +10,7 @@ from desktop.errors import DesktopError
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from desktop.cli import parse_today, standard_for
+    from desktop.cliutil import parse_today, standard_for
     from desktop.export import BY_KEY, DEFAULT_FORMATS, FORMAT_LABELS, FORMATS, ExportOptions, base_name, export_all
     from desktop.official import FONT_PRESETS
     from desktop.storage import load_draft, os_reason

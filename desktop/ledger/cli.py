@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from desktop.cli import parse_today, refuse_bad_name
+from desktop.cliutil import parse_today, refuse_bad_name
 from desktop.errors import DesktopError, LedgerError
 
 
