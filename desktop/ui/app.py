@@ -189,29 +189,11 @@ def create_app(argv: list[str]) -> QApplication:
 
 
 def _set_icon(app: QApplication) -> None:
-    try:
-        from PySide6.QtGui import QIcon, QPixmap
+    from .common import resource_icon
 
-        import desktop_resources
-
-        # A file on disk (a checkout, installed or frozen): QIcon decodes it only
-        # when first drawn, and importlib.resources (about 5 ms of imports) is not needed.
-        here = getattr(desktop_resources, "__file__", None)
-        path = Path(here).with_name("icon.png") if here else None
-        if path is not None and path.is_file():
-            app.setWindowIcon(QIcon(str(path)))
-            return
-        from importlib import resources
-
-        ref = resources.files("desktop_resources").joinpath("icon.png")
-        if isinstance(ref, Path):
-            app.setWindowIcon(QIcon(str(ref)))
-            return
-        pixmap = QPixmap()
-        if pixmap.loadFromData(ref.read_bytes()):
-            app.setWindowIcon(QIcon(pixmap))
-    except (ImportError, OSError, FileNotFoundError, ModuleNotFoundError):
-        pass
+    icon = resource_icon("icon.png")
+    if icon is not None:
+        app.setWindowIcon(icon)
 
 
 class _FirstPaint(QObject):

@@ -170,6 +170,7 @@ class MainWindow(QMainWindow):
             page.open_requested.connect(self._on_start_open)
             page.new_requested.connect(self.new_document)
             page.example_requested.connect(self.open_example)
+            page.report_requested.connect(self.new_report)
             area = QScrollArea()  # small screens scroll it rather than grow the window
             area.setWidgetResizable(True)
             area.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -236,6 +237,8 @@ class MainWindow(QMainWindow):
             "find": self._action("查找和替换(&F)…", self.find_replace, "Ctrl+H", None,
                                  "在方案的所有栏目中查找和替换文字"),
             "about": self._action("关于(&A)", self.about),
+            "new_report": self._action("工作情况报告(&R)…", lambda: self.new_report(), None, None,
+                                       "由当前方案（或选择一份方案）及其进度起草向上级报告的工作情况报告"),
             "from_superior": self._action("从上级文件生成(&S)…", self.new_from_superior, None, None,
                                           "把上级印发的方案（Word、PDF、文本或上级的方案草稿）生成本单位模板"),
         }
@@ -593,6 +596,7 @@ class MainWindow(QMainWindow):
                 action.triggered.connect(lambda _=False, t=tid: self.new_document(t))
         menu.addSeparator()
         menu.addAction(self.actions_by_name["from_superior"])
+        menu.addAction(self.actions_by_name["new_report"])
 
     def new_from_superior(self, path: str = "") -> bool:
         """A template from a superior document, reviewed by the clerk, then a new draft from it."""
@@ -625,6 +629,45 @@ class MainWindow(QMainWindow):
             return False
         self.statusBar().showMessage(f"已保存本单位模板“{template.name}”，可在“文件 → 新建”中再次选用。", 8000)
         return self.new_document(template.id)
+
+    def new_report(self, plan_path: str = "") -> bool:
+        """A work report drafted from the open plan, or from the plan file at ``plan_path``
+        (asked for when neither): the clerk then edits it like any draft."""
+        from desktop import official
+        from desktop.kinds.report.drafting import new_report
+        from desktop.storage import load_draft
+
+        from .report_editors import ask_new_report
+
+        if not plan_path and self.doc is not None and self.kind is PLAN:
+            plan, template, where = self.doc.draft.copy(), self.doc.template, self.doc.path
+        else:
+            folder = self.settings.value("files/last_dir") or ""
+            plan_path = plan_path or messages.open_path(self, "选择实施方案（先导入最新的台账）", folder,
+                                                        "实施方案草稿 (*.plan.json *.json);;所有文件 (*)")
+            if not plan_path:
+                return False
+            try:
+                plan = load_draft(plan_path)
+                template = load_template(plan.template)
+            except DesktopError as err:
+                messages.error(self, str(err))
+                return False
+            where = Path(plan_path)
+        answer = ask_new_report(self, plan.as_of_date().isoformat())
+        if answer is None:
+            return False
+        period, typed, signer = answer
+        as_of = official.parse_iso_date(official.iso_date_from_text(typed) or "")
+        if typed and as_of is None:
+            messages.warning(self, f"“{typed}”不是有效的日期，已按方案的截至日期（没有则为今天）计算。")
+        if not self.maybe_save():
+            return False
+        report = new_report(plan, template, period=period, as_of=as_of, plan_path=where, signer=signer)
+        self.session.adopt(report, template)
+        self.show_section(self.kind.sections[0].key)
+        self.statusBar().showMessage("已由方案起草工作情况报告：请核对发文字号、签发人，补写“下一步工作打算”。", 10000)
+        return True
 
     def new_document(self, template_id: str = "") -> bool:
         if not self.maybe_save():

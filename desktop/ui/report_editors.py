@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from desktop import official
 
@@ -219,3 +219,52 @@ class ClosingEditor(Editor):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(_scroll(content))
+
+
+class NewReportDialog(QWidget):
+    """What a new report needs besides its plan: the period, the day the figures stop, the 签发人."""
+
+    def __init__(self, as_of: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        form = _form()
+        self.period = _combo(["年度", "半年"])
+        self.as_of = QLineEdit(as_of)
+        self.as_of.setPlaceholderText("如 2020-12-20 或 2020年12月20日")
+        self.signer = QLineEdit()
+        self.signer.setPlaceholderText("签发人姓名（也可以之后填写）")
+        form.addRow("报告类型", self.period)
+        form.addRow("数据截至", self.as_of)
+        form.addRow("签发人", self.signer)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(form)
+        layout.addWidget(hint_label("程序按方案中各项任务的进度起草报告：总体情况的数字、各组任务的做法和成效、"
+                                    "逾期和尚未启动的任务、附件任务完成情况表。每个字都可以修改。"))
+
+
+def _combo(items: list[str]):
+    from PySide6.QtWidgets import QComboBox
+
+    combo = QComboBox()
+    combo.addItems(items)
+    return combo
+
+
+def ask_new_report(parent: QWidget, as_of: str) -> tuple[str, str, str] | None:
+    """(period, as_of as typed, signer) for a new report, or None when the clerk cancels."""
+    from PySide6.QtWidgets import QDialog
+
+    from .common import ok_cancel
+
+    dialog = QDialog(parent)
+    dialog.setWindowTitle("起草工作情况报告")
+    form = NewReportDialog(as_of, dialog)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(form)
+    layout.addWidget(ok_cancel(dialog))
+    try:
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return form.period.currentText(), form.as_of.text().strip(), form.signer.text().strip()
+    finally:
+        dialog.deleteLater()

@@ -1,4 +1,5 @@
-"""The start page: recent drafts, a new plan from a template, the example, and a one-page guide."""
+"""The start page: recent drafts of every kind, a new plan from a template, a work report from a plan,
+the example, and a one-page guide."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 GUIDE_HTML = """
-<h3>五步完成实施方案</h3>
+<h3>五步完成实施方案，一步写好工作报告</h3>
 <ol>
 <li><b>新建</b>：选模板（如“广东省2020年争做中国好网民工程实施方案”）新建，发文机关、印发机关等
 按“编辑 → 单位默认设置”自动带上。上级印发了新方案时，用“文件 → 新建 → 从上级文件生成”把它
@@ -24,6 +25,9 @@ GUIDE_HTML = """
 “预览”窗格就是打印出来的样子。</li>
 <li><b>跟踪</b>：把台账发给各单位填写，收回后“台账 → 导入填好的台账”；多个单位的台账可“台账 → 合并”。
 逾期按“进度台账”页的截至日期判断。</li>
+<li><b>报告</b>：年中、年底向上级报告时，打开方案（先导入最新的台账），“文件 → 新建 → 工作情况报告”，
+程序按进度起草一份上行文（签发人、主送上级机关、总体情况的数字、各项任务的进展、存在的问题和附件任务完成
+情况表），补写“下一步工作打算”、核对后导出。方案又导入新台账后，在报告的“任务完成情况”页点“刷新数据”。</li>
 </ol>
 <p>小技巧：Ctrl+Z 撤销会回到改动的栏目；Ctrl+H 在全文中查找和替换（如把“我市”改为“我区”）；
 程序会自动保存恢复文件，意外关闭后再次打开时可恢复。</p>
@@ -35,11 +39,13 @@ class StartPage(QWidget):
         open_requested(str): open this draft file ("" = ask for one).
         new_requested(str): a new plan from this template id.
         example_requested(): open the bundled example as an unsaved copy.
+        report_requested(str): draft a work report from this plan file ("" = ask for one).
     """
 
     open_requested = Signal(str)
     new_requested = Signal(str)
     example_requested = Signal()
+    report_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -61,11 +67,15 @@ class StartPage(QWidget):
         example = QPushButton("打开示例（佛山市）")
         example.setToolTip("打开自带的示例草稿，作为未保存的副本")
         example.clicked.connect(self.example_requested.emit)
+        report = QPushButton("由方案起草工作情况报告…")
+        report.setToolTip("选择一份实施方案（先导入最新的台账），按其进度起草向上级报告的工作情况报告")
+        report.clicked.connect(lambda: self.report_requested.emit(""))
         sv = QVBoxLayout(start)
         sv.addWidget(QLabel("按模板新建："))
         sv.addWidget(self.templates)
         sv.addWidget(new)
         sv.addWidget(open_button)
+        sv.addWidget(report)
         sv.addWidget(example)
         sv.addStretch(1)
 
@@ -95,12 +105,23 @@ class StartPage(QWidget):
         layout.addLayout(row, 1)
 
     def fill(self, recent: list[str], templates: list[tuple[str, str]]) -> None:
+        from desktop.kinds import kind_of_name
+
+        from .common import resource_icon
+
         self.recent.clear()
+        icons = {}
         for path in recent:
             missing = not Path(path).is_file()
+            kind = kind_of_name(path)
+            if kind.key not in icons:
+                icons[kind.key] = resource_icon(kind.icon)
             item = QListWidgetItem(f"{Path(path).name}{'（文件已不存在）' if missing else ''}")
-            item.setToolTip(path)
+            item.setToolTip(f"{kind.label}：{path}")
             item.setData(Qt.ItemDataRole.UserRole, path)
+            icon = icons[kind.key]
+            if icon is not None:
+                item.setIcon(icon)
             if missing:
                 item.setForeground(Qt.GlobalColor.gray)
             self.recent.addItem(item)
