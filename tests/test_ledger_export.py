@@ -12,9 +12,12 @@ import pytest
 from desktop import official
 from desktop.checks import run_checks
 from desktop.export import ExportOptions, export_one
-from desktop.ledger.common import KEY_TITLE, LISTS_SHEET, MARK, SUMMARY_SHEET
-from desktop.model import DONE, NOT_APPLICABLE, Progress
+from desktop.ledger.common import BASELINE_SHEET, KEY_TITLE, LISTS_SHEET, MARK, SUMMARY_SHEET
+from desktop.model import Progress
+
 from desktop.sample import make_draft
+
+DONE, NOT_APPLICABLE = "已完成", "不适用"  # the 2020 template's
 
 TODAY = dt.date(2020, 10, 1)
 LONG = "网络素养教育" * 3334  # 20,004 characters
@@ -220,4 +223,4 @@ def test_empty_plan_and_cli_export(template, tmp_path, example_path):
     assert main(["export", str(example_path), "--xlsx", "--out", str(tmp_path)]) == 0
     out = tmp_path / (example_path.name.replace(".plan.json", "") + "-台账.xlsx")
     assert out.exists() and not list(Path(tmp_path).glob(".*.tmp"))
-    assert openpyxl.load_workbook(out).sheetnames == [template.ledger.sheet, SUMMARY_SHEET, LISTS_SHEET]
+    assert openpyxl.load_workbook(out).sheetnames == [template.ledger.sheet, SUMMARY_SHEET, LISTS_SHEET, BASELINE_SHEET]

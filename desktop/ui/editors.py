@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import official
-from desktop.model import STATUSES, Activity, Requirement, Task, TaskGroup, new_id
+from desktop.model import Activity, Requirement, Task, TaskGroup, new_id
 
 from . import messages
 from .common import fill_with_split, hint_label, reword
@@ -931,7 +931,7 @@ class _StatusDelegate(QStyledItemDelegate):
 
     def statuses(self) -> tuple[str, ...]:
         doc = self.owner.doc
-        return tuple(doc.template.ledger.statuses) if doc is not None else STATUSES
+        return tuple(doc.template.ledger.statuses) if doc is not None else ()
 
     def createEditor(self, parent, option, index):  # noqa: N802 - Qt's name
         combo = QComboBox(parent)
