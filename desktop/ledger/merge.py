@@ -315,6 +315,12 @@ class MergePlan:
         return _differences(before, self)
 
 
+def preferred_option(c: Conflict, rule: str | tuple[str, str]) -> int | None:
+    """The option ``rule`` picks (see MergePlan.resolve), or None when it cannot tell."""
+    choice = _apply_rule(c, rule)
+    return None if choice is None else choice[0]
+
+
 def _apply_rule(c: Conflict, rule: str | tuple[str, str]) -> tuple[int, str] | None:
     if rule == "newest-edit":
         ranked = sorted(range(len(c.options)), key=lambda i: (c.options[i].stamp, c.options[i].copy.saved_at))
