@@ -44,6 +44,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import os
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -650,7 +651,10 @@ def _labels(groups: dict[tuple[str, str, str], list[_Read]]) -> dict[tuple[str, 
                 out[key] = first.office
                 continue
             titles = {norm_name(groups[k][0].identity.plan_title) for k in keys}
-            if len(titles) == len(keys) and first.identity.plan_title:
+            places = {_place(groups[k][0].identity.plan_title) for k in keys}
+            if len(places) == len(keys) and _place(first.identity.plan_title):
+                tag = _place(first.identity.plan_title)  # 南海区2020年…方案: 南海区
+            elif len(titles) == len(keys) and first.identity.plan_title:
                 tag = first.identity.plan_title
             elif first.identity.draft_id:
                 tag = f"方案编号 {first.identity.draft_id[:8]}"
@@ -662,6 +666,12 @@ def _labels(groups: dict[tuple[str, str, str], list[_Read]]) -> dict[tuple[str, 
                 r.notes.append(f"另有同名单位“{first.office}”的台账（{others}）来自另一份方案，两者分开统计，"
                                f"本文件记为“{out[key]}”：请核对是否确为两个单位，或请该单位改用自己的发文机关名称")
     return out
+
+
+def _place(plan_title: str) -> str:
+    """The place a plan's title starts with (南海区 of 南海区2020年…实施方案), or ""."""
+    m = re.match(r"\s*(\D{2,12}?)\s*(?:19|20)\d{2}\s*年", plan_title or "")
+    return m.group(1).strip() if m else ""
 
 
 def _remarks(report: MergeReport, r: _Read) -> None:
@@ -698,6 +708,9 @@ def _combine_copies(plan: MergePlan, office: str, label: str, members: list[_Rea
             what = "本文件与导出时相同，没有修改"
         elif taken:
             what = f"本文件有 {edited} 行在导出后修改过，采用了其中 {taken} 行的修改"
+            clashes = sum(1 for x in done.conflicts if any(o.copy is c for o in x.options))
+            if clashes:
+                what += f"（另有 {clashes} 处与其他副本冲突，见冲突清单）"
         else:
             what = f"本文件有 {edited} 行在导出后修改过，都有冲突或未能合并（见下）"
         m.notes.insert(0, f"与{others}是同一单位（{office}）同一方案的台账，已逐行合并：{what}")
@@ -716,11 +729,15 @@ def _combine_copies(plan: MergePlan, office: str, label: str, members: list[_Rea
 def _differences(before: dict[str, Any], plan: MergePlan) -> list[str]:
     """Lines saying what the new summary changes: offices added and gone, each office's
     figures, and how many rows differ."""
-    old_stats: dict[str, tuple[Any, ...]] = before["offices"]
-    new_stats = {s.office: (s.items, s.done, s.overdue, s.average) for s in plan.stats()}
+    old_stats: dict[tuple[str, str], tuple[Any, ...]] = before["offices"]
+    new_stats = {(s.office, s.plan): (s.items, s.done, s.overdue, s.average) for s in plan.stats()}
+
+    def name(key: tuple[str, str]) -> str:
+        return f"{key[0]}（{key[1]}）" if key[1] else key[0]
+
     lines = []
-    added = [o for o in new_stats if o not in old_stats]
-    gone = [o for o in old_stats if o not in new_stats]
+    added = [name(o) for o in new_stats if o not in old_stats]
+    gone = [name(o) for o in old_stats if o not in new_stats]
     if added:
         lines.append(f"新增 {len(added)} 个单位：{'、'.join(added[:10])}{'等' if len(added) > 10 else ''}")
     if gone:
@@ -735,11 +752,12 @@ def _differences(before: dict[str, Any], plan: MergePlan) -> list[str]:
         if changed <= 20:
             parts = [f"{n} {canon(a) or 0} → {canon(b)}" for n, a, b in zip(names, old, new, strict=True)
                      if canon(a) != canon(b)]
-            lines.append(f"{office}：{'，'.join(parts)}")
+            lines.append(f"{name(office)}：{'，'.join(parts)}")
     if changed > 20:
         lines.append(f"……共 {changed} 个单位的数字有变化")
-    old_rows: dict[tuple[str, str], str] = before["rows"]
-    new_rows = {(o.label, key): "\0".join(canon(v) for v in values) for o in plan.offices for values, key, _ in o.rows}
+    old_rows: dict[tuple[str, str, str], str] = before["rows"]
+    new_rows = {(o.label, o.plan, key): "\0".join(canon(v) for v in values)
+                for o in plan.offices for values, key, _ in o.rows}
     differ = sum(1 for k, v in new_rows.items() if k in old_rows and old_rows[k] != v)
     fresh = sum(1 for k in new_rows if k not in old_rows)
     if differ or fresh:

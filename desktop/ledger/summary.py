@@ -15,9 +15,11 @@ exactly as set_text does for the ledger.
 from __future__ import annotations
 
 import datetime as _dt
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from desktop import official
 from desktop.ledger.common import (
     DATE_FORMAT, KEY_TITLE, MERGED_MARK, PLAN_COLUMN_TITLE, SOURCE_TITLE, UNIT_TITLE, YEAR_PROPERTY, canon,
     overdue_formula, text_form,
@@ -57,6 +59,7 @@ class _Writer:
         self.quoted = self.book.add_format({"valign": "top", "quote_prefix": True})
         self.date = self.book.add_format({"num_format": DATE_FORMAT})
         self.overdue = self.book.add_format({"bg_color": "#F8CBAD"})
+        self.wrapped = self.book.add_format({"valign": "top", "text_wrap": True})
         self._forms: dict[str, tuple[str, bool]] = {}
 
     def text(self, ws: Any, row: int, col: int, value: str) -> None:
@@ -168,8 +171,10 @@ def _offices(w: _Writer, plan: MergePlan, stats: list[OfficeStats]) -> None:
     at = 2 if several else 1
     row = 0
     blocks = plan.plans or [""]
+    chart_rows = (0, 0)  # the first plan's offices: one chart, each office once
     for block in blocks:
         total = OfficeStats("合计")
+        first_row = row + 1
         for s in (s for s in stats if s.plan == block):
             row += 1
             w.text(ws, row, 0, s.office)
@@ -183,23 +188,26 @@ def _offices(w: _Writer, plan: MergePlan, stats: list[OfficeStats]) -> None:
             total.overdue += s.overdue
             total.pct_sum += s.pct_sum
             total.pct_n += s.pct_n
+        if block == blocks[0]:
+            chart_rows = (first_row, row)
         row += 1
         ws.write_string(row, 0, f"合计（{block}）" if block else "合计", w.head)
         for i, value in enumerate((total.items, total.done, total.overdue, total.average)):
             ws.write_number(row, at + i, value)
-    if stats:
+    if chart_rows[1] >= chart_rows[0] > 0:
+        first, last = chart_rows
         chart = w.book.add_chart({"type": "bar"})
         chart.add_series({
             "name": "平均完成率（%）",
-            "categories": [OFFICES_SHEET, 1, 0, row, 0],
-            "values": [OFFICES_SHEET, 1, at + 3, row, at + 3],
+            "categories": [OFFICES_SHEET, first, 0, last, 0],
+            "values": [OFFICES_SHEET, first, at + 3, last, at + 3],
             "data_labels": {"value": True},
         })
-        chart.set_title({"name": "各单位平均完成率（%）"})
+        chart.set_title({"name": f"各单位平均完成率（%）{'（' + blocks[0] + '）' if blocks[0] else ''}"})
         chart.set_legend({"none": True})
         chart.set_x_axis({"min": 0, "max": 100, "name": "完成率（%）"})
         chart.set_y_axis({"reverse": True})  # top-down in the table's order
-        chart.set_size({"width": 760, "height": int(min(2200, max(280, 23 * row + 110)))})
+        chart.set_size({"width": 760, "height": int(min(2200, max(280, 23 * (last - first + 1) + 110)))})
         ws.insert_chart(row + 2, 0, chart)
 
 
@@ -210,22 +218,19 @@ def _skipped(w: _Writer, plan: MergePlan) -> None:
     ws = w.book.add_worksheet(SKIPPED_SHEET)
     w.page(ws, landscape=True)
     w.header(ws, ["文件", "原因", "处理结果"], [60.0, 70.0, 18.0])
-    row = 0
-    for issue in sorted(report.skipped, key=lambda i: str(i.path)) + report.remarks:
-        row += 1
-        w.text(ws, row, 0, str(issue.path))
-        w.text(ws, row, 1, issue.reason)
-        w.text(ws, row, 2, issue.outcome)
+    lines: list[tuple[str, str, str]] = [(str(i.path), i.reason, i.outcome)
+                                         for i in sorted(report.skipped, key=lambda i: str(i.path)) + report.remarks]
     for c in plan.conflicts:
-        row += 1
-        w.text(ws, row, 0, "、".join(dict.fromkeys(o.copy.name for o in c.options)))
-        w.text(ws, row, 1, f"冲突：{conflict_line(c)}")
-        if c.resolved:
-            w.text(ws, row, 2, f"已处理：{c.how}")
-        else:
-            kept = f"暂按导出时的值{_quoted(c.fallback)}" if c.fallback not in (None, "") else "暂为空白"
-            w.text(ws, row, 2, f"冲突未处理，{kept}")
-    if not row:
+        kept = f"暂按导出时的值{_quoted(c.fallback)}" if c.fallback not in (None, "") else "暂为空白"
+        lines.append(("、".join(dict.fromkeys(o.copy.name for o in c.options)), f"冲突：{conflict_line(c)}",
+                      f"已处理：{c.how}" if c.resolved else f"冲突未处理，{kept}"))
+    for row, texts in enumerate(lines, 1):
+        for col, text in enumerate(texts):
+            ws.write_string(row, col, text_form(text)[0], w.wrapped)
+        # Reasons are sentences: rows tall enough for them (programs do not size wrapped rows on opening).
+        need = max(math.ceil(official.text_units(t) / per) for t, per in zip(texts, (29, 34, 8), strict=True))
+        ws.set_row(row, 15 * min(max(1, need), 20))
+    if not lines:
         w.text(ws, 1, 0, "（没有未合并的文件）")
 
 
@@ -242,7 +247,7 @@ def read_previous(path: Path, template: Template) -> dict[str, Any] | None:
     from desktop.ledger.reader import open_ledger
 
     keys = [c.key for c in template.ledger.columns]
-    rows: dict[tuple[str, str], str] = {}
+    rows: dict[tuple[str, str, str], str] = {}
     try:
         with open_ledger(path, template, fast=True) as ledger:
             if not ledger.merged:
@@ -250,16 +255,18 @@ def read_previous(path: Path, template: Template) -> dict[str, Any] | None:
             index = ledger.columns.index
             for _, cells in ledger.rows():
                 got = {k: getattr(cells[i], "value", None) for k, i in index.items() if i < len(cells)}
-                rows[(canon(got.get("unit")), canon(got.get("key")))] = "\0".join(canon(got.get(k)) for k in keys)
+                rows[(canon(got.get("unit")), canon(got.get("plan")), canon(got.get("key")))] = \
+                    "\0".join(canon(got.get(k)) for k in keys)
             table = ledger.sheet_values(OFFICES_SHEET, 100_000) if ledger.sheet_values else None
     except LedgerError:
         return None
-    offices: dict[str, tuple[Any, ...]] = {}
+    offices: dict[tuple[str, str], tuple[Any, ...]] = {}
     head = [canon(v) for v in (table or [()])[0]]
     if UNIT_TITLE in head and "项数" in head:
         first = head.index("项数")
+        plan_at = head.index(PLAN_COLUMN_TITLE) if PLAN_COLUMN_TITLE in head else None
         for values in (table or [])[1:]:
             name = canon(values[0]) if values else ""
             if name and not name.startswith("合计") and len(values) >= first + 4:
-                offices[name] = tuple(values[first:first + 4])
+                offices[(name, canon(values[plan_at]) if plan_at is not None else "")] = tuple(values[first:first + 4])
     return {"offices": offices, "rows": rows}
