@@ -264,6 +264,7 @@ class MergePlan:
     offices: list[OfficeResult] = field(default_factory=list)
     plans: list[str] = field(default_factory=list)
     single_year: int = 0  # the one plan year, recorded in the result (0: several or unknown)
+    previous: dict[str, Any] | None = None  # an earlier summary as read_previous gives it (see compare)
 
     @property
     def conflicts(self) -> list[Conflict]:
@@ -306,14 +307,15 @@ class MergePlan:
             out.append(s)
         return out
 
-    def compare(self, previous: Path) -> list[str]:
-        """What this summary changes against ``previous`` (an earlier merge result), in lines."""
+    def compare(self, previous: Path | None = None) -> list[str]:
+        """What this summary changes against ``previous`` (an earlier merge result), in lines.
+        The earlier summary is read once and kept, so the lines can be worked out again
+        (cheaply, in the window's thread) after the clerk has settled conflicts."""
         from desktop.ledger.summary import read_previous
 
-        before = read_previous(previous, self.template)
-        if before is None:
-            return []
-        return _differences(before, self)
+        if previous is not None:
+            self.previous = read_previous(previous, self.template)
+        return _differences(self.previous, self) if self.previous is not None else []
 
 
 def preferred_option(c: Conflict, rule: str | tuple[str, str]) -> int | None:

@@ -205,6 +205,7 @@ class MergeDialog(QDialog):
         self.report: Any = None
         self.plan: Any = None
         self._out = ""
+        self._choosing = False  # the conflict table holds the clerk's choices for self.plan
         self._cancelled = False
         self._running = False
         self.setWindowTitle("合并多个台账")
@@ -311,6 +312,7 @@ class MergeDialog(QDialog):
         self._cancelled = False
         self._busy(True, "正在查找台账文件…")
         self.conflict_box.setVisible(False)
+        self._choosing = False
         self.undo_button.setEnabled(False)
         self.report_box.clear()
         job = workers.Job(_plan, folder, out, self.template, lambda: self._cancelled, with_progress=True)
@@ -377,6 +379,7 @@ class MergeDialog(QDialog):
             f"有 {len(plan.conflicts)} 处冲突：同一单位的几份台账把同一格改得不一样。请逐项选择取哪一份，"
             "再点“写入合并结果”；不选的按导出时的值写入，并列在结果的“未合并文件”工作表中。")
         self.conflict_box.setVisible(True)
+        self._choosing = True
         self.status.setText("请处理冲突后写入。")
         self.report_box.setPlainText("\n".join(plan.report.lines()))
 
@@ -403,10 +406,11 @@ class MergeDialog(QDialog):
         if plan is None or self._running:
             return
         for row, c in enumerate(plan.conflicts):
-            index = self.choice(row).currentIndex() - 1 if self.conflict_box.isVisible() else c.chosen
+            index = self.choice(row).currentIndex() - 1 if self._choosing else c.chosen
             c.choose(index, "在窗口中选择" if index >= 0 else "")
         out = Path(self._out)
         if out.exists():
+            plan.report.changes = plan.compare()  # with the choices just made
             changes = "\n".join(f"  {line}" for line in plan.report.changes) or "  （无法读取上次的汇总，不能比较）"
             answer = messages.ask(
                 self, f"合并结果“{out.name}”已存在（上次合并生成）。与它相比：\n{changes}\n\n"
@@ -425,6 +429,7 @@ class MergeDialog(QDialog):
         self._busy(False)
         self.report = report
         self.conflict_box.setVisible(False)
+        self._choosing = False
         self.progress.setValue(self.progress.maximum())
         self.status.setText(f"合并完成：{report.out}")
         self.report_box.setPlainText("\n".join(report.lines()))

@@ -641,6 +641,7 @@ class MainWindow(QMainWindow):
     def _save_to(self, path: Path, *, check_disk: bool = True) -> bool:
         assert self.doc is not None
         expect = self.doc.disk_digest if check_disk and self.doc.path is not None else None
+        had_id = bool(self.doc.draft.id)  # drafts made before ids existed get one now (save_draft)
         try:
             digest = save_draft(self.doc.draft, path, expect=expect)
         except DraftChangedOnDisk as err:
@@ -662,7 +663,11 @@ class MainWindow(QMainWindow):
         self.autosave_deadline.stop()
         self.recovery.discard()
         self._update_title()
-        self.statusBar().showMessage(f"已保存到 {path}", 5000)
+        if had_id:
+            self.statusBar().showMessage(f"已保存到 {path}", 5000)
+        else:
+            self.statusBar().showMessage(f"已保存到 {path}。草稿原来没有方案编号，已生成并保存："
+                                         "以后导出的台账都带有它，导回和合并时据此核对。", 12000)
         return True
 
     def maybe_save(self) -> bool:
