@@ -224,3 +224,30 @@ def test_empty_plan_and_cli_export(template, tmp_path, example_path):
     out = tmp_path / (example_path.name.replace(".plan.json", "") + "-台账.xlsx")
     assert out.exists() and not list(Path(tmp_path).glob(".*.tmp"))
     assert openpyxl.load_workbook(out).sheetnames == [template.ledger.sheet, SUMMARY_SHEET, LISTS_SHEET, BASELINE_SHEET]
+
+
+def test_checks_need_no_ledger_package():
+    """The one dependency arrow that ran up (issue 29): checks take the overdue rule from the
+    model and the statuses from the template."""
+    import subprocess
+    import sys
+
+    code = "import sys, desktop.checks; print(sorted(m for m in sys.modules if m.startswith('desktop.ledger')))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_what_counts_as_done_comes_from_the_template(template, tmp_path):
+    """A template whose done status is 已办结: the summary counts it, 已完成 means nothing."""
+    import dataclasses
+
+    spec = dataclasses.replace(template.ledger, statuses=("未启动", "推进中", "已办结", "不适用"), done="已办结")
+    other = dataclasses.replace(template, ledger=spec)
+    d = make_draft(tasks=3, activities=0, seed=2)
+    ids = [t.id for _, t in d.plan.tasks()]
+    d.progress[ids[0]] = Progress(status="已办结")
+    d.progress[ids[1]] = Progress(status="推进中", percent=50)
+    res = export_one(d, other, "xlsx", tmp_path / "l.xlsx", ExportOptions(today=TODAY))
+    ws = openpyxl.load_workbook(res.path)[SUMMARY_SHEET]
+    figures = {r[0]: r[1] for r in ws.iter_rows(min_row=6, max_row=9, values_only=True)}
+    assert figures["已办结"] == 1 and figures["总体完成率（%）"] == 50.0  # (100 + 50 + 0) / 3

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -15,6 +15,10 @@ from PySide6.QtWidgets import (
 
 from . import messages, workers
 from .common import browse_row
+
+if TYPE_CHECKING:  # imported when first used: the window starts without the ledger package
+    from desktop.ledger.merge import MergePlan, MergeReport
+    from desktop.templates import Template
 
 
 class LedgerHost(Protocol):
@@ -158,8 +162,8 @@ class ImportPreviewDialog(QDialog):
 # --- merge -------------------------------------------------------------------------------
 
 
-def _plan(folder: str, out: str, template: Any, cancel: Callable[[], bool],
-          progress: Callable[[str, int, int], None]) -> Any:
+def _plan(folder: str, out: str, template: Template | None, cancel: Callable[[], bool],
+          progress: Callable[[str, int, int], None]) -> MergePlan:
     from desktop.ledger.merge import plan_merge
 
     plan = plan_merge([folder], template=template, out=out, cancel=cancel,
@@ -169,7 +173,7 @@ def _plan(folder: str, out: str, template: Any, cancel: Callable[[], bool],
     return plan
 
 
-def _write(plan: Any, out: str) -> Any:
+def _write(plan: MergePlan, out: str) -> MergeReport:
     from desktop.ledger.merge import write_merge
 
     report = write_merge(plan, out)
@@ -198,12 +202,12 @@ class MergeDialog(QDialog):
 
     merge_finished = Signal(object)
 
-    def __init__(self, settings: Any, parent: QWidget | None = None, template: Any = None) -> None:
+    def __init__(self, settings: Any, parent: QWidget | None = None, template: Template | None = None) -> None:
         super().__init__(parent)
         self.settings = settings
         self.template = template  # the open plan's: its statuses, columns and year (None: every year apart)
-        self.report: Any = None
-        self.plan: Any = None
+        self.report: MergeReport | None = None
+        self.plan: MergePlan | None = None
         self._out = ""
         self._choosing = False  # the conflict table holds the clerk's choices for self.plan
         self._cancelled = False
@@ -341,7 +345,7 @@ class MergeDialog(QDialog):
         self.progress.setValue(done)
         self.status.setText(f"正在读取 {done + 1}/{total}：{Path(path).name}" if done < total else "正在合并…")
 
-    def _on_planned(self, plan: Any) -> None:
+    def _on_planned(self, plan: MergePlan) -> None:
         self._busy(False)
         self.plan = plan
         report = plan.report
@@ -358,7 +362,7 @@ class MergeDialog(QDialog):
             return
         self.write()
 
-    def _show_conflicts(self, plan: Any) -> None:
+    def _show_conflicts(self, plan: MergePlan) -> None:
         """One row per conflicting field, with every copy's value to choose from."""
         from desktop.ledger.merge import conflict_line
 
@@ -425,7 +429,7 @@ class MergeDialog(QDialog):
         job.signals.failed.connect(self._on_failed)
         workers.start(job)
 
-    def _on_written(self, report: Any) -> None:
+    def _on_written(self, report: MergeReport) -> None:
         self._busy(False)
         self.report = report
         self.conflict_box.setVisible(False)
