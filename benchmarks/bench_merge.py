@@ -240,8 +240,11 @@ def main() -> int:
         target = TARGETS.get(args.files)
         met = target is None or m["seconds"] < target
         print(f"time < {target} s: {'met' if met else 'NOT met'}; " if target else "", end="")
-        mem = args.files > 500 or m["rss_mb"] < TARGET_MB
-        print(f"memory < {TARGET_MB:.0f} MB (RSS): {'met' if m['rss_mb'] < TARGET_MB else 'NOT met'}")
+        mem = args.files > 500 or m["rss_mb"] < TARGET_MB  # the memory target is for 500 ledgers
+        if args.files > 500:
+            print(f"memory (RSS, no target at {args.files} ledgers): {m['rss_mb']:.0f} MB")
+        else:
+            print(f"memory < {TARGET_MB:.0f} MB (RSS): {'met' if m['rss_mb'] < TARGET_MB else 'NOT met'}")
         return 0 if same and met and mem and halves else 1
 
 

@@ -480,7 +480,7 @@ def _summary_sheet(wb: Workbook, s: Summary, spec: LedgerSpec, title: str, offic
     ws.cell(row, 1).font = bold
     row += 1
     head_row = row
-    for col, head in enumerate(("牵头单位", "项数", "已完成", "逾期", "平均完成率（%）"), 1):
+    for col, head in enumerate(("牵头单位", "项数", spec.done or "已完成", "逾期", "平均完成率（%）"), 1):
         text(row, col, head, bold, head=True)
     for lead, unit in s.by_lead.items():
         row += 1

@@ -36,6 +36,7 @@ from desktop.ledger.reader import LedgerSheet, find_ledger
 from desktop.templates import Template
 
 MAX_SHEET_BYTES = 8 * 1024 * 1024
+MAX_PROPERTIES_BYTES = 1024 * 1024
 _PERCENT_BUILTIN = {9, 10}  # 0% and 0.00%
 _CELL_XFS = re.compile(rb"<(?:\w+:)?cellXfs\b.*?</(?:\w+:)?cellXfs>", re.S)
 _NUM_FMT_ID = re.compile(rb'\bnumFmtId="(\d{1,6})"')
@@ -109,7 +110,7 @@ def _local(tag: str) -> str:
 def _properties(zf: zipfile.ZipFile) -> tuple[dict[str, str], dict[str, str]]:
     """(core properties by local name, custom text properties by name); the parts
     passed safety.inspect_workbook, which refuses DOCTYPEs and entities."""
-    names = set(zf.namelist())
+    names = {i.filename for i in zf.infolist() if i.file_size <= MAX_PROPERTIES_BYTES}  # real ones: a few KB
     core: dict[str, str] = {}
     custom: dict[str, str] = {}
     if "docProps/core.xml" in names:

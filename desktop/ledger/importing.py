@@ -198,14 +198,14 @@ def plan_import(draft: Draft, template: Template, path: Path, *, force: bool = F
             uncalculated = formulas_without_values(path, ledger.title, cols.header_row,
                                                    max(cols.index.values()) + 1)
             baseline = ledger.baseline(template)
-            if baseline is None:
-                plan.notes.append("这份台账没有记下导出时的内容（由旧版本导出）：台账中的每一项都按台账导入，"
-                                  "包括导出后草稿中又改过、而台账中没有改动的项。")
             context = _Context(draft, template, cols, present, labels, kinds_by_label, by_id, by_name, seen,
                                uncalculated, baseline)
             for n, cells in ledger.rows():
                 rows += 1
                 _plan_row(plan, context, n, cells)
+            if baseline is None and plan.changes:
+                plan.notes.append("这份台账没有记下导出时的内容（由旧版本导出）：其中的每一项都按台账导入，"
+                                  "包括导出后草稿中又改过、而台账中没有改动的项，请核对上面的变化。")
     except LedgerIdentityError as err:
         raise LedgerIdentityError(f"台账“{path}”：{err}", overridable=err.overridable) from err
     except LedgerError as err:

@@ -311,11 +311,11 @@ class MergePlan:
         """What this summary changes against ``previous`` (an earlier merge result), in lines.
         The earlier summary is read once and kept, so the lines can be worked out again
         (cheaply, in the window's thread) after the clerk has settled conflicts."""
-        from desktop.ledger.summary import read_previous
+        from desktop.ledger.summary import differences, read_previous
 
         if previous is not None:
             self.previous = read_previous(previous, self.template)
-        return _differences(self.previous, self) if self.previous is not None else []
+        return differences(self.previous, self) if self.previous is not None else []
 
 
 def preferred_option(c: Conflict, rule: str | tuple[str, str]) -> int | None:
@@ -723,50 +723,6 @@ def _combine_copies(plan: MergePlan, office: str, label: str, members: list[_Rea
     for note in done.notes:
         report.remarks.append(FileIssue(members[0].path, f"{office}：{note}", merged=True))
     return result
-
-
-# --- what changed against the previous summary ----------------------------------------------------------
-
-
-def _differences(before: dict[str, Any], plan: MergePlan) -> list[str]:
-    """Lines saying what the new summary changes: offices added and gone, each office's
-    figures, and how many rows differ."""
-    old_stats: dict[tuple[str, str], tuple[Any, ...]] = before["offices"]
-    new_stats = {(s.office, s.plan): (s.items, s.done, s.overdue, s.average) for s in plan.stats()}
-
-    def name(key: tuple[str, str]) -> str:
-        return f"{key[0]}（{key[1]}）" if key[1] else key[0]
-
-    lines = []
-    added = [name(o) for o in new_stats if o not in old_stats]
-    gone = [name(o) for o in old_stats if o not in new_stats]
-    if added:
-        lines.append(f"新增 {len(added)} 个单位：{'、'.join(added[:10])}{'等' if len(added) > 10 else ''}")
-    if gone:
-        lines.append(f"不再包含 {len(gone)} 个单位：{'、'.join(gone[:10])}{'等' if len(gone) > 10 else ''}")
-    names = ("项数", "已完成", "逾期", "平均完成率")
-    changed = 0
-    for office, new in new_stats.items():
-        old = old_stats.get(office)
-        if old is None or tuple(canon(v) for v in old) == tuple(canon(v) for v in new):
-            continue
-        changed += 1
-        if changed <= 20:
-            parts = [f"{n} {canon(a) or 0} → {canon(b)}" for n, a, b in zip(names, old, new, strict=True)
-                     if canon(a) != canon(b)]
-            lines.append(f"{name(office)}：{'，'.join(parts)}")
-    if changed > 20:
-        lines.append(f"……共 {changed} 个单位的数字有变化")
-    old_rows: dict[tuple[str, str, str], str] = before["rows"]
-    new_rows = {(o.label, o.plan, key): "\0".join(canon(v) for v in values)
-                for o in plan.offices for values, key, _ in o.rows}
-    differ = sum(1 for k, v in new_rows.items() if k in old_rows and old_rows[k] != v)
-    fresh = sum(1 for k in new_rows if k not in old_rows)
-    if differ or fresh:
-        lines.append(f"共 {differ} 行内容有变化，{fresh} 行是新增的")
-    if not lines:
-        lines.append("内容没有变化")
-    return lines
 
 
 def _cut(text: str, n: int = 24) -> str:

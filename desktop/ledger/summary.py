@@ -270,3 +270,44 @@ def read_previous(path: Path, template: Template) -> dict[str, Any] | None:
             if name and not name.startswith("合计") and len(values) >= first + 4:
                 offices[(name, canon(values[plan_at]) if plan_at is not None else "")] = tuple(values[first:first + 4])
     return {"offices": offices, "rows": rows}
+
+
+def differences(before: dict[str, Any], plan: MergePlan) -> list[str]:
+    """Lines saying what the new summary changes: offices added and gone, each office's
+    figures, and how many rows differ."""
+    old_stats: dict[tuple[str, str], tuple[Any, ...]] = before["offices"]
+    new_stats = {(s.office, s.plan): (s.items, s.done, s.overdue, s.average) for s in plan.stats()}
+
+    def name(key: tuple[str, str]) -> str:
+        return f"{key[0]}（{key[1]}）" if key[1] else key[0]
+
+    lines = []
+    added = [name(o) for o in new_stats if o not in old_stats]
+    gone = [name(o) for o in old_stats if o not in new_stats]
+    if added:
+        lines.append(f"新增 {len(added)} 个单位：{'、'.join(added[:10])}{'等' if len(added) > 10 else ''}")
+    if gone:
+        lines.append(f"不再包含 {len(gone)} 个单位：{'、'.join(gone[:10])}{'等' if len(gone) > 10 else ''}")
+    names = ("项数", plan.template.ledger.done or "已完成", "逾期", "平均完成率")
+    changed = 0
+    for office, new in new_stats.items():
+        old = old_stats.get(office)
+        if old is None or tuple(canon(v) for v in old) == tuple(canon(v) for v in new):
+            continue
+        changed += 1
+        if changed <= 20:
+            parts = [f"{n} {canon(a) or 0} → {canon(b)}" for n, a, b in zip(names, old, new, strict=True)
+                     if canon(a) != canon(b)]
+            lines.append(f"{name(office)}：{'，'.join(parts)}")
+    if changed > 20:
+        lines.append(f"……共 {changed} 个单位的数字有变化")
+    old_rows: dict[tuple[str, str, str], str] = before["rows"]
+    new_rows = {(o.label, o.plan, key): "\0".join(canon(v) for v in values)
+                for o in plan.offices for values, key, _ in o.rows}
+    differ = sum(1 for k, v in new_rows.items() if k in old_rows and old_rows[k] != v)
+    fresh = sum(1 for k in new_rows if k not in old_rows)
+    if differ or fresh:
+        lines.append(f"共 {differ} 行内容有变化，{fresh} 行是新增的")
+    if not lines:
+        lines.append("内容没有变化")
+    return lines
