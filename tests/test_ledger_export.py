@@ -251,3 +251,23 @@ def test_what_counts_as_done_comes_from_the_template(template, tmp_path):
     ws = openpyxl.load_workbook(res.path)[SUMMARY_SHEET]
     figures = {r[0]: r[1] for r in ws.iter_rows(min_row=6, max_row=9, values_only=True)}
     assert figures["已办结"] == 1 and figures["总体完成率（%）"] == 50.0  # (100 + 50 + 0) / 3
+
+
+def test_upstream_column_names_the_superiors_items(template, tmp_path):
+    """对应省级任务 shows the superior's item with its name, not only 第6项 (issue 27.8)."""
+    d = make_draft(tasks=3, activities=1, seed=2)
+    tasks = [t for _, t in d.plan.tasks()]
+    tasks[0].upstream = [6]
+    tasks[1].upstream = [1, 6]
+    tasks[2].upstream = []
+    d.activities[0].upstream = [2]
+    ws = openpyxl.load_workbook(export_one(d, template, "xlsx", tmp_path / "l.xlsx",
+                                           ExportOptions(today=TODAY)).path)[template.ledger.sheet]
+    head = {c.value: c.column for c in ws[3]}
+    col = head["对应省级任务或活动"]
+    shown = [ws.cell(r, col).value for r in range(4, 8)]
+    assert shown[0] == "第6项：团结培育青年好网民"
+    first, sixth = shown[1].split("\n")
+    assert first.startswith("第1项：") and len(first) > 5 and sixth == "第6项：团结培育青年好网民"
+    assert shown[2] is None
+    assert shown[3] == "第2项：2020 儿童互联网大会暨青少年网络素养论坛"

@@ -155,6 +155,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
     if out.exists():
         report.changes = plan.compare(out)
     if args.dry_run:
+        report.offices = plan.stats()
         report.skipped.sort(key=lambda i: str(i.path))
         for line in report.lines():
             print(line)

@@ -43,7 +43,8 @@ _NUM_FMT_ID = re.compile(rb'\bnumFmtId="(\d{1,6})"')
 _NUM_FMT = re.compile(rb'<(?:\w+:)?numFmt\b[^>]*>')
 _FORMAT_CODE = re.compile(rb'formatCode="([^"]*)"')
 _CELL_REF = re.compile(rb'<c\s[^>]*?\br="([A-Z]{1,3}[0-9]{1,7})"')
-_FAR_REF = re.compile(rb'\br="(?:[A-Z]{2,3}[0-9]+|[A-Z][0-9]{5,})"')  # rows have r="7", not letters
+_CELL_REF_FIRST = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"')
+_FAR_REF = re.compile(rb' r="(?:[A-Z]{2,3}[0-9]|[A-Z][0-9]{5})')  # rows have r="7", not letters
 
 
 class FastCell:
@@ -83,8 +84,11 @@ def reads_exactly(zf: zipfile.ZipFile) -> bool:
             return False  # an error cell, or prefixed tags that the counts below would miss
         # Every cell has a reference, within Z9999 (a ledger's few hundred rows and
         # columns A–N plus what colleagues add): calamine's dense grid stays small.
-        refs = _CELL_REF.findall(data)
-        if len(refs) != data.count(b"<c ") + data.count(b"<c>") + data.count(b"<c/>") or len(set(refs)) != len(refs):
+        cells = data.count(b"<c ") + data.count(b"<c>") + data.count(b"<c/>")
+        refs = _CELL_REF_FIRST.findall(data)  # every writer puts r= first; the general pattern is slow
+        if len(refs) != cells:
+            refs = _CELL_REF.findall(data)
+        if len(refs) != cells or len(set(refs)) != len(refs):
             return False  # cells without a reference, or two at one (openpyxl keeps the last)
         if _FAR_REF.search(data):
             return False

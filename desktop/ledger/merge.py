@@ -383,8 +383,9 @@ def write_merge(plan: MergePlan, out: str | os.PathLike[str], *, backup: bool = 
     had = out.exists()
     if had and not report.changes:
         report.changes = plan.compare(out)
+    report.offices = plan.stats()  # after the conflicts are settled
     with atomic_target(out, error_cls=LedgerError, action="保存合并结果", backup=backup and had) as tmp:
-        write_summary(plan, tmp)
+        write_summary(plan, tmp, report.offices)
     report.written = True
     if backup and had:
         report.backup = out.with_name(out.name + ".bak")
@@ -583,7 +584,6 @@ def _count(plan: MergePlan, read: list[_Read], this_plan: Template | None) -> No
                      label)
     report.merged_files = len({name for office in plan.offices for name in office.files})
     report.rows = sum(len(o.rows) for o in plan.offices)
-    report.offices = plan.stats()
 
 
 def _group_key(r: _Read) -> tuple[str, str, str]:

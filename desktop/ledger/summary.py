@@ -100,11 +100,10 @@ class _Writer:
         ws.set_footer("&C第 &P 页 共 &N 页")
 
 
-def write_summary(plan: MergePlan, path: Path) -> None:
-    """The three sheets of a merge result (see desktop.ledger.merge)."""
+def write_summary(plan: MergePlan, path: Path, stats: list[OfficeStats]) -> None:
+    """The three sheets of a merge result (see desktop.ledger.merge); ``stats`` are plan.stats()."""
     w = _Writer(path)
     try:
-        stats = plan.stats()
         _combined(w, plan)
         _offices(w, plan, stats)
         _skipped(w, plan)
