@@ -187,6 +187,8 @@ def test_merge_lists_every_bad_file_and_loses_nothing_else(folder, template, tmp
             assert cell.data_type != "f" and cell.data_type != "e"
             if isinstance(cell.value, str):
                 assert cell.data_type == "s"
+                if cell.value.startswith(("=", "+", "-", "@", "#")):
+                    assert cell.quotePrefix, cell.value  # Excel keeps it text when the cell is edited
     # Per-office summary: items, completed, overdue, average completion, and the chart.
     ws = wb[OFFICES_SHEET]
     table = {r[0]: r[1:5] for r in ws.iter_rows(min_row=2, values_only=True)}

@@ -162,6 +162,11 @@ def cmd_merge(args: argparse.Namespace) -> int:
         print(f"试运行：将合并 {report.merged_files} 个台账（{len(report.offices)} 个单位，共 {report.rows} 行），"
               "未写入任何文件。")
         return 1 if report.unresolved else 0
+    if report.changes:  # said before the earlier summary is replaced (it is kept as .bak)
+        print(f"“{out}”已有上次的合并结果，本次合并与它相比：")
+        for line in report.changes:
+            print(f"  {line}")
+        report.changes = []
     write_merge(plan, out)
     report.skipped.sort(key=lambda i: str(i.path))
     for line in report.lines():

@@ -152,7 +152,8 @@ class MergeReport:
             out += [f"  {conflict_line(c)}：{c.how}" for c in resolved]
         if self.unresolved:
             out.append(f"以下 {len(self.unresolved)} 处冲突没有处理，暂按导出时的值写入，并列在“{SKIPPED_SHEET}”"
-                       "工作表中（可用 --prefer newest-edit 或 --prefer file 文件名 指定取哪一份）：")
+                       "工作表中（可在窗口中逐项选择，或在命令行用 --prefer newest-edit 或 --prefer file 文件名 "
+                       "指定取哪一份）：")
             out += [f"  {conflict_line(c)}" for c in self.unresolved]
         return out
 
