@@ -150,6 +150,7 @@ def test_conflicting_edits_are_listed_with_both_values_and_settled_only_on_reque
                  "--prefer", "file", "佛山市-张三.xlsx"]) == 0
     said = capsys.readouterr().out
     assert said.index("本次合并与它相比") < said.index("已合并") and "上次的汇总已保留为" in said
+    assert "与上次的汇总相比" not in said  # said once, before
     t1 = rows_of(out)[("佛山市委网信办", "t1")]
     assert (t1["状态"], t1["完成率（%）"]) == ("进行中", 40)
     assert main(["ledger", "merge", str(folder), "-o", str(out), "--prefer", "oldest"]) == 2

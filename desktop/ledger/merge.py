@@ -382,7 +382,7 @@ def write_merge(plan: MergePlan, out: str | os.PathLike[str], *, backup: bool = 
     if not plan.offices or report.cancelled:
         return report
     had = out.exists()
-    if had and not report.changes:
+    if had and plan.previous is None:  # not compared yet (the command line and the window have)
         report.changes = plan.compare(out)
     report.offices = plan.stats()  # after the conflicts are settled
     with atomic_target(out, error_cls=LedgerError, action="保存合并结果", backup=backup and had) as tmp:
