@@ -17,9 +17,8 @@ from typing import Any
 
 from desktop import coverage, official
 from desktop.coverage import EXEMPTION_MIN_CHARS
-from desktop.ledger.common import is_overdue
 from desktop.locations import FIELD_LABELS
-from desktop.model import DONE, Draft, get_path, path_of, set_path, text_places
+from desktop.model import Draft, get_path, is_overdue, path_of, set_path, text_places
 from desktop.templates import Template
 
 from desktop.severity import ERROR as ERROR, WARNING as WARNING  # re-exported: callers say checks.ERROR
@@ -425,9 +424,10 @@ class _Run(FormatChecks):
             if entry.percent is not None and not 0 <= entry.percent <= 100:
                 self.add("progress-percent", ERROR, path, f"完成率 {entry.percent:g} 不在 0–100 之间。",
                          fix=max(0, min(100, entry.percent)))
-            if entry.status == DONE and (entry.percent is None or entry.percent < 100):
+            done = self.t.ledger.done
+            if done and entry.status == done and (entry.percent is None or entry.percent < 100):
                 shown = "未填写" if entry.percent is None else f"为 {entry.percent:g}%"
-                self.add("progress-done-percent", ERROR, path, f"状态为“已完成”，但完成率{shown}，应为 100%。",
+                self.add("progress-done-percent", ERROR, path, f"状态为“{done}”，但完成率{shown}，应为 100%。",
                          fix=100)
             if key not in ids:
                 self.add("progress-unknown", WARNING, path, f"进度记录“{key}”找不到对应的任务或活动（可能已被删除）。")
@@ -436,7 +436,7 @@ class _Run(FormatChecks):
         for _path, task in self.d.plan.tasks():
             dl = official.parse_iso_date(task.deadline)
             entry = self.d.progress.get(task.id)
-            if not task.id or not is_overdue(dl, entry.status if entry else "", self.today):
+            if not task.id or not is_overdue(dl, entry.status if entry else "", self.today, self.t.ledger.finished):
                 continue
             assert dl is not None  # is_overdue() is False without a deadline
             self.add("overdue", WARNING, f"progress.{task.id}",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
 
@@ -18,9 +19,6 @@ from desktop.textclean import clean_text
 FORMAT = "plan-draft"
 FORMAT_VERSION = 1
 DEFAULT_TEMPLATE = "gd-2020-haowangmin"
-STATUSES = ("未开始", "进行中", "已完成", "延期", "不适用")
-DONE = "已完成"
-NOT_APPLICABLE = "不适用"
 
 
 # Numbers in a draft are percentages and versions: anything beyond this is a
@@ -32,6 +30,23 @@ def new_draft_id() -> str:
     """A random identity for a new draft: ledgers exported from it carry it,
     so a ledger is never imported into another office's draft by mistake."""
     return os.urandom(8).hex()
+
+
+def ensure_id(draft: Draft) -> str:
+    """Give ``draft`` an identity if it has none (drafts written before ids
+    existed); returns the new id, or "" when it already had one, so the caller
+    can say so once."""
+    if draft.id:
+        return ""
+    draft.id = new_draft_id()
+    return draft.id
+
+
+def is_overdue(deadline: _dt.date | None, status: str, today: _dt.date, finished: Collection[str]) -> bool:
+    """Deadline passed and not finished: the rule of the checks, the ledger and
+    the merge. ``finished`` are the template's statuses that stop the clock
+    (its done and not-applicable statuses, ``LedgerSpec.finished``)."""
+    return deadline is not None and deadline < today and status not in finished
 
 
 class SchemaError(ValueError):

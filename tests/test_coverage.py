@@ -44,6 +44,7 @@ def test_overdue_formula_is_the_overdue_rule_in_excel():
 
     from desktop.ledger.common import overdue_formula
 
-    assert overdue_formula("$G2", "$I2", dt.date(2020, 10, 1)) == \
+    assert overdue_formula("$G2", "$I2", dt.date(2020, 10, 1), ("已完成", "不适用")) == \
         'AND(ISNUMBER($G2),$G2<DATE(2020,10,1),$I2<>"已完成",$I2<>"不适用")'
-    assert overdue_formula("$G4", "$I4", None) == 'AND(ISNUMBER($G4),$G4<TODAY(),$I4<>"已完成",$I4<>"不适用")'
+    assert overdue_formula("$G4", "$I4", None, ("已完成", "不适用")) == \
+        'AND(ISNUMBER($G4),$G4<TODAY(),$I4<>"已完成",$I4<>"不适用")'

@@ -12,9 +12,12 @@ import pytest
 from desktop import official
 from desktop.checks import run_checks
 from desktop.export import ExportOptions, export_one
-from desktop.ledger.common import KEY_TITLE, LISTS_SHEET, MARK, SUMMARY_SHEET
-from desktop.model import DONE, NOT_APPLICABLE, Progress
+from desktop.ledger.common import BASELINE_SHEET, KEY_TITLE, LISTS_SHEET, MARK, SUMMARY_SHEET
+from desktop.model import Progress
+
 from desktop.sample import make_draft
+
+DONE, NOT_APPLICABLE = "已完成", "不适用"  # the 2020 template's
 
 TODAY = dt.date(2020, 10, 1)
 LONG = "网络素养教育" * 3334  # 20,004 characters
@@ -220,4 +223,51 @@ def test_empty_plan_and_cli_export(template, tmp_path, example_path):
     assert main(["export", str(example_path), "--xlsx", "--out", str(tmp_path)]) == 0
     out = tmp_path / (example_path.name.replace(".plan.json", "") + "-台账.xlsx")
     assert out.exists() and not list(Path(tmp_path).glob(".*.tmp"))
-    assert openpyxl.load_workbook(out).sheetnames == [template.ledger.sheet, SUMMARY_SHEET, LISTS_SHEET]
+    assert openpyxl.load_workbook(out).sheetnames == [template.ledger.sheet, SUMMARY_SHEET, LISTS_SHEET, BASELINE_SHEET]
+
+
+def test_checks_need_no_ledger_package():
+    """The one dependency arrow that ran up (issue 29): checks take the overdue rule from the
+    model and the statuses from the template."""
+    import subprocess
+    import sys
+
+    code = "import sys, desktop.checks; print(sorted(m for m in sys.modules if m.startswith('desktop.ledger')))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_what_counts_as_done_comes_from_the_template(template, tmp_path):
+    """A template whose done status is 已办结: the summary counts it, 已完成 means nothing."""
+    import dataclasses
+
+    spec = dataclasses.replace(template.ledger, statuses=("未启动", "推进中", "已办结", "不适用"), done="已办结")
+    other = dataclasses.replace(template, ledger=spec)
+    d = make_draft(tasks=3, activities=0, seed=2)
+    ids = [t.id for _, t in d.plan.tasks()]
+    d.progress[ids[0]] = Progress(status="已办结")
+    d.progress[ids[1]] = Progress(status="推进中", percent=50)
+    res = export_one(d, other, "xlsx", tmp_path / "l.xlsx", ExportOptions(today=TODAY))
+    ws = openpyxl.load_workbook(res.path)[SUMMARY_SHEET]
+    figures = {r[0]: r[1] for r in ws.iter_rows(min_row=6, max_row=9, values_only=True)}
+    assert figures["已办结"] == 1 and figures["总体完成率（%）"] == 50.0  # (100 + 50 + 0) / 3
+
+
+def test_upstream_column_names_the_superiors_items(template, tmp_path):
+    """对应省级任务 shows the superior's item with its name, not only 第6项 (issue 27.8)."""
+    d = make_draft(tasks=3, activities=1, seed=2)
+    tasks = [t for _, t in d.plan.tasks()]
+    tasks[0].upstream = [6]
+    tasks[1].upstream = [1, 6]
+    tasks[2].upstream = []
+    d.activities[0].upstream = [2]
+    ws = openpyxl.load_workbook(export_one(d, template, "xlsx", tmp_path / "l.xlsx",
+                                           ExportOptions(today=TODAY)).path)[template.ledger.sheet]
+    head = {c.value: c.column for c in ws[3]}
+    col = head["对应省级任务或活动"]
+    shown = [ws.cell(r, col).value for r in range(4, 8)]
+    assert shown[0] == "第6项：团结培育青年好网民"
+    first, sixth = shown[1].split("\n")
+    assert first.startswith("第1项：") and len(first) > 5 and sixth == "第6项：团结培育青年好网民"
+    assert shown[2] is None
+    assert shown[3] == "第2项：2020 儿童互联网大会暨青少年网络素养论坛"

@@ -13,12 +13,16 @@ import datetime as _dt
 import functools
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop import official
-from desktop.model import DONE, NOT_APPLICABLE
 from desktop.textclean import clean_text
+
+if TYPE_CHECKING:
+    from desktop.model import Draft
+    from desktop.templates import LedgerColumn
 
 MARK = "plan-drafter-ledger"  # document keywords + lists sheet: "this is our ledger"
 MERGED_MARK = "plan-drafter-merged-ledger"  # document keywords of a merge result
@@ -26,13 +30,28 @@ LISTS_SHEET = "选项"  # hidden: status list for the drop-down, issuing office,
 DRAFT_ID_LABEL = "方案编号"  # lists sheet: the draft the ledger was exported from
 PLAN_TITLE_LABEL = "方案名称"
 EXPORT_DATE_LABEL = "导出日期"
-DRAFT_ID_PROPERTY = "plan-drafter-draft-id"  # the same, as a custom document property
+TEMPLATE_LABEL = "模板"  # the template the draft was made from
+YEAR_LABEL = "方案年度"  # the plan's year: a ledger of another year is another plan
+EXPORT_ID_LABEL = "导出时间"  # the export, to the second: copies of one export share it (and their exported values)
+# The same identity as custom document properties: Excel, WPS and Calc keep both
+# when they save the workbook again, and either is enough to tell whose it is.
+DRAFT_ID_PROPERTY = "plan-drafter-draft-id"
+OFFICE_PROPERTY = "plan-drafter-office"
+PLAN_TITLE_PROPERTY = "plan-drafter-plan-title"
+TEMPLATE_PROPERTY = "plan-drafter-template"
+YEAR_PROPERTY = "plan-drafter-year"
+EXPORT_ID_PROPERTY = "plan-drafter-export-id"
+EXPORT_DATE_PROPERTY = "plan-drafter-export-date"
+# Hidden and protected: every row's values as exported, so that a merge or an
+# import can tell what a colleague changed from what was already there.
+BASELINE_SHEET = "导出时的内容"
 SUMMARY_SHEET = "汇总"
 KEY_TITLE = "编号（请勿修改）"
 OFFICE_PREFIX = "填报单位："
 OFFICE_LABEL = "填报单位"  # label cell on the lists sheet, value beside it
 UNIT_TITLE = "单位"  # first column of a merged ledger
 SOURCE_TITLE = "来源文件"
+PLAN_COLUMN_TITLE = "所属方案"  # a merge of several years' plans: which one a row belongs to
 MAX_CELL_CHARS = 32767  # Excel's limit for one cell
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
 HEADER_SCAN_ROWS = 12
@@ -107,26 +126,10 @@ def plan_ledger_title(plan_title: str) -> str:
     return f"{base}进度台账" if base else "进度台账"
 
 
-def office_of(draft: Any) -> str:
+def office_of(draft: Draft) -> str:
     """The office a draft's ledger belongs to: its host issuer (发文机关 first)."""
     names = [s.strip() for s in draft.notice.issuers if s.strip()]
     return names[0] if names else ""
-
-
-def effective_percent(status: str, percent: float | int | None) -> float:
-    """A row's completion for averages: blank counts 0, or 100 when done."""
-    if percent is None:
-        return 100.0 if status == DONE else 0.0
-    return float(percent)
-
-
-def counts_in_average(status: str) -> bool:
-    return status != NOT_APPLICABLE
-
-
-def is_overdue(deadline: _dt.date | None, status: str, today: _dt.date) -> bool:
-    """Deadline passed and not finished (the rule the checks use too)."""
-    return deadline is not None and deadline < today and status not in (DONE, NOT_APPLICABLE)
 
 
 def excel_date(day: _dt.date | None) -> str:
@@ -134,10 +137,13 @@ def excel_date(day: _dt.date | None) -> str:
     return f"DATE({day.year},{day.month},{day.day})" if day else "TODAY()"
 
 
-def overdue_formula(deadline_cell: str, status_cell: str, today: _dt.date | None) -> str:
-    """is_overdue as an Excel formula, for conditional formats that follow later edits."""
-    return (f'AND(ISNUMBER({deadline_cell}),{deadline_cell}<{excel_date(today)},'
-            f'{status_cell}<>"{DONE}",{status_cell}<>"{NOT_APPLICABLE}")')
+def overdue_formula(deadline_cell: str, status_cell: str, today: _dt.date | None,
+                    finished: tuple[str, ...]) -> str:
+    """model.is_overdue as an Excel formula, for conditional formats that follow
+    later edits; ``finished`` as in is_overdue (the template's statuses are plain
+    words, checked when it is loaded, so they can stand in a formula)."""
+    tests = "".join(f',{status_cell}<>"{s}"' for s in finished)
+    return f"AND(ISNUMBER({deadline_cell}),{deadline_cell}<{excel_date(today)}{tests})"
 
 
 # --- parsing what people type ----------------------------------------------------
@@ -185,6 +191,9 @@ def parse_percent(value: Any, number_format: str = "") -> float | int | None:
     if isinstance(value, bool):
         raise ValueProblem(f"完成率“{value}”不是数字")
     if isinstance(value, (int, float)):
+        value = bounded(value)
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueProblem("完成率不是有效的数字（位数过多，超出范围）")
         number = float(value)
         if "%" in (number_format or ""):
             number *= 100  # Excel stored 80% as 0.8
@@ -203,7 +212,7 @@ def parse_percent(value: Any, number_format: str = "") -> float | int | None:
         except ValueError:
             raise ValueProblem(f"完成率“{shown}”不是数字，应填写 0–100 之间的数，例如 80 或 80%") from None
         if number != number or number in (float("inf"), float("-inf")):
-            raise ValueProblem(f"完成率“{shown}”不是数字")
+            raise ValueProblem(f"完成率“{shown}”不是有效的数字（位数过多，超出范围）")
         if not had_percent and 0 < number < 1:
             number *= 100
     if not 0 <= number <= 100:
@@ -265,7 +274,7 @@ class Columns:
         return row[i]
 
 
-def title_map(columns: Any) -> dict[str, str]:
+def title_map(columns: Iterable[LedgerColumn]) -> dict[str, str]:
     """Normalised title -> column key, for the template's columns and ours."""
     out = {norm_title(c.title): c.key for c in columns}
     out.setdefault(norm_title("完成率"), "percent")
@@ -273,6 +282,7 @@ def title_map(columns: Any) -> dict[str, str]:
     out[norm_title("编号")] = "key"
     out[norm_title(UNIT_TITLE)] = "unit"
     out[norm_title(SOURCE_TITLE)] = "source"
+    out[norm_title(PLAN_COLUMN_TITLE)] = "plan"
     return out
 
 
@@ -306,35 +316,6 @@ def official_day(day: _dt.date) -> str:
     return official.official_date(day)
 
 
-def completion_chart(title: str, data: Any, categories: Any, width: float, height: float) -> Any:
-    """A horizontal bar chart of average completion (0–100 %), values shown on
-    the bars, in the same top-down order as the table it sits under."""
-    from openpyxl.chart import BarChart
-    from openpyxl.chart.label import DataLabelList
-
-    chart = BarChart()
-    chart.type = "bar"
-    chart.style = 10
-    chart.title = title
-    chart.legend = None
-    chart.y_axis.title = "完成率（%）"
-    chart.y_axis.scaling.min = 0
-    chart.y_axis.scaling.max = 100
-    chart.y_axis.delete = False
-    chart.x_axis.delete = False
-    chart.x_axis.scaling.orientation = "maxMin"
-    chart.add_data(data, titles_from_data=True)
-    chart.set_categories(categories)
-    chart.dataLabels = DataLabelList()
-    chart.dataLabels.showVal = True
-    chart.dataLabels.showSerName = False
-    chart.dataLabels.showCatName = False
-    chart.dataLabels.showLegendKey = False
-    chart.width = width
-    chart.height = height
-    return chart
-
-
 def parse_ledger_value(key: str, raw: Any, number_format: str, statuses: tuple[str, ...],
                        label: str) -> Any:
     """A ledger cell as the draft stores it, or ValueProblem: one rule for the
@@ -350,3 +331,55 @@ def parse_ledger_value(key: str, raw: Any, number_format: str, statuses: tuple[s
             raise ValueProblem(f"状态“{_short(text)}”无效，应为{'、'.join(statuses)}之一")
         return text
     return cell_text(raw, strip=key not in ("summary", "evidence"))
+
+
+# --- comparing values across copies and exports ----------------------------------------
+
+MAX_READ_NUMBER = 10.0**15  # beyond any percent, serial date or row number a ledger holds
+
+
+def bounded(value: Any) -> Any:
+    """A number as read from a workbook, made safe to format and compare: an
+    integer of thousands of digits (which str() and float() refuse) or anything
+    beyond ±MAX_READ_NUMBER becomes ±inf, which every parser here refuses with a
+    message instead of an OverflowError or ValueError."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    if -MAX_READ_NUMBER <= value <= MAX_READ_NUMBER or value != value:
+        return float(value) if isinstance(value, int) and abs(value) > 2**53 else value
+    return float("inf") if value > 0 else float("-inf")
+
+
+def canon(value: Any) -> str:
+    """One text form for a cell value, for deciding whether it changed: the
+    exported values are kept in this form on the hidden sheet, and a value read
+    back (a date cell or its text, 40 or 40.0) is compared in it."""
+    value = bounded(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, _dt.datetime):
+        return value.date().isoformat() if value.time() == _dt.time(0) else value.isoformat(sep=" ")
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return str(value)
+        value = round(value, 6)
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, int):
+        return str(value)
+    return clean_text(str(value))[0].strip()
+
+
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+def plan_year(*texts: str) -> int:
+    """The year a plan is for, from the first text that names one (2020年…); 0 when none does."""
+    for text in texts:
+        m = _YEAR.search(unicodedata.normalize("NFKC", text or ""))
+        if m:
+            return int(m.group(1))
+    return 0

@@ -15,8 +15,14 @@ Sheets:
 - 汇总: counts by status and by lead unit, overall completion and overdue
   count computed here (plus live COUNTIF formulas beside the totals) and a
   bar chart of completion by lead unit.
-- 选项 (hidden): the statuses, the issuing office and a format mark that the
-  merge uses to recognise our ledgers.
+- 选项 (hidden, protected): the statuses, and who the ledger belongs to: the
+  office, the plan's title and year, the draft's id, the template, the export
+  date and time, and a format mark that the merge uses to recognise our
+  ledgers. The same identity is in the custom document properties: Excel, WPS
+  and LibreOffice Calc keep both when they save the file again.
+- 导出时的内容 (hidden, protected): every row's values as exported (in
+  ``common.canon`` form), so that the merge and the import decide what a
+  colleague changed by content, never by file times.
 
 The 截至日期 (``options.today``, the command line's ``--today``, else the
 draft's ``as_of``) fixes the day overdue is judged by and is written out;
@@ -29,7 +35,7 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import math
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -42,11 +48,14 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from desktop import official
 from desktop.ledger.common import (
-    DATE_FORMAT, DRAFT_ID_LABEL, DRAFT_ID_PROPERTY, EXPORT_DATE_LABEL, KEY_TITLE, LISTS_SHEET, MARK, OFFICE_LABEL,
-    OFFICE_PREFIX, PLAN_TITLE_LABEL, SUMMARY_SHEET, completion_chart, counts_in_average, effective_percent,
-    is_overdue, office_of, overdue_formula, plan_ledger_title, safe_text, set_text,
+    BASELINE_SHEET, DATE_FORMAT, DRAFT_ID_LABEL, DRAFT_ID_PROPERTY, EXPORT_DATE_LABEL, EXPORT_DATE_PROPERTY,
+    EXPORT_ID_LABEL, EXPORT_ID_PROPERTY, KEY_TITLE, LISTS_SHEET, MARK, OFFICE_LABEL, OFFICE_PREFIX, OFFICE_PROPERTY,
+    PLAN_TITLE_LABEL, PLAN_TITLE_PROPERTY, SUMMARY_SHEET, TEMPLATE_LABEL, TEMPLATE_PROPERTY, YEAR_LABEL, YEAR_PROPERTY,
+    canon, excel_date, office_of, overdue_formula, plan_ledger_title, plan_year, safe_text, set_text,
 )
-from desktop.model import DONE, Activity, Draft, Task
+from desktop.ledger.rows import UNFILLED, LedgerRow, Summary, build_rows, summarize
+from desktop.model import Draft
+from desktop.templates import LedgerColumn, LedgerSpec, Template
 
 TITLE_ROW, INFO_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3, 4
 BODY_FONT = "宋体"
@@ -54,7 +63,6 @@ HEAD_FONT = "黑体"
 BODY_SIZE = 10
 LINE_PT = 13.5  # one wrapped line of 10 pt text
 MAX_ROW_PT = 409  # Excel's row height limit
-UNFILLED = "未填报"
 
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -64,97 +72,6 @@ _DONE_FILL = PatternFill("solid", fgColor="E2EFDA", bgColor="E2EFDA")
 _WRAP_TOP = Alignment(wrap_text=True, vertical="center")
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _TEXT_KEYS = ("name", "upstream", "lead", "partners", "summary", "evidence", "remark")
-
-
-@dataclass
-class LedgerRow:
-    """One task or activity as the ledger shows it (values before styling)."""
-
-    key: str
-    kind: str  # "task" / "activity"
-    values: dict[str, Any]
-    status: str
-    percent: float | int | None
-    deadline: _dt.date | None
-    overdue: bool
-
-
-@dataclass
-class Summary:
-    total: int = 0
-    by_status: dict[str, int] = field(default_factory=dict)
-    by_lead: dict[str, dict[str, float]] = field(default_factory=dict)
-    done: int = 0
-    overdue: int = 0
-    average: float = 0.0
-
-
-def build_rows(draft: Draft, template: Any, today: _dt.date, mark: bool = True) -> list[LedgerRow]:
-    """The ledger's rows; overdue is judged on ``today``, and with ``mark`` the
-    备注 says so ("截至…已逾期": only for a stated 截至日期, never the PC's clock)."""
-    kinds = template.ledger.kinds
-    rows = []
-    for seq, (kind, _path, item) in enumerate(draft.items(), 1):
-        entry = draft.progress.get(item.id) if item.id else None
-        status = entry.status if entry else ""
-        percent = entry.percent if entry else None
-        if isinstance(item, Task):
-            name, deadline_text = item.title, item.deadline
-            deadline = official.parse_iso_date(item.deadline)
-            upstream = _numbers(item.upstream)
-        else:
-            assert isinstance(item, Activity)
-            name, deadline_text, deadline = item.name, item.time, None
-            upstream = _numbers(item.upstream)
-        overdue = is_overdue(deadline, status, today)
-        remark = str(entry.extra.get("remark", "")) if entry and isinstance(entry.extra.get("remark"), str) else ""
-        if overdue and mark:
-            note = f"截至{official.official_date(today)}已逾期"
-            remark = f"{remark}\n{note}" if remark else note
-        updated = official.parse_iso_date(entry.updated) if entry else None
-        values = {
-            "seq": seq, "kind": kinds.get(kind, kind), "name": name, "upstream": upstream,
-            "lead": item.lead, "partners": "、".join(p.strip() for p in item.partners if p.strip()),
-            "deadline": deadline if deadline else deadline_text,
-            "summary": entry.summary if entry else "", "status": status, "percent": percent,
-            "evidence": entry.evidence if entry else "",
-            "updated": updated if updated else (entry.updated if entry else ""),
-            "remark": remark,
-        }
-        rows.append(LedgerRow(item.id, kind, values, status, percent, deadline, overdue))
-    return rows
-
-
-def _numbers(numbers: list[int]) -> str:
-    return f"第{'、'.join(str(n) for n in numbers)}项" if numbers else ""
-
-
-def summarize(rows: list[LedgerRow], statuses: tuple[str, ...]) -> Summary:
-    s = Summary(total=len(rows))
-    s.by_status = {st: 0 for st in statuses}
-    sums: dict[str, list[float]] = {}
-    total_sum, total_n = 0.0, 0
-    for r in rows:
-        key = r.status if r.status in s.by_status else UNFILLED
-        s.by_status[key] = s.by_status.get(key, 0) + 1
-        lead = str(r.values["lead"]).strip() or "（未填写牵头单位）"
-        unit = s.by_lead.setdefault(lead, {"items": 0, "done": 0, "overdue": 0, "average": 0.0})
-        unit["items"] += 1
-        unit["done"] += r.status == DONE
-        unit["overdue"] += r.overdue
-        s.done += r.status == DONE
-        s.overdue += r.overdue
-        if counts_in_average(r.status):
-            pct = effective_percent(r.status, r.percent)
-            acc = sums.setdefault(lead, [0.0, 0])
-            acc[0] += pct
-            acc[1] += 1
-            total_sum += pct
-            total_n += 1
-    for lead, (total, n) in sums.items():
-        s.by_lead[lead]["average"] = round(total / n, 1) if n else 0.0
-    s.average = round(total_sum / total_n, 1) if total_n else 0.0
-    return s
 
 
 def _fit_width(texts: list[str], cap: float, floor: float) -> float:
@@ -179,28 +96,38 @@ def _display(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def write(draft: Draft, template: Any, dest: Path, options: Any) -> list[str]:
+def write(draft: Draft, template: Template, dest: Path, options: Any) -> list[str]:
     """Write the ledger workbook to ``dest``; returns notes for the clerk."""
     # 截至日期: the command line's --today, else the draft's; without one the
     # workbook marks overdue rows by Excel's TODAY() and writes no date in 备注.
     override = getattr(options, "today", None)
     fixed_today = override is not None or bool(official.parse_iso_date(draft.as_of.strip()))
     today = draft.as_of_date(override)
-    exported = _dt.date.today()
+    exported_at = _dt.datetime.now().replace(microsecond=0)
+    exported = exported_at.date()
     spec = template.ledger
-    columns = list(spec.columns)
+    columns: list[LedgerColumn] = list(spec.columns)
     keys = [c.key for c in columns]
     rows = build_rows(draft, template, today, mark=fixed_today)
-    summary = summarize(rows, tuple(spec.statuses))
+    summary = summarize(rows, spec)
     notes: list[str] = []
     office = office_of(draft)
     title = plan_ledger_title(draft.plan.title)
+    if not draft.id:
+        notes.append("这份草稿还没有方案编号（保存草稿时生成），台账中因此没有记下它：导回时按方案名称、填报单位"
+                     "和各行名称核对。保存草稿后再导出的台账带有方案编号。")
+    identity = {
+        OFFICE_LABEL: office, PLAN_TITLE_LABEL: draft.plan.title, "台账格式": MARK,
+        EXPORT_DATE_LABEL: exported.isoformat(), DRAFT_ID_LABEL: draft.id, TEMPLATE_LABEL: template.id,
+        YEAR_LABEL: str(plan_year(draft.plan.title) or template.year),
+        EXPORT_ID_LABEL: exported_at.isoformat(),
+    }
 
     wb = Workbook()
     ws = wb.active
     ws.title = spec.sheet
     lists = wb.create_sheet(LISTS_SHEET)
-    _write_lists(lists, spec.statuses, office, draft.plan.title, draft.id, exported)
+    _write_lists(lists, spec.statuses, identity)
 
     ncol = len(columns)
     key_col = ncol + 1
@@ -239,12 +166,13 @@ def write(draft: Draft, template: Any, dest: Path, options: Any) -> list[str]:
     # Header.
     head_font = Font(name=HEAD_FONT, size=BODY_SIZE, bold=True)
     head_lines = 1
-    for i, c in enumerate(columns + [None], 1):
+    heads: list[LedgerColumn | None] = [*columns, None]
+    for i, head in enumerate(heads, 1):
         cell = ws.cell(HEADER_ROW, i)
-        set_text(cell, c.title if c else KEY_TITLE)
+        set_text(cell, head.title if head else KEY_TITLE)
         cell.font, cell.fill, cell.border, cell.alignment = head_font, _HEAD_FILL, _BORDER, _CENTER
-        if c:
-            head_lines = max(head_lines, _lines(c.title, widths[c.key]))
+        if head:
+            head_lines = max(head_lines, _lines(head.title, widths[head.key]))
     ws.row_dimensions[HEADER_ROW].height = head_lines * LINE_PT + 6
 
     # Data.
@@ -288,11 +216,13 @@ def write(draft: Draft, template: Any, dest: Path, options: Any) -> list[str]:
 
     if rows:
         _validations(ws, letter, spec.statuses, last_row)
-        _conditional_formats(ws, letter, last_letter, key_col, last_row, today if fixed_today else None)
+        _conditional_formats(ws, letter, last_letter, key_col, last_row, today if fixed_today else None, spec)
     _page_setup(ws, f"A1:{last_letter}{data_end}")
 
-    _summary_sheet(wb, summary, spec.statuses, title, office, today, letter, last_row)
+    _summary_sheet(wb, summary, spec, title, office, today if fixed_today else None, today, letter, last_row)
+    _baseline_sheet(wb, rows, columns)
     lists.sheet_state = "hidden"
+    lists.protection.sheet = True  # not to be edited by hand: unhiding it still shows the values
     wb.active = 0
 
     props = wb.properties
@@ -302,10 +232,15 @@ def write(draft: Draft, template: Any, dest: Path, options: Any) -> list[str]:
     props.keywords = MARK
     props.description = f"{OFFICE_LABEL}：{office}"
     props.category = office[:255]
-    if draft.id:
-        from openpyxl.packaging.custom import StringProperty
+    from openpyxl.packaging.custom import StringProperty
 
-        wb.custom_doc_props.append(StringProperty(name=DRAFT_ID_PROPERTY, value=draft.id))
+    for name, label in ((DRAFT_ID_PROPERTY, DRAFT_ID_LABEL), (OFFICE_PROPERTY, OFFICE_LABEL),
+                        (PLAN_TITLE_PROPERTY, PLAN_TITLE_LABEL), (TEMPLATE_PROPERTY, TEMPLATE_LABEL),
+                        (YEAR_PROPERTY, YEAR_LABEL), (EXPORT_DATE_PROPERTY, EXPORT_DATE_LABEL),
+                        (EXPORT_ID_PROPERTY, EXPORT_ID_LABEL)):
+        value = safe_text(identity[label])[0][:255]
+        if value:
+            wb.custom_doc_props.append(StringProperty(name=name, value=value))
     # Build the zip in memory: openpyxl leaves its ZipFile open when a disk
     # write fails, and the half-closed archive then fails again at exit.
     buffer = io.BytesIO()
@@ -314,16 +249,30 @@ def write(draft: Draft, template: Any, dest: Path, options: Any) -> list[str]:
     return notes
 
 
-def _write_lists(ws: Any, statuses: tuple[str, ...], office: str, plan_title: str, draft_id: str,
-                 today: _dt.date) -> None:
+def _write_lists(ws: Any, statuses: tuple[str, ...], identity: dict[str, str]) -> None:
+    # Labels in C, values in D: older versions wrote the first five in this order.
     for i, status in enumerate(statuses, 1):
         set_text(ws.cell(i, 1), status)
-    for i, (label, value) in enumerate((
-        (OFFICE_LABEL, office), (PLAN_TITLE_LABEL, plan_title), ("台账格式", MARK),
-        (EXPORT_DATE_LABEL, today.isoformat()), (DRAFT_ID_LABEL, draft_id),
-    ), 1):
+    for i, (label, value) in enumerate(identity.items(), 1):
         set_text(ws.cell(i, 3), label)
         set_text(ws.cell(i, 4), value)
+
+
+def _baseline_sheet(wb: Workbook, rows: list[LedgerRow], columns: list[Any]) -> None:
+    """Every row's exported values, as text in canon() form, keyed by the row's id."""
+    ws = wb.create_sheet(BASELINE_SHEET)
+    keys = [c.key for c in columns if c.key != "seq"]
+    for i, title in enumerate([KEY_TITLE] + [c.title for c in columns if c.key != "seq"], 1):
+        set_text(ws.cell(1, i), title)
+    for n, r in enumerate(rows, 2):
+        set_text(ws.cell(n, 1), r.key)
+        for i, key in enumerate(keys, 2):
+            value = r.values.get(key)
+            text = canon(safe_text(value)[0] if isinstance(value, str) else value)
+            if text:
+                set_text(ws.cell(n, i), text)
+    ws.sheet_state = "hidden"
+    ws.protection.sheet = True
 
 
 def _validations(ws: Any, letter: dict[str, str], statuses: tuple[str, ...], last_row: int) -> None:
@@ -350,17 +299,74 @@ def _validations(ws: Any, letter: dict[str, str], statuses: tuple[str, ...], las
 
 
 def _conditional_formats(ws: Any, letter: dict[str, str], last_letter: str, key_col: int, last_row: int,
-                         today: _dt.date | None) -> None:
+                         today: _dt.date | None, spec: LedgerSpec) -> None:
     if "status" not in letter:
         return
     rng = f"A{FIRST_ROW}:{last_letter}{last_row}"
     st = f"${letter['status']}{FIRST_ROW}"
-    done = FormulaRule(formula=[f'{st}="{DONE}"'], fill=_DONE_FILL, font=Font(color="375623"), stopIfTrue=True)
-    ws.conditional_formatting.add(rng, done)
+    if spec.done:
+        done = FormulaRule(formula=[f'{st}="{spec.done}"'], fill=_DONE_FILL, font=Font(color="375623"),
+                           stopIfTrue=True)
+        ws.conditional_formatting.add(rng, done)
     if "deadline" in letter:
-        formula = overdue_formula(f"${letter['deadline']}{FIRST_ROW}", st, today)
+        formula = overdue_formula(f"${letter['deadline']}{FIRST_ROW}", st, today, spec.finished)
         ws.conditional_formatting.add(rng, FormulaRule(formula=[formula], fill=_OVERDUE_FILL,
                                                        font=Font(color="9C0006")))
+
+
+def _live_overdue(rng: Callable[[str], str], letter: dict[str, str], spec: LedgerSpec,
+                  fixed_today: _dt.date | None) -> str | None:
+    """model.is_overdue counted over the ledger sheet (SUMPRODUCT: Excel, WPS and Calc alike)."""
+    if "status" not in letter or "deadline" not in letter:
+        return None
+    dl, st = rng("deadline"), rng("status")
+    terms = [f"ISNUMBER({dl})", f"({dl}<{excel_date(fixed_today)})"] + [f'({st}<>"{f}")' for f in spec.finished]
+    return f"=SUMPRODUCT({'*'.join(terms)})"
+
+
+def _live_average(rng: Callable[[str], str], letter: dict[str, str], spec: LedgerSpec,
+                  keys_range: str) -> str | None:
+    """The average of summarize() as a formula: blank counts 0 (done: 100), not applicable left out."""
+    if "status" not in letter or "percent" not in letter:
+        return None
+    st, pct = rng("status"), rng("percent")
+    if spec.not_applicable:
+        total = f'SUMIFS({pct},{st},"<>{spec.not_applicable}")'
+        count = f'(COUNTA({keys_range})-COUNTIF({st},"{spec.not_applicable}"))'
+    else:
+        total, count = f"SUM({pct})", f"COUNTA({keys_range})"
+    if spec.done:
+        total += f'+100*COUNTIFS({st},"{spec.done}",{pct},"")'
+    return f"=IFERROR(ROUND(({total})/{count},1),0)"
+
+
+def completion_chart(title: str, data: Any, categories: Any, width: float, height: float) -> Any:
+    """A horizontal bar chart of average completion (0–100 %), values shown on
+    the bars, in the same top-down order as the table it sits under."""
+    from openpyxl.chart import BarChart
+    from openpyxl.chart.label import DataLabelList
+
+    chart = BarChart()
+    chart.type = "bar"
+    chart.style = 10
+    chart.title = title
+    chart.legend = None
+    chart.y_axis.title = "完成率（%）"
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.max = 100
+    chart.y_axis.delete = False
+    chart.x_axis.delete = False
+    chart.x_axis.scaling.orientation = "maxMin"
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(categories)
+    chart.dataLabels = DataLabelList()
+    chart.dataLabels.showVal = True
+    chart.dataLabels.showSerName = False
+    chart.dataLabels.showCatName = False
+    chart.dataLabels.showLegendKey = False
+    chart.width = width
+    chart.height = height
+    return chart
 
 
 def _page_setup(ws: Any, area: str) -> None:
@@ -380,8 +386,8 @@ def _page_setup(ws: Any, area: str) -> None:
     ws.oddFooter.center.size = 9
 
 
-def _summary_sheet(wb: Workbook, s: Summary, statuses: tuple[str, ...], title: str, office: str,
-                   today: _dt.date, letter: dict[str, str], last_row: int) -> None:
+def _summary_sheet(wb: Workbook, s: Summary, spec: LedgerSpec, title: str, office: str,
+                   fixed_today: _dt.date | None, today: _dt.date, letter: dict[str, str], last_row: int) -> None:
     ws = wb.create_sheet(SUMMARY_SHEET, 1)
     ledger = quote_sheetname(wb.worksheets[0].title)
     bold = Font(name=HEAD_FONT, size=BODY_SIZE, bold=True)
@@ -425,13 +431,14 @@ def _summary_sheet(wb: Workbook, s: Summary, statuses: tuple[str, ...], title: s
     def rng(k: str) -> str:
         return f"{ledger}!${letter[k]}${FIRST_ROW}:${letter[k]}${max(last_row, FIRST_ROW)}"
 
-    live_total = f"=COUNTA({ledger}!${key_letter}${FIRST_ROW}:${key_letter}${max(last_row, FIRST_ROW)})"
-    live_done = f'=COUNTIF({rng("status")},"{DONE}")' if "status" in letter else None
+    keys_range = f"{ledger}!${key_letter}${FIRST_ROW}:${key_letter}${max(last_row, FIRST_ROW)}"
+    live_total = f"=COUNTA({keys_range})"
+    live_done = f'=COUNTIF({rng("status")},"{spec.done}")' if "status" in letter and spec.done else None
     overall = [
         ("总项数（重点任务和重点活动）", s.total, "0", live_total),
-        ("已完成", s.done, "0", live_done),
-        ("逾期未完成", s.overdue, "0", None),
-        ("总体完成率（%）", s.average, "0.0", None),
+        (f"{spec.done or '已完成'}", s.done, "0", live_done),
+        ("逾期未完成", s.overdue, "0", _live_overdue(rng, letter, spec, fixed_today)),
+        ("总体完成率（%）", s.average, "0.0", _live_average(rng, letter, spec, keys_range)),
     ]
     for label, value, fmt, live in overall:
         row += 1
@@ -473,7 +480,7 @@ def _summary_sheet(wb: Workbook, s: Summary, statuses: tuple[str, ...], title: s
     ws.cell(row, 1).font = bold
     row += 1
     head_row = row
-    for col, head in enumerate(("牵头单位", "项数", "已完成", "逾期", "平均完成率（%）"), 1):
+    for col, head in enumerate(("牵头单位", "项数", spec.done or "已完成", "逾期", "平均完成率（%）"), 1):
         text(row, col, head, bold, head=True)
     for lead, unit in s.by_lead.items():
         row += 1

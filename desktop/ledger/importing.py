@@ -15,10 +15,18 @@ Public API (used by the command line and the UI):
 
 Columns read: 状态, 完成率, 进展情况, 佐证材料, 更新日期 (titles from the
 template); rows are matched by the hidden key column, or by 名称 (and 类别)
-when the key was lost. Values are accepted as people type them: 40, "40%",
+when the key was lost. A row whose key and name disagree (key cells moved or
+swapped between rows) is refused and listed with both: its progress would
+land on another task. Values are accepted as people type them: 40, "40%",
 0.4, 40.0; dates as date cells or text (2020-07-01, 2020/7/1, 2020年7月1日,
 2020.7.1). A value that is not valid but equals what the draft already holds
 (e.g. an old free-text date) is left alone instead of refusing the row.
+
+A ledger exported by this version carries its exported values (the hidden
+导出时的内容 sheet): a value the colleague did not change is then left as the
+draft now holds it, so an import never undoes what the clerk changed in the
+window after the export. Older ledgers have no such copy: every value in them
+is taken, as before, and the plan says so.
 """
 
 from __future__ import annotations
@@ -29,10 +37,11 @@ from typing import Any
 
 from desktop.errors import LedgerError, LedgerIdentityError
 from desktop.ledger.common import (
-    ValueProblem, cell_text, norm_name, office_of, parse_ledger_value, safe_text,
+    Columns, ValueProblem, canon, cell_text, norm_name, office_of, parse_ledger_value, safe_text,
 )
 from desktop.ledger.reader import LedgerSheet, formulas_without_values, open_ledger
-from desktop.model import DONE, Activity, Draft, Progress, Task
+from desktop.model import Activity, Draft, Progress, Task, _Reader
+from desktop.templates import Template
 
 FIELDS = ("status", "percent", "summary", "evidence", "updated")
 TEXT_FIELDS = ("summary", "evidence")  # kept exactly as written (parse_ledger_value)
@@ -130,6 +139,9 @@ def check_identity(draft: Draft, ledger: LedgerSheet, plan: ImportPlan, force: b
 
     Every draft numbers its items t1, t2, …, so without this a city's ledger
     imported into a district's draft would overwrite the district's progress.
+    A ledger without the draft's id (exported before drafts had one, or from a
+    draft never saved since) is taken as this draft's when its plan title and
+    office are the draft's; every row's name is checked against its id anyway.
     """
     if ledger.merged:
         raise LedgerIdentityError("这是多个单位合并后的汇总台账，不能导回单个方案。请导入本单位从本方案导出的台账。")
@@ -146,12 +158,16 @@ def check_identity(draft: Draft, ledger: LedgerSheet, plan: ImportPlan, force: b
             f"（台账属于{theirs}，当前草稿是{ours}），未导入。确属本单位的台账时，可确认后仍然导入。",
             overridable=True)
     if not ledger.draft_id or not draft.id:
-        which = "这份台账没有记载它来自哪份方案（由旧版本导出，或不是本软件导出）" if not ledger.draft_id else \
-            "当前草稿还没有保存过方案编号，无法核对这份台账是否从它导出"
+        which = "这份台账没有记载方案编号（由旧版本导出，或从尚未保存过的草稿导出）" if not ledger.draft_id else \
+            "当前草稿还没有方案编号（保存时生成），无法按编号核对这份台账"
+        same_title = norm_name(ledger.plan_title) == norm_name(draft.plan.title) and bool(ledger.plan_title.strip())
+        if same_title and unit and unit == mine:
+            plan.notes.append(f"{which}；台账的方案名称和填报单位与当前草稿一致，已按名称核对各行后导入。")
+            return
         plan.identity_warning = f"{which}，无法确认属于当前方案{ours}。请逐项核对下面的变化后再导入。"
 
 
-def plan_import(draft: Draft, template: Any, path: Path, *, force: bool = False) -> ImportPlan:
+def plan_import(draft: Draft, template: Template, path: Path, *, force: bool = False) -> ImportPlan:
     """Work out what importing ``path`` would change; the draft is not touched.
 
     Raises LedgerIdentityError for a ledger of another draft or office
@@ -179,12 +195,17 @@ def plan_import(draft: Draft, template: Any, path: Path, *, force: bool = False)
             missing = [labels.get(f, f) for f in FIELDS if f not in cols.index]
             if missing:
                 plan.notes.append(f"台账中没有“{'”“'.join(missing)}”列，这些内容保持草稿原样。")
-            uncalculated = formulas_without_values(path, ledger.sheet.title, cols.header_row,
+            uncalculated = formulas_without_values(path, ledger.title, cols.header_row,
                                                    max(cols.index.values()) + 1)
+            baseline = ledger.baseline(template)
+            context = _Context(draft, template, cols, present, labels, kinds_by_label, by_id, by_name, seen,
+                               uncalculated, baseline)
             for n, cells in ledger.rows():
                 rows += 1
-                _plan_row(plan, draft, template, cols, n, cells, present, labels, kinds_by_label,
-                          by_id, by_name, seen, uncalculated)
+                _plan_row(plan, context, n, cells)
+            if baseline is None and plan.changes:
+                plan.notes.append("这份台账没有记下导出时的内容（由旧版本导出）：其中的每一项都按台账导入，"
+                                  "包括导出后草稿中又改过、而台账中没有改动的项，请核对上面的变化。")
     except LedgerIdentityError as err:
         raise LedgerIdentityError(f"台账“{path}”：{err}", overridable=err.overridable) from err
     except LedgerError as err:
@@ -201,88 +222,123 @@ def plan_import(draft: Draft, template: Any, path: Path, *, force: bool = False)
     return plan
 
 
-def _plan_row(plan: ImportPlan, draft: Draft, template: Any, cols: Any, n: int, cells: tuple[Any, ...],
-              present: list[str], labels: dict[str, str], kinds_by_label: dict[str, str],
-              by_id: dict[str, tuple[str, Task | Activity]],
-              by_name: dict[str, list[tuple[str, Task | Activity]]], seen: dict[str, int],
-              uncalculated: set[tuple[int, int]]) -> None:
+@dataclass
+class _Context:
+    """What every row of one import is checked against."""
+
+    draft: Draft
+    template: Template
+    cols: Columns
+    present: list[str]
+    labels: dict[str, str]
+    kinds_by_label: dict[str, str]
+    by_id: dict[str, tuple[str, Task | Activity]]
+    by_name: dict[str, list[tuple[str, Task | Activity]]]
+    seen: dict[str, int]
+    uncalculated: set[tuple[int, int]]
+    baseline: dict[str, dict[str, str]] | None
+
+
+def _find_item(plan: ImportPlan, ctx: _Context, n: int, key: str, name: str, kind: str | None,
+               has_data: bool) -> tuple[Task | Activity | None, str]:
+    """The draft's item a row is for, and how it was found; None (and a rejection) when none is."""
+    if key and key in ctx.by_id:
+        item = ctx.by_id[key][1]
+        # The key must still be this row's: the exported name, or the draft's.
+        names = {norm_name(_item_name(item))}
+        if ctx.baseline is not None and key in ctx.baseline:
+            names.add(norm_name(ctx.baseline[key].get("name", "")))
+        if name and norm_name(name) not in names:
+            other = ctx.by_name.get(norm_name(name), [])
+            where = f"；草稿中叫这个名称的是编号“{other[0][1].id}”" if len(other) == 1 else ""
+            plan.rejections.append(Rejection(n, name, [
+                f"编号“{_cut(key, 16)}”对应的是“{_cut(_item_name(item))}”，本行名称却是“{_cut(name)}”{where}"
+                "（编号与名称不一致，可能是编号格被移动、复制或互换），为免把进度记到别的任务上，本行未导入"], True))
+            return None, ""
+        if not name:
+            plan.notes.append(f"第 {n} 行名称是空的，已按编号对应到“{_cut(_item_name(item))}”（{item.id}）。")
+        return item, "key"
+    candidates = ctx.by_name.get(norm_name(name), []) if name else []
+    if kind:
+        candidates = [c for c in candidates if c[0] == kind] or candidates
+    if len(candidates) == 1:
+        item = candidates[0][1]
+        why = f"编号“{key}”在草稿中不存在" if key else "编号已被删除"
+        plan.notes.append(f"第 {n} 行“{_cut(name)}”{why}，已按名称对应到“{item.id}”。")
+        return item, "name"
+    if not has_data and not name and not key:
+        return None, ""
+    if len(candidates) > 1:
+        reason = f"编号缺失，且草稿中有 {len(candidates)} 项同名（“{_cut(name)}”），无法确定是哪一项"
+    elif key:
+        reason = f"编号“{_cut(key, 16)}”和名称在草稿中都找不到"
+    elif name:
+        reason = "编号已被删除，且草稿中找不到同名的任务或活动"
+    else:
+        reason = "没有编号和名称，无法对应到草稿中的任务或活动"
+    plan.rejections.append(Rejection(n, name, [reason]))
+    return None, ""
+
+
+def _plan_row(plan: ImportPlan, ctx: _Context, n: int, cells: tuple[Any, ...]) -> None:
+    cols = ctx.cols
     key = cell_text(cols.get(cells, "key"))
     name = cell_text(cols.get(cells, "name"))
-    kind = kinds_by_label.get(norm_name(cols.get(cells, "kind")))
-    has_data = any(cell_text(cols.get(cells, f)) for f in present)
-
-    item: Task | Activity | None = None
-    matched_by = "key"
-    if key and key in by_id:
-        item = by_id[key][1]
-    else:
-        candidates = by_name.get(norm_name(name), []) if name else []
-        if kind:
-            candidates = [c for c in candidates if c[0] == kind] or candidates
-        if len(candidates) == 1:
-            item = candidates[0][1]
-            matched_by = "name"
-            why = f"编号“{key}”在草稿中不存在" if key else "编号已被删除"
-            plan.notes.append(f"第 {n} 行“{_cut(name)}”{why}，已按名称对应到“{item.id}”。")
-        else:
-            if not has_data and not name and not key:
-                return
-            if len(candidates) > 1:
-                reason = f"编号缺失，且草稿中有 {len(candidates)} 项同名（“{_cut(name)}”），无法确定是哪一项"
-            elif key:
-                reason = f"编号“{_cut(key, 16)}”和名称在草稿中都找不到"
-            elif name:
-                reason = "编号已被删除，且草稿中找不到同名的任务或活动"
-            else:
-                reason = "没有编号和名称，无法对应到草稿中的任务或活动"
-            plan.rejections.append(Rejection(n, name, [reason]))
-            return
-    if item.id in seen:
-        plan.rejections.append(Rejection(n, name or _item_name(item),
-                                         [f"与第 {seen[item.id]} 行对应同一项目（{item.id}），重复的行未导入"]))
+    kind = ctx.kinds_by_label.get(norm_name(cols.get(cells, "kind")))
+    has_data = any(cell_text(cols.get(cells, f)) for f in ctx.present)
+    item, matched_by = _find_item(plan, ctx, n, key, name, kind, has_data)
+    if item is None:
         return
-    seen[item.id] = n
+    if item.id in ctx.seen:
+        plan.rejections.append(Rejection(n, name or _item_name(item),
+                                         [f"与第 {ctx.seen[item.id]} 行对应同一项目（{item.id}），重复的行未导入"]))
+        return
+    ctx.seen[item.id] = n
 
-    old = draft.progress.get(item.id)
-    base = Progress.read(old.to_dict(), "", _reader()) if old else Progress()
-    new = Progress.read(base.to_dict(), "", _reader())
+    old = ctx.draft.progress.get(item.id)
+    base = Progress.read(old.to_dict(), "", _Reader()) if old else Progress()
+    new = Progress.read(base.to_dict(), "", _Reader())
+    exported = ctx.baseline.get(item.id) if ctx.baseline is not None and matched_by == "key" else None
     reasons: list[str] = []
-    for f in present:
+    kept: list[str] = []
+    for f in ctx.present:
         cell = cols.cell(cells, f)
         raw = getattr(cell, "value", None)
         old_value = getattr(base, f)
-        if (n, cols.index[f]) in uncalculated:
-            plan.notes.append(f"第 {n} 行“{_cut(name or _item_name(item))}”的“{labels.get(f, f)}”是公式，"
+        if (n, cols.index[f]) in ctx.uncalculated:
+            plan.notes.append(f"第 {n} 行“{_cut(name or _item_name(item))}”的“{ctx.labels.get(f, f)}”是公式，"
                               "但文件中没有它的计算结果（保存前未在 Excel 或 WPS 中计算），已保留草稿中的原值。")
             continue
         if f in TEXT_FIELDS and isinstance(old_value, str) and cell_text(raw, strip=False) == safe_text(old_value)[0]:
             continue  # as exported; a text longer than a cell holds was cut only in the workbook
         try:
-            value = _parse_field(f, raw, getattr(cell, "number_format", "") or "", template, labels)
+            value = parse_ledger_value(f, raw, getattr(cell, "number_format", "") or "",
+                                       tuple(ctx.template.ledger.statuses), ctx.labels.get(f, f))
         except ValueProblem as problem:
             if cell_text(raw) == cell_text(old_value) and old_value not in (None, ""):
                 continue  # what the draft already holds, even if not valid: leave it
             reasons.append(str(problem))
             continue
+        if exported is not None and canon(value) == exported.get(f, "") and not _same(old_value, value):
+            kept.append(ctx.labels.get(f, f))  # not changed in the ledger; the draft changed since
+            continue
         setattr(new, f, value)
     if reasons:
         plan.rejections.append(Rejection(n, name or _item_name(item), reasons, matched=True))
         return
-    changes = [FieldChange(f, labels.get(f, f), getattr(base, f), getattr(new, f))
-               for f in present if not _same(getattr(base, f), getattr(new, f))]
+    if kept:
+        plan.notes.append(f"第 {n} 行“{_cut(name or _item_name(item))}”的“{'”“'.join(kept)}”在台账中没有改动，"
+                          "而草稿在导出台账后已经改过：保留草稿中现在的内容。")
+    changes = [FieldChange(f, ctx.labels.get(f, f), getattr(base, f), getattr(new, f))
+               for f in ctx.present if not _same(getattr(base, f), getattr(new, f))]
     if not changes or (old is None and not any(getattr(new, f) not in (None, "") for f in FIELDS)):
         plan.unchanged += 1
         return
-    if new.status == DONE and new.percent is not None and new.percent < 100:
-        plan.notes.append(f"第 {n} 行“{_cut(name or _item_name(item))}”状态为“已完成”，但完成率为 {new.percent:g}%，"
+    done = ctx.template.ledger.done
+    if done and new.status == done and new.percent is not None and new.percent < 100:
+        plan.notes.append(f"第 {n} 行“{_cut(name or _item_name(item))}”状态为“{done}”，但完成率为 {new.percent:g}%，"
                           "请核实（检查时会提示）。")
     plan.changes.append(RowChange(n, item.id, name or _item_name(item), new, changes, matched_by))
-
-
-def _reader() -> Any:
-    from desktop.model import _Reader
-
-    return _Reader()
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -291,12 +347,8 @@ def _same(a: Any, b: Any) -> bool:
     return (a if a is not None else "") == (b if b is not None else "")
 
 
-def _parse_field(f: str, raw: Any, number_format: str, template: Any, labels: dict[str, str]) -> Any:
-    return parse_ledger_value(f, raw, number_format, tuple(template.ledger.statuses), labels.get(f, f))
-
-
 def apply_import(draft: Draft, plan: ImportPlan) -> int:
     """Apply the accepted rows of ``plan`` to ``draft.progress``; returns how many changed."""
     for change in plan.changes:
-        draft.progress[change.item_id] = Progress.read(change.progress.to_dict(), "", _reader())
+        draft.progress[change.item_id] = Progress.read(change.progress.to_dict(), "", _Reader())
     return len(plan.changes)

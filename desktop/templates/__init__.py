@@ -86,12 +86,35 @@ class LedgerColumn:
     width: float
 
 
+# A template without its own ledger statuses gets these; which of them counts
+# as done and which as not applicable is the template's too (ledger.done,
+# ledger.not_applicable), so no other module names a status.
+DEFAULT_STATUSES = ("未开始", "进行中", "已完成", "延期", "不适用")
+DEFAULT_DONE, DEFAULT_NOT_APPLICABLE = "已完成", "不适用"
+
+
 @dataclass(frozen=True)
 class LedgerSpec:
     sheet: str
     columns: tuple[LedgerColumn, ...]
     statuses: tuple[str, ...]
     kinds: Mapping[str, str]
+    done: str = DEFAULT_DONE  # the status that means finished ("" = none does)
+    not_applicable: str = DEFAULT_NOT_APPLICABLE  # left out of averages and overdue ("" = none)
+
+    @property
+    def finished(self) -> tuple[str, ...]:
+        """Statuses that stop the clock: an item in one of them is never overdue."""
+        return tuple(s for s in (self.done, self.not_applicable) if s)
+
+    def effective_percent(self, status: str, percent: float | int | None) -> float:
+        """A row's completion for averages: blank counts 0, or 100 when done."""
+        if percent is None:
+            return 100.0 if status == self.done and self.done else 0.0
+        return float(percent)
+
+    def counts_in_average(self, status: str) -> bool:
+        return not (self.not_applicable and status == self.not_applicable)
 
 
 @dataclass(frozen=True)
@@ -320,7 +343,7 @@ def parse_template(raw: Any, source: str, expected_id: str | None = None) -> Tem
     for k, v in kinds.items():
         if not isinstance(v, str):
             raise c.fail(f"ledger.kinds.{k}", "应为文本")
-    statuses = c.text_list(lg.get("statuses", ["未开始", "进行中", "已完成", "延期", "不适用"]), "ledger.statuses")
+    statuses = c.text_list(lg.get("statuses", list(DEFAULT_STATUSES)), "ledger.statuses")
     # Statuses become drop-down entries and formula criteria in the workbook:
     # plain words only, so a template can never smuggle a formula in.
     for i, status in enumerate(statuses):
@@ -329,11 +352,22 @@ def parse_template(raw: Any, source: str, expected_id: str | None = None) -> Tem
     sheet = c.text(lg, "sheet", "ledger", optional=True) or "进度台账"
     if not _PLAIN_WORD.match(sheet):
         raise c.fail("ledger.sheet", "只能是不含引号、逗号和公式符号的简短文字")
+    roles = {}
+    for key, default in (("done", DEFAULT_DONE), ("not_applicable", DEFAULT_NOT_APPLICABLE)):
+        if key in lg:
+            value = c.text(lg, key, "ledger") or ""
+            if value and value not in statuses:
+                raise c.fail(f"ledger.{key}", "应为 ledger.statuses 中的一项（或留空）")
+        else:
+            value = default if default in statuses else ""
+        roles[key] = value
     ledger = LedgerSpec(
         sheet=sheet,
         columns=tuple(columns),
         statuses=statuses,
         kinds=dict(kinds),
+        done=roles["done"],
+        not_applicable=roles["not_applicable"],
     )
 
     ck = c.obj(data.get("checks", {}), "checks")

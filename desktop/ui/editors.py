@@ -7,6 +7,7 @@ problem path; returns False when the path is not its own).
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from collections.abc import Callable
 
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import official
-from desktop.model import STATUSES, Activity, Requirement, Task, TaskGroup, new_id
+from desktop.model import Activity, Progress, Requirement, Task, TaskGroup, new_id
 
 from . import messages
 from .common import fill_with_split, hint_label, reword
@@ -929,9 +930,10 @@ class ActivitiesEditor(_ListEditor):
 
 # --- 进度台账 ----------------------------------------------------------------------
 
-_LEDGER_COLUMNS = ("序号", "类别", "名称", "牵头单位", "完成时限", "状态", "完成率（%）", "进展情况", "佐证材料",
-                   "更新日期")
-_LEDGER_KEYS = {5: "status", 6: "percent", 7: "summary", 8: "evidence", 9: "updated"}
+# The ledger's columns a clerk edits on the page (the same the import reads); the
+# others are the plan's own text. The columns themselves are the template's.
+_LEDGER_EDITABLE = ("status", "percent", "summary", "evidence", "updated")
+_PX_PER_WIDTH = 8  # a template column width (Excel units) in pixels
 
 
 class _StatusDelegate(QStyledItemDelegate):
@@ -943,7 +945,7 @@ class _StatusDelegate(QStyledItemDelegate):
 
     def statuses(self) -> tuple[str, ...]:
         doc = self.owner.doc
-        return tuple(doc.template.ledger.statuses) if doc is not None else STATUSES
+        return tuple(doc.template.ledger.statuses) if doc is not None else ()
 
     def createEditor(self, parent, option, index):  # noqa: N802 - Qt's name
         combo = QComboBox(parent)
@@ -959,23 +961,23 @@ class _StatusDelegate(QStyledItemDelegate):
 
 
 class LedgerEditor(Editor):
+    """The ledger as the exported workbook shows it: the template's columns, the same
+    rows (desktop.ledger.rows); 状态, 完成率, 进展情况, 佐证材料 and 更新日期 are edited here."""
+
     title = "进度台账"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.table = QTableWidget(0, len(_LEDGER_COLUMNS))
-        self.table.setHorizontalHeaderLabels(list(_LEDGER_COLUMNS))
+        self.table = QTableWidget(0, 0)
         self.table.verticalHeader().setVisible(False)
         self.table.setAlternatingRowColors(True)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                    | QAbstractItemView.EditTrigger.EditKeyPressed
                                    | QAbstractItemView.EditTrigger.AnyKeyPressed)
-        self.table.setItemDelegateForColumn(5, _StatusDelegate(self))
+        self._status_delegate = _StatusDelegate(self)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        for col, width in enumerate((48, 72, 260, 120, 110, 80, 90, 240, 160, 110)):
-            self.table.setColumnWidth(col, width)
         self.table.itemChanged.connect(self._on_table_item_changed)
         self.summary = hint_label("")
         self.as_of = self._field(DateField("截至日期"), "as_of")
@@ -992,31 +994,60 @@ class LedgerEditor(Editor):
         layout.addWidget(self.summary)
         self._filling = False
         self._ids: list[str] = []
+        self._keys: list[str] = []  # column -> the template's column key
+        self._titles: list[str] = []
+
+    def column(self, key: str) -> int:
+        """The table column of a ledger column key (-1 when the template has none)."""
+        return self._keys.index(key) if key in self._keys else -1
+
+    def _set_columns(self) -> None:
+        assert self.doc is not None
+        columns = list(self.doc.template.ledger.columns)
+        keys = [c.key for c in columns]
+        if keys == self._keys:
+            return
+        old = self.column("status")
+        if old >= 0:
+            self.table.setItemDelegateForColumn(old, self.table.itemDelegate())
+        self._keys, self._titles = keys, [c.title for c in columns]
+        self.table.setColumnCount(len(columns))
+        self.table.setHorizontalHeaderLabels(self._titles)
+        for col, c in enumerate(columns):
+            self.table.setColumnWidth(col, int(min(c.width, 40) * _PX_PER_WIDTH))
+        if "status" in keys:
+            self.table.setItemDelegateForColumn(self.column("status"), self._status_delegate)
+
+    def _text(self, key: str, value: object, entry: Progress | None) -> str:
+        if key in _LEDGER_EDITABLE:  # what the draft holds, as the clerk typed it
+            raw = getattr(entry, key) if entry is not None else None
+            if key == "percent":
+                return "" if raw is None else f"{raw:g}"
+            return "" if raw is None else str(raw)
+        if isinstance(value, _dt.date):
+            return official.official_date(value)
+        return "" if value is None else str(value)
 
     def refresh(self) -> None:
         if self.doc is None:
             return
+        from desktop.ledger.rows import build_rows
+
         super().refresh()  # the 截至日期 field
         draft = self.doc.draft
         self._filling = True
-        items = draft.items()
-        self.table.setRowCount(len(items))
+        self._set_columns()
+        rows = build_rows(draft, self.doc.template, draft.as_of_date(), mark=False)
+        self.table.setRowCount(len(rows))
         self._ids = []
-        for row, (kind, _path, item) in enumerate(items):
-            entry = draft.progress.get(item.id)
-            name = getattr(item, "title", "") if kind == "task" else getattr(item, "name", "")
-            deadline = official.official_date(item.deadline) if isinstance(item, Task) and item.deadline else \
-                getattr(item, "time", "")
-            percent = "" if entry is None or entry.percent is None else f"{entry.percent:g}"
-            values = [str(row + 1), "重点任务" if kind == "task" else "重点活动", name, item.lead, deadline,
-                      entry.status if entry else "", percent, entry.summary if entry else "",
-                      entry.evidence if entry else "", entry.updated if entry else ""]
-            for col, value in enumerate(values):
-                cell = QTableWidgetItem(value)
-                if col not in _LEDGER_KEYS:
+        for row, r in enumerate(rows):
+            entry = draft.progress.get(r.key)
+            for col, key in enumerate(self._keys):
+                cell = QTableWidgetItem(self._text(key, r.values.get(key), entry))
+                if key not in _LEDGER_EDITABLE:
                     cell.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
                 self.table.setItem(row, col, cell)
-            self._ids.append(item.id)
+            self._ids.append(r.key)
         self._filling = False
         self._update_summary()
 
@@ -1037,9 +1068,10 @@ class LedgerEditor(Editor):
                 row = self._ids.index(item_id)
                 entry = self.doc.draft.progress.get(item_id)
                 self._filling = True
-                for col, key in _LEDGER_KEYS.items():
-                    value = getattr(entry, key) if entry else None
-                    text = "" if value is None else (f"{value:g}" if key == "percent" else str(value))
+                for col, key in enumerate(self._keys):
+                    if key not in _LEDGER_EDITABLE:
+                        continue
+                    text = self._text(key, None, entry)
                     cell = self.table.item(row, col)
                     assert cell is not None  # refresh() sets every cell
                     if cell.text() != text:
@@ -1048,10 +1080,12 @@ class LedgerEditor(Editor):
             self._update_summary()
 
     def _on_table_item_changed(self, cell: QTableWidgetItem) -> None:
-        if self._filling or self.doc is None or cell.column() not in _LEDGER_KEYS:
+        if self._filling or self.doc is None or not 0 <= cell.column() < len(self._keys):
             return
-        row, key = cell.row(), _LEDGER_KEYS[cell.column()]
-        item_id = self._ids[row]
+        key = self._keys[cell.column()]
+        if key not in _LEDGER_EDITABLE:
+            return
+        item_id = self._ids[cell.row()]
         text = cell.text().strip()
         value: object = text
         if key == "percent":
@@ -1066,7 +1100,7 @@ class LedgerEditor(Editor):
                 cell.setText("" if current is None else f"{current:g}")
                 self._filling = False
                 return
-        self.doc.edit_value(progress_address(item_id, key), value, merge=False, label=_LEDGER_COLUMNS[cell.column()])
+        self.doc.edit_value(progress_address(item_id, key), value, merge=False, label=self._titles[cell.column()])
 
     def focus_path(self, path: str, **_kw) -> bool:
         if path == "as_of":
@@ -1075,10 +1109,11 @@ class LedgerEditor(Editor):
             return False
         item_id = path[len("progress."):] if path.startswith("progress.") else ""
         row = self._ids.index(item_id) if item_id in self._ids else 0
-        if self.table.rowCount():
-            self.table.setCurrentCell(row, 6 if "percent" in path else 5)
-            lead = self.table.item(row, 5)
-            assert lead is not None  # refresh() sets every cell
-            self.table.scrollToItem(lead)
+        col = self.column("percent" if "percent" in path else "status")
+        if self.table.rowCount() and col >= 0:
+            self.table.setCurrentCell(row, col)
+            target = self.table.item(row, col)
+            assert target is not None  # refresh() sets every cell
+            self.table.scrollToItem(target)
         self.table.setFocus()
         return True

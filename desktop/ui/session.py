@@ -194,8 +194,11 @@ class DocumentSession(QObject):
         self.host.autosave_deadline.stop()
         self.recovery.discard()
         self.host.update_title()
-        said = "，并为它生成了编号（台账据此核对来源）" if first else ""
-        self.host.statusBar().showMessage(f"已保存到 {path}{said}", 5000)
+        if first:  # drafts made before ids existed get one now (save_draft), said once
+            self.host.statusBar().showMessage(f"已保存到 {path}。草稿原来没有方案编号，已生成并保存："
+                                              "以后导出的台账都带有它，导回和合并时据此核对。", 12000)
+        else:
+            self.host.statusBar().showMessage(f"已保存到 {path}", 5000)
         return True
 
     def maybe_save(self) -> bool:

@@ -58,10 +58,18 @@ def _pdf_text(path: Path) -> str:
 
 
 # The only formulas we write: live counts on the summary sheet, over fixed
-# ranges, with criteria taken from the template's statuses (never user text).
-_OUR_FORMULA = re.compile(
-    r"^=(COUNTA|COUNTIF)\('?进度台账'?!\$[A-Z]+\$\d+:\$[A-Z]+\$\d+"
-    r"(,\"(%s|)\")?\)(-SUM\(C\d+:C\d+\))?$" % "|".join(TEMPLATE.ledger.statuses))
+# ranges, with criteria taken from the template's statuses (never user text):
+# counts, the overdue count and the average completion (issue 27.8).
+_RANGE = r"'?进度台账'?!\$[A-Z]+\$\d+:\$[A-Z]+\$\d+"
+_STATUS = "(%s)" % "|".join(TEMPLATE.ledger.statuses)
+_OUR_FORMULA = re.compile("|".join((
+    r"^=(COUNTA|COUNTIF)\(%s(,\"(%s|)\")?\)(-SUM\(C\d+:C\d+\))?$" % (_RANGE, _STATUS[1:-1]),
+    r"^=SUMPRODUCT\(ISNUMBER\(%s\)\*\(%s<(TODAY\(\)|DATE\(\d{4},\d{1,2},\d{1,2}\))\)"
+    r"(\*\(%s<>\"%s\"\))*\)$" % (_RANGE, _RANGE, _RANGE, _STATUS),
+    r"^=IFERROR\(ROUND\(\(SUMIFS\(%s,%s,\"<>%s\"\)\+100\*COUNTIFS\(%s,\"%s\",%s,\"\"\)\)"
+    r"/\(COUNTA\(%s\)-COUNTIF\(%s,\"%s\"\)\),1\),0\)$"
+    % (_RANGE, _RANGE, _STATUS, _RANGE, _STATUS, _RANGE, _RANGE, _RANGE, _STATUS),
+)))
 
 
 def _xlsx_check(path: Path, titles: list[str]) -> None:

@@ -102,7 +102,9 @@ def test_same_draft_other_unit_needs_confirmation(template, tmp_path, capsys):
     assert load_draft(path).progress["t1"].percent == 30
 
 
-def test_old_ledger_without_identity_is_previewed_not_applied(template, tmp_path, capsys):
+def test_old_ledger_without_identity_is_checked_by_title_office_and_names(template, tmp_path, capsys):
+    """An older ledger has no draft id: it is this draft's when its plan title and office are
+    (every row's name is checked against its id too); when they are not, it is previewed first."""
     draft = office("南海区委网信办", 4)
     path = tmp_path / "d.plan.json"
     save_draft(draft, path)
@@ -116,6 +118,14 @@ def test_old_ledger_without_identity_is_previewed_not_applied(template, tmp_path
     wb.custom_doc_props.props = []
     wb.worksheets[0].cell(4, PCT_COL).value = 70
     wb.save(ledger)
+    plan = plan_import(load_draft(path), template, ledger)
+    assert not plan.needs_confirmation and len(plan.changes) == 1
+    assert any("方案名称和填报单位与当前草稿一致" in n for n in plan.notes)
+    assert cli(["ledger", "import", str(path), str(ledger), "--dry-run"]) == 0
+
+    renamed = load_draft(path)  # the office's other plan: the title no longer vouches for the ledger
+    renamed.plan.title = "南海区2021年争做中国好网民工程实施方案"
+    save_draft(renamed, path)
     before = sha(path)
     plan = plan_import(load_draft(path), template, ledger)
     assert plan.needs_confirmation and "无法确认" in plan.identity_warning and len(plan.changes) == 1

@@ -177,25 +177,51 @@ def test_ctrl_z_in_a_field_undoes_the_document(qtbot, window):
 
 def test_ledger_view_edits_status_and_percent(window):
     ledger = window.show_section("ledger")
+    status, percent, summary = (ledger.column(k) for k in ("status", "percent", "summary"))
     row = ledger._ids.index("t2")
-    assert ledger.table.item(row, 5).text() == "进行中"
-    ledger.table.item(row, 5).setText("已完成")
-    ledger.table.item(row, 6).setText("100%")
+    assert ledger.table.item(row, status).text() == "进行中"
+    ledger.table.item(row, status).setText("已完成")
+    ledger.table.item(row, percent).setText("100%")
     entry = window.doc.draft.progress["t2"]
     assert (entry.status, entry.percent) == ("已完成", 100)
-    ledger.table.item(row, 6).setText("一百")
+    ledger.table.item(row, percent).setText("一百")
     assert "不是数字" in recorder.history[-1].text
     assert window.doc.draft.progress["t2"].percent == 100
-    assert ledger.table.item(row, 6).text() == "100"
+    assert ledger.table.item(row, percent).text() == "100"
     # An activity's row.
     first = window.doc.draft.activities[0].id
     arow = ledger._ids.index(first)
     old = window.doc.draft.progress[first].summary if first in window.doc.draft.progress else ""
-    ledger.table.item(arow, 7).setText("已举办两场")
+    ledger.table.item(arow, summary).setText("已举办两场")
     assert window.doc.draft.progress[first].summary == "已举办两场"
     window.undo_action.trigger()
     assert window.doc.get(f"progress:{first}:summary") == old
-    assert ledger.table.item(arow, 7).text() == old
+    assert ledger.table.item(arow, summary).text() == old
+
+
+def test_ledger_view_has_the_templates_columns_and_the_exported_rows(window, tmp_path):
+    """The page is built from the template's columns (issue 29) and shows what the
+    exported workbook shows, 对应上级任务 with the task's name (issue 27.8)."""
+    import openpyxl
+
+    from desktop.export import ExportOptions, export_one
+
+    ledger = window.show_section("ledger")
+    spec = window.doc.template.ledger
+    titles = [ledger.table.horizontalHeaderItem(c).text() for c in range(ledger.table.columnCount())]
+    assert titles == [c.title for c in spec.columns]
+    path = export_one(window.doc.draft, window.doc.template, "xlsx", tmp_path / "l.xlsx",
+                      ExportOptions(today=window.doc.draft.as_of_date())).path
+    ws = openpyxl.load_workbook(path)[spec.sheet]
+    upstream = ledger.column("upstream")
+    on_page = [ledger.table.item(r, upstream).text() for r in range(ledger.table.rowCount())]
+    in_file = [ws.cell(r, upstream + 1).value or "" for r in range(4, 4 + ledger.table.rowCount())]
+    assert on_page == in_file
+    assert any(text.startswith("第") and "：" in text and len(text) > 6 for text in on_page)
+    editable = {ledger.column(k) for k in ("status", "percent", "summary", "evidence", "updated")}
+    for col in range(ledger.table.columnCount()):
+        flags = ledger.table.item(0, col).flags()
+        assert bool(flags & Qt.ItemFlag.ItemIsEditable) == (col in editable), titles[col]
 
 
 def test_activities_and_requirements(window):

@@ -228,10 +228,11 @@ def test_ledger_import_shows_changes_and_applies_as_one_undo_step(qtbot, opened,
     assert window.doc.undo_stack.count() == steps + 1
     ledger_editor = window.show_section("ledger")
     row = ledger_editor._ids.index(task_id)
-    assert ledger_editor.table.item(row, 5).text() == "已完成"
+    status = ledger_editor.column("status")
+    assert ledger_editor.table.item(row, status).text() == "已完成"
     window.undo_action.trigger()
     assert window.doc.draft.to_dict() == before
-    assert ledger_editor.table.item(row, 5).text() != "已完成"
+    assert ledger_editor.table.item(row, status).text() != "已完成"
 
 
 def test_ledger_merge_reports_skipped_files(qtbot, make_window, example_draft, tmp_path: Path):
