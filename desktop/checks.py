@@ -91,6 +91,8 @@ class FormatChecks:
     each applied to the fields a kind names by their paths (see _Run for the plan,
     desktop.kinds.report.checks for the work report)."""
 
+    labels: dict[str, str] = FIELD_LABELS  # field names as the clerk knows them, in this kind of document
+
     def __init__(self, today: _dt.date, std: official.Standard) -> None:
         self.today = today
         self.std = std
@@ -102,7 +104,7 @@ class FormatChecks:
     def doc_number_at(self, path: str, text: str, date_value: str) -> None:
         """发文字号: 机关代字〔年份〕序号号, its year the 成文日期's (7.2.4)."""
         text = text.strip()
-        if not text:
+        if not text or _PLACEHOLDER.search(text):  # a number still to be given: the placeholder check says so
             return
         fixed = _fix_doc_number(text)
         m = official.DOC_NUMBER_RE.match(text)
@@ -169,7 +171,7 @@ class FormatChecks:
         for path, value in texts:
             m = _PLACEHOLDER.search(value)
             if m:
-                label = FIELD_LABELS.get(path.rsplit(".", 1)[-1].split("[")[0], "")
+                label = self.labels.get(path.rsplit(".", 1)[-1].split("[")[0], "")
                 where = f"{label}中" if label else ""
                 self.add("placeholder", ERROR, path,
                          f"{where}还留着模板的占位文字“{m.group(0)}”，请改为本地的实际内容。")
@@ -179,7 +181,7 @@ class FormatChecks:
         for path, values in lists:
             if any("\n" in v or "\r" in v for v in values):
                 split = [p.strip() for v in values for p in re.split(r"[\r\n]+", v) if p.strip()]
-                label = FIELD_LABELS.get(path.rsplit(".", 1)[-1], "该列表")
+                label = self.labels.get(path.rsplit(".", 1)[-1], "该列表")
                 self.add("list-multiline", ERROR, path,
                          f"{label}的一项中有多行文字（可能是从 Word 粘贴的多个名称），"
                          f"应每项一个，共 {len(split)} 项。", fix=split)

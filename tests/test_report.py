@@ -1,0 +1,175 @@
+"""The work report (kind two): drafted from a plan and its ledger, checked, refreshed.
+
+The plan here is built by hand so that every figure can be written out: six tasks
+whose progress covers each status, judged as of 2020-12-20.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from desktop.kinds.report.checks import run_checks
+from desktop.kinds.report.drafting import new_report, refreshed
+from desktop.model import Draft, Progress, Task, TaskGroup
+from desktop.sample import make_draft
+from desktop.storage import load_record, save_draft
+from tests.conftest import ROOT
+
+CLI = [sys.executable, "-m", "desktop"]
+
+
+def _plan() -> Draft:
+    draft = make_draft(6, 2, groups=2)
+    draft.plan.task_groups = [
+        TaskGroup("强化网络素养教育", [
+            Task(id="t1", title="开展“双进”活动", lead="市教育局", deadline="2020-06-30"),
+            Task(id="t2", title="提升教师能力", lead="市教育局", deadline="2020-12-31"),
+            Task(id="t3", title="开展金融知识普及", lead="人行佛山中支", deadline="2020-09-30")]),
+        TaskGroup("聚焦重点群体", [
+            Task(id="t4", title="开展职工系列活动", lead="市总工会", deadline="2020-10-31"),
+            Task(id="t5", title="团结培育青年好网民", lead="团市委", deadline="2020-12-31"),
+            Task(id="t6", title="开展短视频展播", lead="市妇联", deadline="2020-08-31")]),
+    ]
+    draft.progress = {
+        "t1": Progress("已完成", 100, "已在126所学校开展主题班会。"),
+        "t2": Progress("进行中", 40, "完成首轮培训"),
+        "t3": Progress("延期", 20, ""),
+        "t4": Progress("未开始", None, ""),
+        "t6": Progress("不适用", None, "本市无此项目。"),
+    }
+    for i, act in enumerate(draft.activities):
+        draft.progress[act.id] = Progress("已完成" if i == 0 else "进行中", 100 if i == 0 else 50, "")
+    draft.as_of = "2020-12-20"
+    return draft
+
+
+@pytest.fixture
+def plan_file(tmp_path: Path) -> Path:
+    path = tmp_path / "佛山方案.plan.json"
+    save_draft(_plan(), path)
+    return path
+
+
+def _report(plan_file: Path, tmp_path: Path, *extra: str) -> Path:
+    out = tmp_path / "佛山报告.report.json"
+    proc = subprocess.run(CLI + ["report", "new", str(plan_file), "-o", str(out), *extra], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    return out
+
+
+def test_the_figures_are_the_plans_as_numerals(plan_file, tmp_path):
+    report = load_record(_report(plan_file, tmp_path, "--signer", "张三"))
+    overall = report.sections[0].text
+    # 6 tasks; done: t1; in progress: t2 (进行中), t3 (延期); not started: t4 (未开始), t5 (none);
+    # not applicable: t6; overdue on 2020-12-20: t3 (9-30), t4 (10-31); average of t1–t5:
+    # (100 + 40 + 20 + 0 + 0) / 5 = 32; activities: 2, held 1.
+    assert "共部署重点任务6项、重点活动2项" in overall
+    assert "截至2020年12月20日，重点任务已完成1项，正在推进2项，尚未启动2项，不适用1项，其中逾期未完成2项" in overall
+    assert "平均完成率32%" in overall and "重点活动已举办1项" in overall
+    practices = report.sections[1].text.split("\n")
+    assert practices[0].startswith("（一）强化网络素养教育。一是开展“双进”活动。已在126所学校开展主题班会。")
+    assert "二是提升教师能力。完成首轮培训。" in practices[0]
+    assert practices[1].startswith("（二）聚焦重点群体。")
+    problems = report.sections[2].text
+    assert "“开展金融知识普及”、“开展职工系列活动”已超过完成时限" in problems
+    assert "“团结培育青年好网民”尚未启动" in problems
+    assert [s.heading for s in report.sections] == ["总体情况", "主要做法和成效", "存在的问题", "下一步工作打算"]
+    assert [r.task_id for r in report.rows] == ["t1", "t2", "t3", "t4", "t5", "t6"]
+    assert report.title == "关于清远市2020年争做中国好网民工程工作情况的报告"  # make_draft's plan title
+    assert report.header.signer == "张三" and report.recipients == "中共广东省委网络安全和信息化委员会办公室"
+    assert report.header.doc_number.endswith("〔2020〕××号")
+
+
+def test_a_half_year_report_says_so(plan_file, tmp_path):
+    report = load_record(_report(plan_file, tmp_path, "--period", "半年", "--as-of", "2020-06-30"))
+    assert report.title == "关于清远市2020年上半年争做中国好网民工程工作情况的报告" and report.period == "半年"
+    assert "截至2020年6月30日" in report.sections[0].text
+
+
+@pytest.mark.parametrize("change, rule, path", [
+    (lambda r: setattr(r.header, "signer", ""), "report-signer", "header.signer"),
+    (lambda r: setattr(r, "recipients", "省委网信办、省教育厅"), "report-recipient", "recipients"),
+    (lambda r: setattr(r.sections[3], "text", "拟于明年继续推进。妥否，请批示。"), "report-request",
+     "sections[3].text"),
+    (lambda r: setattr(r.sections[0], "text", r.sections[0].text + "恳请省委网信办给予经费支持。"), "report-request",
+     "sections[0].text"),
+    (lambda r: setattr(r, "title", "关于佛山市2020年工作情况"), "report-title", "title"),
+])
+def test_what_a_report_may_not_do_is_reported_at_its_field(template, change, rule, path):
+    report = new_report(_plan(), template, signer="张三")
+    report.header.doc_number = "佛委网办〔2020〕30号"
+    assert [p for p in run_checks(report, template) if p.rule.startswith("report-")] == []
+    change(report)
+    found = [(p.rule, p.severity, p.path) for p in run_checks(report, template) if p.rule.startswith("report-")]
+    assert found == [(rule, "error", path)]
+
+
+def test_a_figure_the_data_no_longer_bears_out_is_flagged_and_fixed(template):
+    from desktop.checks import apply_fix
+
+    report = new_report(_plan(), template, signer="张三")
+    report.rows[1].status, report.rows[1].percent = "已完成", 100  # the clerk edits the annex
+    found = [p for p in run_checks(report, template) if p.rule == "report-figures"]
+    assert [(p.path, p.severity) for p in found] == [("sections[0].text", "warning")]
+    assert "已完成写的是 1，附件数据是 2" in found[0].message
+    assert apply_fix(report, found[0])
+    assert "重点任务已完成2项，正在推进1项" in report.sections[0].text and "平均完成率44%" in report.sections[0].text
+    assert [p for p in run_checks(report, template) if p.rule == "report-figures"] == []
+
+
+def test_refreshing_from_a_newer_ledger_keeps_the_clerks_words(template):
+    plan = _plan()
+    report = new_report(plan, template, signer="张三")
+    report.sections[0].text += "各项工作扎实推进。"
+    report.sections[3].text = "明年重点抓好青少年网络素养教育。"
+    plan.progress["t4"] = Progress("已完成", 100, "职工系列活动已举办三场。")
+    plan.progress["t5"] = Progress("进行中", 60, "")
+    again = refreshed(report, plan, template)
+    overall = again.sections[0].text
+    assert "重点任务已完成2项，正在推进3项，尚未启动0项" in overall and "逾期未完成1项" in overall
+    assert overall.endswith("各项工作扎实推进。") and again.sections[3].text == "明年重点抓好青少年网络素养教育。"
+    assert again.rows[3].summary == "职工系列活动已举办三场。"
+
+
+def test_every_plan_task_is_accounted_for(template):
+    report = new_report(_plan(), template, signer="张三")
+    del report.rows[4]  # 团结培育青年好网民: named in 存在的问题 still
+    del report.rows[0]  # 开展“双进”活动: named in 主要做法和成效
+    assert [p for p in run_checks(report, template) if p.rule == "report-tasks"] == []
+    report.sections[1].text = report.sections[1].text.replace("开展“双进”活动", "开展进校园活动")
+    found = [p for p in run_checks(report, template) if p.rule == "report-tasks"]
+    assert [p.message for p in found] == ["方案中的任务“开展“双进”活动”在报告正文和附件中都没有提到。"]
+
+
+def test_the_report_finds_its_plan_and_knows_when_it_moved_on(plan_file, tmp_path):
+    from desktop.kinds.report.source import find_plan, stale_against_plan
+
+    path = _report(plan_file, tmp_path)
+    report = load_record(path)
+    assert find_plan(report, path)[1] == plan_file and stale_against_plan(report, path) is None
+    plan = load_record(plan_file)
+    plan.progress["t4"] = Progress("进行中", 10, "已启动。")
+    save_draft(plan, plan_file)
+    stale = stale_against_plan(report, path)
+    assert stale is not None and stale.rule == "report-stale" and "刷新数据" in stale.message
+    proc = subprocess.run(CLI + ["check", str(path), "--json"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert "report-stale" in {p["rule"] for p in json.loads(proc.stdout)}
+    other = tmp_path / "另一份方案.plan.json"
+    another = make_draft(3, 1)
+    another.id = "0123456789abcdef"  # another office's plan, or last year's
+    save_draft(another, other)
+    from desktop.errors import DesktopError
+
+    with pytest.raises(DesktopError, match="不是起草本报告所依据的方案"):
+        find_plan(report, path, other)
+    proc = subprocess.run(CLI + ["report", "refresh", str(path)], cwd=ROOT, capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert stale_against_plan(load_record(path), path) is None
