@@ -21,7 +21,7 @@ from . import limits
 from .limits import Deadline
 from .parts import Part, is_sub_item, level_of
 from .reading import Para, Table, header_index
-from .text import L2, L3, chinese_to_int, complete, first_sentence, split_title, squeeze
+from .text import L1, L2, L3, chinese_to_int, complete, first_sentence, split_title, squeeze
 from .units import split_units
 
 ABSURD = 999  # no plan numbers a task beyond this
@@ -39,9 +39,14 @@ class _Item:
 
 
 def _digit(text: str, expected: int | None) -> tuple[int, str] | None:
-    """A numbered item's number and rest, if the number really starts a task."""
+    """A numbered item's number and rest, if the number really starts a task
+    (1. items, or the long 一、 paragraphs of a notice without part headings)."""
     m = L3.match(text)
     if not m:
+        m1 = L1.match(text)
+        if m1 and len(squeeze(m1.group(2))) > 30:
+            n1 = chinese_to_int(m1.group(1))
+            return (n1, m1.group(2).strip()) if n1 else None
         return None
     n, rest = int(m.group(1)), m.group(2).strip()
     if not rest:
@@ -76,6 +81,26 @@ def _group_title(rest: str) -> str:
     head, _ = split_units(rest)
     title, _text = split_title(head)
     return (title or head).strip()
+
+
+def _paragraph_measures(heading: str, paras: list[Para], k: int) -> bool:
+    """Under a bare （一） heading, are the paragraphs up to the next （一） measures of their
+    own (each led by a short sentence, "建立台账。……") rather than the body of one task
+    whose title is the heading ("（一）建立…制度。" then its text)?"""
+    if heading.rstrip().endswith(("。", "．", ".", "；", ";")):
+        return False
+    run: list[str] = []
+    while k < len(paras) and not L2.match(paras[k].text):
+        if not is_sub_item(paras[k].text):
+            run.append(paras[k].text)
+        k += 1
+    if len(run) < 2:
+        return False
+    for text in run:
+        title, rest = first_sentence(text, 30)
+        if title is None or not rest:
+            return False
+    return True
 
 
 def collect(parts: list[Part], deadline: Deadline) -> tuple[list[_Item], _Groups, list[str], list[int]]:
@@ -135,7 +160,7 @@ def collect(parts: list[Part], deadline: Deadline) -> tuple[list[_Item], _Groups
                     title, text = split_title(head)
                     # a bare heading followed by unnumbered paragraphs: the paragraphs are the measures
                     follows = k < len(paras) and not L2.match(paras[k].text) and not is_sub_item(paras[k].text)
-                    if title and not text and not units and follows:
+                    if title and not text and not units and follows and _paragraph_measures(m2.group(2), paras, k):
                         group = groups.add(title, chinese_to_int(m2.group(1)))
                         while k < len(paras) and not L2.match(paras[k].text):
                             q = paras[k]
@@ -244,6 +269,8 @@ def _entry(it: _Item, n: int, top: int, by_number: dict[int, _Item]) -> dict[str
         # （牵头单位：…） after the title itself: taken off before the title is split at "。"
         head, units = split_units(it.text)
         title, text = first_sentence(head, 150) if it.unnumbered else split_title(head)
+        if title is None and not it.unnumbered:
+            title, text = first_sentence(head, 150)  # a measure led by a long sentence: that sentence
         if it.unnumbered and title is None:
             title, text = head, ""
         text = "".join([text] + it.tail) if it.tail and not text else \
