@@ -29,8 +29,10 @@ LEVEL_NAMES = {"auto": "自动判断", "numbered": "编号项（1.）是任务",
 
 _GOALS = re.compile(r"(目标|总体要求|指导思想|基本原则|总体思路|工作原则|主要原则|基本要求)")
 _ACTIVITIES = re.compile(r"活动")
-_BODIES = re.compile(r"(机构|小组|专班|成员|组成|人员|职责|领导体制)")
-_REQUIREMENTS = re.compile(r"(保障|要求|组织实施|组织领导|工作机制|附则|纪律)")
+_BODIES = re.compile(r"(机构|小组|专班|成员|组成|人员(组成|构成|安排|分工)|职责|领导体制)")
+# "构建…就业保障体系" is a measure; "保障措施", "强化工作保障" are the plan's safeguards.
+_REQUIREMENTS = re.compile(r"(保障措施|工作保障|组织保障|实施保障|强化保障|加强保障|保障机制|要求|组织实施|组织领导"
+                           r"|工作机制|附则|纪律)")
 # Words that name the document's own follow-up only where the part names no one responsible:
 # "加强对权力运行的监督制约" with a 牵头单位 under each item is a part of measures.
 _FOLLOW_UP = re.compile(r"(监督|考核|督查|督导|宣传引导|总结)")
@@ -202,11 +204,11 @@ def classify(part: Part) -> tuple[str, str]:
         return "goals", f"标题“{h}”是目标或总体要求"
     if _ACTIVITIES.search(h) and not re.search(r"(任务|措施)", h):
         return "activities", f"标题“{h}”是活动"
-    if _BODIES.search(h) and not re.search(r"(任务|措施)", h):
+    if _BODIES.search(h) and not re.search(r"(任务|措施)", h) and not _with_units(paras):
         return "ignored", f"标题“{h}”是机构或人员，不是任务"
     if not re.search(r"(任务|具体措施|工作措施|主要措施|重点工作)", h) and (
             _REQUIREMENTS.search(h)
-            or (_FOLLOW_UP.search(h) and not any(split_units(p.text)[1].get("lead") for p in paras))):
+            or (_FOLLOW_UP.search(h) and not _with_units(paras))):
         return "requirements", f"标题“{h}”是组织、保障或要求"
     if _STEPS.search(h) and not _MEASURES.search(h):
         return "ignored", f"标题“{h}”是实施步骤或时间安排"
@@ -219,6 +221,11 @@ def classify(part: Part) -> tuple[str, str]:
     if numbered or len(paras) >= 2 or any(isinstance(i, Table) for i in part.items):
         return "tasks", "部分中是逐项的措施"
     return "ignored", "内容太少，不像任务"
+
+
+def _with_units(paras: list[Para]) -> bool:
+    """Items that name who is responsible (牵头单位…): measures, whatever the heading says."""
+    return any(split_units(p.text)[1].get("lead") for p in paras)
 
 
 def _task_level(part: Part) -> str:
