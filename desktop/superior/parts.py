@@ -133,8 +133,9 @@ def split_body(src: Source, start: int) -> Body:
 
 
 def _long_l1(item: Para | Table) -> bool:
+    """一、 before a whole sentence: a measure, not a part heading."""
     m = L1.match(item.text) if isinstance(item, Para) else None
-    return bool(m) and len(squeeze(m.group(2))) > 30
+    return m is not None and len(squeeze(m.group(2))) > 30
 
 
 def _measures_numbered_l1(parts: list[Part]) -> None:

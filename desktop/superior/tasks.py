@@ -342,6 +342,7 @@ def table_tasks(items: list[Para | Table], deadline: Deadline) -> tuple[list[dic
     merged section rows as groups and rows broken by a page joined to the row above."""
     groups: list[dict[str, Any]] = []
     tasks: list[dict[str, Any]] = []
+    raw: list[str] = []  # each task's whole cell, to split again when a page broke it
     head: list[str] = []
     for item in items:
         deadline.check()
@@ -368,8 +369,12 @@ def table_tasks(items: list[Para | Table], deadline: Deadline) -> tuple[list[dic
             filled = [c for c in cells if c]
             if not filled or squeeze(cells[task_col] if task_col < len(cells) else "") == head[task_col]:
                 continue
+            only = next((i for i, c in enumerate(cells) if c), 0)
+            # a merged section row has its words in the first cell ("一、产业发展"); a row whose only
+            # words are in the task column is the rest of a row the page broke
             if len(set(filled)) == 1 and (len(cells) < len(head) or len(filled) == 1) and \
-                    not (seq is not None and seq < len(cells) and cells[seq].isdigit()):
+                    not (seq is not None and seq < len(cells) and cells[seq].isdigit()) and \
+                    (only != task_col or task_col == 0 or re.match(r"^[一二三四五六七八九十]+[、.．]", filled[0])):
                 groups.append({"number": len(groups) + 1, "title": re.sub(r"^[一二三四五六七八九十]+[、.．]", "",
                                                                           filled[0]).strip()})
                 continue
@@ -380,15 +385,17 @@ def table_tasks(items: list[Para | Table], deadline: Deadline) -> tuple[list[dic
                 return cells[c].replace("\n", "").strip() if c is not None and c < len(cells) else ""
 
             if seq is not None and not cell(seq) and tasks:
-                tasks[-1]["text"] = (tasks[-1].get("text") or "") + cell(task_col)
+                # the rest of a row the page broke: every cell goes on where it stopped
+                # ("第8项重点" + "工作。…", "县住房城乡建设" + "局")
+                raw[-1] += cell(task_col)
+                tasks[-1].update(_task_cell(raw[-1]))
+                for key, c in (("lead", lead), ("partners", partners), ("deadline", when)):
+                    if cell(c):
+                        tasks[-1][key] = tasks[-1].get(key, "") + cell(c)
                 continue
-            title, text = split_title(cell(task_col).replace("\n", ""))
-            if title is None:
-                title, text = first_sentence(cell(task_col), 150)
-            if title is None:
-                title, text = cell(task_col), ""
+            raw.append(cell(task_col))
             entry: dict[str, Any] = {"number": len(tasks) + 1, "group": groups[-1]["number"] if groups else None,
-                                     "title": title, "text": text or None, "source_gap": False}
+                                     **_task_cell(raw[-1]), "source_gap": False}
             for key, c in (("lead", lead), ("partners", partners), ("deadline", when)):
                 if cell(c):
                     entry[key] = cell(c)
@@ -397,6 +404,16 @@ def table_tasks(items: list[Para | Table], deadline: Deadline) -> tuple[list[dic
                 raise TemplateError(f"上级文件“{deadline.name}”中的任务表超过 {limits.MAX_TASKS} 行，"
                                     "超过本程序的上限。")
     return groups, tasks
+
+
+def _task_cell(cell: str) -> dict[str, Any]:
+    """A task cell's title (its lead-in or first sentence) and text."""
+    title, text = split_title(cell)
+    if title is None:
+        title, text = first_sentence(cell, 150)
+    if title is None:
+        title, text = cell, ""
+    return {"title": title, "text": text or None}
 
 
 def _row_activity(number: int, rest: str) -> dict[str, Any]:
