@@ -67,3 +67,13 @@ def test_printed_table_over_several_pages(tmp_path, ruled):
 
     assert len(PdfReader(str(pdf)).pages) >= 3  # the table runs over pages, rows broken by them
     _check(import_superior(pdf).data)
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) 未安装")
+def test_a_bundle_without_pdfium_still_reads_the_ruled_table(tmp_path, monkeypatch):
+    import sys
+
+    pdf = libreoffice_print(_plan(tmp_path / "分工.docx", ruled=True), tmp_path)
+    monkeypatch.setitem(sys.modules, "pypdfium2", None)  # import fails, as in a bundle built without it
+    _check(import_superior(pdf).data)

@@ -287,10 +287,12 @@ def _read_pdf_exact(path: Path, deadline: Deadline, first: int = 0, src: Source 
     """Any PDF from page ``first``. Text comes from pdfium's text layer (C, a few ms a
     page); pdfplumber, which builds a Python object per character, reads only the
     pages that draw rules, for their tables."""
-    import pypdfium2 as pdfium
-
     src = src or Source(path.name)
     count = _Counter(path.name, deadline)
+    try:
+        import pypdfium2 as pdfium
+    except ImportError:  # a bundle built without pdfium: pdfplumber reads every page, slower
+        return _read_pdf_plumber(path, deadline, first, src, count)
     pdf = pdfium.PdfDocument(str(path))
     plumber: Any = None
     try:
@@ -320,6 +322,19 @@ def _read_pdf_exact(path: Path, deadline: Deadline, first: int = 0, src: Source 
         pdf.close()
         if plumber is not None:
             plumber.close()
+    return src
+
+
+def _read_pdf_plumber(path: Path, deadline: Deadline, first: int, src: Source, count: _Counter) -> Source:
+    import pdfplumber
+
+    with pdfplumber.open(str(path)) as pdf:
+        if len(pdf.pages) > limits.MAX_PDF_PAGES:
+            raise too_large(path.name, f"有 {len(pdf.pages)} 页", f"{limits.MAX_PDF_PAGES} 页")
+        columns = 0
+        for page in pdf.pages[first:]:
+            deadline.check()
+            columns = _plumber_page(page, src, count, columns)
     return src
 
 
