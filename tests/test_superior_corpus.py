@@ -58,7 +58,7 @@ def _assert_bars(rows) -> None:
 
 
 def test_corpus_has_real_documents_with_sources():
-    assert len(KEYS) >= 2
+    assert len(KEYS) >= 9  # issue 25 asks for 12: the search has found 9 whole documents so far
     for k in KEYS:
         assert k["source"] and text_of(k).is_file() and k["tasks"]
 

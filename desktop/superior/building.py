@@ -19,7 +19,7 @@ from desktop.errors import TemplateError
 
 from .header import read_header
 from .limits import Deadline
-from .parts import Part, classify, level_of, split_body
+from .parts import Part, body_year, level_of, settle_roles, split_body
 from .reading import Para, Source
 from .tasks import activities, build_tasks, collect, is_task_table, requirements, table_tasks
 from .text import CJK, chinese_to_int
@@ -142,16 +142,19 @@ def derive(src: Source, roles: dict[int, str] | None = None, levels: dict[int, s
     notes: list[str] = []
     texts = [p.text for p in src.items if isinstance(p, Para)]
     head = read_header(src)
-    if not head.year:
-        raise TemplateError(f"在“{src.name}”中找不到年度：标题“{head.plan_title}”、发文字号和正文中都没有“20××年”。")
     body = split_body(src, head.body_start)
+    settle_roles(body.parts)
     for part in body.parts:
-        part.role, part.reason = classify(part)
         if roles and part.number in roles:
             part.role, part.reason = roles[part.number], "由您指定"
         if levels and part.number in levels:
             part.level = levels[part.number]
     deadline.check()
+    year_note = ""
+    if not head.year:
+        head.year, year_note = body_year(body.parts, texts)
+        if year_note:
+            notes.append(year_note)
 
     found, group_list, task_notes, other_numbers = collect(body.parts, deadline)
     notes += task_notes
@@ -249,6 +252,8 @@ def derive(src: Source, roles: dict[int, str] | None = None, levels: dict[int, s
     }
     if not head.date and body.print_date:
         data["upstream"]["date_note"] = "来源文本只载明印发日期，未载明成文日期。"
+    if year_note:
+        data["upstream"]["year_note"] = year_note
     _fits(data, src.name)
     return Derived(data, notes, src, body.parts)
 

@@ -37,6 +37,7 @@ class Header:
 
 def _is_title_line(t: str) -> bool:
     return (0 < len(t) <= MAX_TITLE and not re.search(r"[。，；：:,;]", t) and not marker(t)
+            and not re.fullmatch(r"[（(].*[）)]", t)  # （此件公开发布）, （本文有删减）: a note, never a title
             and not is_date_line(t) and not DOC_NUMBER.search(t) and t != "文件")
 
 
@@ -132,9 +133,12 @@ def read_header(src: Source) -> Header:
     h.plan_title = h.plan_title or start[2]
     h.body_start = _item_index(src, start[1]) + 1
     h.date = _signature_date(flat, start, notice)
-    h.year = _year(h, flat, start[1])
+    h.year = _year(h)
+    signed = _signature_organs(texts, start, notice)
     if not h.issuers:
-        h.issuers = _signature_organs(flat, start, notice) or _title_organs(h.notice_title or h.plan_title)
+        h.issuers = signed or _title_organs(h.notice_title or h.plan_title)
+    elif len(signed) == len(h.issuers) and all(s.endswith(i) or i in s for s, i in zip(signed, h.issuers)):
+        h.issuers = signed  # the 版头 may use a short form ("发展改革委办公厅"); the signature names it in full
     return h
 
 
@@ -154,8 +158,18 @@ def _signature_date(flat: list[str], start: tuple[int, int, str], notice: tuple[
     return last
 
 
-def _signature_organs(flat: list[str], start: tuple[int, int, str], notice: tuple[int, int, str] | None) -> list[str]:
-    """The organs signed above the 成文日期 (a joint document signs several)."""
+def _line_organs(text: str) -> list[str]:
+    """'国务院办公厅　中央军委办公厅' (one signature line, several organs) -> each organ."""
+    pieces = [squeeze(x) for x in re.split(r"\s{1,}|、", text.strip()) if x.strip()]
+    if len(pieces) > 1 and all(_organ(x) for x in pieces):
+        return pieces
+    flat = squeeze(text)
+    return [flat] if _organ(flat) else []
+
+
+def _signature_organs(texts: list[str], start: tuple[int, int, str], notice: tuple[int, int, str] | None) -> list[str]:
+    """The organs signed above the 成文日期 (a joint document signs several, a line each or on one line)."""
+    flat = [squeeze(t) for t in texts]
     lo = notice[1] + 1 if notice is not None and notice != start else start[1] + 1
     for i in range(lo, len(flat)):
         t = flat[i]
@@ -164,9 +178,9 @@ def _signature_organs(flat: list[str], start: tuple[int, int, str], notice: tupl
         if is_date_line(t):
             organs: list[str] = []
             k = i - 1
-            while k >= lo and _organ(flat[k]) and flat[k][-1:] not in TERMINAL and not L1.match(flat[k]) \
+            while k >= lo and _line_organs(texts[k]) and flat[k][-1:] not in TERMINAL and not L1.match(flat[k]) \
                     and not L2.match(flat[k]) and not L3.match(flat[k]):
-                organs.insert(0, flat[k])
+                organs[:0] = _line_organs(texts[k])
                 k -= 1
             if organs:
                 return organs
@@ -177,12 +191,15 @@ def _signature_organs(flat: list[str], start: tuple[int, int, str], notice: tupl
 
 def _title_organs(title: str) -> list[str]:
     m = _ABOUT.match(title)
-    if m and _organ(m.group(1)):
-        return [m.group(1)]
+    if m:
+        pieces = [x for x in re.split(r"[、，,]", m.group(1)) if x]
+        if pieces and all(_organ(x) for x in pieces):
+            return pieces
     return []
 
 
-def _year(h: Header, flat: list[str], after: int) -> int:
+def _year(h: Header) -> int:
+    """The year the document states about itself: its title, 文号 or 成文日期 (0: not stated)."""
     for text in (h.plan_title, h.doc_number.replace("〔", "").replace("〕", "年"), h.notice_title):
         m = _YEAR.search(text)
         if m:
@@ -192,8 +209,4 @@ def _year(h: Header, flat: list[str], after: int) -> int:
         return int(m.group(1))
     if h.date:
         return int(h.date[:4])
-    for t in flat[after + 1:after + 200]:
-        m = _YEAR.search(t)
-        if m:
-            return int(m.group(1))
     return 0

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from .header import _organ
 from .reading import Para, Source, Table
 from .text import L1, L2, L3, L4, PRINTED, is_date_line, squeeze
+from .units import split_units
 
 ROLE_NAMES = {"tasks": "重点任务", "goals": "工作目标", "requirements": "工作要求", "activities": "重点活动",
               "ignored": "不读取"}
@@ -28,8 +29,13 @@ LEVEL_NAMES = {"auto": "自动判断", "numbered": "编号项（1.）是任务",
 
 _GOALS = re.compile(r"(目标|总体要求|指导思想|基本原则|总体思路|工作原则|主要原则|基本要求)")
 _ACTIVITIES = re.compile(r"活动")
-_BODIES = re.compile(r"(机构|小组|专班|成员|组成|人员|职责|领导体制)")
-_REQUIREMENTS = re.compile(r"(保障|要求|组织实施|组织领导|工作机制|监督|考核|督查|督导|附则|纪律|宣传引导|总结)")
+_BODIES = re.compile(r"(机构|小组|专班|成员|组成|人员(组成|构成|安排|分工)|职责|领导体制)")
+# "构建…就业保障体系" is a measure; "保障措施", "强化工作保障" are the plan's safeguards.
+_REQUIREMENTS = re.compile(r"(保障措施|工作保障|组织保障|实施保障|强化保障|加强保障|保障机制|要求|组织实施|组织领导"
+                           r"|工作机制|附则|纪律)")
+# Words that name the document's own follow-up only where the part names no one responsible:
+# "加强对权力运行的监督制约" with a 牵头单位 under each item is a part of measures.
+_FOLLOW_UP = re.compile(r"(监督|考核|督查|督导|宣传引导|总结)")
 _STEPS = re.compile(r"(步骤|阶段|进度安排|时间安排|时间节点)")
 _MEASURES = re.compile(r"(任务|具体措施|工作措施|主要措施|政策措施|重点措施|重点工作|主要工作|举措|工作内容"
                        r"|主要内容|行动|工程|项目)")
@@ -122,7 +128,71 @@ def split_body(src: Source, start: int) -> Body:
     for part in parts:
         part.items = _strip_signature(part.items)
     body.annexes = [a for a in annexes if a[1]]  # "附件：…" listing the annexes is not one
+    _measures_numbered_l1(parts)
     return body
+
+
+def _long_l1(item: Para | Table) -> bool:
+    """一、 before a whole sentence: a measure, not a part heading."""
+    m = L1.match(item.text) if isinstance(item, Para) else None
+    return m is not None and len(squeeze(m.group(2))) > 30
+
+
+def _measures_numbered_l1(parts: list[Part]) -> None:
+    """A notice without part headings whose measures are 一、二、三 paragraphs: those
+    paragraphs are a part of their own, after the preamble."""
+    if len(parts) != 1:
+        return
+    items = parts[0].items
+    first = next((i for i, it in enumerate(items) if _long_l1(it)), None)
+    if first is None or sum(1 for it in items if _long_l1(it)) < 2:
+        return
+    parts[0].items = items[:first]
+    parts.append(Part(1, "", items[first:]))
+
+
+def settle_roles(parts: list[Part]) -> None:
+    """Each part's role by its own heading and content, then by the document: where
+    other parts number their measures, a part of unnumbered prose under a heading that
+    names no measures is an account of the situation, not tasks."""
+    for part in parts:
+        part.role, part.reason = classify(part)
+    numbered = [p for p in parts if p.role == "tasks" and _numbered_items(p)]
+    if not numbered:
+        return
+    for part in parts:
+        if part.role == "tasks" and not _numbered_items(part) and not _MEASURES.search(part.heading) \
+                and not any(isinstance(i, Table) for i in part.items) \
+                and not any(split_units(p.text)[1] for p in part.items if isinstance(p, Para)):
+            part.role, part.reason = "ignored", "其他部分逐项列出措施，本部分是不编号的情况说明，不是任务"
+
+
+def _numbered_items(part: Part) -> int:
+    return sum(1 for p in part.items if isinstance(p, Para) and (L3.match(p.text) or L2.match(p.text) or _long_l1(p)))
+
+
+_START_YEAR = re.compile(r"((?:19|20)\d{2})\s*年\s*(?:起|开始|度|至|到|—|－|-|~|～)"
+                         r"|((?:19|20)\d{2})\s*[—－\-~～]\s*(?:19|20)\d{2}\s*年")
+_ANY_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+def body_year(parts: list[Part], texts: list[str]) -> tuple[int, str]:
+    """The year of a document whose title, 文号 and date state none: the start year its
+    preamble or goals give ("2012年起5年内"); else a year to check, said so in the note."""
+    for part in parts:
+        if part.number == 0 or part.role == "goals":
+            for p in part.items:
+                m = _START_YEAR.search(p.text) if isinstance(p, Para) else None
+                if m:
+                    return int(m.group(1) or m.group(2)), ""
+    years = sorted({int(m.group(1)) for t in texts for m in _ANY_YEAR.finditer(t)})
+    if years:
+        return years[0], (f"原文的标题、发文字号和成文日期都没有载明年度，暂按正文中最早出现的年份（{years[0]}年），"
+                          "请核对后改正。")
+    import datetime
+
+    this = datetime.date.today().year
+    return this, f"原文中没有任何年份，暂按今年（{this}年）生成，请核对后改正。"
 
 
 def classify(part: Part) -> tuple[str, str]:
@@ -131,13 +201,15 @@ def classify(part: Part) -> tuple[str, str]:
     paras = [p for p in part.items if isinstance(p, Para)]
     if part.number == 0:
         return "ignored", "正文开头（制定依据、目的），不是任务"
-    if _GOALS.search(h) and not re.search(r"(任务|措施)", h):
+    if _GOALS.search(h) and not re.search(r"(任务|措施)", h.replace("目标任务", "目标")):
         return "goals", f"标题“{h}”是目标或总体要求"
     if _ACTIVITIES.search(h) and not re.search(r"(任务|措施)", h):
         return "activities", f"标题“{h}”是活动"
-    if _BODIES.search(h) and not re.search(r"(任务|措施)", h):
+    if _BODIES.search(h) and not re.search(r"(任务|措施)", h) and not _with_units(paras):
         return "ignored", f"标题“{h}”是机构或人员，不是任务"
-    if _REQUIREMENTS.search(h) and not re.search(r"(任务|具体措施|工作措施|主要措施|重点工作)", h):
+    if not re.search(r"(任务|具体措施|工作措施|主要措施|重点工作)", h) and (
+            _REQUIREMENTS.search(h)
+            or (_FOLLOW_UP.search(h) and not _with_units(paras))):
         return "requirements", f"标题“{h}”是组织、保障或要求"
     if _STEPS.search(h) and not _MEASURES.search(h):
         return "ignored", f"标题“{h}”是实施步骤或时间安排"
@@ -152,10 +224,17 @@ def classify(part: Part) -> tuple[str, str]:
     return "ignored", "内容太少，不像任务"
 
 
+def _with_units(paras: list[Para]) -> bool:
+    """Items that name who is responsible (牵头单位…): measures, whatever the heading says."""
+    return any(split_units(p.text)[1].get("lead") for p in paras)
+
+
 def _task_level(part: Part) -> str:
     paras = [p for p in part.items if isinstance(p, Para)]
     if any(L3.match(p.text) and not L3.match(p.text).group(2)[:1].isdigit() for p in paras):  # type: ignore[union-attr]
         return "numbered"
+    if any(_long_l1(p) for p in paras):
+        return "numbered"  # 一、二、三 measures of a notice without part headings
     if any(L2.match(p.text) for p in paras):
         return "groups"
     return "paragraphs"

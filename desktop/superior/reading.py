@@ -284,40 +284,214 @@ def read_pdf(path: Path, deadline: Deadline | None = None) -> Source:
 
 
 def _read_pdf_exact(path: Path, deadline: Deadline, first: int = 0, src: Source | None = None) -> Source:
-    """Any PDF (from page ``first``), with pdfplumber: slower, exact for every producer."""
-    import pdfplumber
-
+    """Any PDF from page ``first``. Text comes from pdfium's text layer (C, a few ms a
+    page); pdfplumber, which builds a Python object per character, reads only the
+    pages that draw rules, for their tables."""
     src = src or Source(path.name)
     count = _Counter(path.name, deadline)
-    columns = 0
+    try:
+        import pypdfium2 as pdfium
+    except ImportError:  # a bundle built without pdfium: pdfplumber reads every page, slower
+        return _read_pdf_plumber(path, deadline, first, src, count)
+    pdf = pdfium.PdfDocument(str(path))
+    plumber: Any = None
+    try:
+        if len(pdf) > limits.MAX_PDF_PAGES:
+            raise too_large(path.name, f"有 {len(pdf)} 页", f"{limits.MAX_PDF_PAGES} 页")
+        columns = 0
+        ruled: list[list[float]] = []  # the column starts of a borderless table that may go on
+        for i in range(first, len(pdf)):
+            deadline.check()
+            page = pdf[i]
+            try:
+                if _has_rules(page):
+                    if plumber is None:
+                        import pdfplumber
+
+                        plumber = pdfplumber.open(str(path))
+                    columns = _plumber_page(plumber.pages[i], src, count, columns)
+                    ruled = []
+                    continue
+                lines = _pdfium_lines(page)
+            finally:
+                page.close()
+            edge = max((ln["x1"] for ln in lines), default=0.0)  # table rows included
+            lines, tables, ruled = _borderless(lines, ruled)
+            _glue(src, lines, tables, count, edge)
+    finally:
+        pdf.close()
+        if plumber is not None:
+            plumber.close()
+    return src
+
+
+def _read_pdf_plumber(path: Path, deadline: Deadline, first: int, src: Source, count: _Counter) -> Source:
+    import pdfplumber
+
     with pdfplumber.open(str(path)) as pdf:
         if len(pdf.pages) > limits.MAX_PDF_PAGES:
             raise too_large(path.name, f"有 {len(pdf.pages)} 页", f"{limits.MAX_PDF_PAGES} 页")
+        columns = 0
         for page in pdf.pages[first:]:
             deadline.check()
-            found: list[tuple[tuple[float, float, float, float], list[list[str]]]] = []
-            if page.lines or page.rects:  # tables need rules; most pages have none
-                for t in page.find_tables():
-                    rows = [[tidy(c or "").replace("\n", "") for c in row] for row in (t.extract() or [])]
-                    if rows and header_index(rows) is not None:
-                        columns = len(rows[0])
-                        found.append((t.bbox, rows))
-                    elif columns and rows and len(rows[0]) == columns:
-                        found.append((t.bbox, rows))
-            outside = page
-            for bbox, _ in found:
-                def not_within(o: dict[str, Any], b: tuple[float, float, float, float] = bbox) -> bool:
-                    return not _within(o, b)
-
-                outside = outside.filter(not_within)
-            # Our grid spreads digits between CJK characters by up to a quarter em;
-            # a typed space is half an em.
-            lines = [{"top": ln["top"], "x0": ln["x0"], "x1": ln["x1"], "text": ln["text"],
-                      "size": round(ln["chars"][0]["size"], 1) if ln.get("chars") else 0.0}
-                     for ln in outside.extract_text_lines(layout=False, strip=True, x_tolerance=5)]
-            _glue(src, lines, [(bbox[1], rows) for bbox, rows in found], count)
-            page.close()  # pdfplumber keeps every page's objects otherwise: memory grows with the file
+            columns = _plumber_page(page, src, count, columns)
     return src
+
+
+def _has_rules(page: Any) -> bool:
+    """Does the page draw lines or boxes (a ruled table, our 版头's red line)?"""
+    import pypdfium2.raw as pdfium_c
+
+    for _ in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=3):
+        return True
+    return False
+
+
+def _plumber_page(page: Any, src: Source, count: _Counter, columns: int) -> int:
+    """One page with rules: ruled tables with a header row (or running on from the last
+    page, same columns) cell by cell, the rest as lines."""
+    found: list[tuple[tuple[float, float, float, float], list[list[str]]]] = []
+    for t in page.find_tables():
+        rows = [[tidy(c or "").replace("\n", "") for c in row] for row in (t.extract() or [])]
+        if rows and header_index(rows) is not None:
+            columns = len(rows[0])
+            found.append((t.bbox, rows))
+        elif columns and rows and len(rows[0]) == columns:
+            found.append((t.bbox, rows))
+    outside = page
+    for bbox, _ in found:
+        def not_within(o: dict[str, Any], b: tuple[float, float, float, float] = bbox) -> bool:
+            return not _within(o, b)
+
+        outside = outside.filter(not_within)
+    # Our grid spreads digits between CJK characters by up to a quarter em; a typed space is half an em.
+    lines = [{"top": ln["top"], "x0": ln["x0"], "x1": ln["x1"], "text": ln["text"],
+              "size": round(ln["chars"][0]["size"], 1) if ln.get("chars") else 0.0}
+             for ln in outside.extract_text_lines(layout=False, strip=True, x_tolerance=5)]
+    right = max([ln["x1"] for ln in lines] + [bbox[2] for bbox, _ in found], default=0.0)
+    _glue(src, lines, [(bbox[1], rows) for bbox, rows in found], count, right)
+    page.close()  # pdfplumber keeps every page's objects otherwise: memory grows with the file
+    return columns
+
+
+def _pdfium_lines(page: Any) -> list[dict[str, Any]]:
+    """The page's lines with their left and right edges, top, font size and segments.
+    Characters are put on lines by their baseline and in order by their left edge, not
+    in the order the file stores them (quotation marks in a Latin font come last). A gap
+    of two characters or more splits a line into segments: the columns of a table drawn
+    without rules."""
+    import pypdfium2.raw as pdfium_c
+
+    height = page.get_height()
+    tp = page.get_textpage()
+    try:
+        n = tp.count_chars()
+        text = tp.get_text_range(0, n) if n else ""
+        if len(text) != n:  # characters outside the BMP: one call each keeps the indexes right
+            text = "".join((tp.get_text_range(k, 1) or " ")[:1] for k in range(n))
+        rows: list[dict[str, Any]] = []
+        by_base: dict[int, list[dict[str, Any]]] = {}
+        for k, ch in enumerate(text):
+            if ch.isspace():
+                continue  # spaces and line breaks pdfium made up, or typed spaces: the gap says it
+            # the loose box spans the glyph's advance, as typeset: gaps between ink are no spaces
+            left, bottom, right, top = tp.get_charbox(k, loose=True)
+            if right <= left:
+                continue
+            # a table's columns come one after the other in the file: a cell's line joins the
+            # row it shares a baseline with, however far back that row was started
+            key = round(bottom / 2)
+            row = next((r for d in (0, -1, 1, -2, 2) for r in by_base.get(key + d, ())
+                        if abs(bottom - r["base"]) <= r["size"] * 0.6), None)
+            if row is None:
+                size = round(pdfium_c.FPDFText_GetFontSize(tp.raw, k), 1) or round(top - bottom, 1)
+                row = {"base": bottom, "size": size, "chars": []}
+                rows.append(row)
+                by_base.setdefault(key, []).append(row)
+            row["chars"].append((left, right, top, ch))
+    finally:
+        tp.close()
+    lines: list[dict[str, Any]] = []
+    for row in rows:
+        chars = sorted(row["chars"])
+        em = row["size"] or 12.0
+        segs: list[list[Any]] = [[chars[0][0], "", chars[0][1]]]
+        text = ""
+        prev_right = chars[0][0]
+        for left, right, _top, ch in chars:
+            gap = left - prev_right
+            if gap > em:
+                segs.append([left, "", right])  # a table column's gap (a typed double space is under an em)
+                text += " "
+            elif gap > 5:
+                text += " "
+                segs[-1][1] += " "
+            text += ch
+            segs[-1][1] += ch
+            segs[-1][2] = max(segs[-1][2], right)
+            prev_right = max(prev_right, right)
+        lines.append({"top": height - max(c[2] for c in chars), "x0": chars[0][0], "x1": prev_right, "text": text,
+                      "size": row["size"], "segs": segs})
+    return lines
+
+
+def _borderless(lines: list[dict[str, Any]], columns: list[list[float]]
+                ) -> tuple[list[dict[str, Any]], list[tuple[float, list[list[str]]]], list[list[float]]]:
+    """A table drawn without rules: a header line whose segments are header words
+    (序号 / 任务 / 牵头单位 / 完成时限…), then the lines whose segments fall in its
+    columns. A row starts where the first column has text; a line with text only in
+    other columns continues the row above (a cell that wraps, or a row the page broke).
+    ``columns`` carries the column starts of a table that ran off the last page."""
+    lines = sorted(lines, key=lambda ln: ln["top"])
+    kept: list[dict[str, Any]] = []
+    tables: list[tuple[float, list[list[str]]]] = []
+    starts: list[float] = columns[0] if columns else []
+    rows: list[list[str]] = []
+    top = 0.0
+
+    def close() -> None:
+        if rows:
+            tables.append((top, [r[:] for r in rows]))
+            rows.clear()
+
+    for ln in lines:
+        cells = [tidy(seg[1]) for seg in ln["segs"]]
+        if len(cells) >= 2 and header_index([cells]) == 0:
+            close()
+            segs = ln["segs"]
+            # column boundaries halfway between the header's words: header cells are often centred
+            starts = [float("-inf")] + [(a[2] + b[0]) / 2 for a, b in zip(segs, segs[1:])]
+            rows.append(cells)
+            top = ln["top"]
+            continue
+        if starts:
+            placed = _place_cells(ln["segs"], starts)
+            if placed is not None:
+                if not rows:  # a table running on from the last page
+                    top = ln["top"]
+                if placed[0] or not rows:
+                    rows.append(placed)
+                else:
+                    rows[-1] = [(a + b) if b else a for a, b in zip(rows[-1], placed)]
+                continue
+            close()
+            starts = []
+        kept.append(ln)
+    close()
+    return kept, tables, [starts] if starts else []
+
+
+def _place_cells(segs: list[list[Any]], starts: list[float]) -> list[str] | None:
+    """Segments into the table's columns by their left edge, or None when the line is
+    no table row (one segment starting left of the second column that is no row number:
+    the text after the table)."""
+    if len(segs) == 1 and segs[0][0] < starts[1] and not tidy(segs[0][1]).isdigit():
+        return None
+    cells = [""] * len(starts)
+    for x, text, _right in segs:
+        c = max(i for i, s in enumerate(starts) if x >= s)
+        cells[c] += tidy(text)
+    return cells
 
 
 def _within(obj: dict[str, Any], bbox: tuple[float, float, float, float]) -> bool:
@@ -359,9 +533,11 @@ def _lines(chunks: list[_Chunk]) -> list[dict[str, Any]]:
 
 
 def _glue(src: Source, lines: list[dict[str, Any]], tables: list[tuple[float, list[list[str]]]],
-          count: _Counter) -> None:
+          count: _Counter, right: float = 0.0) -> None:
+    """Lines into paragraphs. ``right`` is the text's right edge where a table on the page
+    shows it better than the lines around it (a page of short lines above a table)."""
     left = min((ln["x0"] for ln in lines), default=0.0)
-    right = max((ln["x1"] for ln in lines), default=0.0)
+    right = max([ln["x1"] for ln in lines] + [right])
     placed: list[tuple[float, Any]] = [(ln["top"], ln) for ln in lines]
     placed += [(top, rows) for top, rows in tables]
     placed.sort(key=lambda item: item[0])

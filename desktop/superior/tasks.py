@@ -21,7 +21,7 @@ from . import limits
 from .limits import Deadline
 from .parts import Part, is_sub_item, level_of
 from .reading import Para, Table, header_index
-from .text import L2, L3, chinese_to_int, complete, first_sentence, split_title, squeeze
+from .text import L1, L2, L3, chinese_to_int, complete, first_sentence, split_title, squeeze
 from .units import split_units
 
 ABSURD = 999  # no plan numbers a task beyond this
@@ -39,9 +39,14 @@ class _Item:
 
 
 def _digit(text: str, expected: int | None) -> tuple[int, str] | None:
-    """A numbered item's number and rest, if the number really starts a task."""
+    """A numbered item's number and rest, if the number really starts a task
+    (1. items, or the long 一、 paragraphs of a notice without part headings)."""
     m = L3.match(text)
     if not m:
+        m1 = L1.match(text)
+        if m1 and len(squeeze(m1.group(2))) > 30:
+            n1 = chinese_to_int(m1.group(1))
+            return (n1, m1.group(2).strip()) if n1 else None
         return None
     n, rest = int(m.group(1)), m.group(2).strip()
     if not rest:
@@ -76,6 +81,26 @@ def _group_title(rest: str) -> str:
     head, _ = split_units(rest)
     title, _text = split_title(head)
     return (title or head).strip()
+
+
+def _paragraph_measures(heading: str, paras: list[Para], k: int) -> bool:
+    """Under a bare （一） heading, are the paragraphs up to the next （一） measures of their
+    own (each led by a short sentence, "建立台账。……") rather than the body of one task
+    whose title is the heading ("（一）建立…制度。" then its text)?"""
+    if heading.rstrip().endswith(("。", "．", ".", "；", ";")):
+        return False
+    run: list[str] = []
+    while k < len(paras) and not L2.match(paras[k].text):
+        if not is_sub_item(paras[k].text):
+            run.append(paras[k].text)
+        k += 1
+    if len(run) < 2:
+        return False
+    for text in run:
+        title, rest = first_sentence(text, 30)
+        if title is None or not rest:
+            return False
+    return True
 
 
 def collect(parts: list[Part], deadline: Deadline) -> tuple[list[_Item], _Groups, list[str], list[int]]:
@@ -135,7 +160,7 @@ def collect(parts: list[Part], deadline: Deadline) -> tuple[list[_Item], _Groups
                     title, text = split_title(head)
                     # a bare heading followed by unnumbered paragraphs: the paragraphs are the measures
                     follows = k < len(paras) and not L2.match(paras[k].text) and not is_sub_item(paras[k].text)
-                    if title and not text and not units and follows:
+                    if title and not text and not units and follows and _paragraph_measures(m2.group(2), paras, k):
                         group = groups.add(title, chinese_to_int(m2.group(1)))
                         while k < len(paras) and not L2.match(paras[k].text):
                             q = paras[k]
@@ -244,6 +269,8 @@ def _entry(it: _Item, n: int, top: int, by_number: dict[int, _Item]) -> dict[str
         # （牵头单位：…） after the title itself: taken off before the title is split at "。"
         head, units = split_units(it.text)
         title, text = first_sentence(head, 150) if it.unnumbered else split_title(head)
+        if title is None and not it.unnumbered:
+            title, text = first_sentence(head, 150)  # a measure led by a long sentence: that sentence
         if it.unnumbered and title is None:
             title, text = head, ""
         text = "".join([text] + it.tail) if it.tail and not text else \
@@ -315,6 +342,7 @@ def table_tasks(items: list[Para | Table], deadline: Deadline) -> tuple[list[dic
     merged section rows as groups and rows broken by a page joined to the row above."""
     groups: list[dict[str, Any]] = []
     tasks: list[dict[str, Any]] = []
+    raw: list[str] = []  # each task's whole cell, to split again when a page broke it
     head: list[str] = []
     for item in items:
         deadline.check()
@@ -341,8 +369,12 @@ def table_tasks(items: list[Para | Table], deadline: Deadline) -> tuple[list[dic
             filled = [c for c in cells if c]
             if not filled or squeeze(cells[task_col] if task_col < len(cells) else "") == head[task_col]:
                 continue
+            only = next((i for i, c in enumerate(cells) if c), 0)
+            # a merged section row has its words in the first cell ("一、产业发展"); a row whose only
+            # words are in the task column is the rest of a row the page broke
             if len(set(filled)) == 1 and (len(cells) < len(head) or len(filled) == 1) and \
-                    not (seq is not None and seq < len(cells) and cells[seq].isdigit()):
+                    not (seq is not None and seq < len(cells) and cells[seq].isdigit()) and \
+                    (only != task_col or task_col == 0 or re.match(r"^[一二三四五六七八九十]+[、.．]", filled[0])):
                 groups.append({"number": len(groups) + 1, "title": re.sub(r"^[一二三四五六七八九十]+[、.．]", "",
                                                                           filled[0]).strip()})
                 continue
@@ -353,15 +385,17 @@ def table_tasks(items: list[Para | Table], deadline: Deadline) -> tuple[list[dic
                 return cells[c].replace("\n", "").strip() if c is not None and c < len(cells) else ""
 
             if seq is not None and not cell(seq) and tasks:
-                tasks[-1]["text"] = (tasks[-1].get("text") or "") + cell(task_col)
+                # the rest of a row the page broke: every cell goes on where it stopped
+                # ("第8项重点" + "工作。…", "县住房城乡建设" + "局")
+                raw[-1] += cell(task_col)
+                tasks[-1].update(_task_cell(raw[-1]))
+                for key, c in (("lead", lead), ("partners", partners), ("deadline", when)):
+                    if cell(c):
+                        tasks[-1][key] = tasks[-1].get(key, "") + cell(c)
                 continue
-            title, text = split_title(cell(task_col).replace("\n", ""))
-            if title is None:
-                title, text = first_sentence(cell(task_col), 150)
-            if title is None:
-                title, text = cell(task_col), ""
+            raw.append(cell(task_col))
             entry: dict[str, Any] = {"number": len(tasks) + 1, "group": groups[-1]["number"] if groups else None,
-                                     "title": title, "text": text or None, "source_gap": False}
+                                     **_task_cell(raw[-1]), "source_gap": False}
             for key, c in (("lead", lead), ("partners", partners), ("deadline", when)):
                 if cell(c):
                     entry[key] = cell(c)
@@ -370,6 +404,16 @@ def table_tasks(items: list[Para | Table], deadline: Deadline) -> tuple[list[dic
                 raise TemplateError(f"上级文件“{deadline.name}”中的任务表超过 {limits.MAX_TASKS} 行，"
                                     "超过本程序的上限。")
     return groups, tasks
+
+
+def _task_cell(cell: str) -> dict[str, Any]:
+    """A task cell's title (its lead-in or first sentence) and text."""
+    title, text = split_title(cell)
+    if title is None:
+        title, text = first_sentence(cell, 150)
+    if title is None:
+        title, text = cell, ""
+    return {"title": title, "text": text or None}
 
 
 def _row_activity(number: int, rest: str) -> dict[str, Any]:

@@ -119,13 +119,13 @@ class Score:
     def row(self) -> str:
         head = "".join("✓" if v else "✗" for v in self.header.values())
         if self.refused:
-            return f"{self.document.removesuffix('.txt'):<34}{self.form:<6}拒绝：{self.refused[:60]}"
+            return f"{self.document.removesuffix('.txt'):<38}{self.form:<6}拒绝：{self.refused[:60]}"
         name = self.document.removesuffix(".txt")
-        return (f"{name:<34}{self.form:<6}{self.found:>4}/{self.expected:<4}{self.false_tasks:>5}"
+        return (f"{name:<38}{self.form:<6}{self.found:>4}/{self.expected:<4}{self.false_tasks:>5}"
                 f"{self.exact:>6}{self.leads_right:>5}/{self.leads_expected:<4}{head:>6}{self.score:>8.1f}")
 
 
-HEADER_ROW = f"{'文件':<32}{'形式':<5}{'任务 找到/应有':>10}{'误报':>4}{'标题一致':>5}{'牵头':>6}{'版头':>6}{'得分':>6}"
+HEADER_ROW = f"{'文件':<36}{'形式':<5}{'任务 找到/应有':>10}{'误报':>4}{'标题一致':>5}{'牵头':>6}{'版头':>6}{'得分':>6}"
 
 
 def _norm(text: str | None) -> str:
@@ -161,7 +161,9 @@ def score(k: dict[str, Any], data: dict[str, Any] | None, form: str, refused: st
         if want.get("lead") and _norm(found[best[0]].get("lead")) == _norm(want["lead"]):
             leads_right += 1
     up = data["upstream"]
-    header = {"标题": _norm(up["title"]) == _norm(k["title"]), "年度": data["year"] == k["year"],
+    # A document that states no year of its own: right when the reader says so and asks (year_note).
+    year_right = bool(up.get("year_note")) if k["year"] is None else data["year"] == k["year"]
+    header = {"标题": _norm(up["title"]) == _norm(k["title"]), "年度": year_right,
               "发文机关": [_norm(i) for i in up["issuers"]] == [_norm(i) for i in k["issuers"]],
               "成文日期": (up["date"] if not up.get("date_note") else "") == k["date"]}
     return Score(k["document"], form, len(expected), len(found), matched, len(found) - len(used), exact,
