@@ -173,3 +173,46 @@ def test_the_report_finds_its_plan_and_knows_when_it_moved_on(plan_file, tmp_pat
                           timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert stale_against_plan(load_record(path), path) is None
+
+
+def test_a_city_adds_its_districts_merged_ledger(plan_file, tmp_path, template):
+    """The cascade upward: districts' ledgers merged (ledger merge), then added to the
+    city's report as a table by unit and a sentence; the plan's own figures untouched."""
+    import datetime as dt
+
+    from desktop.export import ExportOptions, export_one
+
+    folder = tmp_path / "各区台账"
+    folder.mkdir()
+    for n, (district, finished) in enumerate((("禅城区委网信办", ()), ("南海区委网信办", ("t2", "t3", "t4", "t5")))):
+        draft = _plan()
+        draft.id = f"{n + 1:016x}"
+        draft.notice.issuers = [district]
+        for key in finished:
+            draft.progress[key] = Progress("已完成", 100, "")
+        export_one(draft, template, "xlsx", folder / f"{district}.xlsx", ExportOptions(today=dt.date(2020, 12, 20)))
+    merged = tmp_path / "全市汇总.xlsx"
+    proc = subprocess.run(CLI + ["ledger", "merge", str(folder), "-o", str(merged), "--today", "2020-12-20"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    path = _report(plan_file, tmp_path)
+    proc = subprocess.run(CLI + ["report", "units", str(path), str(merged)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    report = load_record(path)
+    # Each district: 6 tasks + 2 activities. 禅城: done t1, a1; overdue t3, t4; average of the 7 that count
+    # (t6 is 不适用): (100+40+20+0+0+100+50)/7 = 44.3. 南海: done t1–t5, a1; overdue none; (600+50)/7 = 92.9.
+    units = {u.unit: (u.items, u.done, u.overdue, u.average) for u in report.units}
+    assert units == {"禅城区委网信办": (8, 2, 2, 44.3), "南海区委网信办": (8, 6, 0, 92.9)}
+    assert report.units_title == "各单位任务完成情况表"
+    assert report.sections[0].text.endswith("各单位报送的进度台账已汇总（见附件2）：共2个单位、16项任务和活动，"
+                                            "其中已完成8项，超过完成时限尚未完成2项。")
+    assert [p for p in run_checks(report, template) if p.rule == "report-figures"] == []
+    from desktop.kinds.report.document import build_document
+
+    doc = build_document(report)
+    assert [p.text for p in doc.blocks if getattr(p, "kind", "") == "attachment-note"] == [
+        "附件：1.清远市2020年争做中国好网民工程任务完成情况表", "2.各单位任务完成情况表"]
+    proc = subprocess.run(CLI + ["report", "units", str(path), str(plan_file)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 2 and "不是台账的合并结果" in proc.stderr

@@ -271,6 +271,15 @@ def read_previous(path: Path, template: Template) -> dict[str, Any] | None:
     return {"offices": offices, "rows": rows}
 
 
+def office_figures(path: Path, template: Template) -> list[tuple[str, str, Any, Any, Any, Any]] | None:
+    """Each office's figures in a merge result, as 各单位汇总 gives them:
+    (office, plan, items, done, overdue, average); None when ``path`` is no merge result."""
+    found = read_previous(path, template)
+    if found is None:
+        return None
+    return [(office, plan, *figures) for (office, plan), figures in found["offices"].items()]
+
+
 def differences(before: dict[str, Any], plan: MergePlan) -> list[str]:
     """Lines saying what the new summary changes: offices added and gone, each office's
     figures, and how many rows differ."""

@@ -16,6 +16,7 @@ from typing import Any
 
 from desktop import official as gb
 from desktop.errors import TemplateError
+from desktop.templates import DEFAULT_DONE, DEFAULT_NOT_APPLICABLE, DEFAULT_STATUSES
 
 from .header import read_header
 from .limits import Deadline
@@ -108,7 +109,7 @@ def default_ledger(level: str = "上级") -> dict[str, Any]:
             ("summary", "进展情况", 36), ("status", "状态", 10), ("percent", "完成率（%）", 10),
             ("evidence", "佐证材料", 24), ("updated", "更新日期", 13), ("remark", "备注", 16)]
     return {"sheet": "进度台账", "columns": [{"key": k, "title": t, "width": w} for k, t, w in cols],
-            "statuses": ["未开始", "进行中", "已完成", "延期", "不适用"],
+            "statuses": list(DEFAULT_STATUSES), "done": DEFAULT_DONE, "not_applicable": DEFAULT_NOT_APPLICABLE,
             "kinds": {"task": "重点任务", "activity": "重点活动"}}
 
 

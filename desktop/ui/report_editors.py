@@ -93,6 +93,11 @@ class AnnexEditor(_ListEditor):
         self.refresh_button = QPushButton("刷新数据")
         self.refresh_button.setToolTip("按方案当前的进度（如刚导入的台账）重新填写本表，并更新正文中的数字")
         self.refresh_button.clicked.connect(self.refresh_from_plan)
+        self.units_button = QPushButton("加入下级汇总台账…")
+        self.units_button.setToolTip("把各下级单位台账的合并结果（台账 → 合并多个台账）"
+                                     "作为附件“各单位任务完成情况表”加入报告")
+        self.units_button.clicked.connect(self.add_units)
+        self.units = hint_label("")
         self.stale = QLabel("")
         self.stale.setStyleSheet("color: #8a5a00;")
         self.stale.setWordWrap(True)
@@ -103,6 +108,10 @@ class AnnexEditor(_ListEditor):
         box.setContentsMargins(16, 8, 16, 0)
         box.addLayout(form)
         box.addLayout(row)
+        units_row = QHBoxLayout()
+        units_row.addWidget(self.units, 1)
+        units_row.addWidget(self.units_button)
+        box.addLayout(units_row)
         box.addWidget(self.stale)
         layout = self.layout()
         assert isinstance(layout, QVBoxLayout)
@@ -123,6 +132,9 @@ class AnnexEditor(_ListEditor):
             status.set_options([("", "（未填写）")] + [(s, s) for s in self.doc.template.ledger.statuses])
             src = self.doc.draft.source
             self.source.setText(f"数据来自方案《{src.plan_title}》" if src.plan_title else "")
+            report = self.doc.draft
+            self.units.setText(f"已加入 {len(report.units)} 个单位的完成情况（附件“{report.units_title}”）"
+                               if report.units else "市级报告可以加入各区县报送台账的合并结果。")
             self.update_stale()
         super().refresh()
 
@@ -173,6 +185,31 @@ class AnnexEditor(_ListEditor):
         if hasattr(window, "statusBar"):
             window.statusBar().showMessage(
                 f"已按方案的最新进度更新 {len(new.rows)} 项任务和正文中的数字（可撤销）。", 8000)
+
+    def add_units(self, path: str = "") -> bool:
+        """The districts' merged ledger as the report's table by unit (one undo step)."""
+        from pathlib import Path
+
+        from desktop.errors import DesktopError
+        from desktop.kinds.report.units import units_of, with_units
+
+        if self.doc is None:
+            return False
+        path = path or messages.open_path(self, "选择各单位台账的合并结果", "", "Excel 工作簿 (*.xlsx);;所有文件 (*)")
+        if not path:
+            return False
+        try:
+            units = units_of(Path(path), self.doc.template)
+        except DesktopError as err:
+            messages.error(self, str(err))
+            return False
+        new = with_units(self.doc.draft, units, self.doc.draft.units_title or "各单位任务完成情况表")
+
+        def replace(r) -> None:
+            r.units, r.units_title, r.sections = new.units, new.units_title, new.sections
+
+        self.doc.edit_structure("加入各单位完成情况", replace)
+        return True
 
     def _items(self) -> list:
         return self.doc.draft.rows if self.doc else []

@@ -61,6 +61,24 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_units(args: argparse.Namespace) -> int:
+    from desktop.storage import load_record, save_draft
+    from desktop.templates import load_template
+
+    from .model import Report
+    from .units import units_of, with_units
+
+    path = Path(args.report)
+    report = load_record(path)
+    if not isinstance(report, Report):
+        raise DesktopError(f"“{path.name}”不是工作情况报告草稿。")
+    units = units_of(Path(args.merged), load_template(report.template))
+    new = with_units(report, units, args.title)
+    save_draft(new, path)
+    print(f"已把 {len(units)} 个单位的完成情况加入“{path.name}”（附件“{args.title}”），总体情况中增加了一句汇总。")
+    return EXIT_OK
+
+
 def register(sub: argparse._SubParsersAction[Any]) -> None:
     p = sub.add_parser("report", help="工作情况报告：由方案和进度台账起草、刷新数据")
     rsub = p.add_subparsers(dest="report_command", metavar="操作", parser_class=type(p))
@@ -78,4 +96,9 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     r.add_argument("--plan", help="方案草稿（默认：报告记录的方案位置）")
     r.add_argument("--as-of", dest="as_of", metavar="YYYY-MM-DD", help="数字截至的日期（默认：方案的截至日期）")
     r.set_defaults(func=cmd_refresh)
+    u = rsub.add_parser("units", help="把下级单位台账的合并结果加入报告（附件：各单位完成情况表）")
+    u.add_argument("report", help=f"报告草稿（*{SUFFIX}）")
+    u.add_argument("merged", help="ledger merge 生成的合并结果（*.xlsx）")
+    u.add_argument("--title", default="各单位任务完成情况表", help="附件标题（默认：各单位任务完成情况表）")
+    u.set_defaults(func=cmd_units)
     p.set_defaults(func=lambda _args, _p=p: (_p.print_help(sys.stdout), 2)[1])

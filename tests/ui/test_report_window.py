@@ -1,0 +1,115 @@
+"""The window with the second kind: a work report drafted from the open plan,
+edited, checked, refreshed and saved like a plan, with its own navigator."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from desktop.kinds import PLAN, REPORT
+from desktop.model import Progress
+from desktop.storage import load_record, save_draft
+from tests.ui.recorder import recorder
+
+from .helpers import type_text
+
+
+@pytest.fixture
+def plan_window(make_window, example_draft, tmp_path: Path):
+    path = tmp_path / "佛山方案.plan.json"
+    example_draft.as_of = "2020-12-20"
+    save_draft(example_draft, path)
+    window = make_window()
+    assert window.open_path(path)
+    return window
+
+
+def _draft_report(window, monkeypatch, signer="张三"):
+    from desktop.ui import report_editors
+
+    monkeypatch.setattr(report_editors, "ask_new_report", lambda _parent, as_of: ("年度", as_of, signer))
+    assert window.new_report()
+    return window.doc.draft
+
+
+def test_a_report_from_the_open_plan_has_its_own_navigator(plan_window, monkeypatch):
+    window = plan_window
+    assert [window.nav.item(i).data(256) for i in range(window.nav.count())] == [s.key for s in PLAN.sections]
+    report = _draft_report(window, monkeypatch)
+    assert window.kind is REPORT and report.header.signer == "张三"
+    assert [window.nav.item(i).data(256) for i in range(window.nav.count())] == [s.key for s in REPORT.sections]
+    assert not window.reference_dock.isVisible() and not window.reference_dock.toggleViewAction().isVisible()
+    assert window.windowTitle().startswith("未命名报告")
+    assert {p.rule for p in window.problems} >= {"placeholder"}  # 下一步工作打算 is the clerk's to write
+    where = window.problems_panel.tree.topLevelItem(0).text(1)
+    assert where.startswith(("版头", "正文"))
+
+
+def test_editing_checking_and_saving_a_report(plan_window, monkeypatch, tmp_path):
+    window = plan_window
+    _draft_report(window, monkeypatch, signer="")
+    assert window.doc.draft.header.signer == "×××"  # printed where it goes, and asked for by the checks
+    window.doc.edit_value("header.signer", "", merge=False)
+    window.run_checks()
+    assert "report-signer" in {p.rule for p in window.problems}
+    header = window.show_section("header")
+    type_text(header.binder.find("header.signer").edit, "李四")
+    window.run_checks()
+    assert "report-signer" not in {p.rule for p in window.problems}
+    body = window.show_section("body")
+    body.select(3)
+    body.item_fields["text"].edit.setPlainText("明年重点抓好青少年网络素养教育。妥否，请批示。")
+    window.run_checks()
+    found = [p for p in window.problems if p.rule == "report-request"]
+    assert [p.path for p in found] == ["sections[3].text"]
+    assert window.go_to_problem(found[0]) and window.current_section() == "body"
+    recorder.queue_path(str(tmp_path / "佛山报告"))
+    assert window.save()
+    saved = tmp_path / "佛山报告.report.json"
+    assert saved.exists() and load_record(saved).header.signer == "李四"
+    assert window.windowTitle().startswith("佛山报告.report.json")
+    window.undo_action.trigger()  # undo works in the report as in the plan
+    assert window.doc.draft.sections[3].text != "明年重点抓好青少年网络素养教育。妥否，请批示。"
+
+
+def test_refresh_after_the_plan_imported_a_newer_ledger(plan_window, monkeypatch, tmp_path):
+    window = plan_window
+    plan_path = window.doc.path
+    _draft_report(window, monkeypatch)
+    recorder.queue_path(str(tmp_path / "佛山报告.report.json"))
+    assert window.save()
+    plan = load_record(plan_path)
+    first = plan.plan.task_groups[0].tasks[0].id
+    plan.progress[first] = Progress("已完成", 100, "全部完成。")
+    save_draft(plan, plan_path)  # what ledger import does to the plan
+    annex = window.show_section("annex")
+    annex.refresh()
+    assert annex.stale.isVisibleTo(window) and "刷新数据" in annex.stale.text()
+    window.run_checks()
+    assert "report-stale" in {p.rule for p in window.problems}
+    annex.refresh_button.click()
+    assert window.doc.draft.rows[0].summary == "全部完成。"
+    window.run_checks()
+    assert "report-stale" not in {p.rule for p in window.problems} and not annex.stale.isVisibleTo(window)
+
+
+def test_recent_files_show_each_kind_with_its_icon(make_window, tmp_path, template):
+    from desktop.kinds.report.drafting import new_report
+    from desktop.sample import make_draft
+
+    plan, report = tmp_path / "方案.plan.json", tmp_path / "报告.report.json"
+    draft = make_draft(4, 1)
+    save_draft(draft, plan)
+    save_draft(new_report(draft, template), report)
+    window = make_window()
+    window.settings.add_recent(plan)
+    window.settings.add_recent(report)
+    assert window.show_start()
+    items = {window.start_page.recent.item(i).text(): window.start_page.recent.item(i)
+             for i in range(window.start_page.recent.count())}
+    assert not items["方案.plan.json"].icon().isNull() and not items["报告.report.json"].icon().isNull()
+    assert items["报告.report.json"].toolTip().startswith("工作情况报告")
+    assert items["方案.plan.json"].icon().cacheKey() != items["报告.report.json"].icon().cacheKey()
+    window.start_page.recent.itemActivated.emit(items["报告.report.json"])
+    assert window.kind is REPORT and window.doc.path == report
