@@ -21,8 +21,8 @@ KINDS: tuple[Kind, ...] = (PLAN, REPORT)
 BY_KEY = {k.key: k for k in KINDS}
 BY_FORMAT = {k.file_format: k for k in KINDS}
 
-__all__ = ["BY_FORMAT", "BY_KEY", "KINDS", "PLAN", "REPORT", "Kind", "Section", "kind_of", "kind_of_json",
-           "kind_of_name"]
+__all__ = ["BY_FORMAT", "BY_KEY", "KINDS", "PLAN", "REPORT", "Kind", "Section", "creating_kind", "kind_of",
+           "kind_of_json", "kind_of_name"]
 
 
 def kind_of(record: Any) -> Kind:
@@ -41,6 +41,11 @@ def kind_of_json(raw: Mapping[str, Any]) -> Kind | None:
     if "format" not in raw:
         return next((k for k in KINDS if k.looks_like(raw)), None)
     return None
+
+
+def creating_kind() -> Kind:
+    """The kind 文件 → 新建 makes from a template (the plan)."""
+    return next(k for k in KINDS if k.creator)
 
 
 def kind_of_name(name: str) -> Kind:

@@ -56,6 +56,11 @@ class Kind:
     untitled: str  # the window's title before the first save: 未命名方案
     looks_like: Callable[[Mapping[str, Any]], bool] = lambda raw: False  # a hand-written file without a marker
     reference_pane: bool = False  # the window shows the superior plan beside it (上级方案对照)
+    creator: str = ""  # "module:function" (template, office defaults) -> a new record: 文件 → 新建 from a template
+    example: str = ""  # a draft in resources/examples, opened as an unsaved copy (the start page's example)
+    derived_from: str = ""  # the key of the kind it is drafted from (a report from a plan)
+    # "module:function" (parent widget, source record, template, source path) -> a new record or None (cancelled)
+    deriver: str = ""
     # "module:function" (record, its file or None) -> problems that need other files (the report's plan)
     context_checker: str = ""
 

@@ -43,4 +43,6 @@ KIND = Kind(
     title_path="plan.title",
     looks_like=_looks_like_plan,
     reference_pane=True,
+    creator="desktop.drafting:new_draft",
+    example="foshan-2020.plan.json",
 )

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 
 from desktop.checks import ERROR, Problem
 from desktop.filenames import safe_base
+from desktop.kinds import kind_of
 
 from . import messages, workers
 from .common import browse_row, fit_on_screen, hint_label
@@ -43,7 +44,8 @@ class ExportDialog(QDialog):
         self.checks: dict[str, QCheckBox] = {}
         boxes = QVBoxLayout()
         chosen = set(settings.value("export/formats", ",".join(DEFAULT_FORMATS)).split(","))
-        for fmt in REGISTRY:
+        kind = kind_of(doc.draft)
+        for fmt in (f for f in REGISTRY if f.key in kind.formats):  # a report has no ledger
             box = QCheckBox(fmt.label)
             box.setChecked(fmt.key in chosen)
             box.toggled.connect(self._update_buttons)
@@ -54,7 +56,7 @@ class ExportDialog(QDialog):
         self.folder_hint = hint_label(f"默认是{why}。")
         self.folder.textEdited.connect(lambda _text: self.folder_hint.setText(""))
         folder_row = browse_row(self.folder, self._on_browse_clicked)
-        self.name = QLineEdit(base_name(doc.path) if doc.path else safe_base(doc.draft.plan.title))
+        self.name = QLineEdit(base_name(doc.path) if doc.path else safe_base(kind.title_of(doc.draft), kind.untitled))
         self.name.setToolTip("导出文件的名称（不含扩展名）；台账文件名后加“-台账”")
         form = QFormLayout()
         form.addRow("导出内容", boxes)

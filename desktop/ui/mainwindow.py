@@ -18,10 +18,11 @@ from PySide6.QtWidgets import (
 from desktop import APP_NAME
 from desktop import settings_model as S
 from desktop.errors import DesktopError
-from desktop.kinds import PLAN, Kind, kind_of
+from desktop.kinds import BY_KEY, KINDS, Kind, creating_kind, kind_of
 from desktop.kinds.base import resolve
 from desktop.model import DEFAULT_TEMPLATE, text_places
 from desktop.recovery import DraftLock, RecoveryEntry, RecoveryFile
+from desktop.storage import load_record
 from desktop.templates import load_template
 
 from . import messages
@@ -66,7 +67,7 @@ class MainWindow(QMainWindow):
         windows.append(self)
         self.settings = settings or AppSettings()
         self.doc: DraftDocument | None = None
-        self.kind: Kind = PLAN  # the kind of the open document: its sections make the navigator
+        self.kind: Kind = KINDS[0]  # the kind of the open document: its sections make the navigator
         self.session = DocumentSession(self)
         self.session.autosaved.connect(self._on_autosaved)
         self.problems: list[Problem] = []
@@ -170,7 +171,7 @@ class MainWindow(QMainWindow):
             page.open_requested.connect(self._on_start_open)
             page.new_requested.connect(self.new_document)
             page.example_requested.connect(self.open_example)
-            page.report_requested.connect(self.new_report)
+            page.derive_requested.connect(self.new_derived)
             area = QScrollArea()  # small screens scroll it rather than grow the window
             area.setWidgetResizable(True)
             area.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -237,8 +238,6 @@ class MainWindow(QMainWindow):
             "find": self._action("查找和替换(&F)…", self.find_replace, "Ctrl+H", None,
                                  "在方案的所有栏目中查找和替换文字"),
             "about": self._action("关于(&A)", self.about),
-            "new_report": self._action("工作情况报告(&R)…", lambda: self.new_report(), None, None,
-                                       "由当前方案（或选择一份方案）及其进度起草向上级报告的工作情况报告"),
             "from_superior": self._action("从上级文件生成(&S)…", self.new_from_superior, None, None,
                                           "把上级印发的方案（Word、PDF、文本或上级的方案草稿）生成本单位模板"),
         }
@@ -569,18 +568,19 @@ class MainWindow(QMainWindow):
         """The bundled example as an unsaved copy: saving asks where."""
         from importlib import resources
 
-        from desktop.storage import parse_draft_bytes
+        from desktop.storage import parse_record_bytes
 
         if not self.maybe_save():
             return False
+        name = next(k.example for k in KINDS if k.example)
         try:
-            data = resources.files("desktop_resources").joinpath("examples", "foshan-2020.plan.json").read_bytes()
-            draft = parse_draft_bytes(data, "示例草稿")
-            template = load_template(draft.template)
+            data = resources.files("desktop_resources").joinpath("examples", name).read_bytes()
+            record = parse_record_bytes(data, "示例草稿")
+            template = load_template(record.template)
         except (DesktopError, OSError) as err:
             messages.error(self, f"无法打开示例草稿：{err}")
             return False
-        self.session.adopt(draft, template)
+        self.session.adopt(record, template)
         self.statusBar().showMessage("已打开示例草稿（副本）。保存时请选择保存位置。", 8000)
         return True
 
@@ -596,7 +596,10 @@ class MainWindow(QMainWindow):
                 action.triggered.connect(lambda _=False, t=tid: self.new_document(t))
         menu.addSeparator()
         menu.addAction(self.actions_by_name["from_superior"])
-        menu.addAction(self.actions_by_name["new_report"])
+        for kind in KINDS:
+            if kind.deriver:
+                action = menu.addAction(f"{kind.new_label}（由{BY_KEY[kind.derived_from].label}起草）…")
+                action.triggered.connect(lambda _=False, k=kind.key: self.new_derived(k))
 
     def new_from_superior(self, path: str = "") -> bool:
         """A template from a superior document, reviewed by the clerk, then a new draft from it."""
@@ -630,57 +633,51 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"已保存本单位模板“{template.name}”，可在“文件 → 新建”中再次选用。", 8000)
         return self.new_document(template.id)
 
-    def new_report(self, plan_path: str = "") -> bool:
-        """A work report drafted from the open plan, or from the plan file at ``plan_path``
-        (asked for when neither): the clerk then edits it like any draft."""
-        from desktop import official
-        from desktop.kinds.report.drafting import new_report
-        from desktop.storage import load_draft
-
-        from .report_editors import ask_new_report
-
-        if not plan_path and self.doc is not None and self.kind is PLAN:
-            plan, template, where = self.doc.draft.copy(), self.doc.template, self.doc.path
+    def new_derived(self, key: str, source_path: str = "") -> bool:
+        """A draft of kind ``key`` made from a draft of the kind it derives from (a work
+        report from a plan): the open one, else the file at ``source_path`` or one asked
+        for. The clerk then edits it like any draft."""
+        kind = BY_KEY[key]
+        source = BY_KEY[kind.derived_from]
+        if not source_path and self.doc is not None and self.kind is source:
+            record, template, where = self.doc.draft.copy(), self.doc.template, self.doc.path
         else:
             folder = self.settings.value("files/last_dir") or ""
-            plan_path = plan_path or messages.open_path(self, "选择实施方案（先导入最新的台账）", folder,
-                                                        "实施方案草稿 (*.plan.json *.json);;所有文件 (*)")
-            if not plan_path:
+            source_path = source_path or messages.open_path(
+                self, f"选择{source.label}草稿", folder, f"{source.label}草稿 (*{source.suffix} *.json);;所有文件 (*)")
+            if not source_path:
                 return False
             try:
-                plan = load_draft(plan_path)
-                template = load_template(plan.template)
+                record = load_record(source_path)
+                template = load_template(record.template)
             except DesktopError as err:
                 messages.error(self, str(err))
                 return False
-            where = Path(plan_path)
-        answer = ask_new_report(self, plan.as_of_date().isoformat())
-        if answer is None:
+            if kind_of(record) is not source:
+                messages.error(self, f"“{Path(source_path).name}”是{kind_of(record).label}草稿，"
+                                     f"请选择一份{source.label}草稿。")
+                return False
+            where = Path(source_path)
+        made = resolve(kind.deriver)(self, record, template, where)
+        if made is None or not self.maybe_save():
             return False
-        period, typed, signer = answer
-        as_of = official.parse_iso_date(official.iso_date_from_text(typed) or "")
-        if typed and as_of is None:
-            messages.warning(self, f"“{typed}”不是有效的日期，已按方案的截至日期（没有则为今天）计算。")
-        if not self.maybe_save():
-            return False
-        report = new_report(plan, template, period=period, as_of=as_of, plan_path=where, signer=signer)
-        self.session.adopt(report, template)
+        self.session.adopt(made, template)
         self.show_section(self.kind.sections[0].key)
-        self.statusBar().showMessage("已由方案起草工作情况报告：请核对发文字号、签发人，补写“下一步工作打算”。", 10000)
+        self.statusBar().showMessage(f"已由{source.label}起草{kind.label}，请逐项核对后保存。", 10000)
         return True
 
     def new_document(self, template_id: str = "") -> bool:
+        """A new draft of the kind made from templates (the plan), with the office's defaults."""
         if not self.maybe_save():
             return False
-        from desktop.drafting import new_draft
-
+        kind = creating_kind()
         try:
             template = load_template(template_id or DEFAULT_TEMPLATE)
         except DesktopError as err:
             messages.error(self, str(err))
             return False
-        self.session.adopt(new_draft(template, self.settings.office_defaults()), template)
-        self.show_section("notice")
+        self.session.adopt(resolve(kind.creator)(template, self.settings.office_defaults()), template)
+        self.show_section(self.kind.sections[0].key)
         return True
 
     def open_dialog(self) -> None:

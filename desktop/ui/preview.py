@@ -18,7 +18,6 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QStackedWidget, QToolButton, QVBoxLayout, QWidget
 
 from desktop.errors import DesktopError, ExportError
-from desktop.model import Draft
 from desktop.templates import Template
 
 from . import workers
@@ -34,7 +33,7 @@ def _tool_button(text: str) -> QToolButton:
     return button
 
 
-def render_pdf(draft: Draft, template: Template, options: object) -> tuple[bytes, list[str]]:
+def render_pdf(draft: Any, template: Template, options: object) -> tuple[bytes, list[str]]:
     """The PDF the export would write and its notes (raises DesktopError)."""
     try:
         module = importlib.import_module("desktop.export.pdf")
@@ -50,8 +49,8 @@ def render_pdf(draft: Draft, template: Template, options: object) -> tuple[bytes
         return dest.read_bytes(), list(notes)
 
 
-def _render_from_dict(data: dict, template: Template, options: object) -> tuple[bytes, list[str]]:
-    return render_pdf(Draft.from_dict(data), template, options)
+def _render_from_dict(record_type: Any, data: dict, template: Template, options: object) -> tuple[bytes, list[str]]:
+    return render_pdf(record_type.from_dict(data), template, options)
 
 
 class PreviewPanel(QWidget):
@@ -84,7 +83,7 @@ class PreviewPanel(QWidget):
         self._shown_generation = 0
         self._cleared = 0  # renders requested up to this generation are never shown (show_message)
         self._busy = False
-        self._pending: tuple[Draft, Template, object] | None = None
+        self._pending: tuple[Any, Template, object] | None = None
         self.pdf_bytes = b""
         self.notes: list[str] = []
 
@@ -129,7 +128,7 @@ class PreviewPanel(QWidget):
         self.view.pageNavigator().currentPageChanged.connect(lambda _p: self._update_page_label())
 
     # --- rendering ------------------------------------------------------------------
-    def request(self, draft: Draft, template: Template, options: object) -> None:
+    def request(self, draft: Any, template: Template, options: object) -> None:
         """Render a copy of ``draft``; a newer request supersedes an older one."""
         self._generation += 1
         self.stale = False
@@ -146,11 +145,11 @@ class PreviewPanel(QWidget):
             return
         draft, template, options = self._pending
         self._pending = None
-        data = draft.to_dict()  # the worker rebuilds the Draft from this snapshot
+        data = draft.to_dict()  # the worker rebuilds the draft from this snapshot
         self._busy = True
         generation = self._generation
         self.status.setText("正在更新预览…")
-        job = workers.Job(_render_from_dict, data, template, options)
+        job = workers.Job(_render_from_dict, type(draft), data, template, options)
         # The panel may be gone (its window closed) before the render ends.
         def rendered(data: Any) -> None:
             if shiboken6.isValid(self):

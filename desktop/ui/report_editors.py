@@ -305,3 +305,19 @@ def ask_new_report(parent: QWidget, as_of: str) -> tuple[str, str, str] | None:
         return form.period.currentText(), form.as_of.text().strip(), form.signer.text().strip()
     finally:
         dialog.deleteLater()
+
+
+def draft_from(parent: QWidget, plan, template, plan_path):
+    """The report kind's deriver (desktop.kinds.base.Kind.deriver): a report on ``plan``
+    after asking the period, the day the figures stop and the 签发人; None when cancelled."""
+    from desktop import official
+    from desktop.kinds.report.drafting import new_report
+
+    answer = ask_new_report(parent, plan.as_of_date().isoformat())
+    if answer is None:
+        return None
+    period, typed, signer = answer
+    as_of = official.parse_iso_date(official.iso_date_from_text(typed) or "")
+    if typed and as_of is None:
+        messages.warning(parent, f"“{typed}”不是有效的日期，已按方案的截至日期（没有则为今天）计算。")
+    return new_report(plan, template, period=period, as_of=as_of, plan_path=plan_path, signer=signer)

@@ -39,13 +39,14 @@ class StartPage(QWidget):
         open_requested(str): open this draft file ("" = ask for one).
         new_requested(str): a new plan from this template id.
         example_requested(): open the bundled example as an unsaved copy.
-        report_requested(str): draft a work report from this plan file ("" = ask for one).
+        derive_requested(str, str): draft a document of this kind (key) from a file of the kind
+            it derives from ("" = ask for one): a work report from a plan.
     """
 
     open_requested = Signal(str)
     new_requested = Signal(str)
     example_requested = Signal()
-    report_requested = Signal(str)
+    derive_requested = Signal(str, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -67,15 +68,20 @@ class StartPage(QWidget):
         example = QPushButton("打开示例（佛山市）")
         example.setToolTip("打开自带的示例草稿，作为未保存的副本")
         example.clicked.connect(self.example_requested.emit)
-        report = QPushButton("由方案起草工作情况报告…")
-        report.setToolTip("选择一份实施方案（先导入最新的台账），按其进度起草向上级报告的工作情况报告")
-        report.clicked.connect(lambda: self.report_requested.emit(""))
         sv = QVBoxLayout(start)
         sv.addWidget(QLabel("按模板新建："))
         sv.addWidget(self.templates)
         sv.addWidget(new)
         sv.addWidget(open_button)
-        sv.addWidget(report)
+        from desktop.kinds import BY_KEY, KINDS
+
+        for kind in KINDS:  # a work report from a plan, and any kind drafted from another
+            if kind.deriver:
+                source = BY_KEY[kind.derived_from]
+                button = QPushButton(f"由{source.label}起草{kind.label}…")
+                button.setToolTip(f"选择一份{source.label}，按其内容起草{kind.label}")
+                button.clicked.connect(lambda _=False, k=kind.key: self.derive_requested.emit(k, ""))
+                sv.addWidget(button)
         sv.addWidget(example)
         sv.addStretch(1)
 

@@ -29,7 +29,7 @@ def _draft_report(window, monkeypatch, signer="张三"):
     from desktop.ui import report_editors
 
     monkeypatch.setattr(report_editors, "ask_new_report", lambda _parent, as_of: ("年度", as_of, signer))
-    assert window.new_report()
+    assert window.new_derived("report")
     return window.doc.draft
 
 

@@ -41,9 +41,11 @@ KIND = Kind(
     ),
     formats=("docx", "pdf", "ofd"),
     icon="report.png",
-    new_label="工作情况报告（由当前方案生成）",
+    new_label="工作情况报告",
     untitled="未命名报告",
     title_path="title",
     looks_like=_looks_like_report,
     context_checker="desktop.kinds.report.source:against_plan",
+    derived_from="plan",
+    deriver="desktop.ui.report_editors:draft_from",
 )
