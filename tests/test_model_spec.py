@@ -8,12 +8,15 @@ import dataclasses
 import pytest
 
 from desktop import model
+from desktop.kinds.report import model as report
 
 RECORDS = [model.Notice, model.Task, model.TaskGroup, model.Requirement, model.Plan, model.Activity,
-           model.Progress, model.Draft]
+           model.Progress, model.Draft,
+           report.ReportHeader, report.Section, report.Row, report.UnitRow, report.Source, report.Report]
 
 
 def test_every_record_is_listed():
+    """Of every kind: the plan's (desktop.model) and the work report's."""
     assert {c.__name__ for c in model._Record.__subclasses__()} == {c.__name__ for c in RECORDS}
 
 
