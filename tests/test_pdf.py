@@ -441,7 +441,7 @@ from desktop.export.pdf import render_pdf_bytes
 from desktop.sample import make_draft
 from desktop.storage import load_draft
 from desktop.templates import load_template
-import desktop.fonts as fonts
+from desktop.fonts import faces, rl_adapter
 tmpl = load_template("gd-2020-haowangmin")
 odd = make_draft(tasks=6, activities=2)
 odd.plan.task_groups[0].tasks[0].text += "𠀀𪚥😀☃㐀"  # fallback fonts and the missing-glyph twin
@@ -450,7 +450,7 @@ for draft in (load_draft(sys.argv[1]), make_draft(tasks=40, activities=8, issuer
     data, _ = render_pdf_bytes(draft, tmpl, ExportOptions())
     out += len(data).to_bytes(8, "big") + data
 sys.stdout.buffer.write(out)
-print(sum(isinstance(f.ttfont.face, fonts._face_class()) for f in fonts._FACES.values() if f._tt is not None),
+print(sum(isinstance(f.ttfont.face, rl_adapter.face_class()) for f in faces._FACES.values() if f._tt is not None),
       file=sys.stderr)
 """
 

@@ -10,7 +10,7 @@ Public API::
 writes it as an OFD package: one document ``Doc_0``, one body layer per page,
 every ``TextRun`` a TextObject (Unicode TextCode with a DeltaX per glyph, so
 glyphs sit exactly where the PDF puts them), every ``Rule`` a PathObject, and
-the fonts embedded as TrueType subsets (made with fontTools, cmap kept).
+the fonts embedded as TrueType subsets (``desktop.fonts.subset``: fontTools, cmap kept).
 Lengths are millimetres, y grows downwards as in our layout. Identical input
 gives identical bytes: no clock, fixed ZIP timestamps, DocID a content hash.
 No signature, seal or annotation is written.
@@ -21,11 +21,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import io
-import logging
-import os
-import threading
 import zipfile
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -35,6 +31,7 @@ from desktop import official as gb
 from desktop.errors import ExportError
 from desktop.export import ExportOptions, laid_out
 from desktop.fonts import FontFile, FontSet, face_by_key
+from desktop.fonts.subset import subset_font
 from desktop.layout import Page
 from desktop.layout.model import BLACK, Rule, TextRun
 from desktop.model import Draft
@@ -82,62 +79,6 @@ def _color(rgb: tuple[float, float, float]) -> str:
 
 
 # --- fonts ------------------------------------------------------------------------
-
-_SUBSETS: OrderedDict[tuple[str, int, int, int, str], bytes] = OrderedDict()
-_SUBSETS_LOCK = threading.Lock()
-_SUBSETS_MAX = 16
-
-
-_QUIET = False
-
-
-def _quiet_fonttools() -> None:
-    """fontTools logs remarks in English; without a logging set-up Python would
-    print them on stderr. A NullHandler keeps them away from the clerk."""
-    global _QUIET
-    if not _QUIET:
-        logging.getLogger("fontTools").addHandler(logging.NullHandler())
-        _QUIET = True
-
-
-def subset_font(file: FontFile, chars: set[str]) -> bytes:
-    """A standalone TrueType font holding ``chars`` from one face of ``file``
-    (a .ttc face by its index), cmap kept. Deterministic; cached per process."""
-    st = os.stat(file.path)
-    key = (str(file.path), file.index, st.st_size, st.st_mtime_ns, "".join(sorted(chars)))
-    with _SUBSETS_LOCK:
-        hit = _SUBSETS.get(key)
-        if hit is not None:
-            _SUBSETS.move_to_end(key)
-            return hit
-    from fontTools import subset
-
-    _quiet_fonttools()
-    opts = subset.Options()
-    opts.font_number = file.index
-    opts.notdef_outline = True  # characters no font has are drawn as this box
-    opts.recalc_timestamp = False
-    opts.name_IDs = ["*"]
-    opts.name_languages = ["*"]  # keep the Chinese family names
-    opts.glyph_names = False
-    opts.layout_features = []  # TextCode is placed glyph by glyph: no shaping needed
-    opts.drop_tables = [*opts.drop_tables, "BDF", "FFTM", "PfEd", "TeX"]  # bitmaps, editor data
-    font = subset.load_font(str(file.path), opts, dontLoadGlyphNames=True)
-    try:
-        sub = subset.Subsetter(opts)
-        sub.populate(unicodes=sorted(ord(c) for c in chars))
-        sub.subset(font)
-        buf = io.BytesIO()
-        subset.save_font(font, buf, opts)
-    finally:
-        font.close()
-    data = buf.getvalue()
-    with _SUBSETS_LOCK:
-        _SUBSETS[key] = data
-        while len(_SUBSETS) > _SUBSETS_MAX:
-            _SUBSETS.popitem(last=False)
-    return data
-
 
 @dataclass
 class _FontRes:
