@@ -128,11 +128,37 @@ class _Fonts:
         return res
 
 
-def _advance_pt(run: TextRun, ch: str) -> float:
-    """One glyph's advance before horizontal scaling, as the PDF writer sets it."""
-    face = face_by_key(run.font)
-    em = face.advance(ch) if face is not None else gb.char_units(ch)
-    return em * run.size + run.char_space
+class _Glyphs:
+    """Per document: each font's advances (ems) and the DeltaX texts, looked up
+    once each (a document draws some 10,000 glyphs of a few hundred kinds)."""
+
+    def __init__(self) -> None:
+        self.ems: dict[str, dict[str, float]] = {}
+        self.texts: dict[float, str] = {}
+
+    def advances_mm(self, run: TextRun) -> list[float]:
+        """Each glyph's advance before horizontal scaling, as the PDF writer sets it."""
+        known = self.ems.get(run.font)
+        if known is None:
+            face = face_by_key(run.font)
+            known = self.ems[run.font] = {}
+        else:
+            face = None
+        size, space = run.size, run.char_space
+        out = []
+        for ch in run.text:
+            em = known.get(ch)
+            if em is None:
+                face = face or face_by_key(run.font)
+                em = known[ch] = face.advance(ch) if face is not None else gb.char_units(ch)
+            out.append(_mm(em * size + space))
+        return out
+
+    def num(self, v: float) -> str:
+        text = self.texts.get(v)
+        if text is None:
+            text = self.texts[v] = _num(v)
+        return text
 
 
 # --- page content ----------------------------------------------------------------
@@ -154,13 +180,13 @@ def _deltas(values: list[str]) -> str:
     return " ".join(out)
 
 
-def _text_object(uid: int, run: TextRun, res: _FontRes) -> str:
+def _text_object(uid: int, run: TextRun, res: _FontRes, glyphs: _Glyphs) -> str:
     size = _mm(run.size)
     h = run.hscale if run.hscale > 0 else 1.0
     # The PDF puts glyph i at x + h * (advances before it); the CTM applies h.
-    adv = [_mm(_advance_pt(run, ch)) for ch in run.text]
+    adv = glyphs.advances_mm(run)
     acc = sum(adv)
-    values = [_num(a) for a in adv[:-1]]
+    values = list(map(glyphs.num, adv[:-1]))
     pad = 0.25 * size  # room for glyphs reaching beyond their advance box
     above, below = 1.25 * size, 0.4 * size
     x0, base = _mm(run.x), _mm(run.baseline)
@@ -229,6 +255,7 @@ def render_pages_ofd(pages: list[Page], fonts: FontSet, title: str = "", author:
     uid = res.next_id - 1
     files: dict[str, bytes] = {}
     page_list = []
+    glyphs = _Glyphs()
     for n, (page, fres) in enumerate(zip(pages, page_res)):
         uid += 1
         page_list.append(f'<ofd:Page ID="{uid}" BaseLoc="Pages/Page_{n}/Content.xml"/>')
@@ -239,7 +266,7 @@ def render_pages_ofd(pages: list[Page], fonts: FontSet, title: str = "", author:
             objs.append(_path_object(uid, rule))
         for run, fr in zip(page.runs, fres):
             uid += 1
-            objs.append(_text_object(uid, run, fr))
+            objs.append(_text_object(uid, run, fr, glyphs))
         objs.append("</ofd:Layer></ofd:Content></ofd:Page>")
         files[f"Doc_0/Pages/Page_{n}/Content.xml"] = _xml("".join(objs))
 
