@@ -96,7 +96,7 @@ class Choice:
     standard: bool  # a standard face for the role (no note needed)
 
 
-@dataclass
+@dataclass(eq=False)  # one set is one configuration's fonts: compared and hashed by identity
 class FontSet:
     """The fonts of one configuration (one list of office folders).
 
