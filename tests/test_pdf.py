@@ -174,25 +174,63 @@ def test_full_lines_are_justified_on_the_grid(name, tmpl):
     assert full > 0
 
 
+def first_line_problems(pages) -> list[tuple[int, str]]:
+    """(page, what is wrong) for every page after the first that does not start
+    on the type area's first grid line. Body text (3号 and the 2号 titles) is
+    centred in the first grid line as Word and LibreOffice centre it: the em
+    box starts (L - size) / 2 below the type area (6.475 pt for 3号, 3.475 pt
+    for 2号; PG-02 strict allows 36.5 mm up to that plus 0.5 mm). A page that
+    a table continues onto starts with the table's top rule on the type area's
+    top edge; only the blank page and the 版记-only page may start elsewhere."""
+    problems = []
+    for i, p in enumerate(pages[1:], start=2):
+        chars = [c for c in p["chars"] if not is_page_number(c) and c["size"] >= 16 - 0.05]
+        table = [ln for ln in p["lines"] if ln["x1"] - ln["x0"] > 400 and abs(ln["top"] - TA_TOP) < 1]
+        if table:
+            if chars and min(c["top"] for c in chars) < TA_TOP:
+                problems.append((i, "text above the table's top rule"))
+            continue
+        if not chars:
+            if i < len(pages) - 1:
+                problems.append((i, "neither text nor a table at the top"))
+            continue
+        lines = text_lines(p, lambda c: c in chars)  # noqa: B023 - text_lines calls it before returning
+        top = min(c["top"] for c in lines[0])
+        expected = {16: 6.475, 22: 3.475}.get(round(lines[0][0]["size"]))
+        if expected is None or abs(top - TA_TOP - expected) > 0.1:
+            problems.append((i, f"first line's top {top - TA_TOP:.2f} pt below the type area"))
+    return problems
+
+
 @pytest.mark.parametrize("name", ALL)
 def test_first_line_at_top_of_type_area(name, tmpl):
     _, _, _, pages, _ = rendered(name, tmpl)
-    for i, p in enumerate(pages[1:], start=2):
-        # body text (3号 and the 2号 titles), centred in the first grid line
-        # as Word and LibreOffice centre it: the em box starts (L - size) / 2
-        # below the type area (6.475 pt for 3号, 3.475 pt for 2号; PG-02
-        # strict allows 36.5 mm up to that plus 0.5 mm). A 版记-only page has
-        # no body.
-        chars = [c for c in p["chars"] if not is_page_number(c) and c["size"] >= 16 - 0.05]
-        if chars:
-            lines = text_lines(p, lambda c: c in chars)  # noqa: B023 - text_lines calls it before returning
-            top = min(c["top"] for c in lines[0])
-            size = lines[0][0]["size"]
-            if top < TA_TOP + L:
-                expected = {16: 6.475, 22: 3.475}[round(size)]
-                assert abs(top - TA_TOP - expected) <= 0.1, (name, i, top)
-        table = [ln for ln in p["lines"] if ln["x1"] - ln["x0"] > 400 and abs(ln["top"] - TA_TOP) < 1]
-        assert chars or table or i >= len(pages) - 1, (name, i)
+    assert first_line_problems(pages) == [], name
+
+
+def test_first_line_check_sees_a_page_pushed_down(tmpl):
+    """The check above once passed when every later page's first line was
+    pushed two lines down: here each page after the first has its first line
+    moved down two grid lines, and every such page must be named."""
+    from desktop.export import laid_out
+    from desktop.export.pdf import render_pages
+
+    draft = load_draft(example_paths()[0])
+    doc, layout_pages, fonts, _ = laid_out(draft, tmpl, ExportOptions(), "PDF")
+    shifted = []
+    for page in layout_pages[1:]:
+        body = [r for r in page.runs if r.kind not in ("page-number", "colophon")]
+        if body:
+            first = min(r.baseline for r in body)
+            for r in body:
+                if abs(r.baseline - first) < 0.5:
+                    r.baseline += 2 * L
+            shifted.append(page.index)
+    data = render_pages(layout_pages, fonts, doc.title)
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        pages = [{"w": p.width, "h": p.height, "chars": list(p.chars), "lines": list(p.lines)} for p in pdf.pages]
+    assert len(shifted) >= 5
+    assert [i for i, _ in first_line_problems(pages)] == shifted
 
 
 @pytest.mark.parametrize("name", ALL)
