@@ -640,3 +640,178 @@ def test_a_swapped_cmap_header_is_read_as_reportlab_reads_it(tmp_path):
     swapped.write_bytes(bytes(data))
     got = fontmod.face_coverage(fontmod.FontFile(swapped, 0, ("S",)))
     assert got is not None and got == fontmod.face_coverage(f)
+
+
+# --- OFD subsets, made once and kept in the user's cache (issue 29) -----------------
+
+_OFD_IN_CHILD = r"""
+import sys
+from desktop.export import ExportOptions
+from desktop.export.ofd import render_ofd_bytes
+from desktop.storage import load_draft
+from desktop.templates import load_template
+data, _ = render_ofd_bytes(load_draft(sys.argv[1]), load_template("gd-2020-haowangmin"), ExportOptions())
+sys.stdout.buffer.write(data)
+print("fontTools.subset" in sys.modules, file=sys.stderr)
+"""
+
+
+def test_ofd_subsets_are_made_once_across_processes(tmp_path):
+    """The second process reads the subsets the first one made: same bytes,
+    and fontTools' subsetter is never imported."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.test_pdf import example_paths
+
+    root = Path(__file__).resolve().parent.parent
+    env = dict(os.environ, PLAN_DRAFTER_HOME=str(tmp_path / "home"))
+
+    def run() -> tuple[bytes, str]:
+        res = subprocess.run([sys.executable, "-c", _OFD_IN_CHILD, str(example_paths()[0])], cwd=root, env=env,
+                             capture_output=True, check=True, timeout=300)
+        return res.stdout, res.stderr.decode().strip().splitlines()[-1]
+
+    cold, subsetter_cold = run()
+    assert list((tmp_path / "home" / "cache" / "fonts" / "subsets").glob("*.ofs")), "the first export keeps them"
+    warm, subsetter_warm = run()
+    assert (subsetter_cold, subsetter_warm) == ("True", "False")
+    assert warm == cold and cold.startswith(b"PK")
+
+
+def _subset_face(tmp_path: Path) -> fontmod.FontFile:
+    import shutil
+
+    if not DEJAVU.exists():
+        pytest.skip("DejaVu not installed")
+    copy = tmp_path / "face.ttf"
+    shutil.copyfile(DEJAVU, copy)
+    return read_faces(copy)[0]
+
+
+def _counting_make(monkeypatch) -> list[str]:
+    from desktop.fonts import subset
+
+    made: list[str] = []
+    real = subset._make
+    monkeypatch.setattr(subset, "_make", lambda file, text: made.append(text) or real(file, text))
+    return made
+
+
+def test_a_subset_record_is_keyed_by_file_version_and_characters(cache_home, tmp_path, monkeypatch):
+    import os
+
+    import fontTools
+
+    from desktop.fonts import subset
+
+    face = _subset_face(tmp_path)
+    made = _counting_make(monkeypatch)
+    first = subset.subset_font(face, set("Hello 2020"))
+    subset.forget_made()
+    assert subset.subset_font(face, set("Hello 2020")) == first and len(made) == 1, "read from the record"
+    subset.forget_made()
+    subset.subset_font(face, set("Hello 2021"))
+    assert len(made) == 2, "other characters: another subset"
+    subset.forget_made()
+    st = os.stat(face.path)
+    os.utime(face.path, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    assert subset.subset_font(face, set("Hello 2020")) == first and len(made) == 3, "a changed file: made again"
+    subset.forget_made()
+    monkeypatch.setattr(fontTools, "version", "0.0-other")
+    assert subset.subset_font(face, set("Hello 2020")) == first and len(made) == 4, "another fontTools: made again"
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "garbage", "empty", "other-magic", "wrong-shape"])
+def test_a_damaged_subset_record_is_made_again(cache_home, tmp_path, monkeypatch, damage):
+    import marshal
+    import zlib
+
+    from desktop.fonts import subset
+
+    face = _subset_face(tmp_path)
+    good = subset.subset_font(face, set("公文 OFD"))
+    (record,) = (cache_home / "cache" / "fonts" / "subsets").glob("*.ofs")
+    raw = record.read_bytes()
+    body = marshal.dumps(("header", "text", 5))
+    bad = {"truncate": raw[: len(raw) // 2], "flip": raw[:-100] + bytes([raw[-100] ^ 0x40]) + raw[-99:],
+           "garbage": b"\x00\xff" * 5000, "empty": b"", "other-magic": b"PDFONTO0" + raw[8:],
+           "wrong-shape": subset.SUBSET_MAGIC + zlib.crc32(body).to_bytes(4, "big") + body}[damage]
+    record.write_bytes(bad)
+    subset.forget_made()
+    made = _counting_make(monkeypatch)
+    assert subset.subset_font(face, set("公文 OFD")) == good and len(made) == 1
+    assert record.read_bytes() == raw, "the damaged record is replaced by a good one"
+
+
+def test_subset_records_of_a_face_are_bounded(cache_home, tmp_path):
+    import os
+
+    from desktop.fonts import subset
+
+    face = _subset_face(tmp_path)
+    folder = cache_home / "cache" / "fonts" / "subsets"
+    for k in range(subset.KEEP_PER_FACE + 3):
+        subset.subset_font(face, set(f"abc{k:02d}"))
+        newest = max(folder.glob("*.ofs"), key=lambda p: p.stat().st_mtime_ns)
+        os.utime(newest, ns=(10**18 + k * 10**9,) * 2)  # a clear order, whatever the file system's clock
+    records = list(folder.glob("*.ofs"))
+    assert len(records) == subset.KEEP_PER_FACE
+    assert max(records, key=lambda p: p.stat().st_mtime_ns) == subset._record_path(
+        face, "".join(sorted(set(f"abc{subset.KEEP_PER_FACE + 2:02d}"))))
+
+
+def _fonttools_subset(path: Path, index: int, chars: str) -> bytes:
+    """fontTools' subset with the options OFD fonts had before issue 29
+    (glyph names made from the cmap): what subset_font must still give."""
+    import io
+
+    from fontTools import subset as ft
+
+    opts = ft.Options()
+    opts.font_number = index
+    opts.notdef_outline = True
+    opts.recalc_timestamp = False
+    opts.name_IDs = ["*"]
+    opts.name_languages = ["*"]
+    opts.glyph_names = False
+    opts.layout_features = []
+    opts.drop_tables = [*opts.drop_tables, "BDF", "FFTM", "PfEd", "TeX"]
+    font = ft.load_font(str(path), opts, dontLoadGlyphNames=True)
+    try:
+        sub = ft.Subsetter(opts)
+        sub.populate(unicodes=sorted(map(ord, chars)))
+        sub.subset(font)
+        buf = io.BytesIO()
+        ft.save_font(font, buf, opts)
+    finally:
+        font.close()
+    return buf.getvalue()
+
+
+def test_subsets_are_the_bytes_fonttools_gives(cache_home, tmp_path):
+    """Glyph names come from the 'post' table now (faster for most CJK faces):
+    the subsets are still byte for byte what fontTools made before, and a face
+    whose 'post' table fontTools cannot read is still subset."""
+    import random
+    import struct
+
+    from desktop.fonts import subset
+
+    rnd = random.Random(29)
+    common = "".join(chr(c) for c in range(0x4E00, 0x9FA5, 7))
+    short_post = bytearray(DEJAVU.read_bytes()) if DEJAVU.exists() else None
+    faces = _faces_for_cache_tests()
+    if short_post is not None:  # the 'post' table cut short: fontTools fails to read its names
+        count = struct.unpack_from(">H", short_post, 4)[0]
+        entry = next(12 + 16 * i for i in range(count) if short_post[12 + 16 * i:16 + 16 * i] == b"post")
+        struct.pack_into(">I", short_post, entry + 12, 33)
+        (tmp_path / "short-post.ttf").write_bytes(bytes(short_post))
+        faces.append(read_faces(tmp_path / "short-post.ttf")[0])
+    for face in faces:
+        for chars in ("中国好网民工程实施方案，。（）《》2020年éàüÅ—“”H5\U00020000😀",
+                      "".join(rnd.sample(common, 300)) + "ABCxyz 0123"):
+            subset.forget_made()
+            assert subset.subset_font(face, set(chars)) == _fonttools_subset(face.path, face.index, chars), \
+                face.path.name
