@@ -15,7 +15,6 @@ input gives identical bytes. ``notes`` are plain-Chinese remarks for the clerk
 
 from __future__ import annotations
 
-import hashlib
 import io
 import threading
 from itertools import repeat
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.export import ExportOptions, laid_out
+from desktop.export.pdf_reuse import DRAWN, DrawnPages, font_for
 from desktop.fonts import FontSet, canvas_document, embedding, ensure_codes, face_by_key
 from desktop.layout import PAGE_H, PAGE_W, Page
 from desktop.model import Draft
@@ -75,7 +75,7 @@ def render_pages(pages: list[Page], fonts: FontSet, title: str = "", author: str
             c.setKeywords(PDF_KEYWORD)
             # per document: fonts, subset names and numbers already looked up
             memo: dict[str | tuple[str, int], Any] = {}
-            drawn = _DRAWN.start(keys)
+            drawn = DRAWN.start(keys)
             try:
                 for page in pages:
                     _draw_page(c, page, memo, drawn)
@@ -105,109 +105,8 @@ def _num(v: float) -> str:
 _NUMS: dict[float, str] = {}  # a document uses a handful of sizes, spacings and colours
 
 
-_RunKey = tuple[float, float, str, str, float, float, float, tuple[float, float, float]]
-# What a page did to the fonts' subset state: per font object, the characters it
-# drew first (in order, with a key that draws with that object), then the subsets
-# it named first (in order). Each font object numbers its characters alone, and
-# two keys can share one (reportlab shares faces by PostScript name); across
-# fonts only the order of naming counts (the PDF font names are handed out in it).
-_Effects = tuple[tuple[tuple[str, str], ...], tuple[tuple[str, int], ...]]
-
-
-class _DrawnPages:
-    """Text blocks of the pages drawn by the last two renders, for the preview:
-    it renders again after each pause in typing, and mostly one page changed.
-
-    A page's block depends on its runs and on the fonts' subset state when the
-    page starts (reportlab numbers characters in the order they are first
-    drawn). A block is reused when the runs are equal and every page before it
-    changed that state in the same way (a digest of those changes is part of
-    the key). The changes a page made are kept with its block and made again
-    through the same font calls (splitString of the characters it drew first,
-    getSubsetInternalName of the subsets it named first), so the document ends
-    in the state drawing every page gives, and the bytes are the same.
-    """
-
-    def __init__(self) -> None:
-        self._fonts: dict[str, Any] = {}  # the font objects the last render drew with
-        self._old: dict[tuple[bytes, tuple[_RunKey, ...]], tuple[str, _Effects]] = {}
-        self._new: dict[tuple[bytes, tuple[_RunKey, ...]], tuple[str, _Effects]] = {}
-        self.digest = hashlib.blake2b(digest_size=16)
-        self.seen: dict[int, set[str]] = {}  # per font object: characters drawn so far in this document
-
-    def start(self, keys: list[str]) -> _DrawnPages:
-        """A new document, drawn with the fonts of ``keys``."""
-        from reportlab.pdfbase import pdfmetrics
-
-        # Every kept block was drawn by the last render or reused by it, so with
-        # the fonts that render drew with: a key drawing with another object now
-        # (a font replaced) makes them all suspect.
-        fonts = {key: pdfmetrics.getFont(key) for key in keys}
-        if any(self._fonts.get(key, font) is not font for key, font in fonts.items()):
-            self._old, self._new = {}, {}
-        self._fonts = fonts
-        self.digest = hashlib.blake2b(digest_size=16)
-        self.seen = {}
-        return self
-
-    def finish(self) -> None:
-        self._old, self._new = self._new, {}
-        self.seen = {}
-
-    def key(self, runs: list[Any]) -> tuple[bytes, tuple[_RunKey, ...]]:
-        return self.digest.digest(), tuple(
-            (r.x, r.baseline, r.text, r.font, r.size, r.char_space, r.hscale, r.color) for r in runs)
-
-    def get(self, key: tuple[bytes, tuple[_RunKey, ...]]) -> tuple[str, _Effects] | None:
-        hit = self._new.get(key) or self._old.get(key)
-        if hit is not None:
-            self._new[key] = hit
-        return hit
-
-    def put(self, key: tuple[bytes, tuple[_RunKey, ...]], text: str, effects: _Effects) -> None:
-        self._new[key] = (text, effects)
-        self.done(effects)
-
-    def done(self, effects: _Effects) -> None:
-        """The page is drawn (or replayed): later pages' keys follow from its changes."""
-        self.digest.update(repr(effects).encode())
-
-    def replay(self, effects: _Effects, doc: Any, memo: dict[str | tuple[str, int], Any]) -> None:
-        for key, chars in effects[0]:
-            font = _font(memo, key)
-            font.splitString(chars, doc)
-            self.seen.setdefault(id(font), set()).update(chars)
-        for key, subset in effects[1]:
-            memo[(key, subset)] = _font(memo, key).getSubsetInternalName(subset, doc)
-        self.done(effects)
-
-    def first_drawn(self, font: Any, text: str) -> str:
-        """The characters of ``text`` not drawn before with this font object, in order (and now drawn)."""
-        seen = self.seen.get(id(font))
-        if seen is None:
-            seen = self.seen[id(font)] = set()
-        if seen.issuperset(text):
-            return ""
-        new = "".join(dict.fromkeys(ch for ch in text if ch not in seen))
-        seen.update(new)
-        return new
-
-
-_DRAWN = _DrawnPages()
-
-
-def _font(memo: dict[str | tuple[str, int], Any], key: str) -> Any:
-    """The font that draws ``key``, looked up once per document."""
-    font = memo.get(key)
-    if font is None:
-        from reportlab.pdfbase import pdfmetrics
-
-        font = memo[key] = pdfmetrics.getFont(key)
-    return font
-
-
 def _draw_page(c: Any, page: Page, memo: dict[str | tuple[str, int], Any] | None = None,
-               drawn: _DrawnPages | None = None) -> None:
+               drawn: DrawnPages | None = None) -> None:
     """Rules with the canvas; text as one raw text object (reportlab's text
     object formats every number in pure Python, several times slower).
     ``memo`` carries lookups from page to page of one document; ``drawn``
@@ -235,7 +134,7 @@ def _draw_page(c: Any, page: Page, memo: dict[str | tuple[str, int], Any] | None
     append = out.append
     cur_font = cur_space = cur_scale = cur_color = None
     for r in page.runs:
-        font = _font(memo, r.font)
+        font = font_for(memo, r.font)
         if r.char_space != cur_space:
             append(f"{_num(r.char_space)} Tc")
             cur_space = r.char_space
