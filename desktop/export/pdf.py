@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 from desktop.export import ExportOptions, laid_out
-from desktop.export.pdf_reuse import DRAWN, DrawnPages, font_for
 from desktop.fonts import FontSet, canvas_document, embedding, ensure_codes, face_by_key
 from desktop.layout import PAGE_H, PAGE_W, Page
 from desktop.model import Draft
@@ -32,9 +31,8 @@ from desktop.templates import Template
 _LOCK = threading.Lock()  # reportlab's font registry and rl_config are process-wide
 
 
-def _register(fonts: FontSet, pages: list[Page]) -> list[str]:
-    """Register every face the runs name, each knowing the characters it draws;
-    returns their keys."""
+def _register(fonts: FontSet, pages: list[Page]) -> None:
+    """Register every face the runs name, each knowing the characters it draws."""
     from reportlab.pdfbase import pdfmetrics
 
     texts: dict[str, list[str]] = {fonts.face("fangsong").key: []}
@@ -50,7 +48,6 @@ def _register(fonts: FontSet, pages: list[Page]) -> list[str]:
         # What draws: reportlab may hand out a face registered earlier under the same
         # PostScript name (two copies of one font file), and that one must know the characters.
         ensure_codes(pdfmetrics.getFont(key).face, set(map(ord, "".join(texts[key]))))
-    return list(texts)
 
 
 def render_pages(pages: list[Page], fonts: FontSet, title: str = "", author: str = "", subject: str = "") -> bytes:
@@ -59,7 +56,7 @@ def render_pages(pages: list[Page], fonts: FontSet, title: str = "", author: str
     from reportlab.pdfgen import canvas
 
     with _LOCK, embedding():
-        keys = _register(fonts, pages)
+        _register(fonts, pages)
         old = rl_config.invariant, rl_config.useA85
         rl_config.invariant, rl_config.useA85 = 1, 0
         try:
@@ -73,15 +70,11 @@ def render_pages(pages: list[Page], fonts: FontSet, title: str = "", author: str
             c.setCreator("好网民工程实施方案起草工具")
             c.setProducer("好网民工程实施方案起草工具")
             c.setKeywords(PDF_KEYWORD)
-            # per document: fonts, subset names and numbers already looked up
+            # per document: fonts and subset names already looked up
             memo: dict[str | tuple[str, int], Any] = {}
-            drawn = DRAWN.start(keys)
-            try:
-                for page in pages:
-                    _draw_page(c, page, memo, drawn)
-                    c.showPage()
-            finally:
-                drawn.finish()
+            for page in pages:
+                _draw_page(c, page, memo)
+                c.showPage()
             c.save()
             return buf.getvalue()
         finally:
@@ -105,14 +98,22 @@ def _num(v: float) -> str:
 _NUMS: dict[float, str] = {}  # a document uses a handful of sizes, spacings and colours
 
 
-def _draw_page(c: Any, page: Page, memo: dict[str | tuple[str, int], Any] | None = None,
-               drawn: DrawnPages | None = None) -> None:
-    """Rules with the canvas; text as one raw text object (reportlab's text
-    object formats every number in pure Python, several times slower).
-    ``memo`` carries lookups from page to page of one document; ``drawn``
-    reuses the text of pages drawn before."""
+def _font(memo: dict[str | tuple[str, int], Any], key: str) -> Any:
+    """The font that draws ``key``, looked up once per document."""
+    font = memo.get(key)
+    if font is None:
+        from reportlab.pdfbase import pdfmetrics
 
-    memo = {} if memo is None else memo
+        font = memo[key] = pdfmetrics.getFont(key)
+    return font
+
+
+def _draw_page(c: Any, page: Page, memo: dict[str | tuple[str, int], Any]) -> None:
+    """Rules with the canvas; text as one raw text object (reportlab's text
+    object formats every number in pure Python, several times slower), its
+    strings split into reportlab's subsets by TTFont's API for dynamic fonts
+    (splitString, getSubsetInternalName). ``memo`` carries lookups from page
+    to page of one document."""
     for rule in page.rules:
         c.setStrokeColorRGB(*rule.color)
         c.setLineWidth(rule.width)
@@ -120,21 +121,11 @@ def _draw_page(c: Any, page: Page, memo: dict[str | tuple[str, int], Any] | None
     if not page.runs:
         return
     doc = canvas_document(c)
-    page_key = None
-    first_chars: dict[int, tuple[str, str]] = {}  # per font object: a key drawing with it, characters
-    named: list[tuple[str, int]] = []
-    if drawn is not None:
-        page_key = drawn.key(page.runs)
-        hit = drawn.get(page_key)
-        if hit is not None:
-            drawn.replay(hit[1], doc, memo)
-            c.addLiteral(hit[0])
-            return
     out = ["BT"]
     append = out.append
     cur_font = cur_space = cur_scale = cur_color = None
     for r in page.runs:
-        font = font_for(memo, r.font)
+        font = _font(memo, r.font)
         if r.char_space != cur_space:
             append(f"{_num(r.char_space)} Tc")
             cur_space = r.char_space
@@ -148,20 +139,14 @@ def _draw_page(c: Any, page: Page, memo: dict[str | tuple[str, int], Any] | None
         # string explicitly: readers differ on whether the character spacing
         # after a string's last glyph counts (pdfminer drops it).
         y = f"{PAGE_H - r.baseline:.3f}"
-        if drawn is not None:
-            first = drawn.first_drawn(font, r.text)
-            if first:
-                key, chars = first_chars.get(id(font), (r.font, ""))
-                first_chars[id(font)] = (key, chars + first)
         chunks = font.splitString(r.text, doc)
         x = r.x
         pos = 0
         last = len(chunks) - 1
         for k, (subset, chunk) in enumerate(chunks):
             internal = memo.get((r.font, subset))
-            if internal is None:  # only the first lookup has an effect (it registers the subset)
+            if internal is None:
                 internal = memo[(r.font, subset)] = font.getSubsetInternalName(subset, doc)
-                named.append((r.font, subset))
             if (internal, r.size) != cur_font:
                 append(f"{internal} {_num(r.size)} Tf")
                 cur_font = (internal, r.size)
@@ -173,10 +158,7 @@ def _draw_page(c: Any, page: Page, memo: dict[str | tuple[str, int], Any] | None
                 pos = end
                 x += (em / 1000 * r.size + r.char_space * len(chunk)) * r.hscale
     append("ET")
-    text = "\n".join(out)
-    if drawn is not None and page_key is not None:
-        drawn.put(page_key, text, (tuple(first_chars.values()), tuple(named)))
-    c.addLiteral(text)
+    c.addLiteral("\n".join(out))
 
 
 def render_pdf_bytes(draft: Draft, template: Template,

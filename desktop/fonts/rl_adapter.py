@@ -1,18 +1,19 @@
-"""The reportlab adapter: the one module that relies on reportlab's internals.
+"""The reportlab adapter: what the fonts need of reportlab's internals.
 
 reportlab parses a TrueType file in pure Python (0.1-0.25 s per CJK face, most
 of a whole-process export) and has no API to load metrics from elsewhere. We
 keep what its parser sets on a TTFontFace in the user's cache and put it back
 into a face built without parsing (``load_ttfont``). While one PDF is drawn,
-``embedding()`` makes reportlab write UTF-16 ToUnicode CMaps and compress its
-streams through a filter that keeps the last PDF's output (the preview writes
-mostly the same streams again); ``canvas_document`` and ``unregister_ttfont``
-reach what the canvas and the font registry do not offer.
+``embedding()`` makes reportlab write UTF-16 ToUnicode CMaps;
+``canvas_document`` and ``unregister_ttfont`` reach what the canvas and the
+font registry do not offer; ``missing_ttfont`` draws the missing-glyph box.
 
-Measured against the public route (``TTFont(name, path)`` per process, the
-stock filter): see the README's architecture section. tests/test_fonts.py
-(test_reportlab_adapter_*) fails loudly when a reportlab release changes any
-of it; at run time an unknown face layout only turns the cache off.
+Measured against the public route (``TTFont(name, path)`` in every process):
+benchmarks/bench_fonts.py and the README's architecture section. The
+preview's page reuse, the other piece that relies on reportlab, is in
+desktop/export/pdf_reuse.py. tests/test_fonts.py (test_reportlab_adapter_*)
+fails loudly when a reportlab release changes any of this; at run time an
+unknown face layout only turns the cache off.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ import marshal
 import os
 import sys
 import threading
-import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -211,57 +211,12 @@ def face_class() -> Any:  # the CachedFace class; its base, reportlab's TTFontFa
                                     target[c] = v
                     seen.update(new)  # last: a code in ``seen`` is always in the dicts already
 
-            def makeSubset(self, subset: list[int]) -> bytes:  # noqa: N802 - reportlab's name
-                # The preview embeds the same subsets render after render: each is made once.
-                made: dict[tuple[int, ...], bytes] = self.__dict__.setdefault("_rl_subsets", {})
-                key = tuple(subset)
-                data = made.get(key)
-                if data is None:
-                    data = bytes(super().makeSubset(subset))
-                    if sum(map(len, made.values())) + len(data) > _SUBSETS_KEPT_BYTES:
-                        made.clear()
-                    made[key] = data
-                return data
-
         _CachedFace = CachedFace
     return _CachedFace
 
 
 _CachedFace: type[Any] | None = None
 _ENSURE_LOCK = threading.Lock()
-_SUBSETS_KEPT_BYTES = 8_000_000  # per face: a long document's subsets, several times over
-
-
-class _Compressed:
-    """reportlab's FlateDecode filter with the output of the last two PDFs kept:
-    the preview writes the same page and font streams render after render."""
-
-    _KEEP_BYTES = 32_000_000  # input kept per PDF; a stream past a tenth of it is not kept
-
-    def __init__(self) -> None:
-        self._old: dict[bytes, bytes] = {}
-        self._new: dict[bytes, bytes] = {}
-        self._kept = 0
-
-    def encode(self, text: str | bytes) -> bytes:  # PDFStreamFilterZCompress.encode
-        data = text.encode("utf8") if isinstance(text, str) else text
-        if type(data) is not bytes:  # not a stream we write (those are str or bytes): as the stock filter
-            return zlib.compress(data)
-        out = self._new.get(data)
-        if out is None:
-            out = self._old.get(data)
-            if out is None:
-                out = zlib.compress(data)
-            if len(data) <= self._KEEP_BYTES // 10 and self._kept + len(data) <= self._KEEP_BYTES:
-                self._new[data] = out
-                self._kept += len(data)
-        return out
-
-    def next_document(self) -> None:
-        self._old, self._new, self._kept = self._new, {}, 0
-
-
-_COMPRESSED = _Compressed()
 
 
 def _restore_face(record: dict[str, Any], size: int, mtime_ns: int | None = None) -> Any:
@@ -372,17 +327,13 @@ def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
 def embedding() -> Iterator[None]:
     """While drawing one PDF, make reportlab write our ToUnicode CMaps
     (TTFont.addObjects calls the module-level makeToUnicodeCMap; there is no
-    option for it) and compress its streams through _COMPRESSED (the preview
-    writes mostly the same streams again). Restored afterwards, so other
-    reportlab users are untouched, and the font files opened for the subsets
-    are closed.
+    option for it). Restored afterwards, so other reportlab users are
+    untouched, and the font files opened for the subsets are closed.
     Callers hold a lock: reportlab's registry is process-wide anyway."""
-    from reportlab.pdfbase import pdfdoc, ttfonts
+    from reportlab.pdfbase import ttfonts
 
     stock = ttfonts.makeToUnicodeCMap
     ttfonts.makeToUnicodeCMap = _to_unicode_cmap
-    # Page and font streams name this one filter object (pdfdoc's "need only one of these").
-    pdfdoc.PDFZCompress.encode = _COMPRESSED.encode
     try:
         yield
     except Exception as err:
@@ -392,8 +343,6 @@ def embedding() -> Iterator[None]:
         raise
     finally:
         ttfonts.makeToUnicodeCMap = stock
-        vars(pdfdoc.PDFZCompress).pop("encode", None)
-        _COMPRESSED.next_document()
         FontBytes.close_all()
 
 
