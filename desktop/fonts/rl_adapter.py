@@ -1,4 +1,4 @@
-"""The reportlab adapter: what the fonts need of reportlab's internals.
+"""The reportlab adapter: the one module that relies on reportlab's internals.
 
 reportlab parses a TrueType file in pure Python (0.1-0.25 s per CJK face, most
 of a whole-process export) and has no API to load metrics from elsewhere. We
@@ -9,11 +9,10 @@ into a face built without parsing (``load_ttfont``). While one PDF is drawn,
 font registry do not offer; ``missing_ttfont`` draws the missing-glyph box.
 
 Measured against the public route (``TTFont(name, path)`` in every process):
-benchmarks/bench_fonts.py and the README's architecture section. The
-preview's page reuse, the other piece that relies on reportlab, is in
-desktop/export/pdf_reuse.py. tests/test_fonts.py (test_reportlab_adapter_*)
-fails loudly when a reportlab release changes any of this; at run time an
-unknown face layout only turns the cache off.
+benchmarks/bench_fonts.py and the README's architecture section.
+tests/test_fonts.py (test_reportlab_adapter_*) fails loudly when a reportlab
+release changes any of this; at run time an unknown face layout only turns
+the cache off.
 """
 
 from __future__ import annotations
