@@ -815,3 +815,25 @@ def test_subsets_are_the_bytes_fonttools_gives(cache_home, tmp_path):
             subset.forget_made()
             assert subset.subset_font(face, set(chars)) == _fonttools_subset(face.path, face.index, chars), \
                 face.path.name
+
+
+def test_packed_arrays_round_trip_every_kind_and_reject_wrong_shapes():
+    """The metrics records pack numbers in 4 bytes where they fit, 8 where not."""
+    from desktop.fonts import packed
+
+    values = [
+        {1: 2, 0x10FFFF: -5, 3: 2**40}, {7: 0.5, 8: 1e300}, {1: [1, 2, 3], 2: [], 3: [2**35]},
+        [0, -1, 2**31 - 1, -(2**31)], [2**31], [(1, 2), (3, -4)], [(1, 2), (2.5, 3), (-7, 2**33)],
+    ]
+    for v in values:
+        p = packed.pack(v)
+        assert p is not None and packed.packed_ok(p), v
+        back = packed.unpack(p)
+        assert back == v and [type(x) for x in (back.values() if isinstance(v, dict) else back)] == \
+            [type(x) for x in (v.values() if isinstance(v, dict) else v)], v
+    assert packed.pack([0, 1, 2])[1][:1] == b"i" and packed.pack([2**31])[1][:1] == b"q"
+    assert packed.pack(["a"]) is None and packed.pack({}) is None and packed.pack([2**70]) is None
+    good = packed.pack({1: 2, 3: 4})
+    for bad in [("di", good[1]), ("di", good[1], good[2][:-1]), ("di", b"x" + good[1][1:], good[2]),
+                ("df", good[1], good[2]), ("li", b""), ("lm", good[1], b"\0", good[2]), ("zz", good[1]), ()]:
+        assert not packed.packed_ok(bad), bad

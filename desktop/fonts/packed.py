@@ -1,6 +1,9 @@
 """Packing big containers of numbers for the cache records: a CJK face's
 tables hold 25,000-45,000 entries, and marshal builds such dicts and lists
-several times slower than arrays of 8-byte numbers are read back.
+several times slower than arrays of numbers are read back. Each array is
+stored as its type code (one byte: "i" 4-byte or "q" 8-byte integers, "d"
+doubles) and its items, integers in 4 bytes where they fit: the records are
+read, checked and decoded at every start.
 
 ``pack(value)`` gives a tuple (kind, arrays as bytes...) or None for values
 it does not pack; ``packed_ok`` checks a stored one's shape before use;
@@ -17,18 +20,40 @@ from typing import Any
 
 
 def _ints(values: Iterable[int]) -> bytes:
-    return array("q", values).tobytes()
+    items = array("q", values)
+    if items and -(2**31) <= min(items) and max(items) < 2**31:
+        return b"i" + array("i", items).tobytes()
+    return b"q" + items.tobytes()
+
+
+def _floats(values: Iterable[float]) -> bytes:
+    return b"d" + array("d", values).tobytes()
+
+
+def _count(raw: object, codes: str = "iq") -> int | None:
+    """How many items a stored array holds; None when it is not one of ``codes``."""
+    if type(raw) is not bytes or not raw or chr(raw[0]) not in codes:
+        return None
+    size = array(chr(raw[0])).itemsize
+    return (len(raw) - 1) // size if (len(raw) - 1) % size == 0 else None
+
+
+def _load(raw: bytes) -> array[Any]:
+    items = array(chr(raw[0]))
+    items.frombytes(memoryview(raw)[1:])
+    return items
 
 
 def int_array(raw: bytes) -> array[int]:
-    """Packed 8-byte integers as an array."""
+    """8-byte integers written by ``array("q").tobytes()`` as an array."""
     a = array("q")
     a.frombytes(raw)
     return a
 
 
 def _unints(raw: bytes) -> list[int]:
-    return int_array(raw).tolist()
+    values: list[int] = _load(raw).tolist()
+    return values
 
 
 def pack(v: Any) -> tuple[Any, ...] | None:
@@ -41,7 +66,7 @@ def pack(v: Any) -> tuple[Any, ...] | None:
                 if all(type(x) is int for x in vs):
                     return ("di", _ints(ks), _ints(vs))
                 if all(type(x) is float for x in vs):
-                    return ("df", _ints(ks), array("d", vs).tobytes())
+                    return ("df", _ints(ks), _floats(vs))
                 if all(type(x) is list and all(type(y) is int for y in x) for x in vs):
                     return ("dl", _ints(ks), _ints([len(x) for x in vs]), _ints([y for x in vs for y in x]))
         elif type(v) is list and v:
@@ -51,28 +76,33 @@ def pack(v: Any) -> tuple[Any, ...] | None:
                 return ("lt", _ints([x[0] for x in v]), _ints([x[1] for x in v]))
             # pairs whose first item is an int or a float: each one's type is kept
             if all(type(x) is tuple and len(x) == 2 and type(x[0]) in (int, float) and type(x[1]) is int for x in v):
-                return ("lm", array("d", [x[0] for x in v]).tobytes(),
-                        bytes(type(x[0]) is float for x in v), _ints([x[1] for x in v]))
+                return ("lm", _floats([x[0] for x in v]), bytes(type(x[0]) is float for x in v),
+                        _ints([x[1] for x in v]))
     except OverflowError:
         pass
     return None
 
 
 def packed_ok(packed: object) -> bool:
-    """A value ``pack`` wrote: a known kind with arrays of matching lengths."""
-    if type(packed) is not tuple or not packed or not all(type(x) is bytes for x in packed[1:]):
+    """A value ``pack`` wrote: a known kind with arrays of the right types and lengths."""
+    if type(packed) is not tuple or not packed:
         return False
-    kind, sizes = packed[0], [len(x) for x in packed[1:]]
-    if any(n % 8 for n in sizes) and kind != "lm":
-        return False
+    kind, parts = packed[0], packed[1:]
     if kind == "li":
-        return len(sizes) == 1
-    if kind in ("di", "df", "lt"):
-        return len(sizes) == 2 and sizes[0] == sizes[1]
+        return len(parts) == 1 and _count(parts[0]) is not None
+    if kind in ("di", "lt", "df"):
+        if len(parts) != 2:
+            return False
+        n = _count(parts[0])
+        return n is not None and n == _count(parts[1], "d" if kind == "df" else "iq")
     if kind == "dl":
-        return len(sizes) == 3 and sizes[0] == sizes[1] and sizes[2] % 8 == 0
+        return (len(parts) == 3 and _count(parts[0]) is not None and _count(parts[0]) == _count(parts[1])
+                and _count(parts[2]) is not None)
     if kind == "lm":
-        return len(sizes) == 3 and sizes[0] % 8 == 0 and sizes[0] == sizes[2] == 8 * sizes[1]
+        if len(parts) != 3 or type(parts[1]) is not bytes:
+            return False
+        n = _count(parts[0], "d")
+        return n is not None and n == len(parts[1]) == _count(parts[2])
     return False
 
 
@@ -81,9 +111,7 @@ def unpack(packed: tuple[Any, ...]) -> dict[int, Any] | list[Any]:
     if kind == "di":
         return dict(zip(_unints(packed[1]), _unints(packed[2])))
     if kind == "df":
-        floats = array("d")
-        floats.frombytes(packed[2])
-        return dict(zip(_unints(packed[1]), floats.tolist()))
+        return dict(zip(_unints(packed[1]), _load(packed[2]).tolist()))
     if kind == "dl":
         flat, out, i = _unints(packed[3]), {}, 0
         for k, n in zip(_unints(packed[1]), _unints(packed[2])):
@@ -95,10 +123,8 @@ def unpack(packed: tuple[Any, ...]) -> dict[int, Any] | list[Any]:
     if kind == "lt":
         return list(zip(_unints(packed[1]), _unints(packed[2])))
     if kind == "lm":
-        firsts = array("d")
-        firsts.frombytes(packed[1])
         return [(a if is_float else int(a), b)
-                for a, is_float, b in zip(firsts.tolist(), packed[2], _unints(packed[3]))]
+                for a, is_float, b in zip(_load(packed[1]).tolist(), packed[2], _unints(packed[3]))]
     raise ValueError(kind)
 
 
@@ -109,9 +135,8 @@ class SortedMap:
     __slots__ = ("_codes", "_values")
 
     def __init__(self, packed: tuple[Any, ...]):
-        self._codes = int_array(packed[1])
-        self._values = array("d" if packed[0] == "df" else "q")
-        self._values.frombytes(packed[2])
+        self._codes = _load(packed[1])
+        self._values = _load(packed[2])
 
     def get(self, code: int) -> Any:
         i = bisect_left(self._codes, code)
@@ -126,10 +151,9 @@ class Pairs:
     __slots__ = ("_firsts", "_is_float", "_seconds")
 
     def __init__(self, packed: tuple[Any, ...]):
-        self._firsts = array("d")
-        self._firsts.frombytes(packed[1])
+        self._firsts = _load(packed[1])
         self._is_float = packed[2]
-        self._seconds = int_array(packed[3])
+        self._seconds = _load(packed[3])
 
     def __len__(self) -> int:
         return len(self._seconds)
@@ -143,7 +167,7 @@ def indexable(packed: tuple[Any, ...]) -> Any:
     """A packed list as something indexable without building it (an int list
     as an array, pairs as Pairs); anything else unpacked."""
     if packed[0] == "li":
-        return int_array(packed[1])
+        return _load(packed[1])
     if packed[0] == "lm":
         return Pairs(packed)
     return unpack(packed)

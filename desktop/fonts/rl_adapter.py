@@ -49,7 +49,7 @@ _RL_REBUILT = frozenset({"_ttf_data", "_pdfScale", "_pos"})
 # Every attribute TTFont.__init__ sets.
 RL_TTFONT_ATTRS = frozenset({"fontName", "face", "encoding", "state", "_asciiReadable", "_shapable"})
 
-CACHE_MAGIC = b"PDFONTM5"  # bump the digit when the record layout changes; then a CRC-32 of the rest
+CACHE_MAGIC = b"PDFONTM6"  # bump the digit when the record layout changes; then a CRC-32 of the rest
 _CACHE_LOCK = threading.Lock()
 
 
