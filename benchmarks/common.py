@@ -52,17 +52,22 @@ def libreoffice_pdf(docx: Path, work: Path) -> tuple[float, int] | None:
 
 
 def run_measured(cmd: list[str], env: dict[str, str], cwd: Path = ROOT) -> tuple[float, float]:
-    """(wall seconds, peak memory MB) of one child process."""
-    import os
+    """(wall seconds, peak memory MB, 0 when unknown) of one child process.
 
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    took = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode:
-        raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}")
-    return took, usage.ru_maxrss / 1024
+    The memory comes from GNU time when installed: a child started straight
+    from this process would report this process's own peak (Linux starts
+    children with vfork and counts the memory they borrow)."""
+    gnu_time = shutil.which("time") if sys.platform.startswith("linux") else None
+    with tempfile.NamedTemporaryFile(prefix="rss-", suffix=".txt") as rss:
+        prefix = [gnu_time, "-f", "%M", "-o", rss.name] if gnu_time else []
+        start = time.perf_counter()
+        res = subprocess.run([*prefix, *cmd], cwd=cwd, env=env, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        took = time.perf_counter() - start
+        if res.returncode:
+            raise SystemExit(f"failed ({res.returncode}): {' '.join(cmd)}")
+        text = Path(rss.name).read_text().strip() if gnu_time else ""
+    return took, (int(text.split()[-1]) / 1024 if text else 0.0)
 
 
 def whole_process(draft_file: Path, work: Path, formats: tuple[str, ...], home: Path | None,
