@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
-import sys
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -19,18 +18,11 @@ from typing import Any
 
 
 def font_cache_dir() -> Path:
-    """Where what was read from fonts is kept: the user's cache folder, never the program's.
+    """Where what was read from fonts is kept: the user's cache folder, never the
+    program's (desktop.paths.cache_dir: on Windows %LOCALAPPDATA%\\PlanDrafter\\cache\\fonts)."""
+    from desktop.paths import cache_dir
 
-    Windows: %LOCALAPPDATA%\\PlanDrafter\\cache\\fonts (next to settings and logs);
-    elsewhere $XDG_CACHE_HOME/PlanDrafter/fonts; under PLAN_DRAFTER_HOME (tests,
-    portable use) its cache/fonts.
-    """
-    from desktop.paths import APP_DIR_NAME, data_dir
-
-    if os.environ.get("PLAN_DRAFTER_HOME") or sys.platform == "win32":
-        return data_dir() / "cache" / "fonts"
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / APP_DIR_NAME / "fonts"
+    return cache_dir() / "fonts"
 
 
 def cache_name(key: str) -> str:

@@ -404,9 +404,6 @@ class MainWindow(QMainWindow):
         self._held = False
         if self.doc is None:
             return
-        from desktop.fonts import prefetch_font_list
-
-        prefetch_font_list()  # fontconfig lists the fonts in its own process while the checks run
         self.run_checks()
         self.refresh_preview()
 
