@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QSize, Qt, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QStackedWidget, QToolButton, QVBoxLayout, QWidget
 
@@ -70,6 +70,7 @@ def _render_from_dict(data: dict, template: Template, options: object, key: str 
 # --- previews kept across starts ------------------------------------------------------
 
 KEPT_PREVIEWS = 8  # the newest; a clerk works on a few drafts
+KEPT_RENDER_DELAY_MS = 150
 
 
 def preview_key(data: dict, template: Template, options: object) -> str | None:
@@ -211,7 +212,7 @@ class PreviewPanel(QWidget):
         draft, template, options = self._pending
         self._pending = None
         data = draft.to_dict()  # the worker rebuilds the Draft from this snapshot
-        key = None
+        key, kept = None, None
         if self.stack.currentIndex() == 0:  # no page on screen yet (start-up, another draft): the kept one, if any
             key = preview_key(data, template, options)
             kept = kept_preview(key) if key is not None else None
@@ -232,7 +233,12 @@ class PreviewPanel(QWidget):
 
         job.signals.succeeded.connect(rendered)
         job.signals.failed.connect(failed)
-        workers.start(job)
+        if kept is not None and self.stack.currentIndex() == 1:
+            # The render only confirms the kept pages: after the view has drawn them, not
+            # competing with it for the interpreter (page drawn and painted: some 30-50 ms).
+            QTimer.singleShot(KEPT_RENDER_DELAY_MS, self, lambda: workers.start(job))
+        else:
+            workers.start(job)
 
     def _on_rendered(self, generation: int, result: tuple[bytes, list[str]]) -> None:
         self._busy = False
