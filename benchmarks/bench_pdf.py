@@ -1,10 +1,10 @@
 """PDF export time against LibreOffice converting our .docx of the same draft,
 in the same run.
 
-    python benchmarks/bench_pdf.py
+    python benchmarks/bench_pdf.py [--before DIR]
 
-Two measurements per draft (the example, a three-organ joint notice of about
-66 pages, a five-organ one):
+Two measurements per draft (the example, a six-organ joint notice of 26 pages,
+a three-organ plan of about 66 pages, a five-organ one):
 
 - whole process: ``python -m desktop export 草稿 --pdf`` as a clerk runs it,
   best of several runs, once with an empty font metrics cache (every process
@@ -16,21 +16,22 @@ Two measurements per draft (the example, a three-organ joint notice of about
   and median.
 
 LibreOffice converts our .docx once per draft with its profile already created;
-those columns are skipped without soffice. Targets (issue 16): whole process at
-least 5× faster than LibreOffice, in process at least 20×.
+those columns are skipped without soffice. ``--before DIR`` times another
+checkout of the program (``git worktree add /tmp/before <commit>``) in the same
+run, whole process with the cache filled. Targets (issues 16, 29): whole
+process at least 5× faster than LibreOffice, in process at least 20×.
 """
 
 from __future__ import annotations
 
-import os
+import argparse
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from common import EXAMPLE, ROOT, libreoffice_pdf
+from common import EXAMPLE, libreoffice_pdf, whole_process
 
 from desktop.export import ExportOptions
 from desktop.export.docx import write as write_docx
@@ -59,24 +60,6 @@ def in_process(draft, template, repeat: int = 7) -> tuple[float, float, int]:
     return min(times), statistics.median(times), data.count(b"/Type /Page\n") or data.count(b"/Type /Page")
 
 
-def whole_process(draft_file: Path, work: Path, cache_home: Path | None, repeat: int = 3) -> float:
-    """Best wall time of the CLI export; ``cache_home`` None means a fresh,
-    empty per-user folder (so an empty font cache) for every run."""
-    env = dict(os.environ, PYTHONPYCACHEPREFIX=str(work / "pycache"))
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    cmd = [sys.executable, "-m", "desktop", "export", str(draft_file), "--pdf", "--out", str(work / "out"), "--force"]
-    best = float("inf")
-    for i in range(repeat + 1):  # the first run compiles bytecode (and fills a given cache)
-        home = cache_home or Path(tempfile.mkdtemp(prefix="home-", dir=work))
-        env["PLAN_DRAFTER_HOME"] = str(home)
-        start = time.perf_counter()
-        subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, check=True)
-        took = time.perf_counter() - start
-        if i:
-            best = min(best, took)
-    return best
-
-
 def libreoffice(draft, template) -> float | None:
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "plan.docx"
@@ -86,8 +69,12 @@ def libreoffice(draft, template) -> float | None:
 
 
 def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--before", type=Path, help="another checkout of the program, timed in the same run")
+    args = ap.parse_args()
     template = load_template("gd-2020-haowangmin")
     cases = [("示例草稿 foshan-2020", load_draft(EXAMPLE)),
+             ("六机关联合通知 70 任务", make_draft(tasks=70, activities=16, issuers=6, groups=3, seed=7)),
              ("三机关联合通知 200 任务", make_draft(tasks=200, activities=40, issuers=3)),
              ("五机关联合通知 200 任务", make_draft(tasks=200, activities=40, issuers=5))]
     rows = []
@@ -98,21 +85,25 @@ def main() -> int:
             draft_file = work / f"{len(rows)}.plan.json"
             save_draft(draft, draft_file, backup=False)
             fast, med, pages = in_process(draft, template)
-            no_cache = whole_process(draft_file, work, None)
-            home = work / f"home-warm-{len(rows)}"
-            cached = whole_process(draft_file, work, home)
+            no_cache, _ = whole_process(draft_file, work, ("pdf",), None)
+            cached, memory = whole_process(draft_file, work, ("pdf",), work / f"home-warm-{len(rows)}")
+            before = None
+            if args.before:
+                before, _ = whole_process(draft_file, work, ("pdf",), work / f"home-before-{len(rows)}",
+                                          root=args.before.resolve())
             lo = libreoffice(draft, template)
-            rows.append((name, pages, no_cache, cached, fast, med, lo))
+            rows.append((name, pages, no_cache, cached, memory, before, fast, med, lo))
             if lo and (lo / cached < TARGET_PROCESS or lo / med < TARGET_IN_PROCESS):
                 ok = False
-    print(f"{'草稿':<22}{'页数':>4}{'整个进程 无缓存 s':>16}{'整个进程 有缓存 s':>16}{'进程内 最快/中位 s':>20}"
-          f"{'LibreOffice s':>15}{'整个进程 倍数':>14}{'进程内 倍数':>12}")
-    for name, pages, no_cache, cached, fast, med, lo in rows:
+    print(f"{'草稿':<22}{'页数':>4}{'整个进程 无缓存 s':>16}{'整个进程 有缓存 s (MB)':>22}{'改前 有缓存 s':>14}"
+          f"{'进程内 最快/中位 s':>20}{'LibreOffice s':>15}{'整个进程 倍数':>14}{'进程内 倍数':>12}")
+    for name, pages, no_cache, cached, memory, before, fast, med, lo in rows:
         lo_text = f"{lo:.2f}" if lo else "跳过"
         whole = f"{lo / no_cache:.1f}× → {lo / cached:.1f}×" if lo else "—"
         inside = f"{lo / med:.0f}×" if lo else "—"
-        print(f"{name:<22}{pages:>4}{no_cache:>16.3f}{cached:>16.3f}{fast:>11.3f} / {med:<7.3f}{lo_text:>15}"
-              f"{whole:>14}{inside:>12}")
+        before_text = f"{before:.3f}" if before else "—"
+        print(f"{name:<22}{pages:>4}{no_cache:>16.3f}{f'{cached:.3f} ({memory:.0f})':>22}{before_text:>14}"
+              f"{fast:>11.3f} / {med:<7.3f}{lo_text:>15}{whole:>14}{inside:>12}")
     print(f"目标：整个进程至少比 LibreOffice 快 {TARGET_PROCESS:.0f} 倍（有缓存），"
           f"进程内至少 {TARGET_IN_PROCESS:.0f} 倍 —— "
           f"{'达标' if ok else '未达标'}")

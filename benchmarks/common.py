@@ -6,6 +6,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -48,3 +49,44 @@ def libreoffice_pdf(docx: Path, work: Path) -> tuple[float, int] | None:
     out = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True)
     pages = next((int(line.split()[-1]) for line in out.stdout.splitlines() if line.startswith("Pages:")), 0)
     return took, pages
+
+
+def run_measured(cmd: list[str], env: dict[str, str], cwd: Path = ROOT) -> tuple[float, float]:
+    """(wall seconds, peak memory MB, 0 when unknown) of one child process.
+
+    The memory comes from GNU time when installed: a child started straight
+    from this process would report this process's own peak (Linux starts
+    children with vfork and counts the memory they borrow)."""
+    gnu_time = shutil.which("time") if sys.platform.startswith("linux") else None
+    with tempfile.NamedTemporaryFile(prefix="rss-", suffix=".txt") as rss:
+        prefix = [gnu_time, "-f", "%M", "-o", rss.name] if gnu_time else []
+        start = time.perf_counter()
+        res = subprocess.run([*prefix, *cmd], cwd=cwd, env=env, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        took = time.perf_counter() - start
+        if res.returncode:
+            raise SystemExit(f"failed ({res.returncode}): {' '.join(cmd)}")
+        text = Path(rss.name).read_text().strip() if gnu_time else ""
+    return took, (int(text.split()[-1]) / 1024 if text else 0.0)
+
+
+def whole_process(draft_file: Path, work: Path, formats: tuple[str, ...], home: Path | None,
+                  repeat: int = 3, root: Path = ROOT) -> tuple[float, float]:
+    """(best wall seconds, peak memory MB of that run) of ``python -m desktop export``
+    for ``formats`` as a clerk runs it, with the program in ``root``. ``home`` None
+    means a fresh, empty per-user folder (so empty font caches) for every run; the
+    first run is not counted (it compiles bytecode into a temporary folder, as an
+    installed program has it, and fills a given ``home``)."""
+    import os
+
+    env = dict(os.environ, PYTHONPYCACHEPREFIX=str(work / "pycache"), PYTHONPATH=str(root))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    cmd = [sys.executable, "-m", "desktop", "export", str(draft_file), *(f"--{f}" for f in formats),
+           "--out", str(work / "out"), "--force"]
+    best = (float("inf"), 0.0)
+    for i in range(repeat + 1):
+        env["PLAN_DRAFTER_HOME"] = str(home or Path(tempfile.mkdtemp(prefix="home-", dir=work)))
+        got = run_measured(cmd, env, cwd=root)
+        if i and got[0] < best[0]:
+            best = got
+    return best

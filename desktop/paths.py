@@ -23,6 +23,16 @@ def data_dir() -> Path:
     return Path(base) / APP_DIR_NAME
 
 
+def cache_dir() -> Path:
+    """What the program can make again (font metrics, OFD font subsets, the last
+    previews): %LOCALAPPDATA%\\PlanDrafter\\cache on Windows, $XDG_CACHE_HOME/PlanDrafter
+    elsewhere, PLAN_DRAFTER_HOME's cache/ when that is set (tests, portable use)."""
+    if os.environ.get("PLAN_DRAFTER_HOME") or sys.platform == "win32":
+        return data_dir() / "cache"
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / APP_DIR_NAME
+
+
 def log_dir() -> Path:
     return data_dir() / "logs"
 

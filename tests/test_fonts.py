@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from desktop import fonts as fontmod
+from desktop.fonts import choice, faces, filebytes, folders, rl_adapter, sfnt
 from desktop import official as gb
 from desktop.fonts import font_set, read_faces, windows_font_dirs
 
@@ -149,7 +150,7 @@ def _same_face(restored, parsed) -> None:
         assert getattr(restored, name).ustr == getattr(parsed, name).ustr
     for v in (0, 1, 1000, -517, 2048):
         assert restored._pdfScale(v) == parsed._pdfScale(v)
-    fontmod._FontBytes.close_all()
+    filebytes.FontBytes.close_all()
 
 
 def _faces_for_cache_tests() -> list[fontmod.FontFile]:
@@ -170,13 +171,13 @@ def test_metrics_cache_restores_exactly_what_reportlab_parses(cache_home):
 
     for f in _faces_for_cache_tests():
         cold = fontmod.load_ttfont("T", f)  # parses and writes the record
-        record = fontmod._cache_file(f)
+        record = rl_adapter.cache_file(f)
         assert record.is_file() and record.parent.is_relative_to(cache_home)
         warm = fontmod.load_ttfont("T", f)
         assert type(warm.face) is not type(cold.face), "the second load must come from the cache"
         parsed = TTFont("T", str(f.path), subfontIndex=f.index)
         _same_face(warm.face, parsed.face)
-        assert set(vars(warm)) == set(vars(parsed)) == fontmod.RL_TTFONT_ATTRS
+        assert set(vars(warm)) == set(vars(parsed)) == rl_adapter.RL_TTFONT_ATTRS
         for name in ("fontName", "_asciiReadable", "_shapable"):
             assert getattr(warm, name) == getattr(parsed, name)
         assert list(record.parent.glob(".tmp-*")) == [], "writes go through a temp file and a rename"
@@ -188,12 +189,12 @@ def test_damaged_cache_is_ignored_and_rebuilt(cache_home, damage):
 
     f = _faces_for_cache_tests()[0]
     fontmod.load_ttfont("T", f)
-    record = fontmod._cache_file(f)
+    record = rl_adapter.cache_file(f)
     good = record.read_bytes()
     bad = {"truncate": good[: len(good) // 2], "flip": good[:-100] + bytes([good[-100] ^ 0x40]) + good[-99:],
            "garbage": b"\x00\xff" * 5000, "empty": b"", "old-magic": b"PDFONTM0" + good[8:]}[damage]
     record.write_bytes(bad)
-    assert fontmod._cache_load(f, __import__("os").stat(f.path)) is None
+    assert rl_adapter.cache_load(f, __import__("os").stat(f.path)) is None
     tt = fontmod.load_ttfont("T", f)  # parses again, never fails
     _same_face(tt.face, TTFont("T", str(f.path), subfontIndex=f.index).face)
     assert record.read_bytes() == good, "the damaged record is replaced by a good one"
@@ -210,9 +211,9 @@ def test_cache_is_keyed_by_size_and_mtime(cache_home, tmp_path):
     f = read_faces(copy)[0]
     fontmod.load_ttfont("T", f)
     st = os.stat(copy)
-    assert fontmod._cache_load(f, st) is not None
+    assert rl_adapter.cache_load(f, st) is not None
     os.utime(copy, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
-    assert fontmod._cache_load(f, os.stat(copy)) is None, "a changed file must not use the old record"
+    assert rl_adapter.cache_load(f, os.stat(copy)) is None, "a changed file must not use the old record"
 
 
 def test_unwritable_cache_folder_costs_only_speed(tmp_path, monkeypatch):
@@ -224,9 +225,9 @@ def test_unwritable_cache_folder_costs_only_speed(tmp_path, monkeypatch):
 
 
 def test_reportlab_adapter_matches_this_reportlab():
-    """Fails when a reportlab release changes what desktop/fonts.py's adapter
-    relies on. Then update the section "reportlab adapter" (RL_FACE_ATTRS,
-    _ttfont_with_face, embedding) and bump _CACHE_MAGIC."""
+    """Fails when a reportlab release changes what desktop/fonts/rl_adapter.py
+    relies on. Then update that module (RL_FACE_ATTRS,
+    _ttfont_with_face, embedding) and bump CACHE_MAGIC."""
     import inspect
 
     import reportlab
@@ -236,19 +237,19 @@ def test_reportlab_adapter_matches_this_reportlab():
     for f in _faces_for_cache_tests():
         tt = ttfonts.TTFont("T", str(f.path), subfontIndex=f.index)
         attrs = set(vars(tt.face))
-        expected = fontmod.RL_FACE_ATTRS | (fontmod.RL_TTC_ATTRS if f.path.suffix == ".ttc" else set())
+        expected = rl_adapter.RL_FACE_ATTRS | (rl_adapter.RL_TTC_ATTRS if f.path.suffix == ".ttc" else set())
         assert attrs == expected, (f"reportlab {reportlab.Version} changed TTFontFace: new {sorted(attrs - expected)}, "
-                                   f"gone {sorted(expected - attrs)}; update the adapter in desktop/fonts.py")
-        assert set(vars(tt)) == fontmod.RL_TTFONT_ATTRS, f"reportlab {reportlab.Version} changed TTFont.__init__"
+                                   f"gone {sorted(expected - attrs)}; update desktop/fonts/rl_adapter.py")
+        assert set(vars(tt)) == rl_adapter.RL_TTFONT_ATTRS, f"reportlab {reportlab.Version} changed TTFont.__init__"
     assert "makeToUnicodeCMap(" in inspect.getsource(ttfonts.TTFont.addObjects), \
         "TTFont.addObjects no longer calls ttfonts.makeToUnicodeCMap: our UTF-16 ToUnicode CMaps would be lost"
     assert list(inspect.signature(ttfonts.makeToUnicodeCMap).parameters) == ["fontname", "subset"]
     bmp = [0, 32, 0x4E2D, 0x3002, 0xFF0C]
-    assert fontmod._to_unicode_cmap("F", bmp) == ttfonts.makeToUnicodeCMap("F", bmp), \
+    assert rl_adapter._to_unicode_cmap("F", bmp) == ttfonts.makeToUnicodeCMap("F", bmp), \
         "ours must differ from reportlab's only beyond the BMP"
     stock = ttfonts.makeToUnicodeCMap
     with fontmod.embedding():
-        assert ttfonts.makeToUnicodeCMap is fontmod._to_unicode_cmap
+        assert ttfonts.makeToUnicodeCMap is rl_adapter._to_unicode_cmap
     assert ttfonts.makeToUnicodeCMap is stock, "the override must not outlive one PDF"
     import io
 
@@ -271,7 +272,7 @@ def test_subsets_from_the_cache_are_the_parsers_subsets(cache_home):
         fontmod.ensure_codes(warm, codes)
         assert warm.makeSubset(codes) == parsed.makeSubset(codes), f.path.name
         assert [warm.getCharWidth(c) for c in sample] == [parsed.getCharWidth(c) for c in sample]
-        fontmod._FontBytes.close_all()
+        filebytes.FontBytes.close_all()
 
 
 def _open_font_files() -> list[str]:
@@ -301,7 +302,7 @@ def test_a_pdf_leaves_no_font_file_open(cache_home):
     for _ in range(2):  # the first fills the cache, the second reads from it
         data, _ = render_pdf_bytes(make_draft(tasks=4, activities=2), template, ExportOptions())
         assert data.startswith(b"%PDF") and b"/FontFile2" in data
-        assert _open_font_files() == [] and not fontmod._FontBytes._open
+        assert _open_font_files() == [] and not filebytes.FontBytes._open
 
 
 def test_a_font_file_changed_during_an_export_is_named(tmp_path):
@@ -309,7 +310,7 @@ def test_a_font_file_changed_during_an_export_is_named(tmp_path):
 
     font = tmp_path / "changed.ttf"
     font.write_bytes(b"\0" * 1000)
-    data = fontmod._FontBytes(str(font), 2000)  # the size the record was made from
+    data = filebytes.FontBytes(str(font), 2000)  # the size the record was made from
     with pytest.raises(ExportError, match="changed.ttf.*导出过程中被改动"):
         data[0:4]
     font.write_bytes(b"\1" * 2000)
@@ -318,7 +319,7 @@ def test_a_font_file_changed_during_an_export_is_named(tmp_path):
     with pytest.raises(IndexError):
         data[2000]
     data.close()
-    assert not fontmod._FontBytes._open
+    assert not filebytes.FontBytes._open
 
 
 def test_pil_is_loaded_only_when_an_image_needs_it():
@@ -360,27 +361,27 @@ def test_a_font_folder_is_read_once_and_again_only_where_it_changed(cache_home, 
     shutil.copyfile(UMING, folder / "sub" / "simsun.ttc")
     (folder / "readme.txt").write_text("not a font")
     opened: list[str] = []
-    real = fontmod.read_faces
-    monkeypatch.setattr(fontmod, "read_faces", lambda p: opened.append(Path(p).name) or real(p))
+    real = folders.read_faces
+    monkeypatch.setattr(folders, "read_faces", lambda p: opened.append(Path(p).name) or real(p))
 
-    first = fontmod._scan_dir(folder)
+    first = folders.scan_dir(folder)
     assert sorted(opened) == ["simkai.ttf", "simsun.ttc"]
     assert [(f.path.name, f.index) for f in first][:2] == [("simkai.ttf", 0), ("simsun.ttc", 0)]
     opened.clear()
-    assert fontmod._scan_dir(folder) == first and opened == [], "the second scan opens no font file"
+    assert folders.scan_dir(folder) == first and opened == [], "the second scan opens no font file"
 
     st = os.stat(folder / "simkai.ttf")
     os.utime(folder / "simkai.ttf", ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
     shutil.copyfile(ZENHEI, folder / "simhei.ttc")
     (folder / "sub" / "simsun.ttc").unlink()
-    third = fontmod._scan_dir(folder)
+    third = folders.scan_dir(folder)
     assert sorted(opened) == ["simhei.ttc", "simkai.ttf"], "only the changed and the new file"
     assert {f.path.name for f in third} == {"simkai.ttf", "simhei.ttc"}
 
     for record in (cache_home / "cache" / "fonts").glob("scan-*.m"):
         record.write_bytes(b"PDFONTS1" + b"\0" * 40)  # damaged: read the folder again, never fail
     opened.clear()
-    assert fontmod._scan_dir(folder) == third and sorted(opened) == ["simhei.ttc", "simkai.ttf"]
+    assert folders.scan_dir(folder) == third and sorted(opened) == ["simhei.ttc", "simkai.ttf"]
 
 
 def _system_faces_for_coverage() -> list[fontmod.FontFile]:
@@ -398,8 +399,8 @@ def test_cmap_ranges_hold_every_character_reportlab_maps():
         coverage = fontmod.face_coverage(f)
         assert coverage is not None, f"{f.path.name}: a cmap format we read"
         parsed = TTFont("T", str(f.path), subfontIndex=f.index).face
-        assert all(fontmod._covers(coverage, c) for c in parsed.charToGlyph), f.path.name
-        assert not fontmod._covers(coverage, 0x2A6A5) or f.path == ZENHEI, "𪚥 is in none of these"
+        assert all(sfnt.covers(coverage, c) for c in parsed.charToGlyph), f.path.name
+        assert not sfnt.covers(coverage, 0x2A6A5) or f.path == ZENHEI, "𪚥 is in none of these"
 
 
 def test_a_cmap_of_an_unread_format_means_ask_reportlab(tmp_path):
@@ -427,8 +428,8 @@ def test_fallback_picks_what_asking_every_font_picks_and_parses_none_it_can_rule
 
     fresh = fontmod.FontSet(fs.choices, fs.pool)  # as a new process: coverage from the cache
     parsed: list[str] = []
-    real = fontmod.load_face
-    monkeypatch.setattr(fontmod, "load_face", lambda f: parsed.append(f.path.name) or real(f))
+    real = choice.load_face
+    monkeypatch.setattr(choice, "load_face", lambda f: parsed.append(f.path.name) or real(f))
     assert fresh.face_for(gb.FANGSONG, "\U0002A6A5").missing
     assert all(name == ZENHEI.name for name in parsed), f"ruled out by their cmaps: {parsed}"
     assert "\U0002A6A5" in fresh.missing_chars
@@ -456,8 +457,8 @@ def test_layouts_in_several_threads_see_every_character_of_a_restored_face(cache
 
     laid_out(drafts[0], template, ExportOptions(), "PDF")  # fills the metrics cache
     for fresh in (True, False):
-        monkeypatch.setattr(fontmod, "_FACES", {})
-        monkeypatch.setattr(fontmod, "_SETS", {})
+        monkeypatch.setattr(faces, "_FACES", {})
+        monkeypatch.setattr(choice, "_SETS", {})
         if fresh:
             expected = [pages_of(d) for d in drafts]  # one after another, from the cache
             continue
@@ -576,14 +577,14 @@ def test_a_font_rewritten_during_embedding_is_named(cache_home, monkeypatch):
     options = ExportOptions(font_dirs=(office,))
     template = load_template("gd-2020-haowangmin")
     draft = make_draft(tasks=4, activities=1)
-    monkeypatch.setattr(fontmod, "_FACES", {})  # this test's faces only; the others' are back afterwards
-    monkeypatch.setattr(fontmod, "_SETS", {})
+    monkeypatch.setattr(faces, "_FACES", {})  # this test's faces only; the others' are back afterwards
+    monkeypatch.setattr(choice, "_SETS", {})
     render_pdf_bytes(draft, template, options)  # fills the cache
     # as a new process would: the office face restored from the cache, not the parsed one
-    fontmod._forget_faces([f for f in fontmod._FACES.values() if f.file.path.parent == office])
-    fontmod._SETS.clear()
+    faces.forget_faces([f for f in faces._FACES.values() if f.file.path.parent == office])
+    choice._SETS.clear()
     reads = {"n": 0}
-    real = fontmod._FontBytes.__getitem__
+    real = filebytes.FontBytes.__getitem__
 
     def read(self, key):
         if self._owner._filename.endswith("simfang.ttf"):
@@ -593,7 +594,7 @@ def test_a_font_rewritten_during_embedding_is_named(cache_home, monkeypatch):
                 fh.truncate(5000)
         return real(self, key)
 
-    monkeypatch.setattr(fontmod._FontBytes, "__getitem__", read)
+    monkeypatch.setattr(filebytes.FontBytes, "__getitem__", read)
     with pytest.raises(ExportError, match="simfang.ttf.*导出过程中被改动"):
         render_pdf_bytes(draft, template, options)
 
@@ -609,20 +610,20 @@ def test_cache_records_of_the_wrong_shape_are_read_again(cache_home):
         target.write_bytes(magic + zlib.crc32(body).to_bytes(4, "big") + body)
 
     folder = fontmod.font_cache_dir()
-    assert fontmod._scan_cache_load(folder / "s.m") == {}
-    forge(folder / "s.m", fontmod._SCAN_MAGIC, {"/x/a.ttf": (1, 2, 5)})
-    assert fontmod._scan_cache_load(folder / "s.m") == {}
-    forge(folder / "c.m", fontmod._COVERAGE_MAGIC, {"/x/a.ttf\0" + "0": (1, 2, b"abc", b"abc")})
-    assert fontmod._coverage_cache_load(folder / "c.m") == {}
+    assert folders.scan_cache_load(folder / "s.m") == {}
+    forge(folder / "s.m", folders.SCAN_MAGIC, {"/x/a.ttf": (1, 2, 5)})
+    assert folders.scan_cache_load(folder / "s.m") == {}
+    forge(folder / "c.m", choice.COVERAGE_MAGIC, {"/x/a.ttf\0" + "0": (1, 2, b"abc", b"abc")})
+    assert choice.coverage_cache_load(folder / "c.m") == {}
     f = _faces_for_cache_tests()[0]
     fontmod.load_ttfont("T", f)
-    record = fontmod._cache_file(f)
+    record = rl_adapter.cache_file(f)
     import os
 
     header, state, packed, names = marshal.loads(memoryview(record.read_bytes())[12:])
     packed["glyphPos"] = ("li", b"\0" * 7)
-    forge(record, fontmod._CACHE_MAGIC, (header, state, packed, names))
-    assert fontmod._cache_load(f, os.stat(f.path)) is None
+    forge(record, rl_adapter.CACHE_MAGIC, (header, state, packed, names))
+    assert rl_adapter.cache_load(f, os.stat(f.path)) is None
     assert fontmod.load_ttfont("T", f).face.charWidths, "parsed again"
 
 
@@ -632,10 +633,207 @@ def test_a_swapped_cmap_header_is_read_as_reportlab_reads_it(tmp_path):
     data = bytearray(DEJAVU.read_bytes())
     f = read_faces(DEJAVU)[0]
     with open(DEJAVU, "rb") as fh:
-        off, _ = fontmod._table_dir(fh, 0)[b"cmap"]
+        off, _ = sfnt.table_dir(fh, 0)[b"cmap"]
     version, count = struct.unpack_from(">HH", data, off)
     struct.pack_into(">HH", data, off, count, version)
     swapped = tmp_path / "swapped.ttf"
     swapped.write_bytes(bytes(data))
     got = fontmod.face_coverage(fontmod.FontFile(swapped, 0, ("S",)))
     assert got is not None and got == fontmod.face_coverage(f)
+
+
+# --- OFD subsets, made once and kept in the user's cache (issue 29) -----------------
+
+_OFD_IN_CHILD = r"""
+import sys
+from desktop.export import ExportOptions
+from desktop.export.ofd import render_ofd_bytes
+from desktop.storage import load_draft
+from desktop.templates import load_template
+data, _ = render_ofd_bytes(load_draft(sys.argv[1]), load_template("gd-2020-haowangmin"), ExportOptions())
+sys.stdout.buffer.write(data)
+print("fontTools.subset" in sys.modules, file=sys.stderr)
+"""
+
+
+def test_ofd_subsets_are_made_once_across_processes(tmp_path):
+    """The second process reads the subsets the first one made: same bytes,
+    and fontTools' subsetter is never imported."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.test_pdf import example_paths
+
+    root = Path(__file__).resolve().parent.parent
+    env = dict(os.environ, PLAN_DRAFTER_HOME=str(tmp_path / "home"))
+
+    def run() -> tuple[bytes, str]:
+        res = subprocess.run([sys.executable, "-c", _OFD_IN_CHILD, str(example_paths()[0])], cwd=root, env=env,
+                             capture_output=True, check=True, timeout=300)
+        return res.stdout, res.stderr.decode().strip().splitlines()[-1]
+
+    cold, subsetter_cold = run()
+    assert list((tmp_path / "home" / "cache" / "fonts" / "subsets").glob("*.ofs")), "the first export keeps them"
+    warm, subsetter_warm = run()
+    assert (subsetter_cold, subsetter_warm) == ("True", "False")
+    assert warm == cold and cold.startswith(b"PK")
+
+
+def _subset_face(tmp_path: Path) -> fontmod.FontFile:
+    import shutil
+
+    if not DEJAVU.exists():
+        pytest.skip("DejaVu not installed")
+    copy = tmp_path / "face.ttf"
+    shutil.copyfile(DEJAVU, copy)
+    return read_faces(copy)[0]
+
+
+def _counting_make(monkeypatch) -> list[str]:
+    from desktop.fonts import subset
+
+    made: list[str] = []
+    real = subset._make
+    monkeypatch.setattr(subset, "_make", lambda file, text: made.append(text) or real(file, text))
+    return made
+
+
+def test_a_subset_record_is_keyed_by_file_version_and_characters(cache_home, tmp_path, monkeypatch):
+    import os
+
+    import fontTools
+
+    from desktop.fonts import subset
+
+    face = _subset_face(tmp_path)
+    made = _counting_make(monkeypatch)
+    first = subset.subset_font(face, set("Hello 2020"))
+    subset.forget_made()
+    assert subset.subset_font(face, set("Hello 2020")) == first and len(made) == 1, "read from the record"
+    subset.forget_made()
+    subset.subset_font(face, set("Hello 2021"))
+    assert len(made) == 2, "other characters: another subset"
+    subset.forget_made()
+    st = os.stat(face.path)
+    os.utime(face.path, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    assert subset.subset_font(face, set("Hello 2020")) == first and len(made) == 3, "a changed file: made again"
+    subset.forget_made()
+    monkeypatch.setattr(fontTools, "version", "0.0-other")
+    assert subset.subset_font(face, set("Hello 2020")) == first and len(made) == 4, "another fontTools: made again"
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "garbage", "empty", "other-magic", "wrong-shape"])
+def test_a_damaged_subset_record_is_made_again(cache_home, tmp_path, monkeypatch, damage):
+    import marshal
+    import zlib
+
+    from desktop.fonts import subset
+
+    face = _subset_face(tmp_path)
+    good = subset.subset_font(face, set("公文 OFD"))
+    (record,) = (cache_home / "cache" / "fonts" / "subsets").glob("*.ofs")
+    raw = record.read_bytes()
+    body = marshal.dumps(("header", "text", 5))
+    bad = {"truncate": raw[: len(raw) // 2], "flip": raw[:-100] + bytes([raw[-100] ^ 0x40]) + raw[-99:],
+           "garbage": b"\x00\xff" * 5000, "empty": b"", "other-magic": b"PDFONTO0" + raw[8:],
+           "wrong-shape": subset.SUBSET_MAGIC + zlib.crc32(body).to_bytes(4, "big") + body}[damage]
+    record.write_bytes(bad)
+    subset.forget_made()
+    made = _counting_make(monkeypatch)
+    assert subset.subset_font(face, set("公文 OFD")) == good and len(made) == 1
+    assert record.read_bytes() == raw, "the damaged record is replaced by a good one"
+
+
+def test_subset_records_of_a_face_are_bounded(cache_home, tmp_path):
+    import os
+
+    from desktop.fonts import subset
+
+    face = _subset_face(tmp_path)
+    folder = cache_home / "cache" / "fonts" / "subsets"
+    for k in range(subset.KEEP_PER_FACE + 3):
+        subset.subset_font(face, set(f"abc{k:02d}"))
+        newest = max(folder.glob("*.ofs"), key=lambda p: p.stat().st_mtime_ns)
+        os.utime(newest, ns=(10**18 + k * 10**9,) * 2)  # a clear order, whatever the file system's clock
+    records = list(folder.glob("*.ofs"))
+    assert len(records) == subset.KEEP_PER_FACE
+    assert max(records, key=lambda p: p.stat().st_mtime_ns) == subset._record_path(
+        face, "".join(sorted(set(f"abc{subset.KEEP_PER_FACE + 2:02d}"))))
+
+
+def _fonttools_subset(path: Path, index: int, chars: str) -> bytes:
+    """fontTools' subset with the options OFD fonts had before issue 29
+    (glyph names made from the cmap): what subset_font must still give."""
+    import io
+
+    from fontTools import subset as ft
+
+    opts = ft.Options()
+    opts.font_number = index
+    opts.notdef_outline = True
+    opts.recalc_timestamp = False
+    opts.name_IDs = ["*"]
+    opts.name_languages = ["*"]
+    opts.glyph_names = False
+    opts.layout_features = []
+    opts.drop_tables = [*opts.drop_tables, "BDF", "FFTM", "PfEd", "TeX"]
+    font = ft.load_font(str(path), opts, dontLoadGlyphNames=True)
+    try:
+        sub = ft.Subsetter(opts)
+        sub.populate(unicodes=sorted(map(ord, chars)))
+        sub.subset(font)
+        buf = io.BytesIO()
+        ft.save_font(font, buf, opts)
+    finally:
+        font.close()
+    return buf.getvalue()
+
+
+def test_subsets_are_the_bytes_fonttools_gives(cache_home, tmp_path):
+    """Glyph names come from the 'post' table now (faster for most CJK faces):
+    the subsets are still byte for byte what fontTools made before, and a face
+    whose 'post' table fontTools cannot read is still subset."""
+    import random
+    import struct
+
+    from desktop.fonts import subset
+
+    rnd = random.Random(29)
+    common = "".join(chr(c) for c in range(0x4E00, 0x9FA5, 7))
+    short_post = bytearray(DEJAVU.read_bytes()) if DEJAVU.exists() else None
+    faces = _faces_for_cache_tests()
+    if short_post is not None:  # the 'post' table cut short: fontTools fails to read its names
+        count = struct.unpack_from(">H", short_post, 4)[0]
+        entry = next(12 + 16 * i for i in range(count) if short_post[12 + 16 * i:16 + 16 * i] == b"post")
+        struct.pack_into(">I", short_post, entry + 12, 33)
+        (tmp_path / "short-post.ttf").write_bytes(bytes(short_post))
+        faces.append(read_faces(tmp_path / "short-post.ttf")[0])
+    for face in faces:
+        for chars in ("中国好网民工程实施方案，。（）《》2020年éàüÅ—“”H5\U00020000😀",
+                      "".join(rnd.sample(common, 300)) + "ABCxyz 0123"):
+            subset.forget_made()
+            assert subset.subset_font(face, set(chars)) == _fonttools_subset(face.path, face.index, chars), \
+                face.path.name
+
+
+def test_packed_arrays_round_trip_every_kind_and_reject_wrong_shapes():
+    """The metrics records pack numbers in 4 bytes where they fit, 8 where not."""
+    from desktop.fonts import packed
+
+    values = [
+        {1: 2, 0x10FFFF: -5, 3: 2**40}, {7: 0.5, 8: 1e300}, {1: [1, 2, 3], 2: [], 3: [2**35]},
+        [0, -1, 2**31 - 1, -(2**31)], [2**31], [(1, 2), (3, -4)], [(1, 2), (2.5, 3), (-7, 2**33)],
+    ]
+    for v in values:
+        p = packed.pack(v)
+        assert p is not None and packed.packed_ok(p), v
+        back = packed.unpack(p)
+        assert back == v and [type(x) for x in (back.values() if isinstance(v, dict) else back)] == \
+            [type(x) for x in (v.values() if isinstance(v, dict) else v)], v
+    assert packed.pack([0, 1, 2])[1][:1] == b"i" and packed.pack([2**31])[1][:1] == b"q"
+    assert packed.pack(["a"]) is None and packed.pack({}) is None and packed.pack([2**70]) is None
+    good = packed.pack({1: 2, 3: 4})
+    for bad in [("di", good[1]), ("di", good[1], good[2][:-1]), ("di", b"x" + good[1][1:], good[2]),
+                ("df", good[1], good[2]), ("li", b""), ("lm", good[1], b"\0", good[2]), ("zz", good[1]), ()]:
+        assert not packed.packed_ok(bad), bad

@@ -9,7 +9,7 @@ import pytest
 from desktop import official as gb
 from desktop.document import Span, build_document
 from desktop.layout import NO_END, NO_START, TA_BOTTOM, TA_LEFT, TA_RIGHT, TA_TOP, GridFonts, layout_document
-from desktop.layout.engine import L, PITCH, TRACK, paragraph_lines
+from desktop.layout.engine import L, PITCH, TRACK, layout_memo, paragraph_lines
 from desktop.layout.linebreak import Glyph, break_lines, positions
 from desktop.sample import make_draft
 
@@ -255,7 +255,7 @@ def test_laying_out_again_after_an_edit_equals_a_fresh_layout():
     task = draft.plan.task_groups[0].tasks[0]
     task.text = "改过的工作目标：" + "每月开展一次网络文明宣传活动，" * 6
     again = layout_document(build_document(draft, template), fonts)
-    assert fonts.__dict__["_lines_memo"], "lines were remembered"
+    assert layout_memo(fonts).lines, "lines were remembered"
     fresh = layout_document(build_document(draft, template), GridFonts())
     assert _page_texts(again) == _page_texts(fresh)
     assert "改过的工作目标" in "".join(r.text for p in again for r in p.runs)

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
+import tempfile
 import xml.etree.ElementTree as ET
 import zipfile
 from collections import Counter
@@ -21,7 +23,7 @@ from desktop import official as gb
 from desktop.document import build_document
 from desktop.export import ExportOptions, ofd
 from desktop.export.pdf import render_pdf_bytes
-from desktop.fonts import face_by_key, font_set
+from desktop.fonts import face_by_key, font_set, subset
 from desktop.layout import PAGE_H, layout_document
 from desktop.layout.model import RED
 from desktop.sample import make_draft
@@ -51,18 +53,25 @@ _CACHE: dict[str, dict] = {}
 
 
 def rendered(name: str, tmpl) -> dict:
-    """The OFD (twice, the second without the subset cache), the PDF and the
-    layout pages of one case."""
+    """The OFD (three times: the font subsets made, made again in an empty
+    cache, read from the user's cache), the PDF and the layout pages of one case."""
     if name not in _CACHE:
         draft = CASES[name]()
         options = ExportOptions()
         data, notes = ofd.render_ofd_bytes(draft, tmpl, options)
-        ofd._SUBSETS.clear()
-        again, _ = ofd.render_ofd_bytes(draft, tmpl, options)
+        subset.forget_made()
+        home = os.environ["PLAN_DRAFTER_HOME"]
+        try:
+            os.environ["PLAN_DRAFTER_HOME"] = tempfile.mkdtemp(prefix="ofd-fresh-home-")
+            again, _ = ofd.render_ofd_bytes(draft, tmpl, options)
+        finally:
+            os.environ["PLAN_DRAFTER_HOME"] = home
+        subset.forget_made()
+        stored, _ = ofd.render_ofd_bytes(draft, tmpl, options)
         pdf, _ = render_pdf_bytes(draft, tmpl, options)
         fonts = font_set(tuple(options.font_dirs))
         pages = layout_document(build_document(draft, tmpl, options.standard), fonts)
-        _CACHE[name] = {"draft": draft, "data": data, "again": again, "notes": notes, "pdf": pdf,
+        _CACHE[name] = {"draft": draft, "data": data, "again": again, "stored": stored, "notes": notes, "pdf": pdf,
                         "pages": pages, "fonts": fonts, "zip": zipfile.ZipFile(io.BytesIO(data))}
     return _CACHE[name]
 
@@ -208,7 +217,7 @@ def test_fonts_resources_name_windows_families(tmpl):
 def test_identical_input_gives_identical_bytes(tmpl):
     for name in ("example", "long-joint"):
         r = rendered(name, tmpl)
-        assert r["data"] == r["again"]
+        assert r["data"] == r["again"] == r["stored"]
     ids = {name: xml(rendered(name, tmpl)["zip"], "OFD.xml").find(f"{Q}DocBody/{Q}DocInfo").findtext(Q + "DocID")
            for name in ("example", "long-joint")}
     assert ids["example"] != ids["long-joint"]

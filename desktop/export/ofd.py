@@ -10,7 +10,7 @@ Public API::
 writes it as an OFD package: one document ``Doc_0``, one body layer per page,
 every ``TextRun`` a TextObject (Unicode TextCode with a DeltaX per glyph, so
 glyphs sit exactly where the PDF puts them), every ``Rule`` a PathObject, and
-the fonts embedded as TrueType subsets (made with fontTools, cmap kept).
+the fonts embedded as TrueType subsets (``desktop.fonts.subset``: fontTools, cmap kept).
 Lengths are millimetres, y grows downwards as in our layout. Identical input
 gives identical bytes: no clock, fixed ZIP timestamps, DocID a content hash.
 No signature, seal or annotation is written.
@@ -21,11 +21,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import io
-import logging
-import os
-import threading
 import zipfile
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -35,6 +31,7 @@ from desktop import official as gb
 from desktop.errors import ExportError
 from desktop.export import ExportOptions, laid_out
 from desktop.fonts import FontFile, FontSet, face_by_key
+from desktop.fonts.subset import subset_font
 from desktop.layout import Page
 from desktop.layout.model import BLACK, Rule, TextRun
 from desktop.model import Draft
@@ -82,62 +79,6 @@ def _color(rgb: tuple[float, float, float]) -> str:
 
 
 # --- fonts ------------------------------------------------------------------------
-
-_SUBSETS: OrderedDict[tuple[str, int, int, int, str], bytes] = OrderedDict()
-_SUBSETS_LOCK = threading.Lock()
-_SUBSETS_MAX = 16
-
-
-_QUIET = False
-
-
-def _quiet_fonttools() -> None:
-    """fontTools logs remarks in English; without a logging set-up Python would
-    print them on stderr. A NullHandler keeps them away from the clerk."""
-    global _QUIET
-    if not _QUIET:
-        logging.getLogger("fontTools").addHandler(logging.NullHandler())
-        _QUIET = True
-
-
-def subset_font(file: FontFile, chars: set[str]) -> bytes:
-    """A standalone TrueType font holding ``chars`` from one face of ``file``
-    (a .ttc face by its index), cmap kept. Deterministic; cached per process."""
-    st = os.stat(file.path)
-    key = (str(file.path), file.index, st.st_size, st.st_mtime_ns, "".join(sorted(chars)))
-    with _SUBSETS_LOCK:
-        hit = _SUBSETS.get(key)
-        if hit is not None:
-            _SUBSETS.move_to_end(key)
-            return hit
-    from fontTools import subset
-
-    _quiet_fonttools()
-    opts = subset.Options()
-    opts.font_number = file.index
-    opts.notdef_outline = True  # characters no font has are drawn as this box
-    opts.recalc_timestamp = False
-    opts.name_IDs = ["*"]
-    opts.name_languages = ["*"]  # keep the Chinese family names
-    opts.glyph_names = False
-    opts.layout_features = []  # TextCode is placed glyph by glyph: no shaping needed
-    opts.drop_tables = [*opts.drop_tables, "BDF", "FFTM", "PfEd", "TeX"]  # bitmaps, editor data
-    font = subset.load_font(str(file.path), opts, dontLoadGlyphNames=True)
-    try:
-        sub = subset.Subsetter(opts)
-        sub.populate(unicodes=sorted(ord(c) for c in chars))
-        sub.subset(font)
-        buf = io.BytesIO()
-        subset.save_font(font, buf, opts)
-    finally:
-        font.close()
-    data = buf.getvalue()
-    with _SUBSETS_LOCK:
-        _SUBSETS[key] = data
-        while len(_SUBSETS) > _SUBSETS_MAX:
-            _SUBSETS.popitem(last=False)
-    return data
-
 
 @dataclass
 class _FontRes:
@@ -187,11 +128,37 @@ class _Fonts:
         return res
 
 
-def _advance_pt(run: TextRun, ch: str) -> float:
-    """One glyph's advance before horizontal scaling, as the PDF writer sets it."""
-    face = face_by_key(run.font)
-    em = face.advance(ch) if face is not None else gb.char_units(ch)
-    return em * run.size + run.char_space
+class _Glyphs:
+    """Per document: each font's advances (ems) and the DeltaX texts, looked up
+    once each (a document draws some 10,000 glyphs of a few hundred kinds)."""
+
+    def __init__(self) -> None:
+        self.ems: dict[str, dict[str, float]] = {}
+        self.texts: dict[float, str] = {}
+
+    def advances_mm(self, run: TextRun) -> list[float]:
+        """Each glyph's advance before horizontal scaling, as the PDF writer sets it."""
+        known = self.ems.get(run.font)
+        if known is None:
+            face = face_by_key(run.font)
+            known = self.ems[run.font] = {}
+        else:
+            face = None
+        size, space = run.size, run.char_space
+        out = []
+        for ch in run.text:
+            em = known.get(ch)
+            if em is None:
+                face = face or face_by_key(run.font)
+                em = known[ch] = face.advance(ch) if face is not None else gb.char_units(ch)
+            out.append(_mm(em * size + space))
+        return out
+
+    def num(self, v: float) -> str:
+        text = self.texts.get(v)
+        if text is None:
+            text = self.texts[v] = _num(v)
+        return text
 
 
 # --- page content ----------------------------------------------------------------
@@ -213,13 +180,13 @@ def _deltas(values: list[str]) -> str:
     return " ".join(out)
 
 
-def _text_object(uid: int, run: TextRun, res: _FontRes) -> str:
+def _text_object(uid: int, run: TextRun, res: _FontRes, glyphs: _Glyphs) -> str:
     size = _mm(run.size)
     h = run.hscale if run.hscale > 0 else 1.0
     # The PDF puts glyph i at x + h * (advances before it); the CTM applies h.
-    adv = [_mm(_advance_pt(run, ch)) for ch in run.text]
+    adv = glyphs.advances_mm(run)
     acc = sum(adv)
-    values = [_num(a) for a in adv[:-1]]
+    values = list(map(glyphs.num, adv[:-1]))
     pad = 0.25 * size  # room for glyphs reaching beyond their advance box
     above, below = 1.25 * size, 0.4 * size
     x0, base = _mm(run.x), _mm(run.baseline)
@@ -288,6 +255,7 @@ def render_pages_ofd(pages: list[Page], fonts: FontSet, title: str = "", author:
     uid = res.next_id - 1
     files: dict[str, bytes] = {}
     page_list = []
+    glyphs = _Glyphs()
     for n, (page, fres) in enumerate(zip(pages, page_res)):
         uid += 1
         page_list.append(f'<ofd:Page ID="{uid}" BaseLoc="Pages/Page_{n}/Content.xml"/>')
@@ -298,7 +266,7 @@ def render_pages_ofd(pages: list[Page], fonts: FontSet, title: str = "", author:
             objs.append(_path_object(uid, rule))
         for run, fr in zip(page.runs, fres):
             uid += 1
-            objs.append(_text_object(uid, run, fr))
+            objs.append(_text_object(uid, run, fr, glyphs))
         objs.append("</ofd:Layer></ofd:Content></ofd:Page>")
         files[f"Doc_0/Pages/Page_{n}/Content.xml"] = _xml("".join(objs))
 

@@ -15,7 +15,6 @@ input gives identical bytes. ``notes`` are plain-Chinese remarks for the clerk
 
 from __future__ import annotations
 
-import hashlib
 import io
 import threading
 from itertools import repeat
@@ -32,9 +31,8 @@ from desktop.templates import Template
 _LOCK = threading.Lock()  # reportlab's font registry and rl_config are process-wide
 
 
-def _register(fonts: FontSet, pages: list[Page]) -> list[str]:
-    """Register every face the runs name, each knowing the characters it draws;
-    returns their keys."""
+def _register(fonts: FontSet, pages: list[Page]) -> None:
+    """Register every face the runs name, each knowing the characters it draws."""
     from reportlab.pdfbase import pdfmetrics
 
     texts: dict[str, list[str]] = {fonts.face("fangsong").key: []}
@@ -50,7 +48,6 @@ def _register(fonts: FontSet, pages: list[Page]) -> list[str]:
         # What draws: reportlab may hand out a face registered earlier under the same
         # PostScript name (two copies of one font file), and that one must know the characters.
         ensure_codes(pdfmetrics.getFont(key).face, set(map(ord, "".join(texts[key]))))
-    return list(texts)
 
 
 def render_pages(pages: list[Page], fonts: FontSet, title: str = "", author: str = "", subject: str = "") -> bytes:
@@ -59,7 +56,7 @@ def render_pages(pages: list[Page], fonts: FontSet, title: str = "", author: str
     from reportlab.pdfgen import canvas
 
     with _LOCK, embedding():
-        keys = _register(fonts, pages)
+        _register(fonts, pages)
         old = rl_config.invariant, rl_config.useA85
         rl_config.invariant, rl_config.useA85 = 1, 0
         try:
@@ -73,15 +70,11 @@ def render_pages(pages: list[Page], fonts: FontSet, title: str = "", author: str
             c.setCreator("好网民工程实施方案起草工具")
             c.setProducer("好网民工程实施方案起草工具")
             c.setKeywords(PDF_KEYWORD)
-            # per document: fonts, subset names and numbers already looked up
+            # per document: fonts and subset names already looked up
             memo: dict[str | tuple[str, int], Any] = {}
-            drawn = _DRAWN.start(keys)
-            try:
-                for page in pages:
-                    _draw_page(c, page, memo, drawn)
-                    c.showPage()
-            finally:
-                drawn.finish()
+            for page in pages:
+                _draw_page(c, page, memo)
+                c.showPage()
             c.save()
             return buf.getvalue()
         finally:
@@ -105,97 +98,6 @@ def _num(v: float) -> str:
 _NUMS: dict[float, str] = {}  # a document uses a handful of sizes, spacings and colours
 
 
-_RunKey = tuple[float, float, str, str, float, float, float, tuple[float, float, float]]
-# What a page did to the fonts' subset state: per font object, the characters it
-# drew first (in order, with a key that draws with that object), then the subsets
-# it named first (in order). Each font object numbers its characters alone, and
-# two keys can share one (reportlab shares faces by PostScript name); across
-# fonts only the order of naming counts (the PDF font names are handed out in it).
-_Effects = tuple[tuple[tuple[str, str], ...], tuple[tuple[str, int], ...]]
-
-
-class _DrawnPages:
-    """Text blocks of the pages drawn by the last two renders, for the preview:
-    it renders again after each pause in typing, and mostly one page changed.
-
-    A page's block depends on its runs and on the fonts' subset state when the
-    page starts (reportlab numbers characters in the order they are first
-    drawn). A block is reused when the runs are equal and every page before it
-    changed that state in the same way (a digest of those changes is part of
-    the key). The changes a page made are kept with its block and made again
-    through the same font calls (splitString of the characters it drew first,
-    getSubsetInternalName of the subsets it named first), so the document ends
-    in the state drawing every page gives, and the bytes are the same.
-    """
-
-    def __init__(self) -> None:
-        self._fonts: dict[str, Any] = {}  # the font objects the last render drew with
-        self._old: dict[tuple[bytes, tuple[_RunKey, ...]], tuple[str, _Effects]] = {}
-        self._new: dict[tuple[bytes, tuple[_RunKey, ...]], tuple[str, _Effects]] = {}
-        self.digest = hashlib.blake2b(digest_size=16)
-        self.seen: dict[int, set[str]] = {}  # per font object: characters drawn so far in this document
-
-    def start(self, keys: list[str]) -> _DrawnPages:
-        """A new document, drawn with the fonts of ``keys``."""
-        from reportlab.pdfbase import pdfmetrics
-
-        # Every kept block was drawn by the last render or reused by it, so with
-        # the fonts that render drew with: a key drawing with another object now
-        # (a font replaced) makes them all suspect.
-        fonts = {key: pdfmetrics.getFont(key) for key in keys}
-        if any(self._fonts.get(key, font) is not font for key, font in fonts.items()):
-            self._old, self._new = {}, {}
-        self._fonts = fonts
-        self.digest = hashlib.blake2b(digest_size=16)
-        self.seen = {}
-        return self
-
-    def finish(self) -> None:
-        self._old, self._new = self._new, {}
-        self.seen = {}
-
-    def key(self, runs: list[Any]) -> tuple[bytes, tuple[_RunKey, ...]]:
-        return self.digest.digest(), tuple(
-            (r.x, r.baseline, r.text, r.font, r.size, r.char_space, r.hscale, r.color) for r in runs)
-
-    def get(self, key: tuple[bytes, tuple[_RunKey, ...]]) -> tuple[str, _Effects] | None:
-        hit = self._new.get(key) or self._old.get(key)
-        if hit is not None:
-            self._new[key] = hit
-        return hit
-
-    def put(self, key: tuple[bytes, tuple[_RunKey, ...]], text: str, effects: _Effects) -> None:
-        self._new[key] = (text, effects)
-        self.done(effects)
-
-    def done(self, effects: _Effects) -> None:
-        """The page is drawn (or replayed): later pages' keys follow from its changes."""
-        self.digest.update(repr(effects).encode())
-
-    def replay(self, effects: _Effects, doc: Any, memo: dict[str | tuple[str, int], Any]) -> None:
-        for key, chars in effects[0]:
-            font = _font(memo, key)
-            font.splitString(chars, doc)
-            self.seen.setdefault(id(font), set()).update(chars)
-        for key, subset in effects[1]:
-            memo[(key, subset)] = _font(memo, key).getSubsetInternalName(subset, doc)
-        self.done(effects)
-
-    def first_drawn(self, font: Any, text: str) -> str:
-        """The characters of ``text`` not drawn before with this font object, in order (and now drawn)."""
-        seen = self.seen.get(id(font))
-        if seen is None:
-            seen = self.seen[id(font)] = set()
-        if seen.issuperset(text):
-            return ""
-        new = "".join(dict.fromkeys(ch for ch in text if ch not in seen))
-        seen.update(new)
-        return new
-
-
-_DRAWN = _DrawnPages()
-
-
 def _font(memo: dict[str | tuple[str, int], Any], key: str) -> Any:
     """The font that draws ``key``, looked up once per document."""
     font = memo.get(key)
@@ -206,14 +108,12 @@ def _font(memo: dict[str | tuple[str, int], Any], key: str) -> Any:
     return font
 
 
-def _draw_page(c: Any, page: Page, memo: dict[str | tuple[str, int], Any] | None = None,
-               drawn: _DrawnPages | None = None) -> None:
+def _draw_page(c: Any, page: Page, memo: dict[str | tuple[str, int], Any]) -> None:
     """Rules with the canvas; text as one raw text object (reportlab's text
-    object formats every number in pure Python, several times slower).
-    ``memo`` carries lookups from page to page of one document; ``drawn``
-    reuses the text of pages drawn before."""
-
-    memo = {} if memo is None else memo
+    object formats every number in pure Python, several times slower), its
+    strings split into reportlab's subsets by TTFont's API for dynamic fonts
+    (splitString, getSubsetInternalName). ``memo`` carries lookups from page
+    to page of one document."""
     for rule in page.rules:
         c.setStrokeColorRGB(*rule.color)
         c.setLineWidth(rule.width)
@@ -221,16 +121,6 @@ def _draw_page(c: Any, page: Page, memo: dict[str | tuple[str, int], Any] | None
     if not page.runs:
         return
     doc = canvas_document(c)
-    page_key = None
-    first_chars: dict[int, tuple[str, str]] = {}  # per font object: a key drawing with it, characters
-    named: list[tuple[str, int]] = []
-    if drawn is not None:
-        page_key = drawn.key(page.runs)
-        hit = drawn.get(page_key)
-        if hit is not None:
-            drawn.replay(hit[1], doc, memo)
-            c.addLiteral(hit[0])
-            return
     out = ["BT"]
     append = out.append
     cur_font = cur_space = cur_scale = cur_color = None
@@ -249,20 +139,14 @@ def _draw_page(c: Any, page: Page, memo: dict[str | tuple[str, int], Any] | None
         # string explicitly: readers differ on whether the character spacing
         # after a string's last glyph counts (pdfminer drops it).
         y = f"{PAGE_H - r.baseline:.3f}"
-        if drawn is not None:
-            first = drawn.first_drawn(font, r.text)
-            if first:
-                key, chars = first_chars.get(id(font), (r.font, ""))
-                first_chars[id(font)] = (key, chars + first)
         chunks = font.splitString(r.text, doc)
         x = r.x
         pos = 0
         last = len(chunks) - 1
         for k, (subset, chunk) in enumerate(chunks):
             internal = memo.get((r.font, subset))
-            if internal is None:  # only the first lookup has an effect (it registers the subset)
+            if internal is None:
                 internal = memo[(r.font, subset)] = font.getSubsetInternalName(subset, doc)
-                named.append((r.font, subset))
             if (internal, r.size) != cur_font:
                 append(f"{internal} {_num(r.size)} Tf")
                 cur_font = (internal, r.size)
@@ -274,10 +158,7 @@ def _draw_page(c: Any, page: Page, memo: dict[str | tuple[str, int], Any] | None
                 pos = end
                 x += (em / 1000 * r.size + r.char_space * len(chunk)) * r.hscale
     append("ET")
-    text = "\n".join(out)
-    if drawn is not None and page_key is not None:
-        drawn.put(page_key, text, (tuple(first_chars.values()), tuple(named)))
-    c.addLiteral(text)
+    c.addLiteral("\n".join(out))
 
 
 def render_pdf_bytes(draft: Draft, template: Template,

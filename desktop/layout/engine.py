@@ -19,7 +19,8 @@ PDF are laid out by one set of rules.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Sequence, assert_never
+from typing import Sequence, assert_never, cast
+from weakref import WeakKeyDictionary
 
 from desktop import official as gb
 from desktop.document import (
@@ -84,20 +85,49 @@ class Slot:
     room_below: int = 0  # lines after this one that must be on its page (the last seal's reach)
 
 
-def _metrics(fonts: FontsLike, role: str, ch: str) -> tuple[str, float]:
-    """(font key, advance in ems), memoised on the fonts object."""
-    memo: dict[tuple[str, str], tuple[str, float]] = fonts.__dict__.setdefault("_layout_memo", {})
-    hit = memo.get((role, ch))
+@dataclass
+class LayoutMemo:
+    """What the layout remembers per font set: the preview lays the whole plan
+    out again after every edit, and most of it has not changed.
+
+    ``metrics``: (role, char) -> (font key, advance in ems);
+    ``glyphs``: (role, size) -> char -> Glyph (immutable, shared);
+    ``lines``: a paragraph's spans and measure -> its lines, bounded by
+    ``lines_chars``, the characters they hold (see _LINES_MEMO_MAX_CHARS).
+    """
+
+    metrics: dict[tuple[str, str], tuple[str, float]] = field(default_factory=dict)
+    glyphs: dict[tuple[str, float], dict[str, Glyph]] = field(default_factory=dict)
+    lines: dict[tuple[object, ...], tuple[tuple[tuple[TextRun, ...], Line], ...]] = field(default_factory=dict)
+    lines_chars: int = 0
+
+
+# One memo per font set, gone with it (a font set is read again when its files change).
+_MEMOS: WeakKeyDictionary[FontsLike, LayoutMemo] = WeakKeyDictionary()
+
+
+def layout_memo(fonts: FontsLike) -> LayoutMemo:
+    """The layout's memo for this font set."""
+    memo = _MEMOS.get(fonts)
+    if memo is None:
+        memo = _MEMOS.setdefault(fonts, LayoutMemo())
+    return memo
+
+
+def _metrics(fonts: FontsLike, role: str, ch: str, memo: LayoutMemo) -> tuple[str, float]:
+    """(font key, advance in ems)."""
+    hit = memo.metrics.get((role, ch))
     if hit is None:
         face = fonts.face_for(role, ch)
-        hit = memo[(role, ch)] = (face.key, face.advance(ch))
+        hit = memo.metrics[(role, ch)] = (face.key, face.advance(ch))
     return hit
 
 
 def _glyphs(fonts: FontsLike, spans: Sequence[Span], size: float) -> list[Glyph]:
     out: list[Glyph] = []
     # Glyphs are immutable: one per (role, size, char), looked up a span at a time
-    made = fonts.__dict__.setdefault("_glyph_memo", {})
+    memo = layout_memo(fonts)
+    made = memo.glyphs
     for span in spans:
         role = span.role
         table = made.get((role, size))
@@ -111,10 +141,10 @@ def _glyphs(fonts: FontsLike, spans: Sequence[Span], size: float) -> list[Glyph]
                     g = table.get(ch)
                     if g is None:
                         c = " " if ch in "\t\n\r\x0b\x0c" else ch
-                        key, advance = _metrics(fonts, role, c)
+                        key, advance = _metrics(fonts, role, c, memo)
                         g = table[ch] = Glyph(c, advance * size, key, role)
                     got[k] = g
-        out += got
+        out += cast(list[Glyph], got)  # every None was filled above
     return out
 
 
@@ -168,17 +198,17 @@ _LINES_MEMO_MAX_CHARS = 1_000_000
 def _lines(fonts: FontsLike, spans: Sequence[Span], size: float, width: float, first_indent: float,
            rest_indent: float, tracking: float, justify: bool, kind: str) -> list[tuple[list[TextRun], Line]]:
     """(runs, the line) for each line of a paragraph."""
-    memo = fonts.__dict__.setdefault("_lines_memo", {})
+    memo = layout_memo(fonts)
     key = (tuple((s.text, s.role) for s in spans), size, width, first_indent, rest_indent, tracking, justify, kind)
-    hit = memo.get(key)
+    hit = memo.lines.get(key)
     if hit is None:
         chars = sum(len(s.text) for s in spans)
-        kept = fonts.__dict__.get("_lines_memo_chars", 0) + chars
+        kept = memo.lines_chars + chars
         if kept > _LINES_MEMO_MAX_CHARS:
-            memo.clear()
+            memo.lines.clear()
             kept = chars
-        fonts.__dict__["_lines_memo_chars"] = kept
-        hit = memo[key] = tuple((tuple(runs), line) for runs, line in
+        memo.lines_chars = kept
+        hit = memo.lines[key] = tuple((tuple(runs), line) for runs, line in
                                 _lay_lines(fonts, spans, size, width, first_indent, rest_indent, tracking, justify,
                                            kind))
     return [(list(runs), line) for runs, line in hit]  # TextRuns are never changed once made

@@ -3,17 +3,26 @@
 The PDF is rendered by the same exporter (desktop.export.pdf) in a worker
 thread shortly after the clerk stops typing, and shown with QPdfView.
 Printing paints those same pages onto the printer.
+
+The last few previews are kept in the user's cache folder, keyed by the
+draft, its template, the export options and the program's version: a draft
+opened as it was last previewed shows that PDF at once, while the render runs
+as always and replaces it if its bytes differ (fonts changed since, say).
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib
+import json
+import os
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QSize, Qt, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QStackedWidget, QToolButton, QVBoxLayout, QWidget
 
@@ -49,8 +58,70 @@ def render_pdf(draft: Any, template: Template, options: object) -> tuple[bytes, 
         return dest.read_bytes(), list(notes)
 
 
-def _render_from_dict(record_type: Any, data: dict, template: Template, options: object) -> tuple[bytes, list[str]]:
-    return render_pdf(record_type.from_dict(data), template, options)
+def _render_from_dict(record_type: Any, data: dict, template: Template, options: object,
+                      key: str | None) -> tuple[bytes, list[str]]:
+    result = render_pdf(record_type.from_dict(data), template, options)
+    key = key or preview_key(data, template, options)  # here, not in the GUI thread, while the clerk types
+    if key is not None:
+        keep_preview(key, result[0])
+    return result
+
+
+# --- previews kept across starts ------------------------------------------------------
+
+KEPT_PREVIEWS = 8  # the newest; a clerk works on a few drafts
+KEPT_RENDER_DELAY_MS = 150
+
+
+def preview_key(data: dict, template: Template, options: object) -> str | None:
+    """What a kept preview must match: the draft as a dict, its template, the
+    export options and the program's version; None when it cannot be said."""
+    from desktop import __version__
+
+    digest = hashlib.sha256()
+    try:
+        for part in (__version__, json.dumps(data, sort_keys=True, ensure_ascii=False), repr(template),
+                     repr(options)):
+            digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    except (TypeError, ValueError):
+        return None
+    return digest.hexdigest()[:32]
+
+
+def _kept_path(key: str) -> Path:
+    from desktop.paths import cache_dir
+
+    return cache_dir() / "preview" / f"{key}.pdf"
+
+
+def kept_preview(key: str) -> bytes | None:
+    """The PDF kept for ``key``; None when there is none or it is damaged
+    (each file starts with the SHA-256 of the PDF after it)."""
+    try:
+        raw = _kept_path(key).read_bytes()
+    except OSError:
+        return None
+    data = raw[32:]
+    return data if hashlib.sha256(data).digest() == raw[:32] and data.startswith(b"%PDF") else None
+
+
+def keep_preview(key: str, data: bytes) -> None:
+    """Keep ``data`` for ``key`` (temp file + rename), and only the newest
+    KEPT_PREVIEWS; a failure only costs the next start its head start."""
+    target = _kept_path(key)
+    tmp = target.with_name(f".tmp-{os.getpid()}-{threading.get_ident()}-{key}")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(hashlib.sha256(data).digest() + data)
+        os.replace(tmp, target)
+        kept = sorted(target.parent.glob("*.pdf"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for old in kept[KEPT_PREVIEWS:]:
+            old.unlink()
+    except OSError:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
 
 
 class PreviewPanel(QWidget):
@@ -146,10 +217,16 @@ class PreviewPanel(QWidget):
         draft, template, options = self._pending
         self._pending = None
         data = draft.to_dict()  # the worker rebuilds the draft from this snapshot
+        key, kept = None, None
+        if self.stack.currentIndex() == 0:  # no page on screen yet (start-up, another draft): the kept one, if any
+            key = preview_key(data, template, options)
+            kept = kept_preview(key) if key is not None else None
+            if kept is not None:
+                self._show_pdf(kept, announce=False)
         self._busy = True
         generation = self._generation
         self.status.setText("正在更新预览…")
-        job = workers.Job(_render_from_dict, type(draft), data, template, options)
+        job = workers.Job(_render_from_dict, type(draft), data, template, options, key)
         # The panel may be gone (its window closed) before the render ends.
         def rendered(data: Any) -> None:
             if shiboken6.isValid(self):
@@ -161,13 +238,22 @@ class PreviewPanel(QWidget):
 
         job.signals.succeeded.connect(rendered)
         job.signals.failed.connect(failed)
-        workers.start(job)
+        if kept is not None and self.stack.currentIndex() == 1:
+            # The render only confirms the kept pages: after the view has drawn them, not
+            # competing with it for the interpreter (page drawn and painted: some 30-50 ms).
+            QTimer.singleShot(KEPT_RENDER_DELAY_MS, self, lambda: workers.start(job))
+        else:
+            workers.start(job)
 
     def _on_rendered(self, generation: int, result: tuple[bytes, list[str]]) -> None:
         self._busy = False
         if generation == self._generation or (self._pending is None and generation > self._cleared):
             data, self.notes = result
-            self._show_pdf(data)
+            if data == self.pdf_bytes and self.stack.currentIndex() == 1:  # the kept preview was right
+                self._show_status()
+                self.rendered.emit(self.pdf.pageCount())
+            else:
+                self._show_pdf(data)
             self._shown_generation = generation
         self._start_next()
         if not self._busy:
@@ -212,7 +298,9 @@ class PreviewPanel(QWidget):
         self.status.setText("预览未更新，请点“刷新”")
         self.status.setToolTip(text)
 
-    def _show_pdf(self, data: bytes) -> None:
+    def _show_pdf(self, data: bytes, announce: bool = True) -> None:
+        """Show ``data``; ``announce`` False for a kept preview (the render that
+        follows says ``rendered``)."""
         page = self.current_page()
         self.pdf_bytes = data
         old = self._buffer
@@ -226,15 +314,20 @@ class PreviewPanel(QWidget):
             old.deleteLater()
         count = self.pdf.pageCount()
         if count <= 0:
-            self._on_failed(self._generation, "预览无法显示：生成的 PDF 无法读取。")
+            if announce:  # a kept preview that does not load is only no head start
+                self._on_failed(self._generation, "预览无法显示：生成的 PDF 无法读取。")
             return
         self.stack.setCurrentIndex(1)
         if page > 0:
             self.go_to_page(min(page, count - 1))
         self._update_page_label()
+        if announce:
+            self._show_status()
+            self.rendered.emit(count)
+
+    def _show_status(self) -> None:
         self.status.setText("⚠ 已替换字体" if self.notes else "")
         self.status.setToolTip("\n".join(self.notes))
-        self.rendered.emit(count)
 
     # --- navigation -----------------------------------------------------------------
     def page_count(self) -> int:
