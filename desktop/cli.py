@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any, Callable
 
-from desktop import __version__
+from desktop import APP_NAME, __version__
 from desktop.cliutil import (
     EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE, load_any, parse_today, refuse_bad_name, refuse_existing, standard_for,
 )
@@ -129,7 +129,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m desktop", description="好网民工程实施方案起草助手（命令行）")
+    parser = _Parser(prog="python -m desktop", description=f"{APP_NAME}（命令行）")
     parser.add_argument("--version", action="version", version=f"plan-drafter {__version__}", help="显示版本号并退出")
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from desktop import __version__
+from desktop import APP_NAME, __version__
 from desktop import official as gb
 from desktop.errors import ExportError
 from desktop.export import ExportOptions, laid_out
@@ -40,7 +40,7 @@ from desktop.templates import Template
 
 NS = "http://www.ofdspec.org/2016"
 MM_PER_PT = 25.4 / 72
-CREATOR = "好网民工程实施方案起草工具"
+CREATOR = APP_NAME
 # Windows family names by font role: what an OFD reader looks for when it
 # cannot use the embedded file.
 FAMILY_NAMES = dict(gb.FONT_PRESETS["windows"].names)

@@ -21,6 +21,7 @@ from itertools import repeat
 from pathlib import Path
 from typing import Any
 
+from desktop import APP_NAME
 from desktop.export import ExportOptions, laid_out
 from desktop.fonts import FontSet, canvas_document, embedding, ensure_codes, face_by_key
 from desktop.layout import PAGE_H, PAGE_W, Page
@@ -67,8 +68,8 @@ def render_pages(pages: list[Page], fonts: FontSet, title: str = "", author: str
             c.setTitle(title)
             c.setAuthor(author)
             c.setSubject(subject)
-            c.setCreator("好网民工程实施方案起草工具")
-            c.setProducer("好网民工程实施方案起草工具")
+            c.setCreator(APP_NAME)
+            c.setProducer(APP_NAME)
             c.setKeywords(PDF_KEYWORD)
             # per document: fonts and subset names already looked up
             memo: dict[str | tuple[str, int], Any] = {}

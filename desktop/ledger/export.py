@@ -46,7 +46,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from desktop import official
+from desktop import APP_NAME, official
 from desktop.ledger.common import (
     BASELINE_SHEET, DATE_FORMAT, DRAFT_ID_LABEL, DRAFT_ID_PROPERTY, EXPORT_DATE_LABEL, EXPORT_DATE_PROPERTY,
     EXPORT_ID_LABEL, EXPORT_ID_PROPERTY, KEY_TITLE, LISTS_SHEET, MARK, OFFICE_LABEL, OFFICE_PREFIX, OFFICE_PROPERTY,
@@ -228,7 +228,7 @@ def write(draft: Draft, template: Template, dest: Path, options: Any) -> list[st
     props = wb.properties
     props.title = title
     props.subject = "进度台账"
-    props.creator = "好网民工程实施方案起草助手"
+    props.creator = APP_NAME
     props.keywords = MARK
     props.description = f"{OFFICE_LABEL}：{office}"
     props.category = office[:255]

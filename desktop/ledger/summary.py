@@ -19,7 +19,7 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from desktop import official
+from desktop import APP_NAME, official
 from desktop.ledger.common import (
     DATE_FORMAT, KEY_TITLE, MERGED_MARK, PLAN_COLUMN_TITLE, SOURCE_TITLE, UNIT_TITLE, YEAR_PROPERTY, canon,
     overdue_formula, text_form,
@@ -29,7 +29,7 @@ from desktop.templates import Template
 if TYPE_CHECKING:
     from desktop.ledger.merge import MergePlan, OfficeStats
 
-CREATOR = "好网民工程实施方案起草助手"
+CREATOR = APP_NAME
 _REUSE_CHARS = 64  # texts this short repeat from row to row (offices, statuses, files)
 
 

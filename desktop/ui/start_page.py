@@ -11,6 +11,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
+from desktop import APP_NAME
+
 GUIDE_HTML = """
 <h3>五步完成实施方案，一步写好工作报告</h3>
 <ol>
@@ -51,7 +53,7 @@ class StartPage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("startPage")
-        title = QLabel("好网民工程实施方案起草助手")
+        title = QLabel(APP_NAME)
         font = title.font()
         font.setPointSizeF(font.pointSizeF() * 1.6)
         font.setBold(True)
