@@ -47,10 +47,9 @@ from desktop.document import (
     Para,
     Signature,
     Title,
-    build_document,
 )
 from desktop.export import docx_oxml as ox
-from desktop.layout import LayoutInfo, layout
+from desktop.layout import LayoutInfo
 from desktop.textclean import clean_text
 
 if TYPE_CHECKING:
@@ -60,7 +59,7 @@ if TYPE_CHECKING:
     from docx.text.run import Run
 
     from desktop.document import Span
-    from desktop.export import ExportOptions
+    from desktop.export import ExportOptions, Laid
     from desktop.layout.engine import MarkLayout
     from desktop.model import Draft
     from desktop.templates import Template
@@ -573,17 +572,14 @@ def _deterministic_zip(data: bytes, dest: Path) -> None:
             out.writestr(member, src.read(info.filename))
 
 
-def write(draft: Draft, template: Template, dest: Path, options: ExportOptions) -> list[str]:
-    """Write the official-format .docx of ``draft`` to ``dest``; return notes for the clerk."""
-    from desktop.fonts import font_set
-
-    doc = build_document(draft, template, options.standard)
-    _, info = layout(doc, font_set(tuple(options.font_dirs)))
-    preset = doc.standard.fonts
+def write_laid(laid: Laid, dest: Path) -> list[str]:
+    """Write the .docx of a layout already made to ``dest``; return notes for the clerk."""
+    doc, info = laid.doc, laid.info
     writer = _Writer(doc, info)
     writer.render()
-    writer.save(Path(dest), title=doc.title, author=doc.author, subject=doc.subject, date=draft.notice.date)
+    writer.save(Path(dest), title=doc.title, author=doc.author, subject=doc.subject, date=laid.draft.notice.date)
     notes = []
+    preset = doc.standard.fonts
     xbs = preset.names[gb.XIAOBIAOSONG]
     alt = preset.fallbacks.get(gb.XIAOBIAOSONG)
     if alt and alt != xbs:
@@ -591,3 +587,10 @@ def write(draft: Draft, template: Template, dest: Path, options: ExportOptions) 
     if info.colophon_placement == "blank":
         notes.append("正文结束在偶数页且该页排不下版记，已在版记页前补一张空白页；空白页和版记页不编页码。")
     return notes
+
+
+def write(draft: Draft, template: Template, dest: Path, options: ExportOptions) -> list[str]:
+    """Write the official-format .docx of ``draft`` to ``dest``; return notes for the clerk."""
+    from desktop.export import lay_out
+
+    return write_laid(lay_out(draft, template, options), dest)
