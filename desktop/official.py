@@ -349,9 +349,9 @@ class Standard:
         out = []
         lo, hi = LINE_PITCH_RANGE_PT
         if not lo <= self.line_pitch_pt <= hi:
-            lines = TYPE_H_TWIPS // max(1, self.line_pitch_twips)
-            out.append(("line_spacing", f"行距 {self.line_pitch_pt:g} 磅无法使用：应在 {lo:g}–{hi:g} 磅之间"
-                                        f"（225 毫米的版心按此行距排 {lines} 行）。"))
+            lines = f"（225 毫米的版心按此行距排 {TYPE_H_TWIPS // self.line_pitch_twips} 行）" \
+                if self.line_pitch_twips > 0 else ""
+            out.append(("line_spacing", f"行距 {self.line_pitch_pt:g} 磅无法使用：应在 {lo:g}–{hi:g} 磅之间{lines}。"))
         if self.font_preset not in FONT_PRESETS:
             out.append(("fonts", f"字体方案“{self.font_preset}”不存在，可选：{'、'.join(FONT_PRESETS)}。"))
         lo, hi = SEAL_DIAMETER_RANGE_MM

@@ -545,10 +545,16 @@ def _grid_aligned(mark_bottom: float, number_lines: int, pitch: float) -> tuple[
 
     nominal = place(0.0)[2]
     k = (nominal - TA_TOP) / pitch
-    candidates = [TA_TOP + int(k) * pitch, TA_TOP + (int(k) + 1) * pitch]
-    feasible = [c - nominal for c in candidates if -2 * gb.HEADER_GAP_SHORTER_PT <= c - nominal <= 2 * longer]
-    delta = min(feasible, key=abs)
-    return place(delta)
+    shifts = [TA_TOP + int(k) * pitch - nominal, TA_TOP + (int(k) + 1) * pitch - nominal]
+    lo, hi = -2 * gb.HEADER_GAP_SHORTER_PT, 2 * longer
+    feasible = [d for d in shifts if lo <= d <= hi]
+    if feasible:
+        return place(min(feasible, key=abs))
+    # Below about 24 pt (an exact spacing, so no grid that Word or LibreOffice
+    # snaps to) the tolerance can miss every grid line: keep the 版头 within
+    # it, as near a line as it allows.
+    nearest = min(shifts, key=lambda d: abs(d - min(max(d, lo), hi)))
+    return place(min(max(nearest, lo), hi))
 
 
 def _layout_header(fonts: FontsLike, h: Header, mark_size: float, pitch: float) -> HeaderLayout:
