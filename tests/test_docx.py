@@ -768,10 +768,28 @@ def _annex_table(x: Docx):
                 and attr(t.find("w:tblPr/w:tblBorders/w:insideV", NS), "val") == "single")
 
 
+def _section_opened_by(x: Docx, p, paras) -> str | None:
+    """The start type of the section ``p`` opens (None: it opens none): the paragraph
+    before it ends the section before, 1 twip high; the next break says the type."""
+    before = paras[paras.index(p) - 1]
+    ends = before.find("w:pPr/w:sectPr", NS)
+    if ends is None:
+        return None
+    assert pstyle(before) == "GwSpacer" and attr(before.find("w:pPr/w:spacing", NS), "line") == "1"
+    sects = x.sections()
+    return attr(sects[sects.index(ends) + 1].find("w:type", NS), "val") or "nextPage"
+
+
 def test_annex_on_new_page_with_label_and_title(exported: Docx):
     paras = exported.top_paragraphs()
     label = next(p for p in paras if text_of(p) == "附件")
-    assert label.find("w:pPr/w:pageBreakBefore", NS) is not None
+    # a new page, of the parity it has in the PDF, so that text added before it
+    # cannot move the 版记 onto an odd page (issue 27.3)
+    from desktop.export import lay_out
+
+    laid = lay_out(exported.draft, exported.template, ExportOptions())
+    page = next(pg for pg in laid.pages if any(r.text == "附件" and r.kind == "attachment-label" for r in pg.runs))
+    assert _section_opened_by(exported, label, paras) == ("evenPage" if page.index % 2 == 0 else "oddPage")
     assert {run_font(r) for r in text_runs(label)} == {fonts_for()[gb.HEITI]}
     ind = label.find("w:pPr/w:ind", NS)
     assert attr(ind, "firstLineChars") == "0" and attr(ind, "left") in (None, "0")
@@ -881,6 +899,8 @@ def test_colophon_section_starts_on_an_even_page(tmp_path, template):
     Word, WPS and LibreOffice put it on the back of the last sheet after any edit,
     adding the blank page themselves. Its footers carry the number when the text
     ends on the page before it, none when a blank page comes first (7.5)."""
+    from desktop.export import lay_out
+
     seen = set()
     for tasks in range(1, 60):
         d = make_draft(tasks=tasks, activities=0, issuers=1, seed=3)
@@ -889,11 +909,14 @@ def test_colophon_section_starts_on_an_even_page(tmp_path, template):
         blank = any("空白页" in n for n in res.notes)
         x = Docx(dest, d, template)
         sects = x.sections()
-        if len(sects) == 1:
+        placement = lay_out(d, template, ExportOptions()).info.colophon_placement
+        assert blank == (placement == "blank")
+        if placement == "same":  # at the foot of the text's last page: no section of its own
             seen.add("same")
+            assert len(sects) == 2 and x.tables()[-1].find("w:tblPr/w:tblpPr", NS) is not None
             continue
         seen.add("blank" if blank else "next")
-        assert len(sects) == 2
+        assert len(sects) == 3  # the plan's section (its parity kept: no annex here), and the 版记's
         last = x.body.find("w:sectPr", NS)
         assert attr(last.find("w:type", NS), "val") == "evenPage"
         refs = {attr(r, "type"): r.get(f"{{{R}}}id") for r in last.findall("w:footerReference", NS)}
@@ -902,7 +925,7 @@ def test_colophon_section_starts_on_an_even_page(tmp_path, template):
             numbered = x.footer(rid).find(".//w:instrText", NS) is not None
             assert numbered != blank
         # the paragraph that ends the body's section takes 1 twip, so a full page does not spill it
-        brk = sects[0].getparent().getparent()
+        brk = sects[-2].getparent().getparent()
         assert pstyle(brk) == "GwSpacer" and attr(brk.find("w:pPr/w:spacing", NS), "line") == "1"
         if len(seen) == 3:
             break

@@ -398,12 +398,7 @@ class _Writer:
         the blank page themselves when the text ends on an even page (7.4)."""
         placement = self.info.colophon_placement
         if placement != "same":
-            self.d.add_section(WD_SECTION.EVEN_PAGE)
-            # The paragraph ending the body's section: 1 twip, so that a page filled
-            # to its last line does not spill it onto a page of its own.
-            brk = self.d.paragraphs[-1]
-            brk.style = self.style["GwSpacer"]
-            brk.paragraph_format.line_spacing = Twips(1)
+            self.new_section(WD_SECTION.EVEN_PAGE)
             # Footers of its own: LibreOffice gives an inherited footer the height of its
             # text, not the bottom margin's, and the 版记 would end 11.6 pt below the type area.
             # 7.5: the blank page and the 版记 page after it carry no number.
@@ -459,6 +454,15 @@ class _Writer:
             cell.paragraphs[0].style = self.style["GwColophon"]
 
     # --- sections and footers ---------------------------------------------------------------------
+    def new_section(self, start: WD_SECTION) -> None:
+        """A section from here, starting on a new (odd or even) page; its footers are the last one's."""
+        self.d.add_section(start)
+        # The paragraph ending the section before: 1 twip, so that a page filled to
+        # its last line does not spill it onto a page of its own.
+        brk = self.d.paragraphs[-1]
+        brk.style = self.style["GwSpacer"]
+        brk.paragraph_format.line_spacing = Twips(1)
+
     def footers(self) -> None:
         first = self.d.sections[0]
         for footer, odd in ((first.footer, True), (first.even_page_footer, False)):
@@ -519,6 +523,10 @@ class _Writer:
                 case Blank():
                     for _ in range(block.lines):
                         self.blank()
+                case PageBreak() if info.parity_anchor and info.parity_anchor[0] == i:
+                    # where the last part starts (the annex, else the plan): a section on a page
+                    # of the parity it has now, whatever is added or removed before it
+                    self.new_section(WD_SECTION.EVEN_PAGE if info.parity_anchor[1] % 2 == 0 else WD_SECTION.ODD_PAGE)
                 case PageBreak():
                     self.break_before = True
                 case Signature():

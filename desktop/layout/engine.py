@@ -762,6 +762,17 @@ def paginate(slots: list[Slot], first_cap: int, lines: int = gb.LINES_PER_PAGE) 
     return pages
 
 
+def _parity_anchor(doc: Document, chunks: list[list[Slot]]) -> tuple[int, int] | None:
+    breaks = [i for i, b in enumerate(doc.blocks) if isinstance(b, PageBreak)]
+    if not breaks:
+        return None
+    after = breaks[-1]
+    for page, chunk in enumerate(chunks, start=1):
+        if any(s.block > after and s.src >= 0 for s in chunk):
+            return after, page
+    return None
+
+
 def _shows_body(slots: list[Slot]) -> bool:
     return any(s.kind == "text" and s.runs and s.runs[0].kind == "body" for s in slots)
 
@@ -820,6 +831,10 @@ class LayoutInfo:
     seal_reserve: dict[int, int] = field(default_factory=dict)
     # The paragraph before the 署名 when page 1 ends inside it: not kept with the block.
     untied: frozenset[int] = frozenset()
+    # The last forced page break (block index) and the page the text after it starts on:
+    # the Word file starts a section there on a page of that parity, so that text a
+    # clerk adds before it cannot move the end of the document to the other parity.
+    parity_anchor: tuple[int, int] | None = None
 
 
 def layout_document(doc: Document, fonts: FontsLike) -> list[Page]:
@@ -900,5 +915,5 @@ def layout(doc: Document, fonts: FontsLike) -> tuple[list[Page], LayoutInfo]:
     rows_kept = tuple(s.keep or s.row_lines == 1 for s in firsts if s.row >= 0)
     row_lines = tuple(s.row_lines for s in firsts)
     info = LayoutInfo(header, col, placement, rows_kept, first_cap, row_lines, frozenset(together), reserve,
-                      frozenset(untied))
+                      frozenset(untied), _parity_anchor(doc, chunks))
     return pages, info
