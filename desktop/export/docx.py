@@ -415,7 +415,11 @@ class _Writer:
         ox.table_width(table, TEXT_W)
         ox.float_at_bottom(table, gb.MARGIN_LEFT_TWIPS)
         thick = (border_size(gb.COLOPHON_THICK_MM), "000000")
-        ox.table_borders(table, top=thick, bottom=thick, insideH=(border_size(gb.COLOPHON_THIN_MM), "000000"))
+        thin = (border_size(gb.COLOPHON_THIN_MM), "000000")
+        ox.table_borders(table, top=thick, bottom=thick, insideH=thin)
+        nrows = len(table.rows)
+        # twips of rule per row, as LibreOffice counts them (eighths of a point: 5/2 twips each)
+        rules = round((2 * thick[0] + (nrows - 1) * thin[0]) * 5 / 2 / nrows)
         ox.cell_margins(table, left=0, right=0)
         widths = (room, TEXT_W - room)
         for k, w in enumerate(widths):
@@ -424,7 +428,7 @@ class _Writer:
         label = twips(gb.text_units("抄送：") * gb.COLOPHON_SIZE)
         if c.cc:
             row = next(rows)
-            self._colophon_row(row, col.cc_lines, widths)
+            self._colophon_row(row, col.cc_lines, widths, rules)
             cell = row.cells[0].merge(row.cells[1])
             p = cell.paragraphs[0]
             ox.twips_indent(p._p.get_or_add_pPr(), left=ONE_4 + label, right=ONE_4, hanging=label)
@@ -432,7 +436,7 @@ class _Writer:
             self.run(p, c.cc, size=gb.COLOPHON_SIZE)
         if printer:  # 印发机关 one character in, 印发日期 one character from the right, on its last line
             row = next(rows)
-            self._colophon_row(row, col.lines - col.cc_lines, widths)
+            self._colophon_row(row, col.lines - col.cc_lines, widths, rules)
             organ, date = (cell.paragraphs[0] for cell in row.cells)
             ox.twips_indent(organ._p.get_or_add_pPr(), left=ONE_4)
             if c.printer:
@@ -444,14 +448,22 @@ class _Writer:
                 self.run(date, c.print_date, size=gb.COLOPHON_SIZE)
         self.spacer(1)  # a document (and a section) ends with a paragraph
 
-    def _colophon_row(self, row: _Row, lines: int, widths: tuple[int, int]) -> None:
-        """A row of whole lines that grows with its text (an organ added to 抄送) and never breaks."""
+    def _colophon_row(self, row: _Row, lines: int, widths: tuple[int, int], rules: int) -> None:
+        """A row of whole lines that grows with its text (an organ added to 抄送) and never breaks.
+
+        LibreOffice adds the table's rules to its rows (``rules`` twips of them fall to
+        this row): its lines are set that much closer, so that with them the 版记 is no
+        taller than its lines and never pushes the text above it onto the next page."""
         ox.cant_split(row)
-        row.height = Twips(max(1, lines) * self.line)
+        lines = max(1, lines)
+        line = (lines * self.line - rules) // lines
+        row.height = Twips(lines * line)
         row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
         for cell, w in zip(row.cells, widths):
             cell.width = Twips(w)
-            cell.paragraphs[0].style = self.style["GwColophon"]
+            p = cell.paragraphs[0]
+            p.style = self.style["GwColophon"]
+            p.paragraph_format.line_spacing = Twips(line)
 
     # --- sections and footers ---------------------------------------------------------------------
     def new_section(self, start: WD_SECTION) -> None:
