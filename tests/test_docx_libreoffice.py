@@ -144,6 +144,11 @@ def test_same_page_numbers_annex_and_colophon(printed):
     # 7.5: every page is numbered but a blank page and the 版记 page after it
     blank = theirs.pages - 1 not in numbers
     assert (theirs.pages in numbers) != blank
+    # where the PDF prints it: the footer's row centres the number 7 mm below the type area
+    at = {ln.page: (ln.baseline, ln.x0) for ln in ours.lines if ln.page in numbers and ln.text.strip().startswith("—")}
+    for ln in theirs.lines:
+        if ln.page in at and ln.text.strip().startswith("—") and ln.baseline > TA_BOTTOM:
+            assert abs(ln.baseline - at[ln.page][0]) <= 1.0 and abs(ln.x0 - at[ln.page][1]) <= 1.0, (name, ln.page)
 
 
 def test_lines_at_the_same_height(printed):

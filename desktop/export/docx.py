@@ -5,19 +5,25 @@ rebuilt by ``scripts/make_base_docx.py``: A4, zh-CN, our styles, no theme).
 Paragraphs, runs, tables, sections and footers go through python-docx's
 object model; ``docx_oxml`` adds the few properties it has no call for.
 
-The document is laid out first, by the same engine as the PDF
-(``desktop.layout.layout``), and the Word file follows its decisions, so
-Word, WPS and LibreOffice print what the preview shows:
+The document is laid out first, by the same engine as the PDF (one layout
+per export: ``desktop.export.Laid``), and the Word file follows its
+decisions with properties Word, WPS and LibreOffice keep applying after a
+clerk edits the file, never with breaks placed for the text as exported:
 
 - a line grid of 22 lines (``w:docGrid w:type="lines"``, 579 twips) with
   the body's tracking (official.CHAR_SPACING_TWIPS) and our 避头尾 sets, so
-  lines break where ours do (see official for why not a character grid);
+  lines break where ours do (see official for why not a character grid, and
+  WORD_OVERFLOW_PUNCT for the one rule they read differently);
 - the 版头 in one table of exact row heights: the organ mark at its size and
   compression, 35 mm below the type area, the 发文字号, the red line, and the
   title starting on the grid line where the PDF starts it;
+- the paragraph before the 署名 kept with the block (LayoutInfo.kept_together),
+  the block's lines kept with each other and with the seal's room below;
 - table rows of whole grid lines, kept whole where the PDF keeps them;
-- the 版记 on the page the PDF puts it: after the text, on the next page, or
-  after a blank page in a last section whose footers carry no number (7.5).
+- the last part (annex, else plan) a section starting on the page parity it
+  has, so text added before it cannot change where the 版记 goes;
+- the 版记 anchored to the type area's bottom: on the text's last page, or in
+  a last section that starts on an even page, numbered or not (7.5).
 """
 
 from __future__ import annotations
@@ -192,12 +198,10 @@ class _Writer:
             p.paragraph_format.keep_with_next = True
         return p
 
-    def spacer(self, height_twips: int, *, page_break: bool = False) -> Paragraph:
+    def spacer(self, height_twips: int) -> Paragraph:
         """An empty paragraph exactly ``height_twips`` high (off the grid)."""
         p = self.para("GwSpacer")
         p.paragraph_format.line_spacing = Twips(max(1, height_twips))
-        if page_break:
-            p.paragraph_format.page_break_before = True
         return p
 
     def blank(self, keep_next: bool = False) -> Paragraph:
