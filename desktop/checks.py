@@ -162,9 +162,12 @@ class FormatChecks:
         need = len(lines) + 1 + official.seal_room(std).lines_below - 1  # with the last body line above it
         if need > std.lines_per_page:
             names = len([s for s in signatures if s.strip()])
+            pitch = f"{std.line_pitch_pt:g} 磅" if std.exact_lines else "grid"
             self.add("seal-room", ERROR, path,
                      f"{names} 个机关加盖印章（直径 {std.seal_diameter_mm:g} 毫米）的落款需要 {need} 行，"
-                     f"超过一页的 {std.lines_per_page} 行，印章会跨页；请减少署名机关，或改用不加盖印章的落款。")
+                     f"超过一页的 {std.lines_per_page} 行，印章会跨页；请减少署名机关，或改用不加盖印章的落款"
+                     f"（单位预设中的 seal_diameter_mm 为 {std.seal_diameter_mm:g}，line_spacing 为 {pitch}，"
+                     "可改小印章直径或行距）。")
 
     def placeholders_in(self, texts: list[tuple[str, str]]) -> None:
         """Template placeholders (××市, （此处填写…）) still in a field."""

@@ -39,6 +39,9 @@ MARGIN_RIGHT_MM = PAGE_W_MM - MARGIN_LEFT_MM - TYPE_W_MM  # 26
 MARGIN_BOTTOM_MM = PAGE_H_MM - MARGIN_TOP_MM - TYPE_H_MM  # 35
 TYPE_W_PT = mm_to_pt(TYPE_W_MM)
 TYPE_H_TWIPS = mm_to_twips(TYPE_H_MM)  # 12756
+# The Word file's page: the type area's width and the right margin rounded to
+# twips, the left margin what remains of the page's width (1588).
+MARGIN_LEFT_TWIPS = mm_to_twips(PAGE_W_MM) - mm_to_twips(MARGIN_RIGHT_MM) - mm_to_twips(TYPE_W_MM)
 
 # Word stores the 22-line grid as 579 twips (580 would give 21 lines).
 GRID_PITCH_TWIPS = 579
@@ -282,6 +285,16 @@ LINE_START_FORBIDDEN = frozenset(
 )
 # No line ends with these (避尾): opening marks.
 LINE_END_FORBIDDEN = frozenset("（《「『“‘〔【〖〈［｛〝﹙﹛﹝([{｟")
+# w:overflowPunct as the Word file states it. Our layout never hangs a mark
+# past the type area: it moves the character before it down. Word reads 1 as
+# "may hang", 0 as "never"; LibreOffice 7.4 reads it inverted (its importer
+# maps 1 to no hanging, while its own .doc export writes the flag the other way
+# round). No value makes both move the character down, and no manual break may
+# do it for them (the file must stay right when a clerk edits it): the file
+# says 1, so that LibreOffice, the suite whose print is compared with our PDF,
+# breaks every line where the PDF does; Word and WPS may hang a closing mark
+# there instead, as they do in most documents (their default when unstated).
+WORD_OVERFLOW_PUNCT = True
 
 # Tracking of every 3号 character: 16 pt − 0.25 pt = 15.75 pt, so 28 characters
 # (441 pt) fit the 442.2 pt line and 29 do not. Word's character grid
@@ -349,9 +362,9 @@ class Standard:
         out = []
         lo, hi = LINE_PITCH_RANGE_PT
         if not lo <= self.line_pitch_pt <= hi:
-            lines = TYPE_H_TWIPS // max(1, self.line_pitch_twips)
-            out.append(("line_spacing", f"行距 {self.line_pitch_pt:g} 磅无法使用：应在 {lo:g}–{hi:g} 磅之间"
-                                        f"（225 毫米的版心按此行距排 {lines} 行）。"))
+            lines = f"（225 毫米的版心按此行距排 {TYPE_H_TWIPS // self.line_pitch_twips} 行）" \
+                if self.line_pitch_twips > 0 else ""
+            out.append(("line_spacing", f"行距 {self.line_pitch_pt:g} 磅无法使用：应在 {lo:g}–{hi:g} 磅之间{lines}。"))
         if self.font_preset not in FONT_PRESETS:
             out.append(("fonts", f"字体方案“{self.font_preset}”不存在，可选：{'、'.join(FONT_PRESETS)}。"))
         lo, hi = SEAL_DIAMETER_RANGE_MM

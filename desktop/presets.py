@@ -38,6 +38,23 @@ class PresetError(DesktopError):
         self.key = key
 
 
+# Numbers are bounded where they are read: 1e308 points times 20 twips, or
+# float() of a 400-digit integer, would overflow before the range is checked
+# (official.Standard.problems says what the usable range is).
+NUMBER_BOUND = 1e6
+
+
+def _number(data: dict[str, Any], key: str, where: str, what: str) -> float:
+    """The preset's ``key`` as a float no larger than NUMBER_BOUND, or PresetError (``what`` it should be)."""
+    value = data[key]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or \
+            (isinstance(value, float) and not math.isfinite(value)):
+        raise PresetError(f"{where}中的 {key} 应为{what}。", key=key)
+    if not -NUMBER_BOUND <= value <= NUMBER_BOUND:
+        raise PresetError(f"{where}中的 {key} 数值过大，应为{what}。", key=key)
+    return float(value)
+
+
 def standard_from_preset(data: object, source: str = "单位预设", base: Standard = STANDARD) -> Standard:
     """The standard with the preset's choices; PresetError names what is wrong."""
     where = f"单位预设“{source}”"
@@ -53,23 +70,17 @@ def standard_from_preset(data: object, source: str = "单位预设", base: Stand
             raise PresetError(f"{where}中的 name 应为文字。", key="name")
         changes["name"] = data["name"].strip()[:60]
     if "line_spacing" in data:
-        value = data["line_spacing"]
-        if value == GRID:
+        if data["line_spacing"] == GRID:
             changes.update(line_pitch_twips=GRID_PITCH_TWIPS, exact_lines=False)
-        elif isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
-            changes.update(line_pitch_twips=round(value * 20), exact_lines=True)
         else:
-            raise PresetError(f"{where}中的 line_spacing 应为行距的磅数（如 29.2）或 \"grid\"（每页 22 行的网格）。",
-                              key="line_spacing")
+            points = _number(data, "line_spacing", where, "行距的磅数（如 29.2）或 \"grid\"（每页 22 行的网格）")
+            changes.update(line_pitch_twips=round(points * 20), exact_lines=True)
     if "fonts" in data:
         if not isinstance(data["fonts"], str):
             raise PresetError(f"{where}中的 fonts 应为 \"windows\" 或 \"gb2312\"。", key="fonts")
         changes["font_preset"] = data["fonts"]
     if "seal_diameter_mm" in data:
-        value = data["seal_diameter_mm"]
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise PresetError(f"{where}中的 seal_diameter_mm 应为印章直径的毫米数（如 42）。", key="seal_diameter_mm")
-        changes["seal_diameter_mm"] = float(value)
+        changes["seal_diameter_mm"] = _number(data, "seal_diameter_mm", where, "印章直径的毫米数（如 42）")
     if "signature_layout" in data:
         changes["signature_layout"] = data["signature_layout"] if isinstance(data["signature_layout"], str) else "?"
     std = replace(base, **changes)
@@ -92,11 +103,25 @@ def load_preset(path: str | Path, base: Standard = STANDARD) -> Standard:
         data = path.read_bytes()
     except OSError as err:
         raise PresetError(f"无法读取单位预设“{path}”：{os_reason(err)}。") from err
-    try:
-        raw = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as err:
-        raise PresetError(f"单位预设“{path}”不是有效的 JSON 文件：{err}") from err
+    raw = _parse(data, f"单位预设“{path}”")
     return standard_from_preset(raw, path.name, base)
+
+
+def _parse(data: bytes, what: str) -> object:
+    """The JSON of a preset file; PresetError says in Chinese what is wrong with it."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise PresetError(f"{what}不是 UTF-8 编码的文本（第 {err.start + 1} 个字节无法识别），不是预设文件。") from err
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        raise PresetError(f"{what}不是有效的 JSON 文件：第 {err.lineno} 行第 {err.colno} 列有误"
+                          "（请检查引号、逗号和括号，或在“单位默认设置”中重新导出预设）。") from err
+    except RecursionError as err:
+        raise PresetError(f"{what}的括号嵌套层数过多，不是预设文件。") from err
+    except ValueError as err:  # an integer of thousands of digits
+        raise PresetError(f"{what}中有位数过多的数字，不是预设文件。") from err
 
 
 def preset_of(std: Standard) -> dict[str, object]:

@@ -74,8 +74,9 @@ def style(sid: str, name: str, ppr: str, run: str, *, builtin: bool = False, nxt
 def styles_xml() -> str:
     fs, ht, kt, xbs, ss = (DEFAULT[r] for r in (gb.FANGSONG, gb.HEITI, gb.KAITI, gb.XIAOBIAOSONG, gb.SONGTI))
     track = gb.CHAR_SPACING_TWIPS
-    # Word/WPS: no punctuation hangs past the type area (GB/T 9704 keeps text inside it).
-    normal_ppr = '<w:widowControl w:val="0"/><w:overflowPunct w:val="0"/><w:jc w:val="both"/>'
+    # How a mark at a line's end may hang: see official.WORD_OVERFLOW_PUNCT.
+    normal_ppr = (f'<w:widowControl w:val="0"/><w:overflowPunct w:val="{int(gb.WORD_OVERFLOW_PUNCT)}"/>'
+                  '<w:jc w:val="both"/>')
     normal_rpr = rpr(fs, gb.BODY_SIZE, tracking=track)
     heading = '<w:keepNext/>' + FIRST_TWO
     parts = [
@@ -127,8 +128,6 @@ def settings_xml() -> str:
             # Our own 避头尾 sets (desktop.official): Word breaks lines where our PDF does.
             f'<w:noLineBreaksAfter w:lang="zh-CN" w:val="{attr("".join(sorted(gb.LINE_END_FORBIDDEN)))}"/>'
             f'<w:noLineBreaksBefore w:lang="zh-CN" w:val="{attr("".join(sorted(gb.LINE_START_FORBIDDEN)))}"/>'
-            # Lines the export ends with a line break (where 避头尾 pushed a character
-            # down) are justified like the others: no doNotExpandShiftReturn.
             "<w:compat><w:spaceForUL/><w:balanceSingleByteDoubleByteWidth/><w:doNotLeaveBackslashAlone/>"
             "<w:ulTrailSpace/><w:useFELayout/>"
             '<w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/>'
@@ -154,7 +153,7 @@ def font_table_xml() -> str:
 def document_xml() -> str:
     page_w, page_h = gb.mm_to_twips(gb.PAGE_W_MM), gb.mm_to_twips(gb.PAGE_H_MM)
     right, top = gb.mm_to_twips(gb.MARGIN_RIGHT_MM), gb.mm_to_twips(gb.MARGIN_TOP_MM)
-    left, bottom = page_w - right - TEXT_W, page_h - top - gb.mm_to_twips(gb.TYPE_H_MM)
+    left, bottom = gb.MARGIN_LEFT_TWIPS, page_h - top - gb.mm_to_twips(gb.TYPE_H_MM)
     return (HEAD + f"<w:document {NS}><w:body><w:sectPr>"
             f'<w:pgSz w:w="{page_w}" w:h="{page_h}"/>'
             f'<w:pgMar w:top="{top}" w:right="{right}" w:bottom="{bottom}" w:left="{left}" w:header="850" '

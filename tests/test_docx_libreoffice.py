@@ -48,8 +48,35 @@ OPTIONS = {"preset-29.2pt-50mm-seals": ExportOptions(standard=gb.Standard(line_p
 # (3 pt lower; 4 pt for the 黑体 stand-in, whose descent is large).
 HEIGHT_TOLERANCE = {"preset-29.2pt-50mm-seals": 4.5}
 # Emoji and characters outside the stand-in fonts are measured by each
-# program with its own fallback font, so a few lines of the hostile draft differ.
+# program with its own fallback font, so a few lines of the hostile draft differ;
+# with no line break placed for them (issue 27.3) such a paragraph can take a
+# line more or less, and the pages after it shift by that line.
 SAME_LINES = {"hostile": 0.97}
+FALLBACK_SHIFT = {"hostile": 1}
+SAME_PAGES = {"hostile": 0.7}  # share of our lines on pages that read the same in both
+
+
+def _outside_stand_in_fonts(text: str) -> bool:
+    return any(ord(c) > 0xFFFF or 0x2600 <= ord(c) <= 0x27BF or c == "\u200d" for c in text)
+
+
+def _moved_whole_pages(draft, options) -> set[int]:
+    """The notice's pages whose lines LibreOffice sets otherwise, and why: when page 1
+    can hold the paragraph before the 署名 but not the block, our layout (and Word)
+    keeps only its last line with the block, so that page 1 shows body text (7.3.2);
+    LibreOffice moves a paragraph kept with the next one whole, so it prints that
+    paragraph on the 署名's page. No break may be placed to stop it (issue 27.3)."""
+    from desktop.document import Signature
+    from desktop.export import lay_out
+
+    laid = lay_out(draft, load_template(draft.template), options)
+    blocks = laid.doc.blocks
+    sig = next(i for i, b in enumerate(blocks) if isinstance(b, Signature))
+    before = sig - 1
+    if before in laid.info.kept_together or before in laid.info.untied:
+        return set()
+    date = next(p.index for p in laid.pages if any(r.kind == "signature" for r in p.runs))
+    return set(range(1, date + 1))
 
 
 @pytest.fixture(scope="module", params=sorted(DRAFTS))
@@ -63,6 +90,7 @@ def printed(request, tmp_path_factory):
     export_one(draft, template, "pdf", work / f"{name}-ours.pdf", options)
     ours = read_lines(work / f"{name}-ours.pdf")
     theirs = read_lines(libreoffice_print(work / f"{name}.docx", work))
+    ours.moved_whole = _moved_whole_pages(draft, options)  # type: ignore[attr-defined]
     return name, ours, theirs
 
 
@@ -76,7 +104,8 @@ def test_full_lines_hold_28_characters(printed):
     """The review that found 14 characters a line: every justified line LibreOffice
     prints reaches the right edge with 25 to 28 cells, almost all 27 or more."""
     name, _, theirs = printed
-    full = [ln for ln in theirs.full_lines() if not any(ch.isascii() for ch in ln.text)]  # spaces have no cells
+    full = [ln for ln in theirs.full_lines() if not any(ch.isascii() for ch in ln.text)  # spaces have no cells
+            and not _outside_stand_in_fonts(ln.text)]
     assert len(full) >= 20
     for line in full:
         cells = (line.x0 - TA_LEFT) / ((TA_RIGHT - TA_LEFT) / 28) + line.cells
@@ -87,8 +116,17 @@ def test_full_lines_hold_28_characters(printed):
 
 def test_same_lines_on_each_page(printed):
     name, ours, theirs = printed
-    assert theirs.lines_per_page() == ours.lines_per_page()
-    assert max(theirs.lines_per_page().values()) == (21 if name.startswith("preset-29.2") else 22)
+    mine, lo = ours.lines_per_page(), theirs.lines_per_page()
+    assert set(mine) == set(lo)
+    moved = ours.moved_whole
+    for page in mine:
+        if page in moved:  # the paragraph before the 署名 moves, nothing else
+            continue
+        assert abs(lo[page] - mine[page]) <= FALLBACK_SHIFT.get(name, 0), (name, page, lo[page], mine[page])
+    if moved:
+        assert sum(lo[p] for p in moved) == sum(mine[p] for p in moved)
+        assert mine[1] > lo[1] and max(moved) in lo  # the same lines, fewer on page 1
+    assert max(lo.values()) == (21 if name.startswith("preset-29.2") else 22)
     same, total, diffs = same_lines(ours, theirs)
     assert total > 50
     assert same / total >= SAME_LINES.get(name, 1.0), diffs
@@ -106,22 +144,32 @@ def test_same_page_numbers_annex_and_colophon(printed):
     # 7.5: every page is numbered but a blank page and the 版记 page after it
     blank = theirs.pages - 1 not in numbers
     assert (theirs.pages in numbers) != blank
+    # where the PDF prints it: the footer's row centres the number 7 mm below the type area
+    at = {ln.page: (ln.baseline, ln.x0) for ln in ours.lines if ln.page in numbers and ln.text.strip().startswith("—")}
+    for ln in theirs.lines:
+        if ln.page in at and ln.text.strip().startswith("—") and ln.baseline > TA_BOTTOM:
+            assert abs(ln.baseline - at[ln.page][0]) <= 1.0 and abs(ln.x0 - at[ln.page][1]) <= 1.0, (name, ln.page)
 
 
 def test_lines_at_the_same_height(printed):
-    """Word and LibreOffice centre a line in its grid line, and so does our PDF."""
+    """Word and LibreOffice centre a line in its grid line, and so does our PDF. Compared
+    on the pages that hold the same lines in both (see test_same_lines_on_each_page)."""
     name, ours, theirs = printed
     mine: dict[tuple[int, str], list[float]] = {}
+    same_pages = {p for p in ours.lines_per_page()
+                  if [ln.squashed for ln in ours.body_lines() if ln.page == p]
+                  == [ln.squashed for ln in theirs.body_lines() if ln.page == p]}
+    assert not set(ours.lines_per_page()) - same_pages - ours.moved_whole or name in FALLBACK_SHIFT
     for ln in ours.body_lines():
         mine.setdefault((ln.page, ln.squashed), []).append(ln.baseline)
     checked = 0
     for ln in theirs.body_lines():
         ys = mine.get((ln.page, ln.squashed))
-        if ys:
+        if ys and ln.page in same_pages:
             y = min(ys, key=lambda v: abs(v - ln.baseline))
             assert abs(ln.baseline - y) <= HEIGHT_TOLERANCE.get(name, 2.0), (name, ln.page, ln.text, ln.baseline, y)
             checked += 1
-    assert checked >= 0.9 * len(ours.body_lines())
+    assert checked >= SAME_PAGES.get(name, 0.85) * len(ours.body_lines())
 
 
 def test_header_at_the_same_height(printed):

@@ -5,12 +5,18 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import re
 import subprocess
 import sys
+import tempfile
 import zipfile
+from pathlib import Path
 
 import pdfplumber
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from desktop import official as gb
@@ -141,3 +147,116 @@ def test_cli_preset_and_an_impossible_one(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "desktop", "check", str(src), "--preset", str(bad)], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2 and "line_spacing" in proc.stderr
+
+
+# --- every preset the product accepts exports every draft the checks accept (issue 24.1) -----------
+
+# Real organ names of every length, as joint notices of one to six organs carry them.
+ORGANS = ["中共清远市委网络安全和信息化委员会办公室", "清远市教育局", "清远市总工会", "共青团清远市委员会",
+          "清远市妇女联合会", "中国人民银行清远市中心支行", "清远市文化广电旅游体育局", "清远市公安局",
+          "国家税务总局清远市税务局", "清远市人民政府新闻办公室", "中共清远市委宣传部", "清远市司法局"]
+PROPERTY_EXAMPLES = int(os.environ.get("PLAN_DRAFTER_PRESETS", "12"))
+
+
+def _preset_strategy():
+    pitch = st.one_of(st.just("grid"), st.integers(400, 800).map(lambda tw: tw / 20))  # every pitch a file can hold
+    return st.fixed_dictionaries({
+        "line_spacing": pitch, "fonts": st.sampled_from(["windows", "gb2312"]),
+        "seal_diameter_mm": st.integers(380, 500).map(lambda v: v / 10),
+        "signature_layout": st.sampled_from(["seal", "no_seal"]),
+    })
+
+
+@settings(max_examples=PROPERTY_EXAMPLES, deadline=None, derandomize=PROPERTY_EXAMPLES <= 50, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(preset=_preset_strategy(), organs=st.lists(st.sampled_from(ORGANS), min_size=1, max_size=6, unique=True),
+       own_layout=st.sampled_from(["", "seal", "no_seal"]), tasks=st.integers(1, 14), seed=st.integers(0, 99),
+       header=st.booleans())
+def test_every_accepted_preset_exports_every_accepted_draft(preset, organs, own_layout, tasks, seed, header):
+    """Joint notices of one to six organs, at every line pitch, font set, seal size and 落款 the
+    settings dialog and --preset accept: check reports the combinations that cannot be set (naming
+    the preset key), and every draft exports to Word, PDF and OFD, the 版记 on the last, even page."""
+    from desktop.checks import ERROR, run_checks
+    from desktop.export import lay_out
+    from desktop.export import docx as docx_writer
+    from desktop.export import ofd as ofd_writer
+    from desktop.export import pdf as pdf_writer
+
+    std = standard_from_preset(preset, "单位.json")
+    draft = make_draft(tasks=tasks, activities=max(1, tasks // 3), issuers=len(organs), seed=seed)
+    n = draft.notice
+    n.issuers, n.signatures, n.signature_layout = list(organs), list(organs), own_layout
+    if header:  # 份号, 密级 and 紧急程度 above the mark take lines from page 1
+        n.copy_no, n.secrecy, n.urgency = "000001", "机密★1年", "特急"
+    template = load_template(draft.template)
+    errors = [p for p in run_checks(draft, template, None, std) if p.severity == ERROR]
+    # A short generated plan leaves provincial tasks unmatched; nothing else in it is wrong, but the
+    # combinations no page can hold, which check names by their preset keys.
+    assert {p.rule for p in errors} <= {"task-coverage", "activity-coverage", "literacy-missing", "seal-room"}
+    for p in errors:
+        assert p.rule != "seal-room" or ("seal_diameter_mm" in p.message and "line_spacing" in p.message)
+    laid = lay_out(draft, template, ExportOptions(standard=std))
+    with tempfile.TemporaryDirectory() as tmp:
+        for writer in (docx_writer, pdf_writer, ofd_writer):
+            writer.write_laid(laid, Path(tmp) / f"out.{writer.__name__.rsplit('.', 1)[1]}")
+    pages = laid.pages
+    assert len(pages) % 2 == 0 and pages[-1].kind in ("body", "colophon")
+    assert all(p.body_lines <= std.lines_per_page for p in pages)
+    assert any("印发" in r.text for r in pages[-1].runs)
+
+
+@pytest.mark.parametrize("issuers,pitch", [(2, 20), (5, 21), (6, 20), (1, 22.5), (3, 20.35), (4, 23.9)])
+@pytest.mark.parametrize("layout", ["seal", "no_seal"])
+def test_small_pitches_lay_out_joint_notices(issuers, pitch, layout, tmp_path):
+    """The review's crashes: at pitches under about 24 pt no grid line lies within the 版头's tolerance
+    for some 版头 heights; the title then starts within the tolerance, as near a grid line as it can."""
+    draft = make_draft(tasks=4, activities=2, issuers=issuers, seed=issuers)
+    draft.notice.signature_layout = layout
+    std = standard_from_preset({"line_spacing": pitch})
+    options = ExportOptions(standard=std)
+    for fmt in ("docx", "pdf"):
+        export_one(draft, load_template(draft.template), fmt, tmp_path / f"n.{fmt}", options)
+    from desktop.export import lay_out
+
+    header = lay_out(draft, load_template(draft.template), options).info.header
+    # "two blank lines" under the mark and above the title: each at most 2 pt shorter, at most a
+    # line's leading plus 2 pt longer (official.HEADER_GAP_SHORTER_PT)
+    gap = header.number_top - header.mark_bottom - gb.DOC_NUMBER_GAP_LINES * std.line_pitch_pt
+    assert -gb.HEADER_GAP_SHORTER_PT - 1e-6 <= gap <= std.line_pitch_pt - gb.BODY_SIZE + gb.HEADER_GAP_SHORTER_PT + 1e-6
+
+
+@pytest.mark.parametrize("text,words", [
+    ('{"line_spacing": 1e308}', "数值过大"),
+    ('{"line_spacing": 1' + "0" * 400 + "}", "数值过大"),
+    ('{"seal_diameter_mm": 1' + "0" * 400 + "}", "数值过大"),
+    ('{"line_spacing": 1' + "0" * 5000 + "}", "位数过多"),
+    ('{"line_spacing": NaN}', "磅数"),
+    ('{"line_spacing": -1e308}', "数值过大"),
+    ('{"line_spacing": 29.2,}', "第 1 行第 23 列"),
+    ("{\n  \"line_spacing\": \n}", "第 3 行第 1 列"),
+])
+def test_broken_preset_files_get_chinese_messages(text, words, tmp_path):
+    path = tmp_path / "单位.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(PresetError) as err:
+        load_preset(path)
+    message = str(err.value)
+    assert words in message and "单位.json" in message
+    words_left = message.replace(str(path), "").replace(path.name, "")
+    for allowed in ("line_spacing", "seal_diameter_mm", "JSON", "grid"):
+        words_left = words_left.replace(allowed, "")
+    assert not re.search(r"[A-Za-z]{4,}", words_left), message  # no English from Python
+
+
+def test_huge_numbers_stop_check_and_export_with_a_message(tmp_path):
+    src = example_paths()[0]
+    bad = tmp_path / "huge.json"
+    bad.write_text('{"line_spacing": 1e308}', encoding="utf-8")
+    for cmd in (["check", str(src)], ["export", str(src), "--out", str(tmp_path / "out")]):
+        proc = subprocess.run([sys.executable, "-m", "desktop", *cmd, "--preset", str(bad)], cwd=ROOT,
+                              capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr and "Overflow" not in proc.stderr
+        assert "huge.json" in proc.stderr and "line_spacing" in proc.stderr
+    s = Settings({})
+    s.backend["office/line_spacing"] = "1e308"  # an edited settings file
+    assert s.standard().line_pitch_twips == gb.STANDARD.line_pitch_twips

@@ -1,11 +1,16 @@
-"""Exporters: one draft -> .docx, .pdf, ledger .xlsx.
+"""Exporters: one draft -> .docx, .pdf, .ofd, ledger .xlsx.
 
 Each format lives in its own module exposing
 ``write(draft, template, dest: Path, options: ExportOptions) -> list[str]``
 which writes the whole file to ``dest`` and returns plain-Chinese notes (font
-substitutions, characters no font could draw…). This facade gives every
-output its final name atomically, so a failed or killed export never leaves a
-half-written file under the final name, and turns OS errors into messages.
+substitutions, characters no font could draw…). A format that is written from
+the typeset document (``Format.laid``) also exposes
+``write_laid(laid: Laid, dest: Path) -> list[str]``: one export lays the
+document out once (``lay_out``) and every such format is written from that
+one layout; the notes about fonts come once, at the end (``export_notes``).
+This facade gives every output its final name atomically, so a failed or
+killed export never leaves a half-written file under the final name, and
+turns OS errors into messages.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from desktop.templates import Template
 if TYPE_CHECKING:  # the writers' types; importing them here would slow every CLI start
     from desktop.document import Document
     from desktop.fonts import FontSet
-    from desktop.layout import Page
+    from desktop.layout import LayoutInfo, Page
 
 
 @dataclass(frozen=True)
@@ -44,17 +49,19 @@ class Format:
     ending: str  # what follows the base name
     default: bool = True  # chosen when the clerk names no format
     bundle: tuple[str, ...] = ()  # modules the frozen build must include beyond ``module``
-    fonts: bool = True  # lays the document out with the system's fonts
+    fonts: bool = True  # written from the layout (``module.write_laid``), with the system's fonts
+    drawn: str = ""  # the glyphs are drawn from our font files: the name the font notes give the file
 
 
 REGISTRY: tuple[Format, ...] = (
     Format("docx", "desktop.export.docx", "Word 公文（.docx）", "导出 Word 公文", "正在生成 Word 公文…",
            "Word 或 WPS", ".docx"),
-    Format("pdf", "desktop.export.pdf", "PDF 公文（.pdf）", "导出 PDF 公文", "正在排版 PDF…", "PDF 阅读器", ".pdf"),
+    Format("pdf", "desktop.export.pdf", "PDF 公文（.pdf）", "导出 PDF 公文", "正在排版 PDF…", "PDF 阅读器", ".pdf",
+           drawn="PDF"),
     Format("xlsx", "desktop.ledger.export", "进度台账（.xlsx）", "导出进度台账", "正在生成进度台账…",
            "Excel 或 WPS", "-台账.xlsx", fonts=False),
     Format("ofd", "desktop.export.ofd", "OFD 版式公文（.ofd）", "导出 OFD 版式公文（GB/T 33190，电子公文系统用）",
-           "正在生成 OFD…", "OFD 阅读器", ".ofd", default=False),
+           "正在生成 OFD…", "OFD 阅读器", ".ofd", default=False, drawn="OFD"),
 )
 BY_KEY = {f.key: f for f in REGISTRY}
 FORMATS = tuple(f.key for f in REGISTRY)
@@ -84,7 +91,18 @@ class ExportOptions:
 class ExportResult:
     fmt: str
     path: Path
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # this file's own, then (on one result) the font notes
+    font_notes: list[str] = field(default_factory=list)  # the font notes of the whole export, if on this result
+
+
+def export_notes(results: Iterable[ExportResult]) -> list[str]:
+    """Every note of one export once: each file's own, then the notes about fonts."""
+    own: list[str] = []
+    fonts: list[str] = []
+    for r in results:
+        fonts += [n for n in r.font_notes if n not in fonts]
+        own += [n for n in r.notes if n not in own and n not in r.font_notes]
+    return own + [n for n in fonts if n not in own]
 
 
 def base_name(draft_path: Path | str) -> str:
@@ -100,19 +118,39 @@ def output_path(out_dir: Path, base: str, fmt: str) -> Path:
     return Path(out_dir) / f"{base}{BY_KEY[fmt].ending}"
 
 
-def laid_out(draft: Draft, template: Template, options: ExportOptions,
-             output: str) -> tuple[Document, list[Page], FontSet, list[str]]:
-    """(document, pages, fonts, notes): the one layout the PDF and the OFD writers
-    draw; ``output`` names the file in the notes about fonts."""
+@dataclass(frozen=True)
+class Laid:
+    """One layout of a draft: every format of one export is written from it."""
+
+    draft: Draft
+    doc: Document
+    pages: list[Page]
+    info: LayoutInfo  # the decisions the Word writer follows
+    fonts: FontSet
+
+    def font_notes(self, output: str) -> list[str]:
+        """Notes about stand-in fonts and characters no font has; ``output`` names the files (PDF, OFD)."""
+        chars = set("".join([r.text for p in self.pages for r in p.runs]))
+        return self.fonts.notes(chars, output)
+
+
+def lay_out(draft: Draft, template: Template, options: ExportOptions) -> Laid:
+    """The document of ``draft`` typeset with the office's fonts and preset."""
     from desktop.document import build_document
     from desktop.fonts import font_set
-    from desktop.layout import layout_document
+    from desktop.layout import layout
 
     fonts = font_set(tuple(options.font_dirs))
     doc = build_document(draft, template, options.standard)
-    pages = layout_document(doc, fonts)
-    chars = set("".join([r.text for p in pages for r in p.runs]))
-    return doc, pages, fonts, fonts.notes(chars, output)
+    pages, info = layout(doc, fonts)
+    return Laid(draft, doc, pages, info, fonts)
+
+
+def laid_out(draft: Draft, template: Template, options: ExportOptions,
+             output: str) -> tuple[Document, list[Page], FontSet, list[str]]:
+    """(document, pages, fonts, notes) of ``lay_out``; ``output`` names the file in the notes about fonts."""
+    laid = lay_out(draft, template, options)
+    return laid.doc, laid.pages, laid.fonts, laid.font_notes(output)
 
 
 def writer(fmt: str) -> Callable[[Draft, Template, Path, ExportOptions], list[str]]:
@@ -123,11 +161,25 @@ def writer(fmt: str) -> Callable[[Draft, Template, Path, ExportOptions], list[st
     return write
 
 
+def _from_layout(fmt: str, laid: Laid) -> Callable[[Draft, Template, Path, ExportOptions], list[str]]:
+    """The format's writer, given the layout already made (the draft and options are the layout's)."""
+    write_laid: Callable[[Laid, Path], list[str]] = importlib.import_module(BY_KEY[fmt].module).write_laid
+
+    def write(_draft: Draft, _template: Template, dest: Path, _options: ExportOptions) -> list[str]:
+        return write_laid(laid, dest)
+
+    return write
+
+
 def export_one(draft: Draft, template: Template, fmt: str, dest: Path,
-               options: ExportOptions | None = None) -> ExportResult:
-    """Write one format to ``dest`` atomically; raise ExportError on failure."""
+               options: ExportOptions | None = None, laid: Laid | None = None) -> ExportResult:
+    """Write one format to ``dest`` atomically; raise ExportError on failure.
+
+    With ``laid`` (the layout of this draft under these options), a format
+    written from the layout uses it and leaves the notes about fonts to the
+    caller (Laid.font_notes)."""
     options = options or ExportOptions()
-    write = writer(fmt)
+    write = writer(fmt) if laid is None or not BY_KEY[fmt].fonts else _from_layout(fmt, laid)
     dest = Path(dest)
     if not dest.parent.is_dir():
         raise ExportError(f"导出失败：文件夹“{dest.parent}”不存在。")
@@ -162,12 +214,20 @@ def export_all(draft: Draft, template: Template, out_dir: Path, base: str,
     from desktop.outputs import check_outputs
 
     formats = list(formats)
+    options = options or ExportOptions()
     check_outputs([output_path(out_dir, base, fmt) for fmt in formats], inputs, force=force)
     results = []
+    laid: Laid | None = None
     for i, fmt in enumerate(formats):
         if progress:
             progress(fmt, i, len(formats))
-        results.append(export_one(draft, template, fmt, output_path(out_dir, base, fmt), options))
+        if BY_KEY[fmt].fonts and laid is None:
+            laid = lay_out(draft, template, options)
+        results.append(export_one(draft, template, fmt, output_path(out_dir, base, fmt), options, laid))
+    drawn = [r for r in results if BY_KEY[r.fmt].drawn]
+    if laid is not None and drawn:  # once for every file drawn with our fonts, after that file's own notes
+        drawn[-1].font_notes = laid.font_notes(" 和 ".join(BY_KEY[r.fmt].drawn for r in drawn))
+        drawn[-1].notes += [n for n in drawn[-1].font_notes if n not in drawn[-1].notes]
     if progress:
         progress("", len(formats), len(formats))
     return results

@@ -11,7 +11,8 @@ from desktop.errors import DesktopError
 
 def cmd_export(args: argparse.Namespace) -> int:
     from desktop.cliutil import parse_today, standard_for
-    from desktop.export import BY_KEY, DEFAULT_FORMATS, FORMAT_LABELS, FORMATS, ExportOptions, base_name, export_all
+    from desktop.export import (BY_KEY, DEFAULT_FORMATS, FORMAT_LABELS, FORMATS, ExportOptions, base_name, export_all,
+                                export_notes)
     from desktop.official import FONT_PRESETS
     from desktop.storage import load_draft, os_reason
     from desktop.templates import load_template
@@ -44,8 +45,8 @@ def cmd_export(args: argparse.Namespace) -> int:
                          inputs=[Path(args.file)], force=args.force)
     for r in results:
         print(f"已导出{FORMAT_LABELS[r.fmt]}：{r.path}")
-        for note in r.notes:
-            print(f"  提示：{note}")
+    for note in export_notes(results):  # one list for the whole export, the notes about fonts last
+        print(f"提示：{note}")
     return 0
 
 

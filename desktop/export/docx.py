@@ -5,19 +5,25 @@ rebuilt by ``scripts/make_base_docx.py``: A4, zh-CN, our styles, no theme).
 Paragraphs, runs, tables, sections and footers go through python-docx's
 object model; ``docx_oxml`` adds the few properties it has no call for.
 
-The document is laid out first, by the same engine as the PDF
-(``desktop.layout.layout``), and the Word file follows its decisions, so
-Word, WPS and LibreOffice print what the preview shows:
+The document is laid out first, by the same engine as the PDF (one layout
+per export: ``desktop.export.Laid``), and the Word file follows its
+decisions with properties Word, WPS and LibreOffice keep applying after a
+clerk edits the file, never with breaks placed for the text as exported:
 
 - a line grid of 22 lines (``w:docGrid w:type="lines"``, 579 twips) with
   the body's tracking (official.CHAR_SPACING_TWIPS) and our 避头尾 sets, so
-  lines break where ours do (see official for why not a character grid);
+  lines break where ours do (see official for why not a character grid, and
+  WORD_OVERFLOW_PUNCT for the one rule they read differently);
 - the 版头 in one table of exact row heights: the organ mark at its size and
   compression, 35 mm below the type area, the 发文字号, the red line, and the
   title starting on the grid line where the PDF starts it;
+- the paragraph before the 署名 kept with the block (LayoutInfo.kept_together),
+  the block's lines kept with each other and with the seal's room below;
 - table rows of whole grid lines, kept whole where the PDF keeps them;
-- the 版记 on the page the PDF puts it: after the text, on the next page, or
-  after a blank page in a last section whose footers carry no number (7.5).
+- the last part (annex, else plan) a section starting on the page parity it
+  has, so text added before it cannot change where the 版记 goes;
+- the 版记 anchored to the type area's bottom: on the text's last page, or in
+  a last section that starts on an even page, numbered or not (7.5).
 """
 
 from __future__ import annotations
@@ -25,7 +31,6 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import zipfile
-from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, assert_never
@@ -47,20 +52,19 @@ from desktop.document import (
     Para,
     Signature,
     Title,
-    build_document,
 )
 from desktop.export import docx_oxml as ox
-from desktop.layout import LayoutInfo, layout
+from desktop.layout import LayoutInfo
 from desktop.textclean import clean_text
 
 if TYPE_CHECKING:
     from docx.oxml.text.parfmt import CT_PPr
+    from docx.section import _Footer
     from docx.table import _Row
     from docx.text.paragraph import Paragraph
     from docx.text.run import Run
 
-    from desktop.document import Span
-    from desktop.export import ExportOptions
+    from desktop.export import ExportOptions, Laid
     from desktop.layout.engine import MarkLayout
     from desktop.model import Draft
     from desktop.templates import Template
@@ -68,12 +72,15 @@ if TYPE_CHECKING:
 TEXT_W = gb.mm_to_twips(gb.TYPE_W_MM)  # 8844
 CELL = TEXT_W / gb.CHARS_PER_LINE  # twips of one 3号 cell of the 28-cell measure
 TA_TOP_PT = gb.mm_to_pt(gb.MARGIN_TOP_MM)
-# The dash of the page number 7 mm below the type area: the footer's line box
-# (single spacing) is about one 4号 em high, so its bottom sits half an em lower.
-FOOTER_DISTANCE = gb.mm_to_twips(gb.MARGIN_BOTTOM_MM - gb.PAGE_NUMBER_GAP_MM) - round(gb.PAGE_NUMBER_SIZE / 2 * 20)
+# The page number's line is centred in a footer row from the type area's
+# bottom to 14 mm below it: its dash 7 mm below the type area (7.5). A row of
+# exact height: LibreOffice makes the footer of the 版记's even-page section
+# as tall as its content, and a footer as tall as the bottom margin leaves
+# under the footer distance keeps that page's type area where the others' is.
+FOOTER_DISTANCE = gb.mm_to_twips(gb.MARGIN_BOTTOM_MM - 2 * gb.PAGE_NUMBER_GAP_MM)
+FOOTER_ROW = gb.mm_to_twips(gb.MARGIN_BOTTOM_MM) - FOOTER_DISTANCE - 1  # and a 1-twip closing paragraph
 ONE_4 = round(gb.SIZE_4 * 20)  # 空一字 in 4号
 TABLE_RULE_ALLOWANCE = 12  # twips (0.6 pt): the annex table's rule below each row, as LibreOffice counts it
-COLOPHON_SLACK = 60  # twips (3 pt): LibreOffice adds the 版记 table's three rules (2.75 pt) to its rows
 SUFFIX_SLACK = 60  # twips (3 pt): LibreOffice wraps "文件" in a cell exactly its width
 # Word's border widths (eighths of a point).
 _BORDER_SIZES = (2, 4, 6, 8, 12, 18, 24, 36, 48)
@@ -171,14 +178,19 @@ class _Writer:
         return run
 
     # --- paragraphs -------------------------------------------------------------------
-    def para(self, style: str, *, keep_next: bool = False) -> Paragraph:
+    def _snapshot(self, style: str) -> CT_PPr:
+        """The properties of a new paragraph of ``style`` (python-docx looks the default
+        style up on every style set: once per style, then copied)."""
         styled = self._styled.get(style)
-        if styled is None:  # python-docx looks the default style up on every style set: once per style
+        if styled is None:
             p = self.d.add_paragraph(style=self.style[style])
-            self._styled[style] = ox.format_snapshot(p)
-        else:
-            p = self.d.add_paragraph()
-            ox.apply_format_snapshot(styled, p)
+            styled = self._styled[style] = ox.format_snapshot(p)
+            p._p.getparent().remove(p._p)
+        return styled
+
+    def para(self, style: str, *, keep_next: bool = False) -> Paragraph:
+        p = self.d.add_paragraph()
+        ox.apply_format_snapshot(self._snapshot(style), p)
         if self.break_before:
             p.paragraph_format.page_break_before = True
             self.break_before = False
@@ -186,12 +198,10 @@ class _Writer:
             p.paragraph_format.keep_with_next = True
         return p
 
-    def spacer(self, height_twips: int, *, page_break: bool = False) -> Paragraph:
+    def spacer(self, height_twips: int) -> Paragraph:
         """An empty paragraph exactly ``height_twips`` high (off the grid)."""
         p = self.para("GwSpacer")
         p.paragraph_format.line_spacing = Twips(max(1, height_twips))
-        if page_break:
-            p.paragraph_format.page_break_before = True
         return p
 
     def blank(self, keep_next: bool = False) -> Paragraph:
@@ -298,20 +308,10 @@ class _Writer:
             if k < len(t.lines) - 1:
                 run.add_break()
 
-    def paragraph(self, b: Para, keep_next: bool, split: int | None = None, breaks: tuple[int, ...] = (),
-                  break_tail: bool = False) -> None:
-        if split is not None:  # the layout broke the page here: two paragraphs (see LayoutInfo.splits)
-            head, tail = _split_spans(b.spans, split)
-            self.paragraph(replace(b, spans=head), False, breaks=tuple(x for x in breaks if x < split))
-            self.d.paragraphs[-1].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.DISTRIBUTE
-            self.break_before = self.break_before or break_tail
-            self.paragraph(replace(b, spans=tail, first_line_chars=0), keep_next,
-                           breaks=tuple(x - split for x in breaks if x > split))
-            return
-        spans = _spans_with_breaks(b.spans, breaks)
+    def paragraph(self, b: Para, keep_next: bool, together: bool) -> Paragraph:
         style = {"heading1": "Heading1", "heading2": "Heading2"}.get(b.kind, "GwBody")
         p = self.para(style, keep_next=b.keep_with_next or keep_next)
-        if b.keep_with_next:  # the layout moves every line of it with the next block
+        if together:  # the layout moves every line of it with what follows (LayoutInfo.kept_together)
             p.paragraph_format.keep_together = True
         ppr = p._p.get_or_add_pPr()
         if b.kind == "attachment-note":  # wrapped names align after "附件："
@@ -322,10 +322,13 @@ class _Writer:
             ox.char_indent(ppr, first=b.first_line_chars, cell_twips=CELL)
         if b.kind == "attachment-label":
             p.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
-        for span in spans:
+        for span in b.spans:
             self.run(p, span.text, span.role)
+        return p
 
     def signature(self, s: Signature, keep_last: bool) -> None:
+        """署名 and 成文日期, each line kept with the next (and the last with the
+        附注 or the seal's room below, when they follow)."""
         for i, line in enumerate(s.lines):
             keep = keep_last or i < len(s.lines) - 1
             if not line.items:
@@ -333,9 +336,8 @@ class _Writer:
                 continue
             p = self.para("GwBody", keep_next=keep)
             p.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
-            x0, first = line.items[0]
+            x0, text = line.items[0]
             ox.twips_indent(p._p.get_or_add_pPr(), left=round(x0 * CELL), firstLine=0)
-            text = first
             for x, more in line.items[1:]:
                 p.paragraph_format.tab_stops.add_tab_stop(Twips(round(x * CELL)), WD_TAB_ALIGNMENT.LEFT)
                 text += "\t" + more
@@ -386,128 +388,176 @@ class _Writer:
                     p.paragraph_format.alignment = _ALIGN[align]
                     formats[(line, align)] = ox.format_snapshot(p)
                 text = cells[c] if c < len(cells) else ""
-                text = _with_breaks(text, self.info.cell_breaks.get((r - 1, c), ()))
                 self.run(p, text, gb.HEITI if head else gb.FANGSONG, gb.TABLE_SIZE)
 
     # --- 版记 ---------------------------------------------------------------------------------
     def colophon(self, c: Colophon) -> None:
-        info = self.info
-        placement = info.colophon_placement
-        # Word anchors the table to the type area's bottom; readers that set it in
-        # the flow (LibreOffice) put it after this spacer, which stops short of the
-        # table's rules and of the paragraph that must follow it, so nothing spills.
-        # The free lines and what the grid leaves under its last line (18 twips at 579, 492 at 584).
-        free = info.colophon_free_lines * self.line + gb.TYPE_H_TWIPS - self.lines * self.line - COLOPHON_SLACK
-        if placement == "same":
-            self.spacer(free)
-        elif placement == "next":
-            self.spacer(free, page_break=True)
-        else:  # "blank": a last section, unnumbered, of a blank page and the 版记 page
-            self.d.add_section(WD_SECTION.NEW_PAGE)
-            # The break is a paragraph of its own (Normal style, a whole grid
-            # line): after a page filled to its last line it would spill and
-            # number one more page in LibreOffice. Make it a 1-twip spacer.
-            brk = self.d.paragraphs[-1]
-            brk.style = self.style["GwSpacer"]
-            brk.paragraph_format.line_spacing = Twips(1)
+        """The 版记 at the foot of the last, even page, whatever a clerk adds before it.
+
+        A table anchored to the bottom of the type area (Word; LibreOffice makes
+        it a frame there, as it is placed from the page's edge), so it grows
+        upwards, stays whole and ends on the type area's bottom. When it has a
+        page of its own, that page is a last section starting on an even page:
+        Word, WPS and LibreOffice put it on the back of the last sheet, adding
+        the blank page themselves when the text ends on an even page (7.4)."""
+        placement = self.info.colophon_placement
+        if placement != "same":
+            self.new_section(WD_SECTION.EVEN_PAGE)
+            # Footers of its own: LibreOffice gives an inherited footer the height of its
+            # text, not the bottom margin's, and the 版记 would end 11.6 pt below the type area.
+            # 7.5: the blank page and the 版记 page after it carry no number.
             section = self.d.sections[-1]
-            for footer in (section.footer, section.even_page_footer):
+            for footer, odd in ((section.footer, True), (section.even_page_footer, False)):
                 footer.is_linked_to_previous = False
-            self.spacer(1)
-            self.spacer(free, page_break=True)
-        col = info.colophon
-        table = self.d.add_table(rows=(1 if c.cc else 0) + (1 if c.printer or c.print_date else 0), cols=1)
+                self.footer(footer, odd if placement == "next" else None)
+        self.spacer(1)  # the table's anchor
+        col = self.info.colophon
+        printer = bool(c.printer or c.print_date)
+        room = twips(col.printer_room) + ONE_4
+        table = self.d.add_table(rows=(1 if c.cc else 0) + (1 if printer else 0), cols=2)
         table.autofit = False
         ox.table_width(table, TEXT_W)
-        ox.float_at_bottom(table)
+        ox.float_at_bottom(table, gb.MARGIN_LEFT_TWIPS)
         thick = (border_size(gb.COLOPHON_THICK_MM), "000000")
-        ox.table_borders(table, top=thick, bottom=thick, insideH=(border_size(gb.COLOPHON_THIN_MM), "000000"))
+        thin = (border_size(gb.COLOPHON_THIN_MM), "000000")
+        ox.table_borders(table, top=thick, bottom=thick, insideH=thin)
+        nrows = len(table.rows)
+        # twips of rule per row, as LibreOffice counts them (eighths of a point: 5/2 twips each)
+        rules = round((2 * thick[0] + (nrows - 1) * thin[0]) * 5 / 2 / nrows)
         ox.cell_margins(table, left=0, right=0)
-        table.columns[0].width = Twips(TEXT_W)
+        widths = (room, TEXT_W - room)
+        for k, w in enumerate(widths):
+            table.columns[k].width = Twips(w)
         rows = iter(table.rows)
         label = twips(gb.text_units("抄送：") * gb.COLOPHON_SIZE)
         if c.cc:
             row = next(rows)
-            self._colophon_row(row, col.cc_lines)
-            p = row.cells[0].paragraphs[0]
+            self._colophon_row(row, col.cc_lines, widths, rules)
+            cell = row.cells[0].merge(row.cells[1])
+            p = cell.paragraphs[0]
             ox.twips_indent(p._p.get_or_add_pPr(), left=ONE_4 + label, right=ONE_4, hanging=label)
             p.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-            self.run(p, _with_breaks(c.cc, col.cc_breaks), size=gb.COLOPHON_SIZE)
-        if c.printer or c.print_date:
+            self.run(p, c.cc, size=gb.COLOPHON_SIZE)
+        if printer:  # 印发机关 one character in, 印发日期 one character from the right, on its last line
             row = next(rows)
-            self._colophon_row(row, col.lines - col.cc_lines)
-            p = row.cells[0].paragraphs[0]
-            ox.twips_indent(p._p.get_or_add_pPr(), left=ONE_4, right=ONE_4)
-            p.paragraph_format.tab_stops.add_tab_stop(Twips(TEXT_W - ONE_4), WD_TAB_ALIGNMENT.RIGHT)
-            scale = round(col.printer_hscale * 100)
-            for k, (organ, date) in enumerate(col.printer_rows):  # broken where the layout broke them
-                if k:
-                    self.run(p, "\n", size=gb.COLOPHON_SIZE)
-                if organ:
-                    self.run(p, organ, size=gb.COLOPHON_SIZE, scale=scale)
-                if date:
-                    self.run(p, "\t" + date, size=gb.COLOPHON_SIZE)
+            self._colophon_row(row, col.lines - col.cc_lines, widths, rules)
+            organ, date = (cell.paragraphs[0] for cell in row.cells)
+            ox.twips_indent(organ._p.get_or_add_pPr(), left=ONE_4)
+            if c.printer:
+                self.run(organ, c.printer, size=gb.COLOPHON_SIZE, scale=round(col.printer_hscale * 100))
+            row.cells[1].vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
+            ox.twips_indent(date._p.get_or_add_pPr(), right=ONE_4)
+            date.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            if c.print_date:
+                self.run(date, c.print_date, size=gb.COLOPHON_SIZE)
         self.spacer(1)  # a document (and a section) ends with a paragraph
 
-    def _colophon_row(self, row: _Row, lines: int) -> None:
+    def _colophon_row(self, row: _Row, lines: int, widths: tuple[int, int], rules: int) -> None:
+        """A row of whole lines that grows with its text (an organ added to 抄送) and never breaks.
+
+        LibreOffice adds the table's rules to its rows (``rules`` twips of them fall to
+        this row): its lines are set that much closer, so that with them the 版记 is no
+        taller than its lines and never pushes the text above it onto the next page."""
         ox.cant_split(row)
-        row.height = Twips(max(1, lines) * self.line)
-        row.height_rule = WD_ROW_HEIGHT_RULE.EXACTLY
-        cell = row.cells[0]
-        cell.width = Twips(TEXT_W)
-        cell.paragraphs[0].style = self.style["GwColophon"]
+        lines = max(1, lines)
+        line = (lines * self.line - rules) // lines
+        row.height = Twips(lines * line)
+        row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+        for cell, w in zip(row.cells, widths):
+            cell.width = Twips(w)
+            p = cell.paragraphs[0]
+            p.style = self.style["GwColophon"]
+            p.paragraph_format.line_spacing = Twips(line)
 
     # --- sections and footers ---------------------------------------------------------------------
+    def new_section(self, start: WD_SECTION) -> None:
+        """A section from here, starting on a new (odd or even) page; its footers are the last one's."""
+        self.d.add_section(start)
+        # The paragraph ending the section before: 1 twip, so that a page filled to
+        # its last line does not spill it onto a page of its own.
+        brk = self.d.paragraphs[-1]
+        brk.style = self.style["GwSpacer"]
+        brk.paragraph_format.line_spacing = Twips(1)
+
     def footers(self) -> None:
         first = self.d.sections[0]
-        first.footer_distance = Twips(FOOTER_DISTANCE)
-        prefix, suffix = gb.page_number_text(0).split("0")
         for footer, odd in ((first.footer, True), (first.even_page_footer, False)):
             footer.is_linked_to_previous = False
-            p = footer.paragraphs[0]
-            p.style = self.style["Footer"]
-            side = gb.page_number_side(1 if odd else 2)
-            p.paragraph_format.alignment = _ALIGN[side]
-            ox.twips_indent(p._p.get_or_add_pPr(), **{side: ONE_4})
-            self.run(p, prefix, gb.SONGTI, gb.PAGE_NUMBER_SIZE, snap=False)
-            ox.page_field(p, lambda run: self.font(run, gb.SONGTI, gb.PAGE_NUMBER_SIZE, snap=False))
-            self.run(p, suffix, gb.SONGTI, gb.PAGE_NUMBER_SIZE, snap=False)
+            self.footer(footer, odd)
         for section in self.d.sections:
             ox.line_grid(section, self.line, on=not self.doc.standard.exact_lines)
             section.footer_distance = Twips(FOOTER_DISTANCE)
+
+    def footer(self, footer: _Footer, odd: bool | None) -> None:
+        """The footer's row, with the page number of odd or even pages (None: no number)."""
+        table = footer.add_table(1, 1, Twips(TEXT_W))
+        footer._element.insert(0, table._tbl)  # the row first, then the closing paragraph
+        table.autofit = False
+        ox.table_width(table, TEXT_W)
+        ox.table_borders(table)
+        ox.cell_margins(table, left=0, right=0)
+        row = table.rows[0]
+        row.height = Twips(FOOTER_ROW)
+        row.height_rule = WD_ROW_HEIGHT_RULE.EXACTLY
+        cell = row.cells[0]
+        cell.width = Twips(TEXT_W)
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        closing = footer.paragraphs[-1]
+        closing.style = self.style["GwSpacer"]
+        closing.paragraph_format.line_spacing = Twips(1)
+        p = cell.paragraphs[0]
+        p.style = self.style["Footer"]
+        if odd is not None:
+            self.page_number(p, odd)
+
+    def page_number(self, p: Paragraph, odd: bool) -> None:
+        """— N — in 4号宋体, one character in from the outer edge (7.5)."""
+        prefix, suffix = gb.page_number_text(0).split("0")
+        side = gb.page_number_side(1 if odd else 2)
+        p.paragraph_format.alignment = _ALIGN[side]
+        ox.twips_indent(p._p.get_or_add_pPr(), **{side: ONE_4})
+        self.run(p, prefix, gb.SONGTI, gb.PAGE_NUMBER_SIZE, snap=False)
+        ox.page_field(p, lambda run: self.font(run, gb.SONGTI, gb.PAGE_NUMBER_SIZE, snap=False))
+        self.run(p, suffix, gb.SONGTI, gb.PAGE_NUMBER_SIZE, snap=False)
 
     # --- the whole document -------------------------------------------------------------------------
     def render(self) -> None:
         self.header()
         blocks = self.doc.blocks
+        info = self.info
         for i, block in enumerate(blocks):
             nxt = blocks[i + 1] if i + 1 < len(blocks) else None
-            moved = i in self.info.page_breaks  # our page starts here where Word's would not
-            split = self.info.splits.get(i) if isinstance(block, Para) else None
-            if moved and split is None:
-                self.break_before = True
+            reserve = info.seal_reserve.get(i, 0)
             match block:  # every Block kind, or the type checker says which is missing
                 case Title():
                     self.title(block)
                 case Para():
-                    self.paragraph(block, keep_next=isinstance(nxt, Signature), split=split,
-                                   breaks=self.info.forced_breaks.get(i, ()), break_tail=moved)
+                    p = self.paragraph(block, isinstance(nxt, Signature) and i not in info.untied or reserve > 0,
+                                       i in info.kept_together)
+                    if block.kind == "note" and i and isinstance(blocks[i - 1], Signature):
+                        p.paragraph_format.keep_together = True  # one block with the 署名 above it
                 case Blank():
                     for _ in range(block.lines):
                         self.blank()
+                case PageBreak() if info.parity_anchor and info.parity_anchor[0] == i:
+                    # where the last part starts (the annex, else the plan): a section on a page
+                    # of the parity it has now, whatever is added or removed before it
+                    self.new_section(WD_SECTION.EVEN_PAGE if info.parity_anchor[1] % 2 == 0 else WD_SECTION.ODD_PAGE)
                 case PageBreak():
                     self.break_before = True
                 case Signature():
-                    self.signature(block, keep_last=isinstance(nxt, Para) and nxt.kind == "note")
+                    self.signature(block, keep_last=reserve > 0 or isinstance(nxt, Para) and nxt.kind == "note")
                 case AnnexTable():
                     if self.break_before:  # a table cannot carry pageBreakBefore itself
                         self.spacer(1)
                     self.annex_table(block)
                 case _:
                     assert_never(block)
+            for k in range(reserve):  # room for the last seal below its 署名, kept with the block
+                self.blank(keep_next=k < reserve - 1)
         self.footers()
         c = self.doc.colophon
-        if self.info.colophon_placement != "none":
+        if info.colophon_placement != "none":
             self.colophon(c)
         elif not self.d.paragraphs or blocks and isinstance(blocks[-1], AnnexTable):
             self.spacer(1)
@@ -526,44 +576,6 @@ class _Writer:
         _deterministic_zip(raw.getvalue(), Path(dest))
 
 
-def _with_breaks(text: str, offsets: tuple[int, ...]) -> str:
-    """``text`` with a line break before each of ``offsets`` (LayoutInfo.forced_breaks)."""
-    for at in sorted(offsets, reverse=True):
-        text = text[:at] + "\n" + text[at:]
-    return text
-
-
-def _spans_with_breaks(spans: tuple[Span, ...], offsets: tuple[int, ...]) -> tuple[Span, ...]:
-    if not offsets:
-        return spans
-    out: list[Span] = []
-    pos = 0
-    for span in spans:
-        end = pos + len(span.text)
-        inside = tuple(x - pos for x in offsets if pos < x < end or (x == pos and pos > 0))
-        out.append(replace(span, text=_with_breaks(span.text, inside)))
-        pos = end
-    return tuple(out)
-
-
-def _split_spans(spans: tuple[Span, ...], at: int) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
-    """The spans of a paragraph's text before and from character ``at``."""
-    head: list[Span] = []
-    tail: list[Span] = []
-    pos = 0
-    for span in spans:
-        end = pos + len(span.text)
-        if end <= at:
-            head.append(span)
-        elif pos >= at:
-            tail.append(span)
-        else:
-            head.append(replace(span, text=span.text[: at - pos]))
-            tail.append(replace(span, text=span.text[at - pos:]))
-        pos = end
-    return tuple(head), tuple(tail)
-
-
 def _deterministic_zip(data: bytes, dest: Path) -> None:
     """The package python-docx wrote, with fixed member times: identical input, identical bytes."""
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(dest, "w") as out:
@@ -573,17 +585,14 @@ def _deterministic_zip(data: bytes, dest: Path) -> None:
             out.writestr(member, src.read(info.filename))
 
 
-def write(draft: Draft, template: Template, dest: Path, options: ExportOptions) -> list[str]:
-    """Write the official-format .docx of ``draft`` to ``dest``; return notes for the clerk."""
-    from desktop.fonts import font_set
-
-    doc = build_document(draft, template, options.standard)
-    _, info = layout(doc, font_set(tuple(options.font_dirs)))
-    preset = doc.standard.fonts
+def write_laid(laid: Laid, dest: Path) -> list[str]:
+    """Write the .docx of a layout already made to ``dest``; return notes for the clerk."""
+    doc, info = laid.doc, laid.info
     writer = _Writer(doc, info)
     writer.render()
-    writer.save(Path(dest), title=doc.title, author=doc.author, subject=doc.subject, date=draft.notice.date)
+    writer.save(Path(dest), title=doc.title, author=doc.author, subject=doc.subject, date=laid.draft.notice.date)
     notes = []
+    preset = doc.standard.fonts
     xbs = preset.names[gb.XIAOBIAOSONG]
     alt = preset.fallbacks.get(gb.XIAOBIAOSONG)
     if alt and alt != xbs:
@@ -591,3 +600,10 @@ def write(draft: Draft, template: Template, dest: Path, options: ExportOptions) 
     if info.colophon_placement == "blank":
         notes.append("正文结束在偶数页且该页排不下版记，已在版记页前补一张空白页；空白页和版记页不编页码。")
     return notes
+
+
+def write(draft: Draft, template: Template, dest: Path, options: ExportOptions) -> list[str]:
+    """Write the official-format .docx of ``draft`` to ``dest``; return notes for the clerk."""
+    from desktop.export import lay_out
+
+    return write_laid(lay_out(draft, template, options), dest)

@@ -239,9 +239,11 @@ def page_field(paragraph: Paragraph, style_run: Callable[[Run], object]) -> None
     run_with("fldChar", fldCharType="end")
 
 
-def float_at_bottom(table: Table) -> None:
-    """Anchor the table to the bottom of the type area (Word: tblpYSpec=bottom), centred."""
+def float_at_bottom(table: Table, left_twips: int) -> None:
+    """Anchor the table to the bottom of the type area (Word: tblpYSpec=bottom), its left edge
+    ``left_twips`` from the page's: placed from the page's edge, LibreOffice makes it a frame
+    at the same place (a table placed from the margin and as wide as the text it keeps in the flow)."""
     pos = _child(table._tbl.tblPr, "tblpPr", _TBLPR_ORDER)
     _set(pos, leftFromText=0, rightFromText=0, topFromText=0, bottomFromText=0, vertAnchor="margin",
-         horzAnchor="margin", tblpXSpec="center", tblpYSpec="bottom")
+         horzAnchor="page", tblpX=left_twips, tblpYSpec="bottom")
     _set(_child(table._tbl.tblPr, "tblOverlap", _TBLPR_ORDER), val="never")

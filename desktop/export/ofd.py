@@ -29,7 +29,7 @@ from xml.sax.saxutils import escape
 from desktop import APP_NAME, __version__
 from desktop import official as gb
 from desktop.errors import ExportError
-from desktop.export import ExportOptions, laid_out
+from desktop.export import ExportOptions, Laid, lay_out
 from desktop.fonts import FontFile, FontSet, face_by_key
 from desktop.fonts.subset import subset_font
 from desktop.layout import Page
@@ -332,8 +332,19 @@ def document_date(draft: Draft) -> str | None:
 def render_ofd_bytes(draft: Draft, template: Template,
                      options: ExportOptions | None = None) -> tuple[bytes, list[str]]:
     """The whole document as OFD bytes, and notes for the clerk."""
-    doc, pages, fonts, notes = laid_out(draft, template, options or ExportOptions(), "OFD")
-    return render_pages_ofd(pages, fonts, doc.title, doc.author, doc.subject, document_date(draft)), notes
+    laid = lay_out(draft, template, options or ExportOptions())
+    return _ofd_bytes(laid), laid.font_notes("OFD")
+
+
+def _ofd_bytes(laid: Laid) -> bytes:
+    doc = laid.doc
+    return render_pages_ofd(laid.pages, laid.fonts, doc.title, doc.author, doc.subject, document_date(laid.draft))
+
+
+def write_laid(laid: Laid, dest: Path) -> list[str]:
+    """Write the OFD of a layout already made to ``dest`` (notes about fonts: Laid.font_notes)."""
+    Path(dest).write_bytes(_ofd_bytes(laid))
+    return []
 
 
 def write(draft: Draft, template: Template, dest: Path, options: ExportOptions) -> list[str]:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop import APP_NAME
-from desktop.export import ExportOptions, laid_out
+from desktop.export import ExportOptions, Laid, lay_out
 from desktop.fonts import FontSet, canvas_document, embedding, ensure_codes, face_by_key
 from desktop.layout import PAGE_H, PAGE_W, Page
 from desktop.model import Draft
@@ -165,8 +165,18 @@ def _draw_page(c: Any, page: Page, memo: dict[str | tuple[str, int], Any]) -> No
 def render_pdf_bytes(draft: Draft, template: Template,
                      options: ExportOptions | None = None) -> tuple[bytes, list[str]]:
     """The whole document as PDF bytes, and notes for the clerk."""
-    doc, pages, fonts, notes = laid_out(draft, template, options or ExportOptions(), "PDF")
-    return render_pages(pages, fonts, doc.title, doc.author, doc.subject), notes
+    laid = lay_out(draft, template, options or ExportOptions())
+    return _pdf_bytes(laid), laid.font_notes("PDF")
+
+
+def _pdf_bytes(laid: Laid) -> bytes:
+    return render_pages(laid.pages, laid.fonts, laid.doc.title, laid.doc.author, laid.doc.subject)
+
+
+def write_laid(laid: Laid, dest: Path) -> list[str]:
+    """Write the PDF of a layout already made to ``dest`` (notes about fonts: Laid.font_notes)."""
+    Path(dest).write_bytes(_pdf_bytes(laid))
+    return []
 
 
 def write(draft: Draft, template: Template, dest: Path, options: ExportOptions) -> list[str]:

@@ -12,8 +12,11 @@ type area's bottom edge.
 
 ``layout(doc, fonts)`` returns the pages and a ``LayoutInfo``: the decisions
 the Word writer copies (header geometry, the mark's size, table rows kept
-whole, where the 版记 goes, which pages are numbered), so that Word and the
-PDF are laid out by one set of rules.
+whole, what is kept together, where the 版记 goes, which pages are
+numbered), so that Word and the PDF are laid out by one set of rules. Every
+such decision is one a word processor makes again after a clerk's edit (keep
+with next, keep lines together, rows that cannot break, the 版记 on an even
+page): pages break where they would, not where a fixed break says.
 """
 
 from __future__ import annotations
@@ -80,9 +83,6 @@ class Slot:
     row_lines: int = 1
     src: int = -1
     block: int = -1  # index of the document block it comes from
-    start: int = 0  # a paragraph line: index of its first character in the paragraph's text
-    pushed: bool = False  # the line ended early so that a mark does not start the next (避头尾)
-    room_below: int = 0  # lines after this one that must be on its page (the last seal's reach)
 
 
 @dataclass
@@ -229,14 +229,6 @@ def _lay_lines(fonts: FontsLike, spans: Sequence[Span], size: float, width: floa
     return out
 
 
-def pushed_breaks(lines: list[tuple[list[TextRun], Line]]) -> tuple[int, ...]:
-    """Where lines were ended early by 避头尾: the first character of each following line.
-
-    The Word file breaks there explicitly, because LibreOffice hangs such a
-    mark past the margin instead (it reads w:overflowPunct inverted)."""
-    return tuple(nxt.start for (_, line), (_, nxt) in zip(lines, lines[1:]) if line.pushed)
-
-
 def _shift(runs: list[TextRun], dx: float = 0.0, dy: float = 0.0) -> list[TextRun]:
     # the constructor, not dataclasses.replace: this runs for every line of a long plan
     return [TextRun(r.x + dx, r.baseline + dy, r.text, r.font, r.size, r.role, r.char_space, r.hscale, r.color,
@@ -283,8 +275,7 @@ def _para_slots(fonts: FontsLike, p: Para) -> list[Slot]:
         rest = first + 3
     kind = {"heading1": "heading", "heading2": "heading"}.get(p.kind, p.kind)
     lines = _lines(fonts, p.spans, gb.BODY_SIZE, TA_W, first * PITCH, rest * PITCH, TRACK, True, kind)
-    return [Slot("text", _shift(runs, TA_LEFT), keep=p.keep_with_next, start=line.start, pushed=line.pushed)
-            for runs, line in lines]
+    return [Slot("text", _shift(runs, TA_LEFT), keep=p.keep_with_next) for runs, _ in lines]
 
 
 def _title_slots(fonts: FontsLike, t: Title) -> list[Slot]:
@@ -294,7 +285,6 @@ def _title_slots(fonts: FontsLike, t: Title) -> list[Slot]:
 
 def _signature_slots(fonts: FontsLike, sig: Signature) -> list[Slot]:
     slots: list[Slot] = []
-    last_name: Slot | None = None
     for line in sig.lines:
         if not line.items:
             slots.append(Slot("blank", keep=True))
@@ -318,23 +308,27 @@ def _signature_slots(fonts: FontsLike, sig: Signature) -> list[Slot]:
                     extra.append([])
                 extra[k] += _shift(more, TA_LEFT + x)
         slots.append(Slot("text", runs, keep=True))
-        if line.kind == "name":
-            last_name = slots[-1]
         slots += [Slot("text", r, keep=True) for r in extra]
     if slots:
         slots[-1].keep = False
-    if sig.room_below and last_name is not None:
-        last_name.room_below = sig.room_below
     return slots
 
 
-def _cell_lines(fonts: FontsLike, text: str, role: str, width: float, align: str,
-                breaks: list[int] | None = None) -> list[list[TextRun]]:
+def seal_reserve(sig: Signature, lines_after: int) -> int:
+    """Blank lines kept below the signature block (after the 附注's ``lines_after``
+    lines, if one follows) so that the last seal's reach (Signature.room_below)
+    is on the 署名's page: a word processor keeps them together as it keeps
+    the block, where a page break before the block would not follow an edit."""
+    names = [k for k, line in enumerate(sig.lines) if line.kind == "name"]
+    if not sig.room_below or not names:
+        return 0
+    below = len(sig.lines) - 1 - names[-1]  # the date, and a name's wrapped lines
+    return max(0, sig.room_below - below - lines_after)
+
+
+def _cell_lines(fonts: FontsLike, text: str, role: str, width: float, align: str) -> list[list[TextRun]]:
     size = gb.TABLE_SIZE
-    parts = _lines(fonts, [Span(text, role)], size, width, 0, 0, 0.0, False, "table")
-    if breaks is not None:
-        breaks += pushed_breaks(parts)
-    lines = [runs for runs, _ in parts]
+    lines = paragraph_lines(fonts, [Span(text, role)], size, width, 0, 0, 0.0, False, "table")
     if align != "center":
         return lines
     out = []
@@ -348,8 +342,7 @@ def _cell_lines(fonts: FontsLike, text: str, role: str, width: float, align: str
     return out
 
 
-def _row_slots(fonts: FontsLike, table: AnnexTable, cells: tuple[str, ...], row: int, pitch: float,
-               breaks: dict[tuple[int, int], tuple[int, ...]] | None = None) -> list[Slot]:
+def _row_slots(fonts: FontsLike, table: AnnexTable, cells: tuple[str, ...], row: int, pitch: float) -> list[Slot]:
     header = row < 0
     role = gb.HEITI if header else gb.FANGSONG
     x = TA_LEFT
@@ -357,10 +350,7 @@ def _row_slots(fonts: FontsLike, table: AnnexTable, cells: tuple[str, ...], row:
     for c, (_, share, align) in enumerate(table.columns):
         w = TA_W * share
         text = cells[c] if c < len(cells) else ""
-        found: list[int] = []
-        lines = _cell_lines(fonts, text, role, w - 2 * TABLE_PAD, "center" if header else align, found)
-        if breaks is not None and found:
-            breaks[(row, c)] = tuple(found)
+        lines = _cell_lines(fonts, text, role, w - 2 * TABLE_PAD, "center" if header else align)
         per_col.append([_shift(r, x + TABLE_PAD) for r in lines if r] or [[]])
         x += w
     n = max(len(c) for c in per_col)
@@ -379,29 +369,55 @@ def _row_slots(fonts: FontsLike, table: AnnexTable, cells: tuple[str, ...], row:
     return slots
 
 
-def build_slots(doc: Document, fonts: FontsLike,
-                cell_breaks: dict[tuple[int, int], tuple[int, ...]] | None = None) -> list[Slot]:
+def build_slots(doc: Document, fonts: FontsLike, together: set[int] | None = None,
+                reserve: dict[int, int] | None = None, loose: set[int] | frozenset[int] = frozenset(),
+                tie: bool = True) -> list[Slot]:
+    """The slots of every block; ``together`` collects the paragraphs kept on one page
+    and ``reserve`` the blank lines kept after a block (seal_reserve), by block index.
+    A paragraph before the 署名 in ``loose`` is not kept whole: it ties its last line to
+    the block (``tie``) or nothing."""
     slots: list[Slot] = []
     blocks = doc.blocks
-    pitch = doc.standard.line_pitch_pt
+    std = doc.standard
+    together = set() if together is None else together
+    reserve = {} if reserve is None else reserve
     for i, b in enumerate(blocks):
         first = len(slots)
-        _add_block_slots(fonts, slots, blocks, i, b, pitch, cell_breaks)
+        _add_block_slots(fonts, slots, blocks, i, b, std, together, loose, tie)
         for s in slots[first:]:
             s.block = i
+        if isinstance(b, Para) and b.kind == "note" and i and isinstance(blocks[i - 1], Signature):
+            for s in slots[first:-1]:  # one block with the 署名: the Word file sets them in one row
+                s.keep = True
+        if isinstance(b, Signature):
+            nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+            if isinstance(nxt, Para) and nxt.kind == "note":  # the 附注's lines are under the seal too
+                extra = seal_reserve(b, len(_para_slots(fonts, nxt)))
+                at = i + 1
+            else:
+                extra, at = seal_reserve(b, 0), i
+            if extra:
+                reserve[at] = extra
+        if reserve.get(i):
+            slots[-1].keep = True
+            slots += [Slot("blank", keep=True, block=i) for _ in range(reserve[i])]
+            slots[-1].keep = False
     for k, s in enumerate(slots):
         s.src = k
     return slots
 
 
-def _add_block_slots(fonts: FontsLike, slots: list[Slot], blocks: list[Block], i: int, b: Block, pitch: float,
-                     cell_breaks: dict[tuple[int, int], tuple[int, ...]] | None = None) -> None:
-    """Append the slots of block ``i`` (it may tie the slot before it to itself)."""
+def _add_block_slots(fonts: FontsLike, slots: list[Slot], blocks: list[Block], i: int, b: Block,
+                     std: gb.Standard, together: set[int], loose: set[int] | frozenset[int], tie: bool) -> None:
+    """Append the slots of block ``i`` (it may tie the slots before it to itself)."""
+    pitch = std.line_pitch_pt
     match b:  # every Block kind, or the type checker says which is missing
         case Title():
             slots += _title_slots(fonts, b)
         case Para():
             slots += _para_slots(fonts, b)
+            if b.keep_with_next:
+                together.add(i)
         case Blank():
             # An empty line is a line, at the top of a page too: as in Word.
             slots += [Slot("blank", keep=bool(slots and slots[-1].keep and slots[-1].kind != "blank"))
@@ -410,19 +426,26 @@ def _add_block_slots(fonts: FontsLike, slots: list[Slot], blocks: list[Block], i
             slots.append(Slot("break"))
         case Signature():
             sig = _signature_slots(fonts, b)
-            # Never a page of signature alone: keep the last text line with it.
-            for s in reversed(slots):
-                if s.kind == "text":
-                    s.keep = True
-                    break
+            # Never a page of signature alone: the paragraph before it goes with it,
+            # whole (keep lines together and keep with next, which Word, WPS and
+            # LibreOffice honour after an edit too). When the two cannot share a
+            # page they start one, and break where it ends, as those do.
+            last = next((s for s in reversed(slots) if s.kind == "text"), None)
+            if last is not None and last.block in loose:
+                last.keep = tie
+            elif last is not None:
+                together.add(last.block)
+                for s in slots:
+                    if s.block == last.block and s.kind == "text":
+                        s.keep = True
             nxt = blocks[i + 1] if i + 1 < len(blocks) else None
             if sig and isinstance(nxt, Para) and nxt.kind == "note":
                 sig[-1].keep = True  # 附注 on the line after the date
             slots += sig
         case AnnexTable():
-            slots += _row_slots(fonts, b, tuple(c[0] for c in b.columns), -1, pitch, cell_breaks)
+            slots += _row_slots(fonts, b, tuple(c[0] for c in b.columns), -1, pitch)
             for r, row in enumerate(b.rows):
-                slots += _row_slots(fonts, b, row, r, pitch, cell_breaks)
+                slots += _row_slots(fonts, b, row, r, pitch)
         case _:
             assert_never(b)
 
@@ -575,10 +598,16 @@ def _grid_aligned(mark_bottom: float, number_lines: int, pitch: float) -> tuple[
 
     nominal = place(0.0)[2]
     k = (nominal - TA_TOP) / pitch
-    candidates = [TA_TOP + int(k) * pitch, TA_TOP + (int(k) + 1) * pitch]
-    feasible = [c - nominal for c in candidates if -2 * gb.HEADER_GAP_SHORTER_PT <= c - nominal <= 2 * longer]
-    delta = min(feasible, key=abs)
-    return place(delta)
+    shifts = [TA_TOP + int(k) * pitch - nominal, TA_TOP + (int(k) + 1) * pitch - nominal]
+    lo, hi = -2 * gb.HEADER_GAP_SHORTER_PT, 2 * longer
+    feasible = [d for d in shifts if lo <= d <= hi]
+    if feasible:
+        return place(min(feasible, key=abs))
+    # Below about 24 pt (an exact spacing, so no grid that Word or LibreOffice
+    # snaps to) the tolerance can miss every grid line: keep the 版头 within
+    # it, as near a line as it allows.
+    nearest = min(shifts, key=lambda d: abs(d - min(max(d, lo), hi)))
+    return place(min(max(nearest, lo), hi))
 
 
 def _layout_header(fonts: FontsLike, h: Header, mark_size: float, pitch: float) -> HeaderLayout:
@@ -637,10 +666,9 @@ class ColophonLayout:
     printer_hscale: float  # a long 印发机关 narrowed to share its line with the date
     runs: tuple[TextRun, ...]
     rules: tuple[Rule, ...]
-    cc_breaks: tuple[int, ...] = ()  # 避头尾 breaks of the 抄送 line (pushed_breaks)
-    # The 印发 rows as set: (印发机关 text, 印发日期 text) on each, so the Word
-    # file breaks a long organ name where this layout does.
-    printer_rows: tuple[tuple[str, str], ...] = ()
+    # The 印发机关 wraps in this width (points, from one 4号 character in), the
+    # 印发日期 sits right of it on its last line: two cells of one row in Word.
+    printer_room: float = 0.0
 
 
 def layout_colophon(fonts: FontsLike, col: Colophon, pitch: float = L) -> ColophonLayout:
@@ -648,17 +676,14 @@ def layout_colophon(fonts: FontsLike, col: Colophon, pitch: float = L) -> Coloph
     size = gb.COLOPHON_SIZE
     width = TA_W - 2 * C4
     rows: list[list[TextRun]] = []
-    cc_breaks: tuple[int, ...] = ()
     if col.cc:
         label = col.cc[:3] if col.cc.startswith("抄送：") else ""
         hang = _width(fonts, label, gb.FANGSONG, size)
-        parts = _lines(fonts, [Span(col.cc)], size, width, 0, hang, 0.0, True, "colophon")
-        cc_breaks = pushed_breaks(parts)
-        for line_runs, _ in parts:
+        for line_runs in paragraph_lines(fonts, [Span(col.cc)], size, width, 0, hang, 0.0, kind="colophon"):
             rows.append(_shift(line_runs, TA_LEFT + C4))
     n_cc = len(rows)
     hscale = 1.0
-    printer_rows: tuple[tuple[str, str], ...] = ()
+    room = 0.0
     if col.printer or col.print_date:
         date_w = _width(fonts, col.print_date, gb.FANGSONG, size)
         room = width - min(date_w, width / 2) - (C4 if col.print_date else 0)
@@ -678,20 +703,16 @@ def layout_colophon(fonts: FontsLike, col: Colophon, pitch: float = L) -> Coloph
         else:
             plines = [[]]
         prows = [_shift(r, TA_LEFT + C4) for r in plines]
-        texts = [["".join(r.text for r in line), ""] for line in plines]
         if col.print_date:
             dlines = paragraph_lines(fonts, [Span(col.print_date)], size, width / 2, 0, 0, 0.0, justify=False,
                                      kind="colophon")
             date_w = min(date_w, width / 2)
             while len(prows) < len(dlines):  # an unusually long date text: more rows, printer on top
                 prows.append([])
-                texts.append(["", ""])
             for n, line in enumerate(dlines):
                 at = len(prows) - len(dlines) + n
                 prows[at] = prows[at] + _shift(line, TA_RIGHT - C4 - date_w)
-                texts[at][1] = "".join(r.text for r in line)
         rows += prows
-        printer_rows = tuple((a, b) for a, b in texts)
     k = len(rows)
     if not k:
         return ColophonLayout(0, 0, 1.0, (), ())
@@ -706,7 +727,7 @@ def layout_colophon(fonts: FontsLike, col: Colophon, pitch: float = L) -> Coloph
         y = TA_BOTTOM - (k - n_cc) * pitch
         rules.append(Rule(TA_LEFT, y, TA_RIGHT, y, thin, BLACK, "colophon"))
     rules.append(Rule(TA_LEFT, TA_BOTTOM, TA_RIGHT, TA_BOTTOM, thick, BLACK, "colophon"))
-    return ColophonLayout(k, n_cc, hscale, tuple(runs), tuple(rules), cc_breaks, printer_rows)
+    return ColophonLayout(k, n_cc, hscale, tuple(runs), tuple(rules), room)
 
 
 def page_number_runs(fonts: FontsLike, n: int) -> list[TextRun]:
@@ -726,12 +747,9 @@ def page_number_runs(fonts: FontsLike, n: int) -> list[TextRun]:
 # --- pagination ----------------------------------------------------------------------
 
 
-def paginate(slots: list[Slot], first_cap: int, lines: int = gb.LINES_PER_PAGE,
-             moved: set[int] | None = None) -> list[list[Slot]]:
+def paginate(slots: list[Slot], first_cap: int, lines: int = gb.LINES_PER_PAGE) -> list[list[Slot]]:
     """Fill pages of ``lines`` slots (page 1: ``first_cap``), honouring forced
-    breaks, keep-with-next chains, the room a slot needs below it and the
-    annex table's repeated header row. ``moved`` collects the slots that start
-    a page only because of that room (a word processor would not break there)."""
+    breaks, keep-with-next chains and the annex table's repeated header row."""
     pages: list[list[Slot]] = []
     cur: list[Slot] = []
     cap = first_cap
@@ -754,8 +772,7 @@ def paginate(slots: list[Slot], first_cap: int, lines: int = gb.LINES_PER_PAGE,
         if not cur and s.kind == "table" and s.row >= 0:
             header = [replace(h, src=-1) for h in slots if h.kind == "table" and h.table is s.table and h.row < 0]
             cur.extend(header)
-        short = len(cur) < cap and len(cur) + 1 + s.room_below > cap
-        if len(cur) < cap and not short:
+        if len(cur) < cap:
             cur.append(s)
             i += 1
             continue
@@ -768,15 +785,26 @@ def paginate(slots: list[Slot], first_cap: int, lines: int = gb.LINES_PER_PAGE,
             movable = []
         if movable:
             i = min(c.src for c in movable)
-        elif short:  # nothing to move with it: this slot itself opens the next page
-            j = len(cur)
-        if short and moved is not None:
-            moved.add(i)
         cur = cur[:j]
         close()
     if cur or not pages:
         pages.append(cur)
     return pages
+
+
+def _parity_anchor(doc: Document, chunks: list[list[Slot]]) -> tuple[int, int] | None:
+    breaks = [i for i, b in enumerate(doc.blocks) if isinstance(b, PageBreak)]
+    if not breaks:
+        return None
+    after = breaks[-1]
+    for page, chunk in enumerate(chunks, start=1):
+        if any(s.block > after and s.src >= 0 for s in chunk):
+            return after, page
+    return None
+
+
+def _shows_body(slots: list[Slot]) -> bool:
+    return any(s.kind == "text" and s.runs and s.runs[0].kind == "body" for s in slots)
 
 
 def _place(page: Page, slots: list[Slot], top: float, pitch: float) -> None:
@@ -816,31 +844,27 @@ def _place(page: Page, slots: list[Slot], top: float, pitch: float) -> None:
 
 @dataclass
 class LayoutInfo:
-    """What the layout decided, for the Word writer to follow."""
+    """What the layout decided, for the Word writer to follow with properties a
+    word processor keeps applying after a clerk's edit."""
 
     header: HeaderLayout
     colophon: ColophonLayout
     colophon_placement: str  # official.colophon_placement, or "none"
-    colophon_free_lines: int  # empty grid lines above the 版记 on its page
     table_rows_kept: tuple[bool, ...]  # per annex row: kept whole on one page
     first_cap: int  # grid lines of page 1 below the 版头
-    # Paragraphs whose last line alone is tied to what follows and that this
-    # layout split across two pages: block index -> first character on the
-    # later page. Word ties only the last line of a 与下段同页 paragraph, as
-    # we do; LibreOffice moves the whole paragraph, so the Word file writes
-    # such a paragraph as two, split where the page breaks.
-    splits: dict[int, int] = field(default_factory=dict)
-    # Where 避头尾 ended a line early (official.LINE_START_FORBIDDEN): block
-    # index, (row, column) of the annex table, or the 抄送 line -> the first
-    # character of each following line. The Word file breaks there (see
-    # pushed_breaks).
-    forced_breaks: dict[int, tuple[int, ...]] = field(default_factory=dict)
-    cell_breaks: dict[tuple[int, int], tuple[int, ...]] = field(default_factory=dict)
-    cc_breaks: tuple[int, ...] = ()
     table_row_lines: tuple[int, ...] = ()  # grid lines of the annex header row, then of each row
-    # Blocks that start a page only because a seal needs room below its 署名
-    # (Document Signature.room_below): the Word file breaks the page there too.
-    page_breaks: frozenset[int] = frozenset()
+    # Paragraphs (block indices) whose lines stay on one page, with what follows:
+    # headings, and the paragraph before the 署名.
+    kept_together: frozenset[int] = frozenset()
+    # Blank lines kept after a block (the signature block, or the 附注 under it)
+    # so that the last seal's reach is on the 署名's page (seal_reserve).
+    seal_reserve: dict[int, int] = field(default_factory=dict)
+    # The paragraph before the 署名 when page 1 ends inside it: not kept with the block.
+    untied: frozenset[int] = frozenset()
+    # The last forced page break (block index) and the page the text after it starts on:
+    # the Word file starts a section there on a page of that parity, so that text a
+    # clerk adds before it cannot move the end of the document to the other parity.
+    parity_anchor: tuple[int, int] | None = None
 
 
 def layout_document(doc: Document, fonts: FontsLike) -> list[Page]:
@@ -852,8 +876,9 @@ def layout(doc: Document, fonts: FontsLike) -> tuple[list[Page], LayoutInfo]:
     """Pages of ``doc`` (by its standard) and the decisions behind them."""
     std = doc.standard
     pitch, lines = std.line_pitch_pt, std.lines_per_page
-    cell_breaks: dict[tuple[int, int], tuple[int, ...]] = {}
-    slots = build_slots(doc, fonts, cell_breaks)
+    together: set[int] = set()
+    reserve: dict[int, int] = {}
+    slots = build_slots(doc, fonts, together, reserve)
     # Page 1 must show the title, the recipients and a first body line.
     need = 0
     for s in slots:
@@ -864,8 +889,25 @@ def layout(doc: Document, fonts: FontsLike) -> tuple[list[Page], LayoutInfo]:
             break
     header = layout_header(fonts, doc.header, min(need, 8), pitch)
     first_cap = max(1, min(lines, int((TA_BOTTOM + FIT - header.flow_top) // pitch)))
-    moved: set[int] = set()
-    chunks = paginate(slots, first_cap, lines, moved)
+    chunks = paginate(slots, first_cap, lines)
+    untied: set[int] = set()
+    if not _shows_body(chunks[0]) and _shows_body(slots[:need]):
+        # The paragraph before the 署名 is the body of page 1 and cannot take the
+        # block with it there (page 1 must show body text): it starts on page 1.
+        # If the page ends inside it, the block follows its last lines with no
+        # keep at all (LibreOffice would move a kept paragraph whole); if it
+        # ends on page 1, its last line goes with the block (keep with next, as
+        # Word keeps it; LibreOffice moves the paragraph whole).
+        loose = {s.block for s in slots[:need] if s.kind == "text"} & together
+        for tie in (False, True):
+            together.clear()
+            reserve.clear()
+            slots = build_slots(doc, fonts, together, reserve, loose, tie)
+            chunks = paginate(slots, first_cap, lines)
+            if not any(s.block in loose for s in chunks[0][-1:]):
+                break
+        if not tie:
+            untied = set(loose)
     pages: list[Page] = []
     for idx, chunk in enumerate(chunks, start=1):
         page = Page(idx)
@@ -878,20 +920,18 @@ def layout(doc: Document, fonts: FontsLike) -> tuple[list[Page], LayoutInfo]:
         pages.append(page)
 
     col = layout_colophon(fonts, doc.colophon, pitch)
-    placement, free = "none", 0
+    placement = "none"
     if col.lines:
         last = pages[-1]
         cap = lines if last.index > 1 else first_cap
         placement = gb.colophon_placement(last.index, cap - last.body_lines, col.lines)
         if placement == "same":
             target = last
-            free = cap - last.body_lines - col.lines
         else:
             if placement == "blank":
                 pages.append(Page(len(pages) + 1, kind="blank"))
             target = Page(len(pages) + 1, kind="colophon")
             pages.append(target)
-            free = lines - col.lines
         target.runs += col.runs
         target.rules += col.rules
     previous = "body"
@@ -904,29 +944,6 @@ def layout(doc: Document, fonts: FontsLike) -> tuple[list[Page], LayoutInfo]:
               and (i == 0 or slots[i - 1].kind != "table" or slots[i - 1].row != s.row)]
     rows_kept = tuple(s.keep or s.row_lines == 1 for s in firsts if s.row >= 0)
     row_lines = tuple(s.row_lines for s in firsts)
-    info = LayoutInfo(header, col, placement, free, rows_kept, first_cap, _tied_splits(chunks),
-                      _forced_breaks(slots), cell_breaks, col.cc_breaks, row_lines,
-                      frozenset(slots[i].block for i in moved if 0 <= i < len(slots)))
+    info = LayoutInfo(header, col, placement, rows_kept, first_cap, row_lines, frozenset(together), reserve,
+                      frozenset(untied), _parity_anchor(doc, chunks))
     return pages, info
-
-
-def _forced_breaks(slots: list[Slot]) -> dict[int, tuple[int, ...]]:
-    out: dict[int, list[int]] = {}
-    texts = [s for s in slots if s.kind == "text"]
-    for a, b in zip(texts, texts[1:]):
-        if a.pushed and a.block == b.block:
-            out.setdefault(a.block, []).append(b.start)
-    return {k: tuple(v) for k, v in out.items()}
-
-
-def _tied_splits(chunks: list[list[Slot]]) -> dict[int, int]:
-    out: dict[int, int] = {}
-    for before, after in zip(chunks, chunks[1:]):
-        tail = [s for s in before if s.kind == "text"]
-        head = [s for s in after if s.kind == "text"]
-        if not tail or not head or tail[-1].block != head[0].block or tail[-1].block < 0:
-            continue
-        block = [s for s in tail if s.block == tail[-1].block] + [s for s in head if s.block == head[0].block]
-        if block[-1].keep and not block[0].keep:  # only the paragraph's end is tied
-            out[head[0].block] = head[0].start
-    return out
