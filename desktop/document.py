@@ -115,6 +115,8 @@ class Document:
     annex_title: str = ""
     texts: list[str] = field(default_factory=list)  # every piece of user text, for tests
     standard: gb.Standard = gb.STANDARD  # the rules (and the office's preset) it is laid out by
+    date: str = ""  # 成文日期 (ISO): the files' own dates (never the clock, so exports repeat byte for byte)
+    print_date: str = ""  # 印发日期 (ISO), when there is no 成文日期
 
     def printed_texts(self) -> list[str]:
         """Every string the exporters must print, as this structure states it."""
@@ -266,7 +268,8 @@ def build_document(draft: Draft, template: Template, std: gb.Standard = gb.STAND
 
     colophon = Colophon(gb.join_cc(n.cc), n.printer.strip(), gb.print_date_line(n.print_date.strip()))
     doc = Document(header, blocks, colophon, title=plan.title.strip() or ntitle,
-                   author=organs[0] if organs else "", subject=ntitle, annex_title=atitle, standard=std)
+                   author=organs[0] if organs else "", subject=ntitle, annex_title=atitle, standard=std,
+                   date=n.date.strip(), print_date=n.print_date.strip())
     doc.texts = _user_texts(draft)
     return doc
 

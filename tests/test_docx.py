@@ -768,14 +768,25 @@ def _annex_table(x: Docx):
                 and attr(t.find("w:tblPr/w:tblBorders/w:insideV", NS), "val") == "single")
 
 
+def _check_section_end(brk) -> None:
+    """A section ends in its last paragraph, as Word's own breaks do, so that a page filled to
+    its last line cannot spill the break onto a page of its own (LibreOffice then adds two
+    blank pages before an even-page section); only after a table, which cannot carry it, does
+    an empty paragraph 1 twip high end it."""
+    if brk.getprevious() is not None and brk.getprevious().tag == q("tbl"):
+        assert pstyle(brk) == "GwSpacer" and attr(brk.find("w:pPr/w:spacing", NS), "line") == "1"
+    else:
+        assert pstyle(brk) != "GwSpacer"
+
+
 def _section_opened_by(x: Docx, p, paras) -> str | None:
-    """The start type of the section ``p`` opens (None: it opens none): the paragraph
-    before it ends the section before, 1 twip high; the next break says the type."""
-    before = paras[paras.index(p) - 1]
+    """The start type of the section ``p`` opens (None: it opens none): the element
+    before it ends the section before; the next break says the type."""
+    before = p.getprevious()
     ends = before.find("w:pPr/w:sectPr", NS)
     if ends is None:
         return None
-    assert pstyle(before) == "GwSpacer" and attr(before.find("w:pPr/w:spacing", NS), "line") == "1"
+    _check_section_end(before)
     sects = x.sections()
     return attr(sects[sects.index(ends) + 1].find("w:type", NS), "val") or "nextPage"
 
@@ -931,9 +942,7 @@ def test_colophon_section_starts_on_an_even_page(tmp_path, template):
         for rid in refs.values():
             numbered = x.footer(rid).find(".//w:instrText", NS) is not None
             assert numbered != blank
-        # the paragraph that ends the body's section takes 1 twip, so a full page does not spill it
-        brk = sects[-2].getparent().getparent()
-        assert pstyle(brk) == "GwSpacer" and attr(brk.find("w:pPr/w:spacing", NS), "line") == "1"
+        _check_section_end(sects[-2].getparent().getparent())
         if len(seen) == 3:
             break
     assert seen == {"same", "next", "blank"}

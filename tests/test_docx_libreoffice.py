@@ -33,7 +33,22 @@ def _no_seal(draft):
     return draft
 
 
+def _full_page_before_annex():
+    """A plan whose last page before the annex is filled to its last line: the section break
+    there must not spill onto a page of its own (LibreOffice then added two blank pages)."""
+    from desktop.export import lay_out
+
+    for tasks in range(16, 60):
+        draft = make_draft(tasks=tasks, seed=3)
+        laid = lay_out(draft, load_template(draft.template), ExportOptions())
+        annex = next(p.index for p in laid.pages if any(r.kind == "attachment-label" for r in p.runs))
+        if laid.pages[annex - 2].body_lines == gb.STANDARD.lines_per_page:
+            return draft
+    raise AssertionError("no plan of 16 to 59 tasks fills the page before its annex")
+
+
 DRAFTS = {
+    "full-page-before-annex": _full_page_before_annex,
     "example": lambda: load_draft(example_paths()[0]),
     "three-issuers-200-tasks": lambda: make_draft(tasks=200, activities=40, issuers=3),
     "six-issuers": lambda: make_draft(tasks=40, activities=13, issuers=6, seed=9),

@@ -20,7 +20,7 @@ import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from desktop.errors import ExportError
 from desktop.filenames import safe_base
@@ -106,9 +106,11 @@ def export_notes(results: Iterable[ExportResult]) -> list[str]:
 
 
 def base_name(draft_path: Path | str) -> str:
-    """佛山方案.plan.json -> 佛山方案, made safe for any PC (see desktop.filenames)."""
+    """佛山方案.plan.json, 佛山报告.report.json -> 佛山方案, 佛山报告: made safe for any PC (desktop.filenames)."""
+    from desktop.kinds import KINDS
+
     name = Path(draft_path).name
-    for suffix in (".plan.json", ".json"):
+    for suffix in (*(k.suffix for k in KINDS), ".json"):
         if name.lower().endswith(suffix):
             return safe_base(name[: -len(suffix)])
     return safe_base(Path(name).stem)
@@ -122,7 +124,7 @@ def output_path(out_dir: Path, base: str, fmt: str) -> Path:
 class Laid:
     """One layout of a draft: every format of one export is written from it."""
 
-    draft: Draft
+    draft: Any  # a draft of any kind
     doc: Document
     pages: list[Page]
     info: LayoutInfo  # the decisions the Word writer follows
@@ -134,14 +136,14 @@ class Laid:
         return self.fonts.notes(chars, output)
 
 
-def lay_out(draft: Draft, template: Template, options: ExportOptions) -> Laid:
-    """The document of ``draft`` typeset with the office's fonts and preset."""
-    from desktop.document import build_document
+def lay_out(draft: Any, template: Template, options: ExportOptions) -> Laid:
+    """The document of ``draft`` (of any kind: desktop.kinds) typeset with the office's fonts and preset."""
     from desktop.fonts import font_set
+    from desktop.kinds import kind_of
     from desktop.layout import layout
 
     fonts = font_set(tuple(options.font_dirs))
-    doc = build_document(draft, template, options.standard)
+    doc = kind_of(draft).build_document(draft, template, options.standard)
     pages, info = layout(doc, fonts)
     return Laid(draft, doc, pages, info, fonts)
 

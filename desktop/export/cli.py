@@ -10,14 +10,19 @@ from desktop.errors import DesktopError
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from desktop.cliutil import parse_today, standard_for
+    from desktop.cliutil import load_any, parse_today, standard_for
     from desktop.export import (BY_KEY, DEFAULT_FORMATS, FORMAT_LABELS, FORMATS, ExportOptions, base_name, export_all,
                                 export_notes)
     from desktop.official import FONT_PRESETS
-    from desktop.storage import load_draft, os_reason
-    from desktop.templates import load_template
+    from desktop.storage import os_reason
 
-    formats = [f for f in FORMATS if getattr(args, f)] or list(DEFAULT_FORMATS)
+    kind, draft, template = load_any(args.file)
+    asked = [f for f in FORMATS if getattr(args, f)]
+    wrong = [f for f in asked if f not in kind.formats]
+    if wrong:
+        raise DesktopError(f"{kind.label}不能导出为{'、'.join(FORMAT_LABELS[f] for f in wrong)}；"
+                           f"可导出：{'、'.join(FORMAT_LABELS[f] for f in kind.formats)}。")
+    formats = asked or [f for f in DEFAULT_FORMATS if f in kind.formats]
     if any(BY_KEY[f].fonts for f in formats):
         from desktop.fonts import prefetch_font_list
 
@@ -26,8 +31,6 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.font_preset is not None and args.font_preset not in FONT_PRESETS:
         raise DesktopError(f"字体方案“{args.font_preset}”无效，可选：{'、'.join(FONT_PRESETS)}。")
     std = standard_for(args)  # a preset that cannot be used stops here: nothing is written
-    draft = load_draft(args.file)
-    template = load_template(draft.template)
     options = ExportOptions(standard=std, font_preset=args.font_preset,
                             font_dirs=tuple(Path(d) for d in (args.font_dir or [])), today=parse_today(args.today))
     if out_dir.exists() and not out_dir.is_dir():
@@ -51,8 +54,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
-    p = sub.add_parser("export", help="导出 Word、PDF 公文和进度台账")
-    p.add_argument("file", help="草稿文件（*.plan.json）")
+    p = sub.add_parser("export", help="导出 Word、PDF 公文和进度台账（工作情况报告：Word、PDF 和 OFD）")
+    p.add_argument("file", help="草稿文件（*.plan.json 或 *.report.json）")
     from desktop.export import REGISTRY
 
     for fmt in REGISTRY:

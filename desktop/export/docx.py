@@ -473,9 +473,10 @@ class _Writer:
     def new_section(self, start: WD_SECTION) -> None:
         """A section from here, starting on a new (odd or even) page; its footers are the last one's."""
         self.d.add_section(start)
-        # The paragraph ending the section before: 1 twip, so that a page filled to
-        # its last line does not spill it onto a page of its own.
         brk = self.d.paragraphs[-1]
+        if ox.end_section_in_previous(brk):
+            return
+        # After a table a paragraph must end the section: 1 twip, off the grid.
         brk.style = self.style["GwSpacer"]
         brk.paragraph_format.line_spacing = Twips(1)
 
@@ -590,7 +591,7 @@ def write_laid(laid: Laid, dest: Path) -> list[str]:
     doc, info = laid.doc, laid.info
     writer = _Writer(doc, info)
     writer.render()
-    writer.save(Path(dest), title=doc.title, author=doc.author, subject=doc.subject, date=laid.draft.notice.date)
+    writer.save(Path(dest), title=doc.title, author=doc.author, subject=doc.subject, date=doc.date)
     notes = []
     preset = doc.standard.fonts
     xbs = preset.names[gb.XIAOBIAOSONG]

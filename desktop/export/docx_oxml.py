@@ -247,3 +247,26 @@ def float_at_bottom(table: Table, left_twips: int) -> None:
     _set(pos, leftFromText=0, rightFromText=0, topFromText=0, bottomFromText=0, vertAnchor="margin",
          horzAnchor="page", tblpX=left_twips, tblpYSpec="bottom")
     _set(_child(table._tbl.tblPr, "tblOverlap", _TBLPR_ORDER), val="never")
+
+
+def end_section_in_previous(paragraph: Paragraph) -> bool:
+    """Move the section break ``paragraph`` carries (python-docx's add_section adds one of its
+    own) into the paragraph before it, as Word's own section breaks sit, and drop the empty one.
+    A page filled to its last line cannot then spill the break onto a page of its own:
+    LibreOffice does so even with a 1-twip paragraph, adding two blank pages before an
+    even-page section. False (nothing moved) when a table or another break is before it."""
+    p = paragraph._p
+    before = p.getprevious()
+    if before is None or before.tag != qn("w:p") or before.find(qn("w:pPr") + "/" + qn("w:sectPr")) is not None:
+        return False
+    sect = p.find(qn("w:pPr") + "/" + qn("w:sectPr"))
+    if sect is None:
+        return False
+    ppr = before.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = OxmlElement("w:pPr")
+        before.insert(0, ppr)
+    pos = next((i for i, child in enumerate(ppr) if child.tag == qn("w:pPrChange")), len(ppr))
+    ppr.insert(pos, sect)  # sectPr is the last child of w:pPr but for a tracked change
+    p.getparent().remove(p)
+    return True

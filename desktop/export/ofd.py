@@ -29,6 +29,7 @@ from xml.sax.saxutils import escape
 from desktop import APP_NAME, __version__
 from desktop import official as gb
 from desktop.errors import ExportError
+from desktop.document import Document
 from desktop.export import ExportOptions, Laid, lay_out
 from desktop.fonts import FontFile, FontSet, face_by_key
 from desktop.fonts.subset import subset_font
@@ -320,9 +321,9 @@ def render_pages_ofd(pages: list[Page], fonts: FontSet, title: str = "", author:
     return buf.getvalue()
 
 
-def document_date(draft: Draft) -> str | None:
-    """The CreationDate: the notice's date, else its print date (never the clock)."""
-    for text in (draft.notice.date, draft.notice.print_date):
+def document_date(doc: Document) -> str | None:
+    """The CreationDate: the document's 成文日期, else its 印发日期 (never the clock)."""
+    for text in (doc.date, doc.print_date):
         date = _date_text(text)
         if date:
             return date
@@ -338,7 +339,7 @@ def render_ofd_bytes(draft: Draft, template: Template,
 
 def _ofd_bytes(laid: Laid) -> bytes:
     doc = laid.doc
-    return render_pages_ofd(laid.pages, laid.fonts, doc.title, doc.author, doc.subject, document_date(laid.draft))
+    return render_pages_ofd(laid.pages, laid.fonts, doc.title, doc.author, doc.subject, document_date(doc))
 
 
 def write_laid(laid: Laid, dest: Path) -> list[str]:

@@ -113,3 +113,27 @@ def test_recent_files_show_each_kind_with_its_icon(make_window, tmp_path, templa
     assert items["方案.plan.json"].icon().cacheKey() != items["报告.report.json"].icon().cacheKey()
     window.start_page.recent.itemActivated.emit(items["报告.report.json"])
     assert window.kind is REPORT and window.doc.path == report
+
+
+def test_exporting_a_report_from_the_window(plan_window, monkeypatch, tmp_path, qtbot):
+    """Ctrl+E on a report: Word, PDF and OFD offered, no ledger, files beside the saved draft."""
+    import pdfplumber
+
+    window = plan_window
+    _draft_report(window, monkeypatch)
+    recorder.queue_path(str(tmp_path / "佛山报告"))
+    assert window.save()
+    window.export()
+    dialog = window.export_dialog
+    assert set(dialog.checks) == {"docx", "pdf", "ofd"}  # a report has no ledger
+    assert dialog.folder.text() == str(tmp_path)
+    for box in dialog.checks.values():
+        box.setChecked(True)
+    with qtbot.waitSignal(dialog.export_finished, timeout=120000):
+        dialog.start_export()
+    names = sorted(p.name for p in tmp_path.iterdir() if p.suffix in (".docx", ".pdf", ".ofd", ".xlsx"))
+    assert names == ["佛山报告.docx", "佛山报告.ofd", "佛山报告.pdf"]
+    with pdfplumber.open(tmp_path / "佛山报告.pdf") as pdf:
+        first = pdf.pages[0].extract_text()
+    assert "签发人：张三" in first.replace(" ", "") and "工作情况的报告" in first.replace(" ", "").replace("\n", "")
+    dialog.reject()

@@ -122,7 +122,8 @@ def build_document(report: Report, template: Template | None = None, std: gb.Sta
         blocks.append(table)
     colophon = Colophon(gb.join_cc(report.cc), report.printer.strip(), gb.print_date_line(report.print_date.strip()))
     doc = Document(header, blocks, colophon, title=title, author=organs[0] if organs else "", subject=title,
-                   annex_title=carried[0][0] if carried else "", standard=std)
+                   annex_title=carried[0][0] if carried else "", standard=std, date=report.date.strip(),
+                   print_date=report.print_date.strip())
     doc.texts = _user_texts(report)
     return doc
 
