@@ -746,7 +746,12 @@ class _ListEditor(Editor):
             li.setFlags(li.flags() | Qt.ItemFlag.ItemIsDragEnabled)
             self.list.addItem(li)
         self._filling = False
-        self.select(min(keep, self.list.count() - 1))
+        items = set(self.item_fields.values())
+        for field in self.binder.fields:  # fields beside the list (a subclass's), not the item's
+            if field not in items:
+                field.load()
+        # the first item open from the start: a blank form beside a full list looks broken
+        self.select(min(max(keep, 0), self.list.count() - 1))
 
     def select(self, row: int) -> None:
         if row < 0:

@@ -137,3 +137,26 @@ def test_exporting_a_report_from_the_window(plan_window, monkeypatch, tmp_path, 
         first = pdf.pages[0].extract_text()
     assert "签发人：张三" in first.replace(" ", "") and "工作情况的报告" in first.replace(" ", "").replace("\n", "")
     dialog.reject()
+
+
+def test_the_annex_page_shows_the_reports_own_date_and_title(plan_window, monkeypatch):
+    """The 截至日期 and 附件标题 above the annex's list were shown empty."""
+    window = plan_window
+    report = _draft_report(window, monkeypatch)
+    assert report.as_of == "2020-12-20" and report.annex_title
+    annex = window.show_section("annex")
+    assert annex.binder.find("as_of").edit.text() in ("2020-12-20", "2020年12月20日")
+    assert annex.binder.find("annex_title").edit.text() == report.annex_title
+    window.doc.edit_value("as_of", "2020-12-31", merge=False)
+    window.undo_action.trigger()  # back to the drafted date, shown again
+    assert annex.binder.find("as_of").edit.text() in ("2020-12-20", "2020年12月20日")
+
+
+def test_a_list_page_opens_on_its_first_item(plan_window, monkeypatch):
+    window = plan_window
+    requirements = window.show_section("requirements")
+    assert requirements.list.currentRow() == 0 and requirements.stack.currentIndex() == 1
+    _draft_report(window, monkeypatch)
+    body = window.show_section("body")
+    assert body.list.currentRow() == 0 and body.stack.currentIndex() == 1
+    assert body.item_fields["heading"].edit.text() == "总体情况"
