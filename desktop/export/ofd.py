@@ -24,7 +24,6 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from desktop import APP_NAME, __version__
 from desktop import official as gb
@@ -59,8 +58,14 @@ def _mm(pt: float) -> float:
     return pt * MM_PER_PT
 
 
+def _escape(text: str) -> str:
+    # xml.sax.saxutils.escape's output, without its import of urllib.request and ssl
+    # (30 ms of every OFD export's start)
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+
+
 def _attr(text: str) -> str:
-    return escape(text, {'"': "&quot;"})
+    return _escape(text).replace('"', "&quot;")
 
 
 def _xml_chars(text: str) -> str:
@@ -72,7 +77,7 @@ def _xml_chars(text: str) -> str:
             out.append("\ufffd")
         else:
             out.append(ch)
-    return escape("".join(out))
+    return _escape("".join(out))
 
 
 def _color(rgb: tuple[float, float, float]) -> str:
