@@ -49,8 +49,23 @@ def labelled(text: str) -> dict[str, str]:
 
 
 def verbal(text: str) -> dict[str, str]:
-    """'生态环境部牵头，发展改革委参与，2019年底前完成' -> lead, partners, deadline."""
+    """'生态环境部牵头，发展改革委参与，2019年底前完成' -> lead, partners, deadline.
+
+    A verb ends the list before it, however many commas that list has: in
+    '督查室牵头，各乡镇，县直部门配合' both 各乡镇 and 县直部门 take part. Names after the
+    last verb ('…牵头，市级各有关部门') continue the list before them."""
     found: dict[str, str] = {}
+    pending: list[str] = []  # names since the last verb, waiting for theirs
+
+    def add(key: str, units: str) -> None:
+        units = "，".join(pending + [units]) if units else "，".join(pending)
+        pending.clear()
+        found[key] = found[key] + "，" + units if key in found else units
+
+    def flush() -> None:
+        if pending and found:
+            add("partners" if "partners" in found else "lead", "")
+
     for clause in re.split(r"[，,；;]", text):
         clause = clause.strip().rstrip("。")
         if not clause:
@@ -60,22 +75,18 @@ def verbal(text: str) -> dict[str, str]:
         if partner and clause[: -len(partner)].strip():
             units = _clean(clause[: -len(partner)].removesuffix("等"))
             if "lead" not in found and partner in ("按职责分工负责", "分工负责", "按职责负责"):
-                found["lead"] = units
+                add("lead", units)
             else:
-                found["partners"] = found["partners"] + "，" + units if "partners" in found else units
+                add("partners", units)
         elif lead and clause[: -len(lead)].strip():
-            units = _clean(clause[: -len(lead)])
-            if "lead" in found:
-                found["partners"] = found["partners"] + "，" + units if "partners" in found else units
-            else:
-                found["lead"] = units
+            add("partners" if "lead" in found else "lead", _clean(clause[: -len(lead)]))
         elif _TIME_WORDS.search(clause) and ("前" in clause or "完成" in clause or "长期" in clause
                                              or "持续" in clause or "每年" in clause or "常态" in clause):
+            flush()
             found.setdefault("deadline", clause.removesuffix("完成").strip() or clause)
-        elif found and _UNITY.search(clause) and len(clause) <= 30:
-            # "…牵头，市级各有关部门" after a verb: the list goes on
-            key = "partners" if "partners" in found else "lead"
-            found[key] += "，" + clause
+        elif _UNITY.search(clause) and len(clause) <= 30:
+            pending.append(clause)  # '县委宣传部，县文明办牵头': the verb comes later
+    flush()
     return found
 
 
