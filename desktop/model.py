@@ -192,18 +192,21 @@ class _Record:
         kwargs["extra"] = {k: v for k, v in raw.items() if k not in known}
         return cls(**kwargs)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, *, extras: bool = True) -> dict[str, Any]:
+        """The record as its file holds it; without ``extras``, only the keys this
+        program knows (what it prints: a preview's key need not encode a colleague's
+        tool's megabytes)."""
         out: dict[str, Any] = {}
         for key, kind in self.SPEC:
             value = getattr(self, key)
             if isinstance(kind, tuple):
                 how, _ = kind
                 if how == "list":
-                    value = [v.to_dict() for v in value]
+                    value = [v.to_dict(extras=extras) for v in value]
                 elif how == "map":
-                    value = {k: v.to_dict() for k, v in value.items()}
+                    value = {k: v.to_dict(extras=extras) for k, v in value.items()}
                 else:
-                    value = value.to_dict()
+                    value = value.to_dict(extras=extras)
             elif isinstance(value, list):
                 value = list(value)
             elif isinstance(value, dict):
@@ -214,8 +217,9 @@ class _Record:
         # Unknown values are never changed by the program, so copies share them:
         # a colleague's tool may keep megabytes there, and every undo snapshot,
         # preview and save makes a dict of the draft.
-        for k, v in self.extra.items():
-            out.setdefault(k, v)
+        if extras:
+            for k, v in self.extra.items():
+                out.setdefault(k, v)
         return out
 
     def extra_values(self) -> list[Any]:

@@ -256,8 +256,19 @@ def backup_path(path: Path) -> Path:
 
 def _write_backup(path: Path) -> None:
     backup = backup_path(path)
-    data = path.read_bytes()
     fd, tmp_name = _temporary_beside(backup)
+    # A second name for the file as it is (its new version replaces only the first name):
+    # instant, where copying a large draft and syncing it held up every save.
+    os.close(fd)
+    try:
+        os.unlink(tmp_name)
+        os.link(path, tmp_name)
+        os.replace(tmp_name, backup)
+        return
+    except OSError:  # no hard links there (a FAT stick, some network shares): copy
+        _remove_quietly(Path(tmp_name))
+    data = path.read_bytes()
+    fd = os.open(tmp_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -529,7 +540,9 @@ def _encoded(value: Any) -> bytes:
         return kept[1]
     if len(_ENCODED) >= 64:
         _ENCODED.clear()
-    data = _utf8_json(json.dumps(value, ensure_ascii=False))
+    # Compact separators: the file a colleague's tool wrote compactly must not grow past
+    # the size a draft may have (", " made 15 MB of list 22 MB, then refused at open).
+    data = _utf8_json(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
     _ENCODED[id(value)] = (value, data)
     return data
 
@@ -549,6 +562,10 @@ def save_draft(draft: Any, path: str | os.PathLike[str], *, backup: bool = True,
         draft.id = new_draft_id()
     data = draft_to_bytes(draft)
     path = Path(path)
+    if len(data) > MAX_DRAFT_BYTES:  # a file we could not open again: keep the one on disk
+        raise DraftError(
+            f"草稿有 {_size_text(len(data))}，超过草稿文件 {_size_text(MAX_DRAFT_BYTES)} 的上限，保存后将无法再打开，"
+            f"因此没有保存到“{path}”。请删减特别长的内容（例如粘贴进来的大段文字）后再保存。")
 
     def unchanged_on_disk() -> None:
         if expect is None:

@@ -79,6 +79,28 @@ def test_save_is_atomic_and_keeps_backup(tmp_path, example_draft):
         assert oct(path.stat().st_mode & 0o777) != oct(0o600)
 
 
+@pytest.mark.parametrize("links", [True, False], ids=["hard-link", "no-links-copy"])
+def test_backup_is_always_the_version_before(tmp_path, example_draft, monkeypatch, links):
+    """The .bak is a second name for the previous file where the disk has hard links
+    (no copy of a large draft at every save), a copy where it has not (a FAT stick)."""
+    if not links:
+        def no_links(*_a, **_k):
+            raise OSError(1, "Operation not permitted")
+
+        monkeypatch.setattr(os, "link", no_links)
+    path = tmp_path / "方案.plan.json"
+    backup = tmp_path / (path.name + BACKUP_SUFFIX)
+    versions = []
+    for title in ("一稿", "二稿", "三稿"):
+        example_draft.plan.title = title
+        save_draft(example_draft, path)
+        versions.append(path.read_bytes())
+        assert load_draft(path).plan.title == title
+    assert backup.read_bytes() == versions[1] and path.read_bytes() == versions[2]
+    assert not os.path.samefile(path, backup)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([path.name, backup.name])
+
+
 def test_failed_save_leaves_previous_file(tmp_path, example_draft, monkeypatch):
     path = tmp_path / "a.plan.json"
     save_draft(example_draft, path)
@@ -142,12 +164,43 @@ def test_unknown_lists_are_shared_not_copied_and_written_in_one_line(example_raw
     assert draft.to_dict()["x_tool"] is draft.extra["x_tool"]
     assert draft.copy().extra["x_tool"] is draft.extra["x_tool"]
     data = draft_to_bytes(draft)
-    assert b'"x_tool": [0, 0, 0, 0' in data and b'"x_inner": [["\xe7\x94\xb2", 1.5], null]' in data
+    assert b'"x_tool": [0,0,0,0' in data and b'"x_inner": [["\xe7\x94\xb2",1.5],null]' in data
     save_draft(draft, path)
     again = json.loads(path.read_text(encoding="utf-8"))
     assert again["x_tool"] == [0] * 50_000 and again["x_map"] == {"a": [1, {"b": 2}]}
     assert again["plan"]["x_inner"] == [["甲", 1.5], None] and again["x_note"] == "附言"
     assert load_draft(path).plan.to_dict() == draft.plan.to_dict()
+
+
+def test_a_draft_near_the_size_limit_saved_still_opens(example_raw, tmp_path, monkeypatch):
+    """A colleague's tool wrote 15 MB of list compactly; our save wrote it with json's
+    ", " separators (22 MB) and the next open refused the file as over 16 MB."""
+    from desktop import storage
+
+    monkeypatch.setattr(storage, "MAX_DRAFT_BYTES", 2 * 1024 * 1024)
+    raw = dict(example_raw, x_tool=[0] * 1_000_000)  # 2,000,001 bytes compact: under the 2 MB limit
+    path = tmp_path / "外来.plan.json"
+    path.write_text(json.dumps(raw, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    assert path.stat().st_size < 2 * 1024 * 1024
+    draft = load_draft(path)
+    draft.plan.title += "（修订）"
+    save_draft(draft, path)
+    again = load_draft(path)
+    assert again.plan.title.endswith("（修订）") and again.extra["x_tool"] == [0] * 1_000_000
+
+
+def test_a_draft_too_big_to_open_again_is_not_saved(example_raw, tmp_path, monkeypatch):
+    from desktop import storage
+
+    path = tmp_path / "方案.plan.json"
+    path.write_text(json.dumps(example_raw, ensure_ascii=False), encoding="utf-8")
+    before = path.read_bytes()
+    draft = load_draft(path)
+    draft.plan.goals = "目标" * 700_000  # 4.2 MB of UTF-8
+    monkeypatch.setattr(storage, "MAX_DRAFT_BYTES", 4 * 1024 * 1024)
+    with pytest.raises(DraftError, match="4.0 MB.*无法再打开"):
+        save_draft(draft, path)
+    assert path.read_bytes() == before and not list(tmp_path.glob("*.bak"))
 
 
 def test_an_unknown_value_looking_like_the_writers_mark_stays_itself(example_raw, tmp_path):

@@ -60,8 +60,9 @@ def render_pdf(draft: Any, template: Template, options: object) -> tuple[bytes, 
 
 def _render_from_dict(record_type: Any, data: dict, template: Template, options: object,
                       key: str | None) -> tuple[bytes, list[str]]:
-    result = render_pdf(record_type.from_dict(data), template, options)
-    key = key or preview_key(data, template, options)  # here, not in the GUI thread, while the clerk types
+    record = record_type.from_dict(data)
+    result = render_pdf(record, template, options)
+    key = key or preview_key(record, template, options)  # here, not in the GUI thread, while the clerk types
     if key is not None:
         keep_preview(key, result[0])
     return result
@@ -73,14 +74,16 @@ KEPT_PREVIEWS = 8  # the newest; a clerk works on a few drafts
 KEPT_RENDER_DELAY_MS = 150
 
 
-def preview_key(data: dict, template: Template, options: object) -> str | None:
-    """What a kept preview must match: the draft as a dict, its template, the
+def preview_key(record: Any, template: Template, options: object) -> str | None:
+    """What a kept preview must match: what the draft prints (not its unknown keys,
+    which may be megabytes encoded while holding the interpreter), its template, the
     export options and the program's version; None when it cannot be said."""
     from desktop import __version__
 
     digest = hashlib.sha256()
     try:
-        for part in (__version__, json.dumps(data, sort_keys=True, ensure_ascii=False), repr(template),
+        printed = record.to_dict(extras=False)
+        for part in (__version__, json.dumps(printed, sort_keys=True, ensure_ascii=False), repr(template),
                      repr(options)):
             digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
     except (TypeError, ValueError):
@@ -219,7 +222,7 @@ class PreviewPanel(QWidget):
         data = draft.to_dict()  # the worker rebuilds the draft from this snapshot
         key, kept = None, None
         if self.stack.currentIndex() == 0:  # no page on screen yet (start-up, another draft): the kept one, if any
-            key = preview_key(data, template, options)
+            key = preview_key(draft, template, options)
             kept = kept_preview(key) if key is not None else None
             if kept is not None:
                 self._show_pdf(kept, announce=False)

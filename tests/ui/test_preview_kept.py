@@ -65,7 +65,7 @@ def test_a_draft_opened_as_last_previewed_shows_the_kept_pdf_before_rendering(qt
 def test_a_kept_preview_that_is_no_longer_right_is_replaced(qtbot, template, held_renders):
     draft = make_draft(tasks=6, activities=2, seed=12)
     options = ExportOptions()
-    key = preview_mod.preview_key(draft.to_dict(), template, options)
+    key = preview_mod.preview_key(draft, template, options)
     other, _ = render_pdf_bytes(make_draft(tasks=40, activities=8, seed=13), template, options)
     preview_mod.keep_preview(key, other)  # as if the fonts had changed since it was kept
     panel = _panel(qtbot)
@@ -84,7 +84,7 @@ def test_a_damaged_kept_preview_is_no_head_start_and_no_error(qtbot, template, h
 
     draft = make_draft(tasks=4, activities=1, seed=14)
     options = ExportOptions()
-    key = preview_mod.preview_key(draft.to_dict(), template, options)
+    key = preview_mod.preview_key(draft, template, options)
     good, _ = render_pdf_bytes(draft, template, options)
     path = cache_dir() / "preview" / f"{key}.pdf"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -107,14 +107,20 @@ def test_kept_previews_are_few_and_keyed_by_everything_that_changes_the_pdf(temp
 
     options = ExportOptions()
     draft = make_draft(tasks=3, activities=1, seed=15)
-    key = preview_mod.preview_key(draft.to_dict(), template, options)
+    key = preview_mod.preview_key(draft, template, options)
     edited = draft.copy()
     edited.plan.goals += "。"
-    assert preview_mod.preview_key(edited.to_dict(), template, options) != key
-    assert preview_mod.preview_key(draft.to_dict(), template, ExportOptions(font_dirs=(cache_dir(),))) != key
+    assert preview_mod.preview_key(edited, template, options) != key
+    assert preview_mod.preview_key(draft, template, ExportOptions(font_dirs=(cache_dir(),))) != key
     other_standard = ExportOptions(standard=replace(official.STANDARD, seal_diameter_mm=44))
-    assert preview_mod.preview_key(draft.to_dict(), template, other_standard) != key
-    assert preview_mod.preview_key(draft.to_dict(), replace(template, name=template.name + "（改）"), options) != key
+    assert preview_mod.preview_key(draft, template, other_standard) != key
+    assert preview_mod.preview_key(draft, replace(template, name=template.name + "（改）"), options) != key
+    # a colleague's tool's keys are never printed: the key does not encode them (a 7.5-million-element
+    # list held the interpreter 0.3 s at every render while the clerk typed)
+    tooled = draft.copy()
+    tooled.extra["x_tool"] = [0] * 1000
+    tooled.plan.extra["x_note"] = {"a": 1}
+    assert preview_mod.preview_key(tooled, template, options) == key
     for n in range(preview_mod.KEPT_PREVIEWS + 4):
         preview_mod.keep_preview(f"{n:032x}", b"%PDF-1.4 " + bytes([n]))
     kept = sorted(p.name for p in (cache_dir() / "preview").iterdir())
