@@ -160,3 +160,19 @@ def test_a_list_page_opens_on_its_first_item(plan_window, monkeypatch):
     body = window.show_section("body")
     assert body.list.currentRow() == 0 and body.stack.currentIndex() == 1
     assert body.item_fields["heading"].edit.text() == "总体情况"
+
+
+def test_fix_all_in_a_report_uses_the_reports_own_checks(plan_window, monkeypatch):
+    """全部修正 on a report ran the plan's checks on it and crashed (no as_of_date)."""
+    window = plan_window
+    report = _draft_report(window, monkeypatch)
+    said = report.sections[0].text
+    assert "逾期未完成" in said
+    window.doc.edit_value("sections[0].text", said.replace("逾期未完成", "逾期未完成9", 1), merge=False)
+    window.run_checks()
+    assert "report-figures" in {p.rule for p in window.problems}
+    assert window.fix_all() == 1
+    assert window.doc.draft.sections[0].text == said
+    assert "report-figures" not in {p.rule for p in window.problems}
+    window.undo_action.trigger()  # one undo step, as for a plan
+    assert "逾期未完成9" in window.doc.draft.sections[0].text
