@@ -6,6 +6,7 @@ whose progress covers each status, judged as of 2020-12-20.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -216,3 +217,19 @@ def test_a_city_adds_its_districts_merged_ledger(plan_file, tmp_path, template):
     proc = subprocess.run(CLI + ["report", "units", str(path), str(plan_file)], cwd=ROOT, capture_output=True,
                           text=True, timeout=60)
     assert proc.returncode == 2 and "不是台账的合并结果" in proc.stderr
+
+
+def test_refreshing_keeps_the_reports_own_cut_off_date(template):
+    """The clerk chose 截至 2020-12-20 for the report; 刷新数据 took the plan's date instead
+    (today when the plan has none, 2026 for a 2020 report) and rewrote the text with it."""
+    plan = _plan()
+    plan.as_of = ""  # the plan was never given a 截至日期: the plan's date is today
+    report = new_report(plan, template, signer="张三", as_of=dt.date(2020, 12, 20))
+    assert "截至2020年12月20日" in report.sections[0].text
+    plan.progress["t4"] = Progress("已完成", 100, "职工系列活动已举办三场。")
+    again = refreshed(report, plan, template)
+    assert again.as_of == "2020-12-20"
+    assert "截至2020年12月20日，重点任务已完成2项" in again.sections[0].text
+    assert "逾期未完成1项" in again.sections[0].text  # t3 (延期, due 2020-09-30) as of 2020-12-20
+    asked = refreshed(report, plan, template, dt.date(2020, 12, 31))  # a date asked for still wins
+    assert asked.as_of == "2020-12-31" and "截至2020年12月31日" in asked.sections[0].text

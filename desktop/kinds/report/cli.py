@@ -94,7 +94,8 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     r = rsub.add_parser("refresh", help="按方案当前的进度更新报告的附件和正文中的数字")
     r.add_argument("report", help=f"报告草稿（*{SUFFIX}）")
     r.add_argument("--plan", help="方案草稿（默认：报告记录的方案位置）")
-    r.add_argument("--as-of", dest="as_of", metavar="YYYY-MM-DD", help="数字截至的日期（默认：方案的截至日期）")
+    r.add_argument("--as-of", dest="as_of", metavar="YYYY-MM-DD",
+                   help="数字截至的日期（默认：报告中的截至日期，没有则为方案的截至日期）")
     r.set_defaults(func=cmd_refresh)
     u = rsub.add_parser("units", help="把下级单位台账的合并结果加入报告（附件：各单位完成情况表）")
     u.add_argument("report", help=f"报告草稿（*{SUFFIX}）")

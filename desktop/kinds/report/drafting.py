@@ -177,9 +177,10 @@ def _where(plan_path: Path | None, report_path: Path | None) -> str:
 
 def refreshed(report: Report, draft: Draft, template: Template, as_of: _dt.date | None = None) -> Report:
     """``report`` with the rows and every stated figure taken from ``draft`` now;
-    the clerk's own words stay."""
+    the clerk's own words stay, and so does the report's 截至日期 unless ``as_of``
+    asks for another (the plan's date only when the report has none)."""
     out = report.copy()
-    day = as_of or draft.as_of_date()
+    day = as_of or gb.parse_iso_date(report.as_of.strip()) or draft.as_of_date()
     out.rows = rows_of(draft)
     f = fig.figures(out.rows, template.ledger, day, len(draft.activities), activities_done(draft, template))
     out.as_of = day.isoformat()
