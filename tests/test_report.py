@@ -233,3 +233,26 @@ def test_refreshing_keeps_the_reports_own_cut_off_date(template):
     assert "逾期未完成1项" in again.sections[0].text  # t3 (延期, due 2020-09-30) as of 2020-12-20
     asked = refreshed(report, plan, template, dt.date(2020, 12, 31))  # a date asked for still wins
     assert asked.as_of == "2020-12-31" and "截至2020年12月31日" in asked.sections[0].text
+
+
+def test_the_cut_off_date_the_text_states_follows_the_reports(template):
+    """The 截至日期 field moved on, the 总体情况 still said the old day: no check saw it and
+    自动修正 fixed the figures only. A 截至 date elsewhere (a task's progress) is the clerk's."""
+    from desktop.checks import apply_fix
+
+    plan = _plan()
+    plan.progress["t2"] = Progress("进行中", 40, "截至2020年10月31日，已培训教师300名。")
+    report = new_report(plan, template, signer="张三", as_of=dt.date(2020, 12, 20))
+    assert [p for p in run_checks(report, template) if p.rule == "report-figures"] == []
+    report.as_of = "2020-12-31"
+    found = [p for p in run_checks(report, template) if p.rule == "report-figures"]
+    assert [p.path for p in found] == ["sections[0].text"]
+    assert "截至日期写的是 2020年12月20日，报告的截至日期是 2020年12月31日" in found[0].message
+    assert apply_fix(report, found[0])
+    assert "截至2020年12月31日，重点任务已完成1项" in report.sections[0].text
+    assert "截至2020年10月31日，已培训教师300名" in report.sections[1].text
+    again = refreshed(report, plan, template, dt.date(2021, 1, 5))
+    assert "截至2021年1月5日，重点任务已完成1项" in again.sections[0].text
+    assert "截至2020年10月31日，已培训教师300名" in again.sections[1].text  # not the report's date
+    again.as_of = "2021-02-30"  # no such day: date-invalid says so, the figures check does not guess one
+    assert [p.rule for p in run_checks(again, template) if p.path in ("as_of", "sections[0].text")] == ["date-invalid"]

@@ -188,5 +188,4 @@ def refreshed(report: Report, draft: Draft, template: Template, as_of: _dt.date 
     out.source.task_ids, out.source.task_titles = [r.task_id for r in out.rows], [r.title for r in out.rows]
     for section in out.sections:
         section.text = fig.restated(section.text, f)
-        section.text = re.sub(r"截至\d{4}年\d{1,2}月\d{1,2}日", f"截至{gb.official_date(day)}", section.text, count=1)
     return out
