@@ -256,3 +256,17 @@ def test_the_cut_off_date_the_text_states_follows_the_reports(template):
     assert "截至2020年10月31日，已培训教师300名" in again.sections[1].text  # not the report's date
     again.as_of = "2021-02-30"  # no such day: date-invalid says so, the figures check does not guess one
     assert [p.rule for p in run_checks(again, template) if p.path in ("as_of", "sections[0].text")] == ["date-invalid"]
+
+
+def test_find_and_replace_in_a_report_leaves_its_task_ids(template):
+    """替换 “1” would have renamed the rows' task ids (t1, t10…): the annex lost its tasks
+    (report-tasks) and every refresh looked stale."""
+    from desktop.search import occurrences, replace_all
+
+    report = new_report(_plan(), template, signer="张三", as_of=dt.date(2020, 12, 20))
+    assert occurrences(report, "t1") == []
+    before = [r.task_id for r in report.rows]
+    n = replace_all(report, "1", "一")
+    assert n > 0 and "截至2020年12月20日" not in report.sections[0].text  # the text did change
+    assert [r.task_id for r in report.rows] == before == ["t1", "t2", "t3", "t4", "t5", "t6"]
+    assert [p for p in run_checks(report, template) if p.rule == "report-tasks"] == []
