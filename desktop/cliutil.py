@@ -21,14 +21,14 @@ if TYPE_CHECKING:  # imported lazily at run time, to keep start-up quick
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
 
 
-def parse_today(value: str | None) -> _dt.date | None:
-    """The ``--today`` option of every command: None when not given."""
+def parse_today(value: str | None, option: str = "--today") -> _dt.date | None:
+    """A date option (``--today`` of every command, ``--as-of``): None when not given."""
     if not value:
         return None
     try:
         return _dt.date.fromisoformat(value)
     except ValueError:
-        raise DesktopError(f"--today 的值“{value}”不是有效日期，应为 YYYY-MM-DD，例如 2020-10-01。") from None
+        raise DesktopError(f"{option} 的值“{value}”不是有效日期，应为 YYYY-MM-DD，例如 2020-10-01。") from None
 
 
 def standard_for(args: argparse.Namespace) -> Standard:

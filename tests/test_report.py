@@ -270,3 +270,16 @@ def test_find_and_replace_in_a_report_leaves_its_task_ids(template):
     assert n > 0 and "截至2020年12月20日" not in report.sections[0].text  # the text did change
     assert [r.task_id for r in report.rows] == before == ["t1", "t2", "t3", "t4", "t5", "t6"]
     assert [p for p in run_checks(report, template) if p.rule == "report-tasks"] == []
+
+
+@pytest.mark.parametrize("command", ["new", "refresh"])
+def test_an_impossible_cut_off_date_names_its_option(plan_file, tmp_path, command):
+    path = _report(plan_file, tmp_path) if command == "refresh" else tmp_path / "新报告.report.json"
+    before = path.read_bytes() if path.exists() else None
+    args = [str(plan_file), "-o", str(path)] if command == "new" else [str(path)]
+    proc = subprocess.run(CLI + ["report", command, *args, "--as-of", "2020-02-30"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "--as-of 的值“2020-02-30”不是有效日期" in proc.stderr and "--today" not in proc.stderr
+    assert (path.read_bytes() if path.exists() else None) == before
+

@@ -27,10 +27,11 @@ def cmd_new(args: argparse.Namespace) -> int:
     refuse_existing(out, args.force)
     if out.exists() and out.resolve() == plan_path.resolve():
         raise DesktopError(f"报告文件“{out}”就是方案本身，写入会覆盖方案，已停止。请换一个文件名。")
+    as_of = parse_today(args.as_of, "--as-of")
     plan = load_draft(plan_path)
     template = load_template(plan.template)
-    report = new_report(plan, template, period=args.period, as_of=parse_today(args.as_of), plan_path=plan_path,
-                        report_path=out, signer=(args.signer or "").strip())
+    report = new_report(plan, template, period=args.period, as_of=as_of, plan_path=plan_path, report_path=out,
+                        signer=(args.signer or "").strip())
     save_draft(report, out, backup=False)
     rows = report.rows
     print(f"已起草工作情况报告：{out}（{report.title}，{len(rows)} 项任务，截至 {report.as_of}）")
@@ -55,7 +56,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         raise DesktopError(f"找不到起草本报告所依据的方案（{report.source.plan_path or '未记录位置'}），"
                            "请用 --plan 指定方案文件。")
     plan, _ = found
-    new = refreshed(report, plan, load_template(plan.template), parse_today(args.as_of))
+    new = refreshed(report, plan, load_template(plan.template), parse_today(args.as_of, "--as-of"))
     save_draft(new, path)
     print(f"已按方案的最新进度更新“{path.name}”：{len(new.rows)} 项任务，正文中的数字随之更新（截至 {new.as_of}）。")
     return EXIT_OK
