@@ -283,3 +283,26 @@ def test_an_impossible_cut_off_date_names_its_option(plan_file, tmp_path, comman
     assert "--as-of 的值“2020-02-30”不是有效日期" in proc.stderr and "--today" not in proc.stderr
     assert (path.read_bytes() if path.exists() else None) == before
 
+
+def test_report_commands_honour_the_window_lock(plan_file, tmp_path, capsys):
+    """report refresh and report units rewrite the report in place: like ledger import, they
+    refuse while a window has it open (its next save would lose what they wrote)."""
+    from desktop.cli import main as cli
+    from desktop.recovery import DraftLock, read_lock
+
+    path = _report(plan_file, tmp_path)
+    plan = load_record(plan_file)
+    plan.progress["t4"] = Progress("进行中", 10, "已启动。")
+    save_draft(plan, plan_file)
+    window = DraftLock(path)  # what an open window holds
+    assert window.acquire()
+    before = path.read_bytes()
+    assert cli(["report", "refresh", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "正被" in err and path.name in err and "--force" in err
+    assert cli(["report", "units", str(path), str(tmp_path / "全市汇总.xlsx")]) == 2
+    assert "正被" in capsys.readouterr().err and path.read_bytes() == before
+    assert cli(["report", "refresh", str(path), "--force"]) == 0
+    assert load_record(path).rows[3].summary == "已启动。"
+    assert read_lock(path).token == window.holder.token  # the window's lock is left alone
+    window.release()
