@@ -306,3 +306,35 @@ def test_report_commands_honour_the_window_lock(plan_file, tmp_path, capsys):
     assert load_record(path).rows[3].summary == "已启动。"
     assert read_lock(path).token == window.holder.token  # the window's lock is left alone
     window.release()
+
+
+def test_the_plan_a_report_names_must_be_a_plan_file_and_the_same_plan(plan_file, tmp_path):
+    """--plan pointing at a folder or a device was answered "找不到方案，请用 --plan 指定";
+    a report drafted from a plan without an id (an unsaved example) took any plan put at its path."""
+    from desktop.errors import DesktopError
+    from desktop.kinds.report.source import find_plan, stale_against_plan
+
+    path = _report(plan_file, tmp_path)
+    report = load_record(path)
+    for chosen, why in ((tmp_path, "文件夹"), (Path("/dev/null"), "不是普通文件")):
+        with pytest.raises(DesktopError, match=why) as caught:
+            find_plan(report, path, chosen)
+        assert chosen.name in str(caught.value)
+    report.source.plan_id = ""  # drafted before the plan had its id
+    assert find_plan(report, path)[1] == plan_file  # the same plan, by its title
+    other = make_draft(3, 1)
+    other.id = ""
+    other.plan.title = "佛山市2021年争做中国好网民工程实施方案"  # next year's, saved over the old file
+    save_draft(other, plan_file)
+    with pytest.raises(DesktopError, match="不是起草本报告所依据的方案"):
+        find_plan(report, path)
+    assert stale_against_plan(report, path) is None  # nothing to compare with: no warning that says refresh
+
+
+def test_refreshing_a_report_records_its_plans_id(template):
+    plan = _plan()
+    plan.id = ""
+    report = new_report(plan, template, signer="张三")
+    assert report.source.plan_id == ""
+    plan.id = "00000000000000aa"  # the plan got its id when it was saved
+    assert refreshed(report, plan, template).source.plan_id == "00000000000000aa"

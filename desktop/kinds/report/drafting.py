@@ -185,6 +185,7 @@ def refreshed(report: Report, draft: Draft, template: Template, as_of: _dt.date 
     f = fig.figures(out.rows, template.ledger, day, len(draft.activities), activities_done(draft, template))
     out.as_of = day.isoformat()
     out.source.activities, out.source.activities_done = f.activities, f.activities_done
+    out.source.plan_id = out.source.plan_id or draft.id  # a plan given its id since: known by it from now on
     out.source.task_ids, out.source.task_titles = [r.task_id for r in out.rows], [r.title for r in out.rows]
     for section in out.sections:
         section.text = fig.restated(section.text, f)
