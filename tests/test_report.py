@@ -338,3 +338,17 @@ def test_refreshing_a_report_records_its_plans_id(template):
     assert report.source.plan_id == ""
     plan.id = "00000000000000aa"  # the plan got its id when it was saved
     assert refreshed(report, plan, template).source.plan_id == "00000000000000aa"
+
+
+@pytest.mark.parametrize("where, why", [("folder", "这是一个文件夹"), ("/dev/zero", "不是普通文件"),
+                                        ("missing.xlsx", "不存在")])
+def test_a_merged_ledger_that_is_no_file_is_named(tmp_path, template, where, why):
+    from desktop.errors import DesktopError
+    from desktop.kinds.report.units import units_of
+
+    path = Path(where) if where.startswith("/") else tmp_path / where
+    if where == "folder":
+        path.mkdir()
+    with pytest.raises(DesktopError) as caught:
+        units_of(path, template)
+    assert why in str(caught.value) and str(path) in str(caught.value)
