@@ -415,6 +415,7 @@ class MainWindow(QMainWindow):
             self.preview_holder.setText(PREVIEW_PREPARING)
         self.nav.setEnabled(True)
         self._set_document_actions(True)
+        self.actions_by_name["import_ledger"].setEnabled(kind.keeps_ledger)
         self.stack.setCurrentWidget(self.editor(self.current_section()))
         self._update_title()
         if self._held:
