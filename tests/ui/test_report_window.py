@@ -202,3 +202,20 @@ def test_a_ledger_is_imported_into_the_plan_not_the_report(plan_window, monkeypa
     assert window.doc.draft.to_dict() == before
     window.open_path(window.doc.draft.source.plan_path)  # back to the plan: import is offered again
     assert window.kind is PLAN and window.actions_by_name["import_ledger"].isEnabled()
+
+
+def test_a_draft_opened_by_a_relative_name_exports_beside_it_by_its_full_folder(make_window, tmp_path, monkeypatch,
+                                                                                template):
+    """plan-drafter 年度报告.report.json: the export dialog offered the folder “.”."""
+    from desktop.kinds.report.drafting import new_report
+    from desktop.sample import make_draft
+
+    save_draft(new_report(make_draft(3, 1), template), tmp_path / "年度报告.report.json")
+    monkeypatch.chdir(tmp_path)
+    window = make_window()
+    assert window.open_path("年度报告.report.json")
+    assert window.doc.path == tmp_path / "年度报告.report.json"
+    window.export()
+    assert window.export_dialog.folder.text() == str(tmp_path)
+    assert window.settings.value("files/last_dir") == str(tmp_path)
+    window.export_dialog.reject()
