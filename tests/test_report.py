@@ -352,3 +352,17 @@ def test_a_merged_ledger_that_is_no_file_is_named(tmp_path, template, where, why
     with pytest.raises(DesktopError) as caught:
         units_of(path, template)
     assert why in str(caught.value) and str(path) in str(caught.value)
+
+
+def test_a_task_with_no_progress_is_a_prompt_the_checks_ask_about(template):
+    """团结培育青年好网民 (t5) has no progress: the draft said 进展情况待补充。, which no check
+    asked about, so a report could go out saying it."""
+    report = new_report(_plan(), template, signer="张三", as_of=dt.date(2020, 12, 20))
+    practice = report.sections[1].text
+    assert "二是团结培育青年好网民。" in practice and "待补充" not in practice
+    said = practice.split("二是团结培育青年好网民。", 1)[1]
+    assert said.startswith("（此处填写")
+    found = [p for p in run_checks(report, template) if p.rule == "placeholder" and p.path == "sections[1].text"]
+    assert len(found) == 1 and "此处填写" in found[0].message
+    report.sections[1].text = practice.replace(said[:said.index("）") + 1], "已组建青年网络文明志愿者队伍。")
+    assert [p for p in run_checks(report, template) if p.path == "sections[1].text"] == []
