@@ -179,3 +179,28 @@ def test_the_annex_headers_statuses_and_dates_are_not_broken(exported):
     for day in deadlines:  # the title names 2020年: each deadline whole on one line of its cell
         y, m, d = (int(x) for x in day.split("-"))
         assert f"{m}月{d}日" in printed, day
+
+
+def test_the_units_table_headers_are_not_broken(exported, tmp_path):
+    """任务和活动, 逾期未完成 and 平均完成率 were printed over two lines (平均完成/率)."""
+    from desktop.export import ExportOptions, export_one
+    from desktop.kinds.report.model import UnitRow
+    from desktop.templates import load_template
+
+    _, report = exported
+    report = report.copy()
+    report.units_title = "各区任务完成情况表"
+    report.units = [UnitRow("清城区委网信办", 16, 8, 3, 51.9), UnitRow("清新区委网信办", 16, 16, 0, 100)]
+    pdf = tmp_path / "报告.pdf"
+    export_one(report, load_template(report.template), "pdf", pdf, ExportOptions())
+    cells = _printed_cells(pdf)
+    header = next(line for line in cells if "单位" in line and "序号" in line)
+    assert header == ["序号", "单位", "任务和活动", "已完成", "逾期未完成", "平均完成率"]
+    assert ["1", "清城区委网信办", "16", "8", "3", "51.9%"] in cells
+    if SOFFICE:  # the Word file's table is as wide: LibreOffice keeps each header on one line too
+        export_one(report, load_template(report.template), "docx", tmp_path / "报告.docx", ExportOptions())
+        theirs = read_lines(libreoffice_print(tmp_path / "报告.docx", tmp_path / "lo"))
+        ours = read_lines(pdf)
+        assert theirs.pages == ours.pages
+        same, total, diffs = same_lines(ours, theirs)
+        assert same / total >= 0.97, diffs

@@ -26,8 +26,9 @@ from .model import Report, Row, UnitRow
 ROWS_COLUMNS = (("序号", 0.08, "center"), ("任务名称", 0.19, "left"), ("牵头单位", 0.13, "left"),
                 ("完成时限", 0.17, "center"), ("状态", 0.115, "center"), ("完成率", 0.115, "center"),
                 ("进展情况", 0.20, "left"))
-UNITS_COLUMNS = (("序号", 0.08, "center"), ("单位", 0.36, "left"), ("任务和活动", 0.14, "center"),
-                 ("已完成", 0.13, "center"), ("逾期未完成", 0.14, "center"), ("平均完成率", 0.15, "center"))
+# Five-character headers (70 pt) on one line, with the same few points to spare.
+UNITS_COLUMNS = (("序号", 0.08, "center"), ("单位", 0.27, "left"), ("任务和活动", 0.18, "center"),
+                 ("已完成", 0.11, "center"), ("逾期未完成", 0.18, "center"), ("平均完成率", 0.18, "center"))
 # （一）标题。 at the start of a line: a level-2 heading run into its paragraph (楷体).
 _RUN_IN = re.compile(r"^(（[一二三四五六七八九十]+）[^。！？]{1,40}?[。！？])")
 _HEADING_ONLY = re.compile(r"^（[一二三四五六七八九十]+）[^。！？]{1,40}$")
