@@ -7,7 +7,9 @@ desktop/kinds/report/cli.py) import this, never each other.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as _dt
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,14 +23,14 @@ if TYPE_CHECKING:  # imported lazily at run time, to keep start-up quick
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
 
 
-def parse_today(value: str | None) -> _dt.date | None:
-    """The ``--today`` option of every command: None when not given."""
+def parse_today(value: str | None, option: str = "--today") -> _dt.date | None:
+    """A date option (``--today`` of every command, ``--as-of``): None when not given."""
     if not value:
         return None
     try:
         return _dt.date.fromisoformat(value)
     except ValueError:
-        raise DesktopError(f"--today 的值“{value}”不是有效日期，应为 YYYY-MM-DD，例如 2020-10-01。") from None
+        raise DesktopError(f"{option} 的值“{value}”不是有效日期，应为 YYYY-MM-DD，例如 2020-10-01。") from None
 
 
 def standard_for(args: argparse.Namespace) -> Standard:
@@ -61,3 +63,22 @@ def load_any(path: str | Path) -> tuple[Kind, Any, Template]:
 
     record = load_record(path)
     return kind_of(record), record, load_template(record.template)
+
+
+@contextlib.contextmanager
+def rewriting(path: Path, force: bool, window_hint: str) -> Iterator[tuple[Any, str]]:
+    """(the draft at ``path``, the SHA-256 it was read from) for a command that rewrites it
+    in place: refused while a window has it open (that window's next save would lose the
+    command's work) unless ``force``; save with ``save_draft(…, expect=digest)``."""
+    from desktop.recovery import DraftLock
+    from desktop.storage import load_record_with_digest
+
+    lock = DraftLock(path)
+    holder = lock.acquire_exclusive()
+    try:
+        if holder is not None and not force:
+            raise DesktopError(f"草稿“{path}”正被 {holder.describe()} 打开。现在写入，窗口中再保存时会覆盖写入的内容。"
+                               f"请先在窗口中关闭该草稿再运行（或在窗口中{window_hint}），确需强制写入时加 --force。")
+        yield load_record_with_digest(path)
+    finally:
+        lock.release()

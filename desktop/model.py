@@ -437,8 +437,8 @@ class Draft(_Record):
 
 # Not typed text: ids, dates, choices, the file's own marks and (in a plan) the
 # ledger, (in a report) where it was drafted from and its status column.
-_NOT_TYPED = frozenset({"id", "deadline", "date", "print_date", "signature_layout", "format", "template", "as_of",
-                        "progress", "source", "status", "period"})
+_NOT_TYPED = frozenset({"id", "task_id", "deadline", "date", "print_date", "signature_layout", "format", "template",
+                        "as_of", "progress", "source", "status", "period"})
 
 
 Address = tuple[str | int, ...]

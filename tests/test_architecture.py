@@ -117,3 +117,17 @@ def test_shared_window_code_names_no_kind():
                 found.append(f"{name}:{tok.start[0]} {tok.string}")
     assert found == []
     assert (ROOT / "desktop" / "ui" / "mainwindow.py").read_text(encoding="utf-8").count("kind") > 10  # scanned
+
+
+def test_shared_window_code_checks_through_the_kind():
+    """desktop.checks.run_checks is the plan's checks: the window's 全部修正 once called it
+    on a report and crashed. The shared code checks with ``Kind.run_checks``."""
+    import ast
+
+    found = []
+    for name in SHARED_WINDOW_MODULES:
+        tree = ast.parse((ROOT / "desktop" / "ui" / name).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module == "desktop.checks":
+                found += [f"{name}:{node.lineno} {a.name}" for a in node.names if a.name == "run_checks"]
+    assert found == []

@@ -6,6 +6,7 @@ whose progress covers each status, judged as of 2020-12-20.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -216,3 +217,152 @@ def test_a_city_adds_its_districts_merged_ledger(plan_file, tmp_path, template):
     proc = subprocess.run(CLI + ["report", "units", str(path), str(plan_file)], cwd=ROOT, capture_output=True,
                           text=True, timeout=60)
     assert proc.returncode == 2 and "不是台账的合并结果" in proc.stderr
+
+
+def test_refreshing_keeps_the_reports_own_cut_off_date(template):
+    """The clerk chose 截至 2020-12-20 for the report; 刷新数据 took the plan's date instead
+    (today when the plan has none, 2026 for a 2020 report) and rewrote the text with it."""
+    plan = _plan()
+    plan.as_of = ""  # the plan was never given a 截至日期: the plan's date is today
+    report = new_report(plan, template, signer="张三", as_of=dt.date(2020, 12, 20))
+    assert "截至2020年12月20日" in report.sections[0].text
+    plan.progress["t4"] = Progress("已完成", 100, "职工系列活动已举办三场。")
+    again = refreshed(report, plan, template)
+    assert again.as_of == "2020-12-20"
+    assert "截至2020年12月20日，重点任务已完成2项" in again.sections[0].text
+    assert "逾期未完成1项" in again.sections[0].text  # t3 (延期, due 2020-09-30) as of 2020-12-20
+    asked = refreshed(report, plan, template, dt.date(2020, 12, 31))  # a date asked for still wins
+    assert asked.as_of == "2020-12-31" and "截至2020年12月31日" in asked.sections[0].text
+
+
+def test_the_cut_off_date_the_text_states_follows_the_reports(template):
+    """The 截至日期 field moved on, the 总体情况 still said the old day: no check saw it and
+    自动修正 fixed the figures only. A 截至 date elsewhere (a task's progress) is the clerk's."""
+    from desktop.checks import apply_fix
+
+    plan = _plan()
+    plan.progress["t2"] = Progress("进行中", 40, "截至2020年10月31日，已培训教师300名。")
+    report = new_report(plan, template, signer="张三", as_of=dt.date(2020, 12, 20))
+    assert [p for p in run_checks(report, template) if p.rule == "report-figures"] == []
+    report.as_of = "2020-12-31"
+    found = [p for p in run_checks(report, template) if p.rule == "report-figures"]
+    assert [p.path for p in found] == ["sections[0].text"]
+    assert "截至日期写的是 2020年12月20日，报告的截至日期是 2020年12月31日" in found[0].message
+    assert apply_fix(report, found[0])
+    assert "截至2020年12月31日，重点任务已完成1项" in report.sections[0].text
+    assert "截至2020年10月31日，已培训教师300名" in report.sections[1].text
+    again = refreshed(report, plan, template, dt.date(2021, 1, 5))
+    assert "截至2021年1月5日，重点任务已完成1项" in again.sections[0].text
+    assert "截至2020年10月31日，已培训教师300名" in again.sections[1].text  # not the report's date
+    again.as_of = "2021-02-30"  # no such day: date-invalid says so, the figures check does not guess one
+    assert [p.rule for p in run_checks(again, template) if p.path in ("as_of", "sections[0].text")] == ["date-invalid"]
+
+
+def test_find_and_replace_in_a_report_leaves_its_task_ids(template):
+    """替换 “1” would have renamed the rows' task ids (t1, t10…): the annex lost its tasks
+    (report-tasks) and every refresh looked stale."""
+    from desktop.search import occurrences, replace_all
+
+    report = new_report(_plan(), template, signer="张三", as_of=dt.date(2020, 12, 20))
+    assert occurrences(report, "t1") == []
+    before = [r.task_id for r in report.rows]
+    n = replace_all(report, "1", "一")
+    assert n > 0 and "截至2020年12月20日" not in report.sections[0].text  # the text did change
+    assert [r.task_id for r in report.rows] == before == ["t1", "t2", "t3", "t4", "t5", "t6"]
+    assert [p for p in run_checks(report, template) if p.rule == "report-tasks"] == []
+
+
+@pytest.mark.parametrize("command", ["new", "refresh"])
+def test_an_impossible_cut_off_date_names_its_option(plan_file, tmp_path, command):
+    path = _report(plan_file, tmp_path) if command == "refresh" else tmp_path / "新报告.report.json"
+    before = path.read_bytes() if path.exists() else None
+    args = [str(plan_file), "-o", str(path)] if command == "new" else [str(path)]
+    proc = subprocess.run(CLI + ["report", command, *args, "--as-of", "2020-02-30"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "--as-of 的值“2020-02-30”不是有效日期" in proc.stderr and "--today" not in proc.stderr
+    assert (path.read_bytes() if path.exists() else None) == before
+
+
+def test_report_commands_honour_the_window_lock(plan_file, tmp_path, capsys):
+    """report refresh and report units rewrite the report in place: like ledger import, they
+    refuse while a window has it open (its next save would lose what they wrote)."""
+    from desktop.cli import main as cli
+    from desktop.recovery import DraftLock, read_lock
+
+    path = _report(plan_file, tmp_path)
+    plan = load_record(plan_file)
+    plan.progress["t4"] = Progress("进行中", 10, "已启动。")
+    save_draft(plan, plan_file)
+    window = DraftLock(path)  # what an open window holds
+    assert window.acquire()
+    before = path.read_bytes()
+    assert cli(["report", "refresh", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "正被" in err and path.name in err and "--force" in err
+    assert cli(["report", "units", str(path), str(tmp_path / "全市汇总.xlsx")]) == 2
+    assert "正被" in capsys.readouterr().err and path.read_bytes() == before
+    assert cli(["report", "refresh", str(path), "--force"]) == 0
+    assert load_record(path).rows[3].summary == "已启动。"
+    assert read_lock(path).token == window.holder.token  # the window's lock is left alone
+    window.release()
+
+
+def test_the_plan_a_report_names_must_be_a_plan_file_and_the_same_plan(plan_file, tmp_path):
+    """--plan pointing at a folder or a device was answered "找不到方案，请用 --plan 指定";
+    a report drafted from a plan without an id (an unsaved example) took any plan put at its path."""
+    from desktop.errors import DesktopError
+    from desktop.kinds.report.source import find_plan, stale_against_plan
+
+    path = _report(plan_file, tmp_path)
+    report = load_record(path)
+    for chosen, why in ((tmp_path, "文件夹"), (Path("/dev/null"), "不是普通文件")):
+        with pytest.raises(DesktopError, match=why) as caught:
+            find_plan(report, path, chosen)
+        assert chosen.name in str(caught.value)
+    report.source.plan_id = ""  # drafted before the plan had its id
+    assert find_plan(report, path)[1] == plan_file  # the same plan, by its title
+    other = make_draft(3, 1)
+    other.id = ""
+    other.plan.title = "佛山市2021年争做中国好网民工程实施方案"  # next year's, saved over the old file
+    save_draft(other, plan_file)
+    with pytest.raises(DesktopError, match="不是起草本报告所依据的方案"):
+        find_plan(report, path)
+    assert stale_against_plan(report, path) is None  # nothing to compare with: no warning that says refresh
+
+
+def test_refreshing_a_report_records_its_plans_id(template):
+    plan = _plan()
+    plan.id = ""
+    report = new_report(plan, template, signer="张三")
+    assert report.source.plan_id == ""
+    plan.id = "00000000000000aa"  # the plan got its id when it was saved
+    assert refreshed(report, plan, template).source.plan_id == "00000000000000aa"
+
+
+@pytest.mark.parametrize("where, why", [("folder", "这是一个文件夹"), ("/dev/zero", "不是普通文件"),
+                                        ("missing.xlsx", "不存在")])
+def test_a_merged_ledger_that_is_no_file_is_named(tmp_path, template, where, why):
+    from desktop.errors import DesktopError
+    from desktop.kinds.report.units import units_of
+
+    path = Path(where) if where.startswith("/") else tmp_path / where
+    if where == "folder":
+        path.mkdir()
+    with pytest.raises(DesktopError) as caught:
+        units_of(path, template)
+    assert why in str(caught.value) and str(path) in str(caught.value)
+
+
+def test_a_task_with_no_progress_is_a_prompt_the_checks_ask_about(template):
+    """团结培育青年好网民 (t5) has no progress: the draft said 进展情况待补充。, which no check
+    asked about, so a report could go out saying it."""
+    report = new_report(_plan(), template, signer="张三", as_of=dt.date(2020, 12, 20))
+    practice = report.sections[1].text
+    assert "二是团结培育青年好网民。" in practice and "待补充" not in practice
+    said = practice.split("二是团结培育青年好网民。", 1)[1]
+    assert said.startswith("（此处填写")
+    found = [p for p in run_checks(report, template) if p.rule == "placeholder" and p.path == "sections[1].text"]
+    assert len(found) == 1 and "此处填写" in found[0].message
+    report.sections[1].text = practice.replace(said[:said.index("）") + 1], "已组建青年网络文明志愿者队伍。")
+    assert [p for p in run_checks(report, template) if p.path == "sections[1].text"] == []

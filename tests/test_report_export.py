@@ -142,3 +142,65 @@ def test_libreoffice_prints_the_docx_as_our_pdf(exported, tmp_path):
     assert theirs.colophon_pages() == ours.colophon_pages() and theirs.annex_pages() == ours.annex_pages()
     same, total, diffs = same_lines(ours, theirs)
     assert total > 40 and same / total >= 0.97, diffs
+
+
+def _printed_cells(pdf: Path) -> list[list[str]]:
+    """Each printed line as its pieces: characters on one baseline, split where a gap wider
+    than a character's padding (6 pt) parts them (one table cell from the next)."""
+    out = []
+    with pdfplumber.open(pdf) as doc:
+        for page in doc.pages:
+            rows: dict[int, list[dict]] = {}
+            for ch in page.chars:
+                rows.setdefault(round(ch["top"]), []).append(ch)
+            for _, chars in sorted(rows.items()):
+                pieces, last = [""], None
+                for c in sorted(chars, key=lambda c: c["x0"]):
+                    if last is not None and c["x0"] - last > 6:
+                        pieces.append("")
+                    pieces[-1] += c["text"]
+                    last = c["x1"]
+                out.append(pieces)
+    return out
+
+
+def test_the_annex_headers_statuses_and_dates_are_not_broken(exported):
+    """序号 was printed 序/号, 完成率 完成/率, a status 进行/中 and a deadline on three lines
+    (2020年/11月/30日): each column is wide enough for its header, a status and a date."""
+    work, report = exported
+    cells = _printed_cells(work / "清远报告.pdf")
+    header = next(line for line in cells if "任务名称" in line)
+    for title in ("序号", "任务名称", "完成时限", "状态", "完成率", "进展情况"):
+        assert title in header, (title, header)
+    printed = {piece for line in cells for piece in line}
+    assert {"已完成", "进行中", "未开始"} <= printed
+    deadlines = {r.deadline for r in report.rows}
+    assert len(deadlines) > 3 and {d[:4] for d in deadlines} == {"2020"} and "2020年" in report.annex_title
+    for day in deadlines:  # the title names 2020年: each deadline whole on one line of its cell
+        y, m, d = (int(x) for x in day.split("-"))
+        assert f"{m}月{d}日" in printed, day
+
+
+def test_the_units_table_headers_are_not_broken(exported, tmp_path):
+    """任务和活动, 逾期未完成 and 平均完成率 were printed over two lines (平均完成/率)."""
+    from desktop.export import ExportOptions, export_one
+    from desktop.kinds.report.model import UnitRow
+    from desktop.templates import load_template
+
+    _, report = exported
+    report = report.copy()
+    report.units_title = "各区任务完成情况表"
+    report.units = [UnitRow("清城区委网信办", 16, 8, 3, 51.9), UnitRow("清新区委网信办", 16, 16, 0, 100)]
+    pdf = tmp_path / "报告.pdf"
+    export_one(report, load_template(report.template), "pdf", pdf, ExportOptions())
+    cells = _printed_cells(pdf)
+    header = next(line for line in cells if "单位" in line and "序号" in line)
+    assert header == ["序号", "单位", "任务和活动", "已完成", "逾期未完成", "平均完成率"]
+    assert ["1", "清城区委网信办", "16", "8", "3", "51.9%"] in cells
+    if SOFFICE:  # the Word file's table is as wide: LibreOffice keeps each header on one line too
+        export_one(report, load_template(report.template), "docx", tmp_path / "报告.docx", ExportOptions())
+        theirs = read_lines(libreoffice_print(tmp_path / "报告.docx", tmp_path / "lo"))
+        ours = read_lines(pdf)
+        assert theirs.pages == ours.pages
+        same, total, diffs = same_lines(ours, theirs)
+        assert same / total >= 0.97, diffs

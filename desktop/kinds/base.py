@@ -79,6 +79,12 @@ class Kind:
         where: Callable[[str], str] = resolve(self.describer)(record)
         return where
 
+    @property
+    def keeps_ledger(self) -> bool:
+        """Whether it has a progress ledger of its own (exported as .xlsx, filled in by
+        colleagues and imported back): the plan does; a report takes its plan's."""
+        return "xlsx" in self.formats
+
     def title_of(self, record: Any) -> str:
         from desktop.model import get_path
 

@@ -47,6 +47,17 @@ def start_import(window: LedgerHost, path: str | None = None) -> workers.Job | N
     """Ask for a ledger (unless given), read it in the background, then show the changes."""
     if window.doc is None:
         return None
+    from desktop.kinds import BY_KEY, kind_of
+
+    kind = kind_of(window.doc.draft)
+    if not kind.keeps_ledger:  # a report: its figures come from its plan's ledger
+        said = f"{kind.label}没有自己的进度台账。"
+        if kind.derived_from:
+            base = BY_KEY[kind.derived_from].label
+            said += (f"台账是导入到{base}中的：请打开{base}导入台账并保存，再回到{kind.label}，"
+                     "在“任务完成情况”页点“刷新数据”。")
+        messages.info(_parent(window), said)
+        return None
     if path is None:
         folder = str(window.doc.path.parent) if window.doc.path else window.settings.value("files/last_dir")
         path = messages.open_path(_parent(window), "选择填好的台账", folder, LEDGER_FILTER)

@@ -415,6 +415,7 @@ class MainWindow(QMainWindow):
             self.preview_holder.setText(PREVIEW_PREPARING)
         self.nav.setEnabled(True)
         self._set_document_actions(True)
+        self.actions_by_name["import_ledger"].setEnabled(kind.keeps_ledger)
         self.stack.setCurrentWidget(self.editor(self.current_section()))
         self._update_title()
         if self._held:
@@ -790,15 +791,15 @@ class MainWindow(QMainWindow):
         further ones possible are followed for a few rounds. Returns how many."""
         if self.doc is None:
             return 0
-        from desktop.checks import apply_fix, run_checks, safe_fixes
+        from desktop.checks import apply_fix, safe_fixes
 
         applied = 0
-        template, std = self.doc.template, self.settings.standard()
+        kind, template, std = self.kind, self.doc.template, self.settings.standard()
 
         def fix(d: Any) -> None:
             nonlocal applied
             for _ in range(4):
-                found = safe_fixes(run_checks(d, template, std=std))
+                found = safe_fixes(kind.run_checks(d, template, std=std))
                 if not found:
                     return
                 applied += sum(1 for p in found if apply_fix(d, p))

@@ -78,7 +78,7 @@ class DocumentSession(QObject):
 
     def open_path(self, path: str | Path, *, ask_save: bool = True) -> bool:
         """Open a draft file of any kind; every failure is a plain message and nothing changes."""
-        path = Path(path)
+        path = Path(path).absolute()  # a name given on the command line: its folder is the clerk's, not "."
         if self.doc is not None and self.doc.path is not None and _same_file(self.doc.path, path):
             return True
         if ask_save and not self.maybe_save():

@@ -160,3 +160,62 @@ def test_a_list_page_opens_on_its_first_item(plan_window, monkeypatch):
     body = window.show_section("body")
     assert body.list.currentRow() == 0 and body.stack.currentIndex() == 1
     assert body.item_fields["heading"].edit.text() == "总体情况"
+
+
+def test_fix_all_in_a_report_uses_the_reports_own_checks(plan_window, monkeypatch):
+    """全部修正 on a report ran the plan's checks on it and crashed (no as_of_date)."""
+    window = plan_window
+    report = _draft_report(window, monkeypatch)
+    said = report.sections[0].text
+    assert "逾期未完成" in said
+    window.doc.edit_value("sections[0].text", said.replace("逾期未完成", "逾期未完成9", 1), merge=False)
+    window.run_checks()
+    assert "report-figures" in {p.rule for p in window.problems}
+    assert window.fix_all() == 1
+    assert window.doc.draft.sections[0].text == said
+    assert "report-figures" not in {p.rule for p in window.problems}
+    window.undo_action.trigger()  # one undo step, as for a plan
+    assert "逾期未完成9" in window.doc.draft.sections[0].text
+
+
+def test_a_ledger_is_imported_into_the_plan_not_the_report(plan_window, monkeypatch, tmp_path, qtbot):
+    """台账 → 导入填好的台账 with a report open ran the plan's import on it: 处理时发生意外错误
+    and a traceback under 显示详情."""
+    import datetime as dt
+
+    from desktop.export import ExportOptions, export_one
+    from desktop.ui.ledger_tools import start_import
+
+    window = plan_window
+    ledger = tmp_path / "台账.xlsx"
+    export_one(window.doc.draft, window.doc.template, "xlsx", ledger, ExportOptions(today=dt.date(2020, 12, 20)))
+    assert window.actions_by_name["import_ledger"].isEnabled()
+    _draft_report(window, monkeypatch)
+    assert not window.actions_by_name["import_ledger"].isEnabled()
+    before = window.doc.draft.to_dict()
+    recorder.reset()
+    assert start_import(window, str(ledger)) is None
+    qtbot.wait(50)
+    shown = [s for s in recorder.history if s.kind in ("error", "warning", "info")]
+    assert len(shown) == 1 and "实施方案" in shown[0].text and "刷新数据" in shown[0].text
+    assert "Traceback" not in shown[0].detail
+    assert window.doc.draft.to_dict() == before
+    window.open_path(window.doc.draft.source.plan_path)  # back to the plan: import is offered again
+    assert window.kind is PLAN and window.actions_by_name["import_ledger"].isEnabled()
+
+
+def test_a_draft_opened_by_a_relative_name_exports_beside_it_by_its_full_folder(make_window, tmp_path, monkeypatch,
+                                                                                template):
+    """plan-drafter 年度报告.report.json: the export dialog offered the folder “.”."""
+    from desktop.kinds.report.drafting import new_report
+    from desktop.sample import make_draft
+
+    save_draft(new_report(make_draft(3, 1), template), tmp_path / "年度报告.report.json")
+    monkeypatch.chdir(tmp_path)
+    window = make_window()
+    assert window.open_path("年度报告.report.json")
+    assert window.doc.path == tmp_path / "年度报告.report.json"
+    window.export()
+    assert window.export_dialog.folder.text() == str(tmp_path)
+    assert window.settings.value("files/last_dir") == str(tmp_path)
+    window.export_dialog.reject()

@@ -13,6 +13,7 @@ Pure functions: whatever needs the plan file (report-stale) is handed the plan.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import re
 
@@ -107,13 +108,15 @@ class ReportChecks(FormatChecks):
                          f"方案中的任务“{title.strip()[:24]}”在报告正文和附件中都没有提到。")
 
     def figures(self) -> None:
-        day = official.parse_iso_date(self.r.as_of.strip()) or self.today
-        f = fig.figures(self.r.rows, self.t.ledger, day, int(self.r.source.activities),
+        stated = official.parse_iso_date(self.r.as_of.strip())
+        f = fig.figures(self.r.rows, self.t.ledger, stated or self.today, int(self.r.source.activities),
                         int(self.r.source.activities_done))
+        if stated is None:  # no day to hold the text's 截至 date to (date-invalid says so)
+            f = dataclasses.replace(f, as_of=None)
         for i, section in enumerate(self.r.sections):
             wrong = fig.mismatches(section.text, f)
             if wrong:
-                said = "；".join(f"{w.label}写的是 {w.stated}，附件数据是 {w.actual}" for w in wrong)
+                said = "；".join(w.said() for w in wrong)
                 self.add("report-figures", WARNING, f"sections[{i}].text",
                          f"正文中的数字与附件中的任务完成情况不一致（{said}）。", fix=fig.restated(section.text, f))
 

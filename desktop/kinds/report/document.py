@@ -19,11 +19,16 @@ from desktop.templates import Template
 
 from .model import Report, Row, UnitRow
 
-ROWS_COLUMNS = (("序号", 0.07, "center"), ("任务名称", 0.22, "left"), ("牵头单位", 0.14, "left"),
-                ("完成时限", 0.12, "center"), ("状态", 0.09, "center"), ("完成率", 0.09, "center"),
-                ("进展情况", 0.27, "left"))
-UNITS_COLUMNS = (("序号", 0.08, "center"), ("单位", 0.36, "left"), ("任务和活动", 0.14, "center"),
-                 ("已完成", 0.13, "center"), ("逾期未完成", 0.14, "center"), ("平均完成率", 0.15, "center"))
+# In 四号 (14 pt, 3 pt padding each side, digits set 2.8 pt apart from Chinese) of the 442 pt
+# type width: 序号 and 完成率 take their header on one line, 状态 a three-character status,
+# 完成时限 "12月28日" (the year is in the table's title: deadlines_year), each with a few
+# points to spare, as LibreOffice wraps a cell's text that only just fits.
+ROWS_COLUMNS = (("序号", 0.08, "center"), ("任务名称", 0.19, "left"), ("牵头单位", 0.13, "left"),
+                ("完成时限", 0.17, "center"), ("状态", 0.115, "center"), ("完成率", 0.115, "center"),
+                ("进展情况", 0.20, "left"))
+# Five-character headers (70 pt) on one line, with the same few points to spare.
+UNITS_COLUMNS = (("序号", 0.08, "center"), ("单位", 0.27, "left"), ("任务和活动", 0.18, "center"),
+                 ("已完成", 0.11, "center"), ("逾期未完成", 0.18, "center"), ("平均完成率", 0.18, "center"))
 # （一）标题。 at the start of a line: a level-2 heading run into its paragraph (楷体).
 _RUN_IN = re.compile(r"^(（[一二三四五六七八九十]+）[^。！？]{1,40}?[。！？])")
 _HEADING_ONLY = re.compile(r"^（[一二三四五六七八九十]+）[^。！？]{1,40}$")
@@ -33,10 +38,24 @@ def percent_text(value: float | int | None) -> str:
     return "" if value is None else f"{value:g}%"
 
 
-def row_cells(number: int, row: Row) -> tuple[str, ...]:
-    deadline = gb.official_date(row.deadline.strip()) if row.deadline.strip() else ""
+def row_cells(number: int, row: Row, year: int | None = None) -> tuple[str, ...]:
+    """A row of the 任务完成情况表; a deadline in ``year`` (the one the table's title names)
+    is printed without it (11月30日), so that it takes one line of its column."""
+    day = gb.parse_iso_date(row.deadline.strip())
+    if day is not None and day.year == year:
+        deadline = f"{day.month}月{day.day}日"
+    else:
+        deadline = gb.official_date(row.deadline.strip()) if row.deadline.strip() else ""
     return (str(number), row.title.strip(), row.lead.strip(), deadline, row.status.strip(),
             percent_text(row.percent), row.summary.strip())
+
+
+def deadlines_year(rows: list[Row], title: str) -> int | None:
+    """The one year of every deadline, when the table's title names it (2020年): the
+    reader has it there and the cells can leave it out; None otherwise."""
+    years = {day.year if day else None for day in (gb.parse_iso_date(r.deadline.strip()) for r in rows)}
+    year = next(iter(years)) if len(years) == 1 else None
+    return year if year is not None and f"{year}年" in title else None
 
 
 def unit_cells(number: int, unit: UnitRow) -> tuple[str, ...]:
@@ -63,9 +82,11 @@ def _section_blocks(text: str) -> list[Block]:
 def annexes(report: Report) -> list[tuple[str, AnnexTable]]:
     """(title, table) of each annex the report carries, in order."""
     out = []
-    if report.rows and report.annex_title.strip():
-        out.append((report.annex_title.strip(),
-                    AnnexTable(ROWS_COLUMNS, tuple(row_cells(i, r) for i, r in enumerate(report.rows, 1)))))
+    title = report.annex_title.strip()
+    if report.rows and title:
+        year = deadlines_year(report.rows, title)
+        cells = tuple(row_cells(i, r, year) for i, r in enumerate(report.rows, 1))
+        out.append((title, AnnexTable(ROWS_COLUMNS, cells)))
     if report.units and report.units_title.strip():
         out.append((report.units_title.strip(),
                     AnnexTable(UNITS_COLUMNS, tuple(unit_cells(i, u) for i, u in enumerate(report.units, 1)))))

@@ -3,8 +3,9 @@
 二、主要做法和成效 has a paragraph per task group made of its tasks' 进展情况;
 三、存在的问题 names what is overdue or not started; 四、下一步工作打算 is the
 clerk's, with a prompt the placeholder check keeps asking about until it is
-replaced. The 发文字号's number and the 签发人 are placeholders too (×× / ×××):
-the document prints and lays out as it will, and the checks say what to fill.
+replaced, and so is a task's with no progress in the ledger. The 发文字号's
+number and the 签发人 are placeholders too (×× / ×××): the document prints
+and lays out as it will, and the checks say what to fill.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from .model import PERIODS, Report, ReportHeader, Row, Section, Source
 
 NEXT_STEPS_PROMPT = "（此处填写下一步工作打算：针对存在的问题，写明措施、责任和时间安排）"
 PROBLEMS_PROMPT = "（此处填写工作中存在的问题和不足）"
+PROGRESS_PROMPT = "（此处填写该项任务的进展情况）"  # a task with no progress in the ledger
 SIGNER_PLACEHOLDER = "×××"
 SECTION_HEADINGS = ("总体情况", "主要做法和成效", "存在的问题", "下一步工作打算")
 
@@ -101,7 +103,7 @@ def practices(rows: list[Row]) -> str:
 
 def _status_sentence(row: Row) -> str:
     if not row.status.strip():
-        return "进展情况待补充。"
+        return PROGRESS_PROMPT
     pct = f"，完成率{row.percent:g}%" if row.percent is not None else ""
     return f"目前{row.status.strip()}{pct}。"
 
@@ -177,15 +179,16 @@ def _where(plan_path: Path | None, report_path: Path | None) -> str:
 
 def refreshed(report: Report, draft: Draft, template: Template, as_of: _dt.date | None = None) -> Report:
     """``report`` with the rows and every stated figure taken from ``draft`` now;
-    the clerk's own words stay."""
+    the clerk's own words stay, and so does the report's 截至日期 unless ``as_of``
+    asks for another (the plan's date only when the report has none)."""
     out = report.copy()
-    day = as_of or draft.as_of_date()
+    day = as_of or gb.parse_iso_date(report.as_of.strip()) or draft.as_of_date()
     out.rows = rows_of(draft)
     f = fig.figures(out.rows, template.ledger, day, len(draft.activities), activities_done(draft, template))
     out.as_of = day.isoformat()
     out.source.activities, out.source.activities_done = f.activities, f.activities_done
+    out.source.plan_id = out.source.plan_id or draft.id  # a plan given its id since: known by it from now on
     out.source.task_ids, out.source.task_titles = [r.task_id for r in out.rows], [r.title for r in out.rows]
     for section in out.sections:
         section.text = fig.restated(section.text, f)
-        section.text = re.sub(r"截至\d{4}年\d{1,2}月\d{1,2}日", f"截至{gb.official_date(day)}", section.text, count=1)
     return out

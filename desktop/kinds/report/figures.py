@@ -32,6 +32,7 @@ class Figures:
     average: int | None  # whole per cent, of the rows that count in averages
     activities: int
     activities_done: int
+    as_of: _dt.date | None = None  # the day they stand on (截至日期)
 
 
 def not_started(spec: LedgerSpec, status: str) -> bool:
@@ -55,7 +56,7 @@ def figures(rows: Iterable[Row], spec: LedgerSpec, as_of: _dt.date, activities: 
     average = int(sum(counted) / len(counted) + 0.5) if counted else None
     return Figures(tasks=len(rows), done=done, in_progress=len(rows) - done - na - waiting, not_started=waiting,
                    not_applicable=na, overdue=sum(1 for r in rows if overdue(r, spec, as_of)), average=average,
-                   activities=activities, activities_done=activities_done)
+                   activities=activities, activities_done=activities_done, as_of=as_of)
 
 
 # (what the figure is called in messages, the phrase that states it, the figure)
@@ -87,16 +88,36 @@ def sentence(plan_title: str, f: Figures, as_of: _dt.date) -> str:
     return text
 
 
+# The day the figures stand on, as ``sentence`` states it: the first 截至…日 of a paragraph
+# that states a figure. Other 截至 dates (a task's progress) are the clerk's own.
+AS_OF_PHRASE = re.compile(r"截至(\d{4}年\d{1,2}月\d{1,2}日)")
+
+
 @dataclass(frozen=True)
 class Mismatch:
     label: str
-    stated: int
-    actual: int
+    stated: int | str
+    actual: int | str
+
+    def said(self) -> str:
+        if self.label == "截至日期":
+            return f"截至日期写的是 {self.stated}，报告的截至日期是 {self.actual}"
+        return f"{self.label}写的是 {self.stated}，附件数据是 {self.actual}"
+
+
+def _states_figures(line: str) -> bool:
+    return any(re.search(phrase, line) for _, phrase, _ in PHRASES)
 
 
 def mismatches(text: str, f: Figures) -> list[Mismatch]:
-    """Each figure the text states that differs from ``f``."""
+    """Each figure (and the 截至 date beside them) the text states that differs from ``f``."""
     out = []
+    if f.as_of is not None:
+        day = gb.official_date(f.as_of)
+        for line in text.split("\n"):
+            m = AS_OF_PHRASE.search(line) if _states_figures(line) else None
+            if m and m.group(1) != day:
+                out.append(Mismatch("截至日期", m.group(1), day))
     for label, phrase, value in PHRASES:
         actual = value(f)
         if actual is None:
@@ -108,7 +129,11 @@ def mismatches(text: str, f: Figures) -> list[Mismatch]:
 
 
 def restated(text: str, f: Figures) -> str:
-    """``text`` with every figure it states set to ``f``'s, nothing else changed."""
+    """``text`` with every figure it states (and their 截至 date) set to ``f``'s, nothing else changed."""
+    if f.as_of is not None:
+        day = f"截至{gb.official_date(f.as_of)}"
+        text = "\n".join(AS_OF_PHRASE.sub(day, line, count=1) if _states_figures(line) else line
+                         for line in text.split("\n"))
     for _, phrase, value in PHRASES:
         actual = value(f)
         if actual is not None:

@@ -50,13 +50,23 @@ def find_plan(report: Report, report_path: Path | None, chosen: str | os.PathLik
     """(the plan, its path): the one the clerk ``chosen``, else where the report says;
     None when it is not there. DesktopError when it cannot be read or is another plan."""
     path = Path(chosen) if chosen else plan_candidate(report, report_path)
+    if chosen and path is not None:
+        from desktop.storage import regular_file_problem
+
+        problem = regular_file_problem(path)
+        if problem:  # the clerk named it: say what it is, not "not found"
+            raise DesktopError(f"“{path}”不是方案文件：{problem}。")
     if path is None or not path.is_file():
         return None
     plan = _load(path)
-    want = report.source.plan_id.strip()
+    want, title = report.source.plan_id.strip(), report.source.plan_title.strip()
     if want and plan.id and plan.id != want:
         raise DesktopError(f"“{path.name}”不是起草本报告所依据的方案《{report.source.plan_title}》"
                            f"（方案编号不同，可能是另一份或另一年的方案），没有使用它。")
+    if not (want and plan.id) and not chosen and title and plan.plan.title.strip() != title:
+        # No ids to compare (drafted from a plan never saved): the title is the plan's identity.
+        raise DesktopError(f"“{path.name}”不是起草本报告所依据的方案《{title}》（它是《{plan.plan.title.strip()}》，"
+                           "可能是另一份或另一年的方案），没有使用它。确是这份方案时请明确选择它。")
     return plan, path
 
 

@@ -28,7 +28,11 @@ def _number(value: Any) -> float | int:
 def units_of(path: Path, template: Template) -> list[UnitRow]:
     """Each office of a merged ledger with its figures; DesktopError when it is none."""
     from desktop.ledger.summary import office_figures
+    from desktop.storage import regular_file_problem
 
+    problem = "文件不存在" if not path.exists() else regular_file_problem(path)
+    if problem:
+        raise DesktopError(f"“{path}”不是台账的合并结果：{problem}。")
     figures = office_figures(path, template)
     if figures is None:
         raise DesktopError(f"“{path.name}”不是台账的合并结果。请先用“台账 → 合并多个台账”（或 ledger merge）"
