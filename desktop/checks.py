@@ -77,6 +77,7 @@ RULES = {
     "report-tasks": "方案任务在报告中没有交代",
     "report-figures": "报告正文的数字与附件数据不一致",
     "report-stale": "方案进度已更新，报告数据可能过时",
+    "report-as-of": "数据截至日期与成文日期或年度不符",
 }
 
 

@@ -72,8 +72,8 @@ def test_the_figures_are_the_plans_as_numerals(plan_file, tmp_path):
     # not applicable: t6; overdue on 2020-12-20: t3 (9-30), t4 (10-31); average of t1–t5:
     # (100 + 40 + 20 + 0 + 0) / 5 = 32; activities: 2, held 1.
     assert "共部署重点任务6项、重点活动2项" in overall
-    assert "截至2020年12月20日，重点任务已完成1项，正在推进2项，尚未启动2项，不适用1项，其中逾期未完成2项" in overall
-    assert "平均完成率32%" in overall and "重点活动已举办1项" in overall
+    assert ("截至2020年12月20日，重点任务已完成1项，正在推进2项，尚未启动2项，不适用1项，平均完成率32%；"
+            "全部任务中逾期未完成2项；重点活动已举办1项。") in overall
     practices = report.sections[1].text.split("\n")
     assert practices[0].startswith("（一）强化网络素养教育。一是开展“双进”活动。已在126所学校开展主题班会。")
     assert "二是提升教师能力。完成首轮培训。" in practices[0]
@@ -366,3 +366,16 @@ def test_a_task_with_no_progress_is_a_prompt_the_checks_ask_about(template):
     assert len(found) == 1 and "此处填写" in found[0].message
     report.sections[1].text = practice.replace(said[:said.index("）") + 1], "已组建青年网络文明志愿者队伍。")
     assert [p for p in run_checks(report, template) if p.path == "sections[1].text"] == []
+
+
+@pytest.mark.parametrize("as_of, date, words", [
+    ("2020-12-31", "2020-12-20", "晚于成文日期（2020年12月20日）"),
+    ("2019-06-30", "2020-12-20", "早于报告所说的 2020 年"),
+])
+def test_a_cut_off_date_outside_the_reports_time_is_flagged(template, as_of, date, words):
+    report = new_report(_plan(), template, signer="张三", as_of=dt.date(2020, 12, 20))
+    report.date = date
+    assert [p for p in run_checks(report, template) if p.rule == "report-as-of"] == []
+    report.as_of = as_of
+    found = [p for p in run_checks(report, template) if p.rule == "report-as-of"]
+    assert [(p.path, p.severity) for p in found] == [("as_of", "warning")] and words in found[0].message

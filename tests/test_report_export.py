@@ -204,3 +204,24 @@ def test_the_units_table_headers_are_not_broken(exported, tmp_path):
         assert theirs.pages == ours.pages
         same, total, diffs = same_lines(ours, theirs)
         assert same / total >= 0.97, diffs
+
+
+def test_a_report_named_like_its_plan_does_not_replace_the_plans_files(tmp_path):
+    """示例.plan.json and 示例.report.json in one folder: the report's export replaced 示例.docx."""
+    plan = tmp_path / "示例.plan.json"
+    save_draft(_plan(), plan)
+    report = tmp_path / "示例.report.json"
+    named = tmp_path / "清远市工作情况报告.report.json"
+    runs = (["export", str(plan), "--docx", "--pdf", "--out", str(tmp_path)],
+            ["report", "new", str(plan), "-o", str(report), "--signer", "张三"],
+            ["export", str(report), "--docx", "--pdf", "--out", str(tmp_path)],
+            ["report", "new", str(plan), "-o", str(named), "--signer", "张三"],
+            ["export", str(named), "--pdf", "--out", str(tmp_path)])
+    for n, args in enumerate(runs):
+        proc = subprocess.run(CLI + args, cwd=ROOT, capture_output=True, text=True, timeout=240)
+        assert proc.returncode == 0, (args, proc.stderr)
+        if n == 0:
+            plan_docx = (tmp_path / "示例.docx").read_bytes()
+    assert (tmp_path / "示例.docx").read_bytes() == plan_docx
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix in (".docx", ".pdf")) == [
+        "清远市工作情况报告.pdf", "示例-工作情况报告.docx", "示例-工作情况报告.pdf", "示例.docx", "示例.pdf"]

@@ -106,13 +106,16 @@ def export_notes(results: Iterable[ExportResult]) -> list[str]:
 
 
 def base_name(draft_path: Path | str) -> str:
-    """佛山方案.plan.json, 佛山报告.report.json -> 佛山方案, 佛山报告: made safe for any PC (desktop.filenames)."""
+    """佛山方案.plan.json, 佛山报告.report.json -> 佛山方案, 佛山报告 (佛山.report.json -> 佛山-工作情况报告:
+    Kind.output_base): made safe for any PC (desktop.filenames)."""
     from desktop.kinds import KINDS
 
     name = Path(draft_path).name
-    for suffix in (*(k.suffix for k in KINDS), ".json"):
-        if name.lower().endswith(suffix):
-            return safe_base(name[: -len(suffix)])
+    for kind in KINDS:
+        if name.lower().endswith(kind.suffix):
+            return safe_base(kind.output_base(name[: -len(kind.suffix)]))
+    if name.lower().endswith(".json"):
+        return safe_base(name[: -len(".json")])
     return safe_base(Path(name).stem)
 
 

@@ -63,6 +63,16 @@ class Kind:
     deriver: str = ""
     # "module:function" (record, its file or None) -> problems that need other files (the report's plan)
     context_checker: str = ""
+    # A word its exported files' names must hold ("报告"): a draft named without it gets "-" and
+    # the label added, so that 示例.report.json and 示例.plan.json in one folder do not both
+    # export 示例.docx, the later one replacing the other's. Empty: the draft's own name.
+    output_word: str = ""
+
+    def output_base(self, stem: str) -> str:
+        """The name (without ending) of the files a draft named ``stem`` exports to."""
+        if self.output_word and self.output_word not in stem:
+            return f"{stem}-{self.label}"
+        return stem
 
     def build_document(self, record: Any, template: Template, std: Standard) -> Document:
         document: Document = resolve(self.builder)(record, template, std)

@@ -43,6 +43,7 @@ KIND = Kind(
     icon="report.png",
     new_label="工作情况报告",
     untitled="未命名报告",
+    output_word="报告",
     title_path="title",
     looks_like=_looks_like_report,
     context_checker="desktop.kinds.report.source:against_plan",

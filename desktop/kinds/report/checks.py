@@ -7,7 +7,8 @@ Its own (each with its rule id in desktop.checks.RULES):
   报告不得夹带请示事项), so 请批示, 妥否，请批复… are errors;
 - report-title: the title ends in 的报告;
 - report-tasks: every task of the plan is named in the body or the annex;
-- report-figures: each figure the text states agrees with the annex rows.
+- report-figures: each figure the text states agrees with the annex rows;
+- report-as-of: the 截至日期 lies within the report's time (not after 成文日期, not before its year).
 Pure functions: whatever needs the plan file (report-stale) is handed the plan.
 """
 
@@ -120,6 +121,24 @@ class ReportChecks(FormatChecks):
                 self.add("report-figures", WARNING, f"sections[{i}].text",
                          f"正文中的数字与附件中的任务完成情况不一致（{said}）。", fix=fig.restated(section.text, f))
 
+    def cut_off(self) -> None:
+        """The 截至日期 within the report's time: not after it is signed, not before its year."""
+        from desktop.ledger.common import plan_year
+
+        r = self.r
+        day = official.parse_iso_date(r.as_of.strip())
+        if day is None:  # not given, or date-invalid says so
+            return
+        issued = official.parse_iso_date(r.date.strip())
+        if issued is not None and day > issued:
+            self.add("report-as-of", WARNING, "as_of",
+                     f"数据截至日期（{official.official_date(day)}）晚于成文日期（{official.official_date(issued)}），"
+                     "报告只能写到成文之日为止，请核对这两个日期。")
+        year = plan_year(r.title, r.source.plan_title)
+        if year and day.year < year:
+            self.add("report-as-of", WARNING, "as_of",
+                     f"数据截至日期（{official.official_date(day)}）早于报告所说的 {year} 年，请核对。")
+
     def rows(self) -> None:
         statuses = self.t.ledger.statuses
         for i, row in enumerate(self.r.rows):
@@ -148,6 +167,7 @@ def run_checks(report: Report, template: Template, today: _dt.date | None = None
     run.seal_room_for("signatures", r.effective_signatures, r.signature_layout)
     run.tasks_named()
     run.figures()
+    run.cut_off()
     run.rows()
     run.recipients_colon("recipients", r.recipients)
     run.halfwidth_in(run.texts())

@@ -81,9 +81,10 @@ def sentence(plan_title: str, f: Figures, as_of: _dt.date) -> str:
            f"正在推进{f.in_progress}项，尚未启动{f.not_started}项"
     if f.not_applicable:
         text += f"，不适用{f.not_applicable}项"
-    text += f"，其中逾期未完成{f.overdue}项"
     if f.average is not None:
         text += f"，平均完成率{f.average}%"
+    # of all the tasks, not of those not started (其中 after 尚未启动 read so)
+    text += f"；全部任务中逾期未完成{f.overdue}项"
     text += f"；重点活动已举办{f.activities_done}项。" if f.activities else "。"
     return text
 
