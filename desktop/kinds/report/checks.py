@@ -186,4 +186,4 @@ def stale(report: Report, draft: Draft, template: Template) -> Problem | None:
         return None
     return Problem("report-stale", WARNING, "rows",
                    f"方案《{draft.plan.title.strip()}》的进度已有更新（如导入了新的台账），报告中的附件和数字可能已过时，"
-                   "请在窗口中用“刷新数据”更新。")
+                   "请用“任务完成情况”页的“刷新数据”（命令行：report refresh）更新。")
