@@ -146,6 +146,18 @@ def body_blocks(text: str, kind: str = "body") -> list[Block]:
     return [Para(kind, (Span(p),)) for p in paragraphs(text)]
 
 
+def closing_blocks(signatures: list[str], date: str, layout: str, note: str, std: gb.Standard) -> list[Block]:
+    """The 署名 with 成文日期 (and room for seals when the layout seals), then the 附注."""
+    date_text = gb.official_date(date.strip()) if date.strip() else ""
+    seal = gb.sealed(layout, std)
+    out: list[Block] = [Signature(tuple(gb.signature_lines(signatures, date_text, seal, std)), seal,
+                                  gb.seal_room(std).lines_below if seal else 0)]
+    line = gb.note_line(note)
+    if line:
+        out.append(Para("note", (Span(line),)))
+    return out
+
+
 def city_of(draft: Draft, template: Template) -> str:
     """The place a plan is for: the plan title up to its year (佛山市)."""
     title = draft.plan.title.strip()
@@ -209,13 +221,7 @@ def build_document(draft: Draft, template: Template, std: gb.Standard = gb.STAND
     if rec:
         blocks.append(Para("recipients", (Span(rec),), first_line_chars=0))
     blocks += body_blocks(n.body)
-    date_text = gb.official_date(n.date.strip()) if n.date.strip() else ""
-    seal = gb.sealed(n.signature_layout, std)
-    blocks.append(Signature(tuple(gb.signature_lines(n.effective_signatures, date_text, seal, std)), seal,
-                            gb.seal_room(std).lines_below if seal else 0))
-    note = gb.note_line(n.note)
-    if note:
-        blocks.append(Para("note", (Span(note),)))
+    blocks += closing_blocks(n.effective_signatures, n.date, n.signature_layout, n.note, std)
 
     # The issued plan: same document, new page, no 附件 label (印发类通知).
     blocks.append(PageBreak())

@@ -720,7 +720,7 @@ class _ListEditor(Editor):
         raise NotImplementedError
 
     def _items(self) -> list:
-        raise NotImplementedError
+        return self._items_of(self.doc.draft) if self.doc else []
 
     def _items_of(self, draft) -> list:
         raise NotImplementedError
@@ -882,9 +882,6 @@ class RequirementsEditor(_ListEditor):
                                 lambda d: d.plan.requirements.append(Requirement(title=title, text=text)))
         self.select(pos)
 
-    def _items(self) -> list:
-        return self.doc.draft.plan.requirements if self.doc else []
-
     def _items_of(self, draft) -> list:
         return draft.plan.requirements
 
@@ -915,9 +912,6 @@ class ActivitiesEditor(_ListEditor):
             assert isinstance(picker, NumberPicker)
             picker.entries = [(a.number, a.name) for a in self.doc.template.key_activities]
         super().refresh()
-
-    def _items(self) -> list:
-        return self.doc.draft.activities if self.doc else []
 
     def _items_of(self, draft) -> list:
         return draft.activities

@@ -63,9 +63,6 @@ class BodyEditor(_ListEditor):
         self._add("heading", "标题", LineField("部分标题", "如 主要做法和成效"))
         self._add("text", "内容", TextField("部分内容", "每段一行；以（一）开头的句子排为小标题", lines=16))
 
-    def _items(self) -> list:
-        return self.doc.draft.sections if self.doc else []
-
     def _items_of(self, draft) -> list:
         return draft.sections
 
@@ -210,9 +207,6 @@ class AnnexEditor(_ListEditor):
 
         self.doc.edit_structure("加入各单位完成情况", replace)
         return True
-
-    def _items(self) -> list:
-        return self.doc.draft.rows if self.doc else []
 
     def _items_of(self, draft) -> list:
         return draft.rows

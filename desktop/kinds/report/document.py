@@ -13,7 +13,7 @@ import re
 
 from desktop import official as gb
 from desktop.document import (
-    AnnexTable, Blank, Block, Colophon, Document, Header, PageBreak, Para, Signature, Span, Title, paragraphs,
+    AnnexTable, Blank, Block, Colophon, Document, Header, PageBreak, Para, Span, Title, closing_blocks, paragraphs,
 )
 from desktop.templates import Template
 
@@ -126,13 +126,7 @@ def build_document(report: Report, template: Template | None = None, std: gb.Sta
                 # 附件：1.×× and below it 2.×× aligned with the first name (7.3.4)
                 blocks.append(Para("attachment-note", (Span(("附件：" if i == 1 else "") + f"{i}.{name}"),),
                                    first_line_chars=2.0 if i == 1 else 5.0))
-    date_text = gb.official_date(report.date.strip()) if report.date.strip() else ""
-    seal = gb.sealed(report.signature_layout, std)
-    blocks.append(Signature(tuple(gb.signature_lines(report.effective_signatures, date_text, seal, std)), seal,
-                            gb.seal_room(std).lines_below if seal else 0))
-    note = gb.note_line(report.note)
-    if note:
-        blocks.append(Para("note", (Span(note),)))
+    blocks += closing_blocks(report.effective_signatures, report.date, report.signature_layout, report.note, std)
     for i, (name, table) in enumerate(carried, 1):
         blocks.append(PageBreak())
         label = "附件" if len(carried) == 1 else f"附件{i}"
