@@ -299,14 +299,20 @@ def summary(derived: Derived, notes: bool = True) -> str:
     tasks = d["key_tasks"]
     gaps = [t for t in tasks if t.get("source_gap")]
     titled = sum(1 for t in tasks if t.get("title"))
+    guessed = d["upstream"].get("year_note", "")  # the document states no year: ours is a guess
+    year = f"{d['year']}年" + ("，原文未载明年度，请核对" if guessed else "")
     lines = [f"上级文件：{d['upstream']['title']}"
-             f"（{d['year']}年{('，' + d['upstream']['doc_number']) if d['upstream']['doc_number'] else ''}）",
+             f"（{year}{('，' + d['upstream']['doc_number']) if d['upstream']['doc_number'] else ''}）",
              f"重点任务 {len(tasks)} 项（{titled} 项有标题，{len(gaps)} 项原文有缺失），"
              f"分组 {len(d['task_groups'])} 个；重点活动 {len(d['key_activities'])} 项。"]
     for lst in d.get("named_lists", []):
         lines.append(f"{lst['name']}：{'、'.join(lst['items'])}")
     if notes:
         lines += [f"提示：{n}" for n in derived.notes]
-    elif derived.notes:
-        lines.append(f"另有 {len(derived.notes)} 条提示，见“未能归类”。")
+    else:  # the year's note where it is read first; the others behind their tab
+        if guessed:
+            lines.append(f"提示：{guessed}")
+        rest = [n for n in derived.notes if n != guessed]
+        if rest:
+            lines.append(f"另有 {len(rest)} 条提示，见“未能归类”。")
     return "\n".join(lines)

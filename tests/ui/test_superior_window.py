@@ -89,3 +89,21 @@ def test_the_clerk_changes_a_parts_role_and_the_document_is_read_again(qtbot):
     dialog.level_boxes[3].setCurrentIndex(dialog.level_boxes[3].findData("paragraphs"))
     assert dialog.tasks.rowCount() == 8
     assert "重点任务（8 项）" in [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
+
+
+def test_a_year_the_document_does_not_state_is_shown_as_a_guess_at_the_top(qtbot):
+    """广州 2012 科技创新 states no year of its own: the dialog's first line said “（2015年）” as a
+    fact, and that it was only the first year in the text sat behind the 未能归类 tab."""
+    from desktop.superior import import_superior
+    from tests.conftest import ROOT
+
+    derived = import_superior(ROOT / "tests" / "corpus" / "superior" / "gz-2012-keji-shishi-yijian.txt")
+    dialog = SuperiorDialog(derived)
+    qtbot.addWidget(dialog)
+    head = dialog.head.text()
+    assert "（2015年，原文未载明年度，请核对）" in head
+    assert "暂按正文中最早出现的年份（2015年）" in head and "另有 2 条提示" in head
+    stated = SuperiorDialog(import_superior(ROOT / "tests" / "corpus" / "superior"
+                                            / "gov-2018-zhengwu-xinmeiti-yijian.txt"))
+    qtbot.addWidget(stated)
+    assert "（2018年，国办发〔2018〕123号）" in stated.head.text() and "请核对）" not in stated.head.text()
